@@ -1,0 +1,1 @@
+"""One module per `pairwise` command; each exposes a click `command`."""

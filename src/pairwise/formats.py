@@ -1,0 +1,384 @@
+"""The roster and plan formats of SPEC.md (`pairwise/roster@1`, `pairwise/plan@1`) as pydantic models.
+
+These classes are the project's vocabulary: the model, the checker, the exporters and the importers
+all speak it. Field-level rules (types, ranges, date and time syntax) live here; rules that relate
+one part of a roster to another live in `validation.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+ROSTER_FORMAT = "pairwise/roster@1"
+PLAN_FORMAT = "pairwise/plan@1"
+
+DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SLOT = re.compile(r"^(\d{4}-\d{2}-\d{2})/(.+)$")
+
+
+def _clock_time(value: str) -> str:
+    if not _TIME.match(value):
+        raise ValueError(f"'{value}' is not a time of day as HH:MM (00:00 to 23:59)")
+    return value
+
+
+def _calendar_date(value: str) -> str:
+    if not _DATE.match(value):
+        raise ValueError(f"'{value}' is not a date as YYYY-MM-DD")
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a real calendar date") from None
+    return value
+
+
+def _identifier(value: str) -> str:
+    if not value.strip():
+        raise ValueError("an id cannot be empty")
+    if "/" in value:
+        raise ValueError(
+            f"'{value}': an id cannot contain '/' (it separates a slot's date and period)"
+        )
+    return value
+
+
+def _finite(value: float) -> float:
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+ClockTime = Annotated[str, AfterValidator(_clock_time)]
+CalendarDate = Annotated[str, AfterValidator(_calendar_date)]
+Identifier = Annotated[str, AfterValidator(_identifier)]
+Count = Annotated[int, Field(ge=0)]
+
+
+def parse_slot(slot: str) -> tuple[dt.date, str]:
+    """Split `2026-10-06/tue-3` into its date and period id; ValueError when malformed."""
+    match = _SLOT.match(slot)
+    if not match:
+        raise ValueError(f"'{slot}' is not a slot written DATE/PERIOD (e.g. 2026-10-06/tue-3)")
+    try:
+        day = dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        raise ValueError(f"'{slot}': '{match.group(1)}' is not a real calendar date") from None
+    return day, match.group(2)
+
+
+def slot_name(day: dt.date, period_id: str) -> str:
+    """The SPEC's name of one period in one dated week: `DATE/PERIOD`."""
+    return f"{day.isoformat()}/{period_id}"
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors (with the nearest known name), so a typo never drops data."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=False)
+
+
+# --- roster -------------------------------------------------------------------------------------
+
+
+class Period(Strict):
+    id: Identifier
+    day: Day
+    start: ClockTime
+    end: ClockTime
+
+
+class Meeting(Strict):
+    id: Identifier
+    date: CalendarDate
+    start: ClockTime
+    end: ClockTime
+    tables: Count | None = None
+
+
+class Cycle(Strict):
+    id: Identifier
+    weeks: list[CalendarDate] = Field(min_length=1)
+    meetings: list[Meeting] = Field(default_factory=list)
+
+
+class Team(Strict):
+    id: Identifier
+    priority: str | None = None
+    grade: int | None = None
+    school: str | None = None
+
+
+class Sabbatical(Strict):
+    topics: list[str] = Field(default_factory=list)
+    budget: Count = 0
+
+
+class Teacher(Strict):
+    id: Identifier
+    name: str
+    team: str | None = None
+    school: str | None = None
+    years_experience: Count = 0
+    priority: str | None = None
+    strengths: list[str] = Field(default_factory=list)
+    teaches: list[str] = Field(default_factory=list)
+    unavailable: list[str] = Field(default_factory=list)
+    evaluator: str | None = None
+    max_release: Count | None = None
+    participates: bool = True
+    sabbatical: Sabbatical | None = None
+    room: str | None = None
+
+
+class HistoryEntry(Strict):
+    a: str
+    b: str
+    year: int
+    kind: Literal["peer", "mentor", "sabbatical"] = "peer"
+    trust: Annotated[float, AfterValidator(_finite), Field(ge=-1.0, le=1.0)] = 0.0
+
+
+class TeamHistoryEntry(Strict):
+    a: str
+    b: str
+    year: int
+
+
+class Relation(Strict):
+    a: str
+    b: str
+    kind: Literal["avoid", "request", "lock"]
+
+
+class CoverOverride(Strict):
+    slot: str
+    cover: Count
+
+
+class Weights(Strict):
+    """Objective weights; each is non-negative, the sign of its term is SPEC's."""
+
+    complement: Count = 10
+    shared_priority: Count = 3
+    trust: Count = 6
+    repeat: Count = 20
+    cross_team: Count = 2
+    mentoring: Count = 8
+    request: Count = 15
+    cover: Count = 1
+    team_complement: Count = 5
+    team_repeat: Count = 10
+    sabbatical: Count = 12
+    unpaired: Count = 1000
+
+
+TERM_NAMES: tuple[str, ...] = tuple(Weights.model_fields)
+
+
+class Policy(Strict):
+    rotation: Literal["year", "cycle"] = "year"
+    reciprocal: bool = True
+    allow_triads: bool = True
+    cover_per_period: Count = 2
+    cover_overrides: list[CoverOverride] = Field(default_factory=list)
+    release_budget: Count | None = None
+    repeat_window_years: Count = 3
+    novice_years: Count = 3
+    mentor_years: Count = 6
+    sabbatical_visits_per_coachee: Count = 2
+    cross_school_pairs: bool = False
+    weights: Weights = Field(default_factory=Weights)
+
+
+class Roster(Strict):
+    format: Literal["pairwise/roster@1"]
+    name: str
+    year: int
+    timezone: str
+    periods: list[Period] = Field(min_length=1)
+    cycles: list[Cycle] = Field(min_length=1)
+    teams: list[Team] = Field(default_factory=list)
+    teachers: list[Teacher] = Field(default_factory=list)
+    history: list[HistoryEntry] = Field(default_factory=list)
+    team_history: list[TeamHistoryEntry] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    policy: Policy = Field(default_factory=Policy)
+
+    # Derived facts every consumer needs the same way; computed once per roster.
+
+    @cached_property
+    def teacher_by_id(self) -> dict[str, Teacher]:
+        return {teacher.id: teacher for teacher in self.teachers}
+
+    @cached_property
+    def team_by_id(self) -> dict[str, Team]:
+        return {team.id: team for team in self.teams}
+
+    @cached_property
+    def period_by_id(self) -> dict[str, Period]:
+        return {period.id: period for period in self.periods}
+
+    @cached_property
+    def cycle_by_id(self) -> dict[str, Cycle]:
+        return {cycle.id: cycle for cycle in self.cycles}
+
+    def school_of(self, teacher_id: str) -> str:
+        """A teacher's school: its own, else its team's, else '' (the roster's one school)."""
+        teacher = self.teacher_by_id[teacher_id]
+        if teacher.school is not None:
+            return teacher.school
+        if teacher.team is not None and teacher.team in self.team_by_id:
+            return self.team_school(teacher.team)
+        return ""
+
+    def team_school(self, team_id: str) -> str:
+        """A team's school: the one given, else its members' (they share one), else ''."""
+        team = self.team_by_id[team_id]
+        if team.school is not None:
+            return team.school
+        for teacher in self.teachers:
+            if teacher.team == team_id and teacher.school is not None:
+                return teacher.school
+        return ""
+
+    def schools(self) -> list[str]:
+        """Every school named by a teacher or a team, in first-seen order ('' for an unnamed one)."""
+        seen: dict[str, None] = {}
+        for teacher in self.teachers:
+            seen.setdefault(self.school_of(teacher.id), None)
+        for team in self.teams:
+            seen.setdefault(self.team_school(team.id), None)
+        return list(seen)
+
+    def cover_limit(self, slot: str) -> int:
+        """Covers on hand in a slot for each school: the override for that slot, else the policy's."""
+        for override in self.policy.cover_overrides:
+            if override.slot == slot:
+                return override.cover
+        return self.policy.cover_per_period
+
+    def cycle_slots(self, cycle_id: str) -> list[str]:
+        """Every slot of a cycle: its weeks × the periods, in week then timetable order."""
+        slots = []
+        for week in self.cycle_by_id[cycle_id].weeks:
+            monday = dt.date.fromisoformat(week)
+            for period in self.periods:
+                slots.append(
+                    slot_name(monday + dt.timedelta(days=DAYS.index(period.day)), period.id)
+                )
+        return slots
+
+    def slot_times(self, slot: str) -> tuple[str, str]:
+        """A slot's start and end as ISO 8601 local times with the UTC offset of that date."""
+        day, period_id = parse_slot(slot)
+        period = self.period_by_id[period_id]
+        return zoned_time(day, period.start, self.timezone), zoned_time(
+            day, period.end, self.timezone
+        )
+
+    def as_json(self) -> str:
+        """The roster as canonical JSON text (defaults written out)."""
+        return self.model_dump_json(indent=2) + "\n"
+
+
+def zoned_time(day: dt.date, clock: str, timezone: str) -> str:
+    """`2026-10-06T10:20:00-04:00`: a wall-clock time on a date in an IANA zone."""
+    from zoneinfo import ZoneInfo
+
+    hour, minute = (int(part) for part in clock.split(":"))
+    moment = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(timezone))
+    return moment.isoformat()
+
+
+# --- plan ---------------------------------------------------------------------------------------
+
+
+class Partnership(Strict):
+    id: str
+    members: list[str] = Field(min_length=2, max_length=3)
+    cycles: list[str]
+    score: int = 0
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Visit(Strict):
+    partnership: str
+    cycle: str
+    host: str
+    visitor: str
+    slot: str
+    start: str = ""
+    end: str = ""
+    covered: bool = False
+
+
+class SabbaticalVisit(Strict):
+    coach: str
+    coachee: str
+    cycle: str
+    slot: str
+    start: str = ""
+    end: str = ""
+    covered: bool = False
+
+
+class TableSeat(Strict):
+    cycle: str
+    meeting: str
+    table: int
+    teams: list[str] = Field(min_length=1)
+
+
+class Unpaired(Strict):
+    teacher: str
+    cycles: list[str]
+    why: str = ""
+
+
+class Network(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    components: int = 0
+    largest_component_share: float = 0.0
+
+
+class Metrics(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    new_partner_share: float = 0.0
+    cross_team_share: float = 0.0
+    covered_visits: int = 0
+    network: Network = Field(default_factory=Network)
+
+
+class Plan(Strict):
+    format: Literal["pairwise/plan@1"] = "pairwise/plan@1"
+    roster: str
+    year: int | None = None
+    status: Literal["optimal", "feasible", "infeasible"]
+    objective: int
+    bound: int
+    gap: float = 0.0
+    seconds: float = 0.0
+    seed: int = 0
+    terms: dict[str, int] = Field(default_factory=dict)
+    partnerships: list[Partnership] = Field(default_factory=list)
+    visits: list[Visit] = Field(default_factory=list)
+    sabbatical_visits: list[SabbaticalVisit] = Field(default_factory=list)
+    tables: list[TableSeat] = Field(default_factory=list)
+    unpaired: list[Unpaired] = Field(default_factory=list)
+    metrics: Metrics = Field(default_factory=Metrics)
+
+    def as_json(self) -> str:
+        """The plan as JSON text, stable byte for byte for the same content."""
+        return self.model_dump_json(indent=2) + "\n"
