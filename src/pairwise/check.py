@@ -596,14 +596,14 @@ class _Checker:
             if sabbatical is not None and count > sabbatical.budget:
                 self.broken(
                     8,
-                    f"{coach_id} makes {count} sabbatical visits but has a budget of {sabbatical.budget}",
+                    f"{coach_id} makes {_count(count, 'sabbatical visit')} but has a budget of {sabbatical.budget}",
                 )
         cap = self.policy.sabbatical_visits_per_coachee
         for coachee_id, count in per_coachee.items():
             if count > cap:
                 self.broken(
                     8,
-                    f"{coachee_id} receives {count} sabbatical visits; at most {cap} per coachee",
+                    f"{coachee_id} receives {_count(count, 'sabbatical visit')}; at most {cap} per coachee",
                 )
         return resolved
 
@@ -628,7 +628,8 @@ class _Checker:
         for (slot, teacher), visits in busy.items():
             if len(visits) > 1:
                 self.broken(
-                    6, f"{teacher} is in {len(visits)} visits in slot {slot}: {_names(visits)}"
+                    6,
+                    f"{teacher} is in {_count(len(visits), 'visit')} in slot {slot}: {_names(visits)}",
                 )
 
     def _covers(
@@ -655,13 +656,14 @@ class _Checker:
             if count > limit:
                 self.broken(
                     7,
-                    f"slot {slot}: {_school_label(school)} needs {count} covers but has {limit}",
+                    f"slot {slot}: {_school_label(school)} needs {_count(count, 'cover')} but has {limit}",
                 )
         for visitor, count in per_visitor.items():
             release = self.teacher[visitor].max_release
             if release is not None and count > release:
                 self.broken(
-                    7, f"{visitor} makes {count} covered visits but max_release is {release}"
+                    7,
+                    f"{visitor} makes {_count(count, 'covered visit')} but max_release is {release}",
                 )
         budget = self.policy.release_budget
         if budget is not None:
@@ -669,7 +671,7 @@ class _Checker:
                 if count > budget:
                     self.broken(
                         7,
-                        f"{_school_label(school)} uses {count} covered peer visits but "
+                        f"{_school_label(school)} uses {_count(count, 'covered peer visit')} but "
                         f"release_budget is {budget}",
                     )
 
@@ -746,7 +748,8 @@ class _Checker:
                 threes[school] += 1
             elif len(teams) != 2:
                 self.broken(
-                    9, f"{label} seats {len(teams)} teams ({_names(teams)}); a table seats 2, or 3"
+                    9,
+                    f"{label} seats {_count(len(teams), 'team')} ({_names(teams)}); a table seats 2, or 3",
                 )
             if number < 1 or (limit is not None and number > limit):
                 allowed = f"1..{limit}" if limit is not None else "1 or more"
