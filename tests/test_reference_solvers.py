@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -102,14 +101,12 @@ def test_random_pairs_avoid_last_years_partners_when_they_can() -> None:
 def test_greedy_beats_random_pairs_on_the_sample_schools(
     instance_rosters: dict[str, Roster],
 ) -> None:
-    wins = Counter()
     for name in SCHOOL_INSTANCES:
         roster = instance_rosters[name]
         best = greedy.solve(roster, 0)
         drawn = random_pairs.solve(roster, 0)
         assert best is not None and drawn is not None
-        wins[best.objective >= drawn.objective] += 1
-    assert wins[True] == len(SCHOOL_INSTANCES)
+        assert best.objective >= drawn.objective, name
 
 
 def test_a_lock_that_cannot_hold_gives_no_plan() -> None:

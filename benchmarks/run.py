@@ -1,0 +1,703 @@
+"""Benchmark runner: every instance × solver × seed, each solve in its own process, every plan checked.
+
+    python benchmarks/run.py [--instances NAME ...] [--solvers pairwise,greedy,random_pairs]
+                             [--time-limit S] [--seeds K] [--workers N[,N...]] [--whatif]
+
+Instances are the files of `instances/` (`tiny-7`, `secondary-150`, ...); `NAME:peer-only` is the
+same roster without sabbatical coaches and meetings (the engine issue's scope: partnerships and
+visits only). Each solve runs in a child process so its peak memory (the child's maximum resident
+set from `os.wait4`, or the sum over its process tree sampled from /proc when that is larger) and
+its time are its own. The parent checks every plan with `pairwise.check.check`, prints a table
+(medians over seeds), and writes `benchmarks/results/<name>.csv`, `.json`, `.md` and `.png`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCES = ROOT / "instances"
+RESULTS = ROOT / "benchmarks" / "results"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SOLVERS = ("pairwise", "greedy", "random_pairs")
+DEFAULT_INSTANCES = (
+    "tiny-7",
+    "elementary-24",
+    "school-30",
+    "school-60-coaches:peer-only",
+    "school-60-coaches",
+    "k8-60",
+    "secondary-150:peer-only",
+    "secondary-150",
+    "district-2000",
+)
+# The engine's time limit per instance: the targets' own budgets (a solve that proves optimality
+# earlier stops earlier). `--time-limit` replaces them all.
+TIME_LIMITS = {
+    "tiny-7": 10.0,
+    "elementary-24": 10.0,
+    "school-30": 10.0,
+    "school-60-coaches:peer-only": 15.0,
+    "school-60-coaches": 20.0,
+    "k8-60": 20.0,
+    "secondary-150:peer-only": 30.0,
+    "secondary-150": 45.0,
+    "district-2000": 90.0,
+}
+WHATIF_INSTANCE = "school-60-coaches"
+WHATIF_VARY = "release_budget=0:80:10"  # nine variants
+
+
+@dataclass
+class Run:
+    """One solve of one instance by one solver with one seed."""
+
+    instance: str
+    teachers: int
+    schools: int
+    solver: str
+    seed: int
+    workers: int
+    time_limit: float
+    status: str
+    objective: int | None
+    bound: int | None
+    gap_percent: float | None
+    seconds: float
+    peak_mib: float
+    checker: str
+    covered_visits: int | None = None
+    unpaired: int | None = None
+    error: str = ""
+    terms: dict[str, int] = field(default_factory=dict)
+
+
+# --- the child: one solve -----------------------------------------------------------------------
+
+
+def load_instance(name: str) -> Any:
+    """The roster of `NAME` or `NAME:peer-only` (coaches and meetings removed)."""
+    from pairwise.load import load_roster
+
+    base, _, variant = name.partition(":")
+    roster = load_roster(INSTANCES / f"{base}.json")
+    if variant == "peer-only":
+        data = roster.model_dump(mode="json")
+        for teacher in data["teachers"]:
+            teacher["sabbatical"] = None
+        for cycle in data["cycles"]:
+            cycle["meetings"] = []
+        data["name"] = f"{data['name']} (peer visits only)"
+        from pairwise.load import roster_from_data
+
+        roster = roster_from_data(data)
+    elif variant:
+        raise SystemExit(f"unknown variant '{variant}' (known: peer-only)")
+    return roster
+
+
+def solve_once(solver: str, roster: Any, seed: int, time_limit: float, workers: int) -> Any:
+    """Run one solver; returns (status, plan or None, the solver's own stats)."""
+    if solver == "pairwise":
+        from pairwise.solve import solve  # type: ignore[import-not-found,unused-ignore]
+
+        if len(roster.schools()) > 1:
+            try:
+                from pairwise.district import solve_district
+            except ImportError:
+                result = solve(roster, time_limit=time_limit, seed=seed, workers=workers)
+            else:
+                result = solve_district(roster, time_limit=time_limit, seed=seed, workers=workers)
+        else:
+            result = solve(roster, time_limit=time_limit, seed=seed, workers=workers)
+        return result.status, result.plan
+    if solver == "greedy":
+        from solvers import greedy
+
+        plan = greedy.solve(roster, seed)
+    elif solver == "random_pairs":
+        from solvers import random_pairs
+
+        plan = random_pairs.solve(roster, seed)
+    else:
+        raise SystemExit(f"unknown solver '{solver}' (known: {', '.join(SOLVERS)})")
+    return ("feasible" if plan is not None else "infeasible"), plan
+
+
+def child_main(arguments: argparse.Namespace) -> int:
+    """Solve one instance and write {status, seconds, plan} as JSON to `--report`."""
+    report: dict[str, Any] = {}
+    try:
+        roster = load_instance(arguments.instance)
+        started = time.perf_counter()
+        status, plan = solve_once(
+            arguments.solver, roster, arguments.seed, arguments.time_limit, arguments.workers
+        )
+        report["seconds"] = time.perf_counter() - started
+        report["status"] = status
+        report["plan"] = plan.model_dump(mode="json") if plan is not None else None
+    except Exception as error:  # the parent records the failure as a row
+        report["error"] = f"{type(error).__name__}: {error}"
+        report["traceback"] = traceback.format_exc()
+    Path(arguments.report).write_text(json.dumps(report), encoding="utf-8")
+    return 0
+
+
+# --- the parent: run children, measure, check ---------------------------------------------------
+
+
+def tree_rss_bytes(root: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc (0 when unavailable)."""
+    try:
+        entries = [entry for entry in os.listdir("/proc") if entry.isdigit()]
+    except OSError:
+        return 0
+    parents: dict[int, int] = {}
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as stream:
+                fields = stream.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    family = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in family and pid not in family:
+                family.add(pid)
+                grew = True
+    total = 0
+    page = os.sysconf("SC_PAGE_SIZE")
+    for pid in family:
+        try:
+            with open(f"/proc/{pid}/statm", encoding="utf-8") as stream:
+                total += int(stream.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def run_child(command: list[str], timeout: float) -> tuple[int, float, float]:
+    """Run a child to completion: (exit code, wall seconds, peak memory in MiB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak_tree = 0
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() - started > timeout:
+            process.kill()
+            pid, status, usage = os.wait4(process.pid, 0)
+            break
+        peak_tree = max(peak_tree, tree_rss_bytes(process.pid))
+        time.sleep(0.1)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.stderr is not None:
+        process.stderr.close()
+    # ru_maxrss is in KiB on Linux
+    peak = max(usage.ru_maxrss * 1024, peak_tree)
+    return process.returncode, time.perf_counter() - started, peak / (1024 * 1024)
+
+
+def measure(instance: str, solver: str, seed: int, time_limit: float, workers: int) -> Run:
+    """One solve in a child process, its plan checked here."""
+    from pairwise.check import check
+    from pairwise.formats import Plan
+    from pairwise.result import relative_gap
+
+    roster = load_instance(instance)
+    teachers, schools = len(roster.teachers), len(roster.schools())
+    with tempfile.TemporaryDirectory() as folder:
+        report_path = Path(folder) / "report.json"
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            "--instance",
+            instance,
+            "--solver",
+            solver,
+            "--seed",
+            str(seed),
+            "--time-limit",
+            str(time_limit),
+            "--workers",
+            str(workers),
+            "--report",
+            str(report_path),
+        ]
+        code, wall, peak = run_child(command, timeout=time_limit * 3 + 120)
+        report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {}
+    run = Run(
+        instance=instance,
+        teachers=teachers,
+        schools=schools,
+        solver=solver,
+        seed=seed,
+        workers=workers,
+        time_limit=time_limit,
+        status=str(report.get("status", "error")),
+        objective=None,
+        bound=None,
+        gap_percent=None,
+        seconds=round(float(report.get("seconds", wall)), 3),
+        peak_mib=round(peak, 1),
+        checker="no plan",
+        error=str(report.get("error", "" if code == 0 else f"exit code {code}")),
+    )
+    if report.get("plan") is not None:
+        plan = Plan.model_validate(report["plan"])
+        checked = check(roster, plan)
+        run.objective, run.bound = plan.objective, plan.bound
+        run.gap_percent = round(100 * relative_gap(plan.objective, plan.bound), 3)
+        run.covered_visits = plan.metrics.covered_visits
+        run.unpaired = len(plan.unpaired)
+        run.terms = dict(plan.terms)
+        if checked.ok:
+            run.checker = "ok"
+        else:
+            rules = ", ".join(str(rule) for rule in checked.broken_rules)
+            run.checker = f"BROKEN rules {rules}" if checked.violations else "MISSTATED"
+    return run
+
+
+# --- summary, files, chart ----------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """The runs of one instance × solver, as the table shows them (medians over seeds)."""
+
+    instance: str
+    teachers: int
+    solver: str
+    status: str
+    objective: float | None
+    bound: float | None
+    gap_percent: float | None
+    seconds: float
+    peak_mib: float
+    ratio_to_greedy: float | None
+    checker: str
+    seeds: int
+
+
+def median_or_none(values: Sequence[float | int | None]) -> float | None:
+    present = [value for value in values if value is not None]
+    return statistics.median(present) if present else None
+
+
+def summarise(runs: list[Run]) -> list[Summary]:
+    keys = list(dict.fromkeys((run.instance, run.solver) for run in runs))
+    greedy: dict[str, float | None] = {}
+    for instance, solver in keys:
+        if solver == "greedy":
+            greedy[instance] = median_or_none(
+                [r.objective for r in runs if r.instance == instance and r.solver == solver]
+            )
+    summaries = []
+    for instance, solver in keys:
+        group = [r for r in runs if r.instance == instance and r.solver == solver]
+        objective = median_or_none([r.objective for r in group])
+        base = greedy.get(instance)
+        ratio = (
+            objective / base if objective is not None and base is not None and base > 0 else None
+        )
+        statuses = sorted({r.status for r in group})
+        verdicts = sorted({r.checker for r in group})
+        summaries.append(
+            Summary(
+                instance=instance,
+                teachers=group[0].teachers,
+                solver=solver,
+                status="/".join(statuses),
+                objective=objective,
+                bound=median_or_none([r.bound for r in group]),
+                gap_percent=median_or_none([r.gap_percent for r in group]),
+                seconds=round(statistics.median(r.seconds for r in group), 2),
+                peak_mib=max(r.peak_mib for r in group),
+                ratio_to_greedy=round(ratio, 3) if ratio is not None else None,
+                checker="/".join(verdicts),
+                seeds=len(group),
+            )
+        )
+    return summaries
+
+
+def fmt(value: float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    if digits == 0:
+        return f"{value:,.0f}"
+    return f"{value:,.{digits}f}"
+
+
+TABLE_HEADER = (
+    "instance",
+    "teachers",
+    "solver",
+    "status",
+    "objective",
+    "bound",
+    "gap %",
+    "seconds",
+    "peak MiB",
+    "× greedy",
+    "checker",
+)
+
+
+def table_rows(summaries: list[Summary]) -> list[tuple[str, ...]]:
+    return [
+        (
+            s.instance,
+            fmt(s.teachers),
+            s.solver,
+            s.status,
+            fmt(s.objective),
+            fmt(s.bound),
+            fmt(s.gap_percent, 2),
+            fmt(s.seconds, 2),
+            fmt(s.peak_mib),
+            fmt(s.ratio_to_greedy, 2),
+            s.checker,
+        )
+        for s in summaries
+    ]
+
+
+def markdown_table(summaries: list[Summary]) -> str:
+    lines = ["| " + " | ".join(TABLE_HEADER) + " |", "|" + "---|" * len(TABLE_HEADER)]
+    for row in table_rows(summaries):
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def print_table(summaries: list[Summary], title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for name in TABLE_HEADER:
+        numeric = name in (
+            "teachers",
+            "objective",
+            "bound",
+            "gap %",
+            "seconds",
+            "peak MiB",
+            "× greedy",
+        )
+        table.add_column(name, justify="right" if numeric else "left")
+    for row in table_rows(summaries):
+        table.add_row(*row)
+    # wide enough for every column when the output is a file or a pipe
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    versions: dict[str, Any] = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+    for package in ("ortools", "pairwise"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return versions
+
+
+def write_results(
+    runs: list[Run],
+    summaries: list[Summary],
+    extras: dict[str, Any],
+    folder: Path,
+    name: str,
+    chart: bool,
+) -> list[Path]:
+    from pairwise.files import write_atomic
+
+    info = machine()
+    written = []
+    columns = [key for key in asdict(runs[0]) if key != "terms"] if runs else []
+    lines: list[str] = []
+    if runs:
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([*columns, *info])
+        for run in runs:
+            row = asdict(run)
+            writer.writerow([row[key] for key in columns] + list(info.values()))
+        lines.append(buffer.getvalue())
+    target = folder / f"{name}.csv"
+    write_atomic(target, "".join(lines))
+    written.append(target)
+    document = {
+        "machine": info,
+        "runs": [asdict(run) for run in runs],
+        "summary": [asdict(summary) for summary in summaries],
+        **extras,
+    }
+    target = folder / f"{name}.json"
+    write_atomic(target, json.dumps(document, indent=2) + "\n")
+    written.append(target)
+    target = folder / f"{name}.md"
+    cores = info["cores"]
+    heading = (
+        f"Measured {info['date'][:10]} on {cores} cores, Python {info['python']}, "
+        f"OR-Tools {info['ortools']}, pairwise {info['pairwise']}.\n\n"
+    )
+    write_atomic(target, heading + markdown_table(summaries))
+    written.append(target)
+    if chart and summaries:
+        target = folder / f"{name}.png"
+        draw_chart(summaries, target)
+        written.append(target)
+    return written
+
+
+def draw_chart(summaries: list[Summary], target: Path) -> None:
+    """Objective as a multiple of the greedy's, and seconds, against the number of teachers."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    solvers = list(dict.fromkeys(s.solver for s in summaries))
+    for solver in solvers:
+        points = sorted(
+            (s.teachers, s.ratio_to_greedy, s.seconds, s.instance)
+            for s in summaries
+            if s.solver == solver
+        )
+        ratios = [(t, r) for t, r, _, _ in points if r is not None]
+        if ratios:
+            left.plot(*zip(*ratios, strict=True), marker="o", label=solver)
+        right.plot(
+            [p[0] for p in points], [max(p[2], 0.001) for p in points], marker="o", label=solver
+        )
+    left.set_xscale("log")
+    left.set_xlabel("teachers")
+    left.set_ylabel("objective ÷ greedy's")
+    left.set_title("How far the by-hand way falls short")
+    left.axhline(1.0, color="grey", linewidth=0.8)
+    if left.get_legend_handles_labels()[0]:
+        left.legend()
+    right.set_xscale("log")
+    right.set_yscale("log")
+    right.set_xlabel("teachers")
+    right.set_ylabel("seconds (median)")
+    right.set_title("Time against size")
+    right.legend()
+    figure.tight_layout()
+    with tempfile.NamedTemporaryFile(suffix=".png", dir=target.parent, delete=False) as stream:
+        temporary = Path(stream.name)
+    try:
+        figure.savefig(temporary, dpi=110)
+        os.replace(temporary, target)
+    finally:
+        plt.close(figure)
+        if temporary.exists():
+            temporary.unlink()
+
+
+# --- targets ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    """One speed target of the issues, judged from the measured summaries."""
+
+    issue: int
+    text: str
+    instance: str
+    seconds: float
+    max_gap_percent: float = 0.0  # 0: proven optimal
+    memory_mib: float | None = None
+
+
+TARGETS = (
+    Target(3, "30-teacher school proven optimal in <= 2 s", "school-30", 2.0),
+    Target(3, "60-teacher school (peer visits) proven optimal in <= 5 s", "school-60-coaches:peer-only", 5.0),
+    Target(4, "60-teacher school, six teams, two coaches, proven optimal in <= 10 s", "school-60-coaches", 10.0),
+    Target(3, "150-teacher secondary (peer visits): gap <= 0.5 % in <= 30 s, peak < 1 GiB", "secondary-150:peer-only", 30.0, 0.5, 1024.0),
+    Target(4, "150-teacher secondary with tables and six coaches: gap <= 0.5 % in <= 45 s", "secondary-150", 45.0, 0.5, 1024.0),
+    Target(9, "~2,000-teacher district: within 1 % of its bound in <= 90 s, peak <= 2 GiB", "district-2000", 90.0, 1.0, 2048.0),
+)  # fmt: skip
+
+
+def judge(targets: Sequence[Target], summaries: list[Summary]) -> list[dict[str, Any]]:
+    """Each target met or not, with what was measured ('not measured' when it was not run)."""
+    verdicts = []
+    for target in targets:
+        found = [s for s in summaries if s.instance == target.instance and s.solver == "pairwise"]
+        verdict: dict[str, Any] = {"issue": target.issue, "target": target.text}
+        if not found:
+            verdict.update(met=None, measured="not measured")
+        else:
+            s = found[0]
+            gap = s.gap_percent
+            proven = "optimal" in s.status and "feasible" not in s.status
+            gap_ok = (
+                proven
+                if target.max_gap_percent == 0
+                else gap is not None and gap <= target.max_gap_percent
+            )
+            time_ok = s.seconds <= target.seconds
+            memory_ok = target.memory_mib is None or s.peak_mib < target.memory_mib
+            met = gap_ok and time_ok and memory_ok and s.checker == "ok"
+            verdict.update(
+                met=met,
+                measured=f"{s.status}, gap {fmt(gap, 2)} %, {s.seconds:.2f} s (median of "
+                f"{s.seeds}), peak {s.peak_mib:,.0f} MiB, checker {s.checker}",
+            )
+        verdicts.append(verdict)
+    return verdicts
+
+
+def run_whatif(time_limit: float | None) -> dict[str, Any]:
+    """The 9-variant what-if on the 60-teacher school through the command line, timed."""
+    folder = tempfile.mkdtemp()
+    output = Path(folder) / "whatif.json"
+    command = [
+        sys.executable,
+        "-c",
+        "from pairwise.cli import main; main()",
+        "whatif",
+        str(INSTANCES / f"{WHATIF_INSTANCE}.json"),
+        "--vary",
+        WHATIF_VARY,
+        "--json",
+    ]
+    if time_limit is not None:
+        command += ["--time-limit", str(time_limit)]
+    shown = " ".join(["pairwise", *command[4:]]).replace(str(ROOT) + "/", "")
+    with open(output, "w", encoding="utf-8") as stream:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=stream, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    variants: list[Any] = []
+    try:
+        variants = json.loads(output.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        variants = []
+    statuses = sorted({str(v.get("status")) for v in variants if isinstance(v, dict)})
+    return {
+        "command": shown,
+        "exit_code": process.returncode,
+        "variants": len(variants),
+        "statuses": statuses,
+        "seconds": round(seconds, 2),
+        "peak_mib": round(usage.ru_maxrss / 1024, 1),
+        "met": process.returncode == 0 and len(variants) == 9 and seconds <= 60.0,
+    }
+
+
+# --- command line -------------------------------------------------------------------------------
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instances", nargs="*", default=list(DEFAULT_INSTANCES))
+    parser.add_argument("--solvers", default=",".join(SOLVERS))
+    parser.add_argument("--time-limit", type=float, default=None, help="seconds per solve (all)")
+    parser.add_argument("--seeds", type=int, default=1, help="seeds per instance and solver")
+    parser.add_argument("--workers", default="2", help="CP-SAT workers, or a list: 1,2")
+    parser.add_argument("--whatif", action="store_true", help="also time a 9-variant what-if")
+    parser.add_argument("--name", default="latest", help="file name of the results")
+    parser.add_argument("--results", default=str(RESULTS), help="folder for the results")
+    parser.add_argument("--no-chart", action="store_true")
+    # the child's own arguments
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--instance", help=argparse.SUPPRESS)
+    parser.add_argument("--solver", help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--report", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    if arguments.child:
+        arguments.workers = int(arguments.workers)
+        return child_main(arguments)
+    solvers = [name.strip() for name in arguments.solvers.split(",") if name.strip()]
+    unknown = [name for name in solvers if name not in SOLVERS]
+    if unknown:
+        print(f"unknown solver {', '.join(unknown)} (known: {', '.join(SOLVERS)})", file=sys.stderr)
+        return 2
+    worker_counts = [int(part) for part in str(arguments.workers).split(",")]
+    runs: list[Run] = []
+    for instance in arguments.instances:
+        limit = arguments.time_limit or TIME_LIMITS.get(instance, 30.0)
+        for solver in solvers:
+            counts = worker_counts if solver == "pairwise" else [worker_counts[0]]
+            for workers in counts:
+                for seed in range(arguments.seeds):
+                    run = measure(instance, solver, seed, limit, workers)
+                    if len(counts) > 1:
+                        run.solver = f"{solver} ×{workers}"
+                    runs.append(run)
+                    print(
+                        f"{instance:28} {run.solver:14} seed {seed}: {run.status:10} "
+                        f"{fmt(run.objective):>8} in {run.seconds:7.2f} s, "
+                        f"{run.peak_mib:7.1f} MiB, checker {run.checker}"
+                        + (f" ({run.error})" if run.error else ""),
+                        file=sys.stderr,
+                        flush=True,
+                    )
+    summaries = summarise(runs)
+    extras: dict[str, Any] = {"targets": judge(TARGETS, summaries)}
+    if arguments.whatif:
+        extras["whatif"] = run_whatif(arguments.time_limit)
+    print_table(summaries, f"pairwise benchmarks ({os.cpu_count()} cores)")
+    for verdict in extras["targets"]:
+        mark = {True: "met", False: "NOT met", None: "not measured"}[verdict["met"]]
+        print(f"issue {verdict['issue']}: {verdict['target']}: {mark} — {verdict['measured']}")
+    if "whatif" in extras:
+        whatif = extras["whatif"]
+        print(
+            f"issue 9: 9-variant what-if on 60 teachers in <= 60 s: "
+            f"{'met' if whatif['met'] else 'NOT met'} — {whatif['variants']} variants in "
+            f"{whatif['seconds']} s (exit {whatif['exit_code']})"
+        )
+    written = write_results(
+        runs, summaries, extras, Path(arguments.results), arguments.name, not arguments.no_chart
+    )
+    for path in written:
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
