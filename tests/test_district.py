@@ -1,0 +1,317 @@
+"""Districts: split per school, cross-school sabbatical visits placed on what is left, one valid plan.
+
+Every merged plan goes through the independent checker. The engine is `pairwise.solve.solve`; the
+merge itself is also tested with the reference greedy solver standing in for it (a module-level
+function, so the pool's worker processes import it by name).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import pytest
+
+from pairwise.check import check
+from pairwise.district import (
+    STAND_IN_MARK,
+    cross_coachees,
+    place_cross_visits,
+    solve_district,
+    split_district,
+    split_hint,
+    task_time_limits,
+)
+from pairwise.formats import Plan, Roster, SabbaticalVisit, Visit
+from pairwise.generate import generate_roster
+from pairwise.load import roster_from_data
+from pairwise.objective import empty_terms
+from pairwise.result import Progress, Result
+from solvers.greedy import solve as greedy_solve
+from tests.helpers import assert_plan_valid
+
+
+def greedy_engine(
+    roster: Roster,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    workers: int | None = None,
+    hint: Plan | None = None,
+    progress: Any = None,
+) -> Result:
+    """Stand-in engine: the admin's greedy (valid plans, no proof; its bound is its objective)."""
+    started = time.perf_counter()
+    plan = greedy_solve(roster, seed=seed)
+    if plan is None:
+        return Result("infeasible", None, None, None, time.perf_counter() - started)
+    return Result("feasible", plan.objective, plan.bound, plan, time.perf_counter() - started)
+
+
+def infeasible_for_sunset(roster: Roster, **options: Any) -> Result:
+    """Stand-in engine that finds one school infeasible and solves the others greedily."""
+    if "sunset-es" in roster.name:
+        return Result("infeasible", None, None, None, 0.0, {"why": "stand-in says no"})
+    return greedy_engine(roster, **options)
+
+
+@pytest.fixture(scope="module")
+def four_schools() -> Roster:
+    return generate_roster(100, schools=4, kind="mixed", seed=3)
+
+
+def two_school_roster(
+    *, budget: int = 3, cover: int = 0, cap: int = 2, coach_teaches: tuple[str, ...] = ("mon-1",)
+) -> Roster:
+    """Coach c1 (school a, topic numeracy) and school b's b1 (hosts mon-1, mon-2) and b2 (mon-2,
+    mon-3) with numeracy as their priority; b3 works on literacy. No one partners (participates
+    false), so only sabbatical rules apply."""
+    periods = [
+        {"id": f"mon-{number}", "day": "mon", "start": f"{7 + number:02d}:00", "end": f"{7 + number:02d}:50"}
+        for number in (1, 2, 3)
+    ]  # fmt: skip
+
+    def teacher(identifier: str, school: str, priority: str, teaches: list[str]) -> dict[str, Any]:
+        return {
+            "id": identifier,
+            "name": identifier.upper(),
+            "school": school,
+            "priority": priority,
+            "teaches": teaches,
+            "participates": False,
+        }
+
+    coach = teacher("c1", "a", "literacy", list(coach_teaches))
+    coach["sabbatical"] = {"topics": ["numeracy"], "budget": budget}
+    return roster_from_data(
+        {
+            "format": "pairwise/roster@1",
+            "name": "two schools",
+            "year": 2026,
+            "timezone": "UTC",
+            "periods": periods,
+            "cycles": [{"id": "fall", "weeks": ["2026-10-05"]}],
+            "teachers": [
+                coach,
+                teacher("a2", "a", "numeracy", ["mon-1", "mon-2", "mon-3"]),
+                teacher("b1", "b", "numeracy", ["mon-1", "mon-2"]),
+                teacher("b2", "b", "numeracy", ["mon-2", "mon-3"]),
+                teacher("b3", "b", "literacy", ["mon-1", "mon-2", "mon-3"]),
+            ],
+            "policy": {"cover_per_period": cover, "sabbatical_visits_per_coachee": cap},
+        }
+    )
+
+
+def sabbatical_plan(roster: Roster, visits: list[SabbaticalVisit]) -> Plan:
+    weights = roster.policy.weights
+    terms = empty_terms()
+    terms["sabbatical"] = weights.sabbatical * len(visits)
+    terms["cover"] = -weights.cover * sum(visit.covered for visit in visits)
+    objective = sum(terms.values())
+    return Plan(
+        roster=roster.name,
+        status="feasible",
+        objective=objective,
+        bound=objective,
+        terms=terms,
+        sabbatical_visits=visits,
+    )
+
+
+# --- placing cross-school visits -----------------------------------------------------------
+
+
+def test_cross_coachees_are_other_schools_teachers_working_on_a_topic() -> None:
+    roster = two_school_roster()
+    coach = roster.teacher_by_id["c1"]
+    assert [teacher.id for teacher in cross_coachees(roster, coach)] == ["b1", "b2"]
+
+
+def test_cross_visits_fill_the_coachs_free_slots() -> None:
+    # without cover the coach is free only at mon-2 and mon-3: two visits, though the budget is 3
+    roster = two_school_roster(budget=3, cover=0)
+    placed = place_cross_visits(roster, [], [])
+    assert len(placed) == 2
+    assert sorted(visit.slot for visit in placed) == ["2026-10-05/mon-2", "2026-10-05/mon-3"]
+    assert not any(visit.covered for visit in placed)
+    assert_plan_valid(roster, sabbatical_plan(roster, placed))
+
+
+def test_a_cover_lets_the_coach_leave_class_when_it_gains() -> None:
+    # one cover per slot: the coach also visits b1 at mon-1 (12 - 1 = 11 > 0); budget 3 is spent
+    roster = two_school_roster(budget=3, cover=1)
+    placed = place_cross_visits(roster, [], [])
+    assert len(placed) == 3
+    covered = [visit for visit in placed if visit.covered]
+    assert [(visit.coachee, visit.slot) for visit in covered] == [("b1", "2026-10-05/mon-1")]
+    assert_plan_valid(roster, sabbatical_plan(roster, placed))
+
+
+def test_per_coachee_cap_and_budget_spent_within_the_school_limit_the_cross_visits() -> None:
+    roster = two_school_roster(budget=3, cover=1, cap=1)
+    # cap 1: b1 once, b2 once
+    assert len(place_cross_visits(roster, [], [])) == 2
+    start, end = roster.slot_times("2026-10-05/mon-3")
+    within = SabbaticalVisit(
+        coach="c1", coachee="a2", cycle="fall", slot="2026-10-05/mon-3", start=start, end=end
+    )
+    placed = place_cross_visits(roster, [], [within])
+    # one of the budget already spent in its school at mon-3: b1 at mon-1 (covered), b2 at mon-2
+    assert sorted((visit.coachee, visit.slot) for visit in placed) == [
+        ("b1", "2026-10-05/mon-1"),
+        ("b2", "2026-10-05/mon-2"),
+    ]
+    assert_plan_valid(roster, sabbatical_plan(roster, [within, *placed]))
+
+
+def test_cross_visits_go_around_busy_coachees_and_used_covers() -> None:
+    roster = two_school_roster(budget=3, cover=1)
+    # b2 hosts a peer visit at mon-3 and b3's covered visit uses school b's cover... which is not
+    # the coach's school's, so mon-1 stays open for the coach
+    peer = Visit(partnership="P01", cycle="fall", host="b2", visitor="b3", slot="2026-10-05/mon-3")
+    placed = place_cross_visits(roster, [peer], [])
+    slots = sorted((visit.coachee, visit.slot) for visit in placed)
+    assert ("b2", "2026-10-05/mon-3") not in slots
+    assert len(placed) == 2  # mon-1 (b1, covered) and mon-2; mon-3 has no free coachee
+
+
+def test_no_cross_visit_when_the_sabbatical_weight_is_zero() -> None:
+    roster = two_school_roster()
+    data = roster.model_dump(mode="json")
+    data["policy"]["weights"]["sabbatical"] = 0
+    assert place_cross_visits(roster_from_data(data), [], []) == []
+
+
+# --- splitting -------------------------------------------------------------------------------
+
+
+def test_each_school_gets_its_own_valid_roster(four_schools: Roster) -> None:
+    parts = split_district(four_schools)
+    assert [part.school for part in parts] == four_schools.schools()
+    for part in parts:
+        roster = roster_from_data(part.data)  # validates every cross-reference
+        real = [t for t in roster.teachers if STAND_IN_MARK not in t.id]
+        assert {four_schools.school_of(t.id) for t in real} == {part.school}
+        assert len(real) == part.teachers
+        assert all(roster.team_school(team.id) == part.school for team in roster.teams)
+        for relation in roster.relations:
+            both = {relation.a, relation.b}
+            assert both <= set(roster.teacher_by_id)
+
+
+def test_stand_ins_hold_each_coachs_cross_school_capacity(four_schools: Roster) -> None:
+    cap = four_schools.policy.sabbatical_visits_per_coachee
+    for part in split_district(four_schools):
+        roster = roster_from_data(part.data)
+        for coach in [t for t in roster.teachers if t.sabbatical and STAND_IN_MARK not in t.id]:
+            assert coach.sabbatical is not None
+            stand_ins = [s for s, owner in part.stand_in_coach.items() if owner == coach.id]
+            assert len(stand_ins) == math.ceil(coach.sabbatical.budget / cap)
+            coachees = cross_coachees(four_schools, four_schools.teacher_by_id[coach.id])
+            for stand_in in stand_ins:
+                teacher = roster.teacher_by_id[stand_in]
+                assert not teacher.participates and teacher.sabbatical is None
+                assert teacher.priority in coach.sabbatical.topics
+                # it can host exactly where some eligible coachee of another school can
+                for cycle in roster.cycles:
+                    for slot in roster.cycle_slots(cycle.id):
+                        period = slot.split("/")[1]
+                        hosts = period in teacher.teaches and slot not in teacher.unavailable
+                        any_coachee = any(
+                            period in c.teaches
+                            and period not in c.unavailable
+                            and slot not in c.unavailable
+                            for c in coachees
+                        )
+                        assert hosts == any_coachee, (stand_in, slot)
+
+
+def test_time_limits_share_the_slots_by_size() -> None:
+    roster = generate_roster(100, schools=4, kind="mixed", seed=3)
+    parts = split_district(roster)
+    limits = task_time_limits(parts, 20.0, slots=2)
+    biggest = max(parts, key=lambda part: part.teachers)
+    smallest = min(parts, key=lambda part: part.teachers)
+    assert limits[biggest.school] > limits[smallest.school] >= 1.0
+    assert all(limit <= 20.0 for limit in limits.values())
+    # the shares fill both slots for the whole budget (up to the 1 s floor and rounding)
+    assert sum(limits.values()) == pytest.approx(40.0, abs=0.1)
+
+
+# --- solving with a stand-in engine -------------------------------------------------------
+
+
+def test_district_merge_passes_the_checker(four_schools: Roster) -> None:
+    seen: list[Progress] = []
+    result = solve_district(
+        four_schools, time_limit=10, workers=2, solver=greedy_engine, progress=seen.append
+    )
+    assert result.plan is not None
+    report = assert_plan_valid(four_schools, result.plan)
+    assert report.objective == result.objective == result.plan.objective
+    assert result.bound is not None and result.objective is not None
+    assert result.bound >= result.objective
+    ids = [partnership.id for partnership in result.plan.partnerships]
+    assert ids == [f"P{number:02d}" for number in range(1, len(ids) + 1)]
+    assert result.stats["schools"] == 4
+    assert result.stats["parallel_tasks"] == 2
+    assert seen[-1].phase == "district merged"
+    assert {four_schools.school_of(p.members[0]) for p in result.plan.partnerships} == set(
+        four_schools.schools()
+    )
+
+
+def test_district_runs_inline_with_one_worker_and_gives_the_same_plan(four_schools: Roster) -> None:
+    inline = solve_district(four_schools, time_limit=10, workers=1, solver=greedy_engine)
+    pooled = solve_district(four_schools, time_limit=10, workers=2, solver=greedy_engine)
+    assert inline.plan is not None and pooled.plan is not None
+    assert inline.stats["parallel_tasks"] == 1
+    inline.plan.seconds = pooled.plan.seconds = 0.0
+    assert inline.plan.as_json() == pooled.plan.as_json()
+
+
+def test_an_infeasible_school_makes_the_district_infeasible(four_schools: Roster) -> None:
+    result = solve_district(four_schools, time_limit=5, workers=1, solver=infeasible_for_sunset)
+    assert result.status == "infeasible"
+    assert result.plan is None
+    assert result.stats["failed_school"] == "sunset-es"
+    assert result.stats["school.why"] == "stand-in says no"
+
+
+def test_cross_school_pairs_solve_the_roster_whole(four_schools: Roster) -> None:
+    data = four_schools.model_dump(mode="json")
+    data["policy"]["cross_school_pairs"] = True
+    roster = roster_from_data(data)
+    result = solve_district(roster, time_limit=10, workers=1, solver=greedy_engine)
+    assert str(result.stats["decomposition"]).startswith("whole roster (cross_school_pairs")
+    assert result.plan is not None
+    assert_plan_valid(roster, result.plan)
+
+
+def test_a_lock_across_schools_sends_the_roster_whole(four_schools: Roster) -> None:
+    data = four_schools.model_dump(mode="json")
+    first, second = four_schools.schools()[:2]
+    a = next(t.id for t in four_schools.teachers if four_schools.school_of(t.id) == first)
+    b = next(t.id for t in four_schools.teachers if four_schools.school_of(t.id) == second)
+    data["relations"].append({"a": a, "b": b, "kind": "lock"})
+    result = solve_district(roster_from_data(data), time_limit=5, workers=1, solver=greedy_engine)
+    assert "lock across schools" in str(result.stats["decomposition"])
+
+
+def test_a_district_plan_splits_into_valid_school_hints(four_schools: Roster) -> None:
+    result = solve_district(four_schools, time_limit=10, workers=1, solver=greedy_engine)
+    assert result.plan is not None
+    parts = split_district(four_schools)
+    hints = split_hint(four_schools, result.plan, parts)
+    partnerships = 0
+    for part in parts:
+        text = hints[part.school]
+        assert text is not None
+        hint = Plan.model_validate_json(text)
+        roster = roster_from_data(part.data)
+        report = check(roster, hint)
+        assert report.violations == [], part.school  # objective left unstated: only rules
+        partnerships += len(hint.partnerships)
+    assert partnerships == len(result.plan.partnerships)
