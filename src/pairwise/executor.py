@@ -345,7 +345,8 @@ class DaskExecutor(Executor):
         )
 
     def wait_any(self, pending: Collection[Any]) -> list[Any]:
-        done, _ = self._distributed.wait(list(pending), return_when="FIRST_COMPLETED")
+        with self._client.as_current():  # `wait` finds the client it talks to this way
+            done, _ = self._distributed.wait(list(pending), return_when="FIRST_COMPLETED")
         return list(done)
 
     def outcome(self, handle: Any) -> TaskOutcome:

@@ -1,0 +1,147 @@
+"""A real Dask cluster on loopback: `dask scheduler` and one `dask worker`, started and always stopped.
+
+The district and the what-if variants go through `--scheduler tcp://127.0.0.1:PORT` exactly as on
+machines elsewhere; the worker runs in the same environment, so it imports `pairwise` (and, through
+PYTHONPATH, this repository's test stand-ins).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pairwise.district import solve_district
+from pairwise.executor import DaskExecutor
+from pairwise.formats import Roster
+from pairwise.generate import generate_roster
+from pairwise.whatif import parse_axes, run_whatif, variant_roster
+from tests.helpers import assert_plan_valid, load_fixture
+from tests.test_district import greedy_engine
+
+distributed = pytest.importorskip("distributed")
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+DASK = Path(sys.executable).with_name("dask")
+STARTUP_SECONDS = 90.0
+
+pytestmark = pytest.mark.slow
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask a process to stop, then make sure it has."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def scheduler_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A scheduler and one single-threaded worker on 127.0.0.1, on ports the system picks."""
+    if not DASK.exists():
+        pytest.skip(f"no dask command beside {sys.executable}")
+    folder = tmp_path_factory.mktemp("dask")
+    scheduler_file = folder / "scheduler.json"
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(REPOSITORY), *filter(None, [environment.get("PYTHONPATH")])]
+    )
+    with (folder / "scheduler.log").open("wb") as scheduler_log:
+        scheduler = subprocess.Popen(
+            [
+                str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                "--no-dashboard", "--scheduler-file", str(scheduler_file),
+            ],
+            stdout=scheduler_log, stderr=subprocess.STDOUT, env=environment, cwd=folder,
+        )  # fmt: skip
+    worker: subprocess.Popen[bytes] | None = None
+    try:
+        address = _wait_for_address(scheduler_file, scheduler)
+        with (folder / "worker.log").open("wb") as worker_log:
+            worker = subprocess.Popen(
+                [
+                    str(DASK), "worker", address, "--host", "127.0.0.1",
+                    "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
+                ],
+                stdout=worker_log, stderr=subprocess.STDOUT, env=environment, cwd=folder,
+            )  # fmt: skip
+        with distributed.Client(address, timeout="30s") as client:
+            client.wait_for_workers(1, timeout=STARTUP_SECONDS)
+        yield address
+    finally:
+        if worker is not None:
+            _stop(worker)
+        _stop(scheduler)
+
+
+def _wait_for_address(scheduler_file: Path, scheduler: subprocess.Popen[bytes]) -> str:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if scheduler.poll() is not None:
+            pytest.fail(f"dask scheduler exited with {scheduler.returncode}")
+        if scheduler_file.exists():
+            try:
+                return str(json.loads(scheduler_file.read_text())["address"])
+            except (ValueError, KeyError):
+                pass  # written but not complete yet
+        time.sleep(0.2)
+    pytest.fail("dask scheduler did not start in time")
+
+
+@pytest.fixture(scope="module")
+def four_schools() -> Roster:
+    return generate_roster(100, schools=4, kind="mixed", seed=11)
+
+
+def test_the_cluster_reports_its_slots_and_share_of_cores(scheduler_address: str) -> None:
+    with DaskExecutor(scheduler_address) as executor:
+        assert executor.slots == 1  # one worker, one thread
+        assert executor.cores_per_task == max(1, os.cpu_count() or 1)
+    with DaskExecutor(scheduler_address, max_cores_per_task=1) as capped:
+        assert capped.cores_per_task == 1
+
+
+def test_a_district_solved_on_the_cluster_passes_the_checker(
+    scheduler_address: str, four_schools: Roster
+) -> None:
+    result = solve_district(
+        four_schools, time_limit=20, scheduler=scheduler_address, solver=greedy_engine
+    )
+    assert result.plan is not None
+    assert_plan_valid(four_schools, result.plan)
+    assert result.stats["schools"] == 4
+    assert result.stats["parallel_tasks"] == 1
+    # the same tasks give the same plan on the embedded pool
+    local = solve_district(four_schools, time_limit=20, workers=2, solver=greedy_engine)
+    assert local.plan is not None
+    local.plan.seconds = result.plan.seconds
+    assert local.plan.as_json() == result.plan.as_json()
+
+
+def test_whatif_variants_run_on_the_cluster(scheduler_address: str) -> None:
+    roster = load_fixture("oakridge-tiny")
+    axes = parse_axes(["cover_per_period=0:2"])
+    outcomes = run_whatif(
+        roster, axes, time_limit=5, scheduler=scheduler_address, solver=greedy_engine
+    )
+    assert [outcome.variant for outcome in outcomes] == [{"cover_per_period": c} for c in (0, 1, 2)]
+    assert [outcome.hint_from for outcome in outcomes] == [
+        None,
+        {"cover_per_period": 0},
+        {"cover_per_period": 1},
+    ]
+    for outcome in outcomes:
+        assert outcome.plan is not None
+        assert_plan_valid(variant_roster(roster, outcome.variant), outcome.plan)
