@@ -34,7 +34,14 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from pairwise.executor import Executor, Solver, SolveTask, TaskOutcome, open_executor
+from pairwise.executor import (
+    Executor,
+    LocalExecutor,
+    Solver,
+    SolveTask,
+    TaskOutcome,
+    open_executor,
+)
 from pairwise.formats import (
     Partnership,
     Plan,
@@ -120,12 +127,20 @@ def solve_district(
     with open_executor(
         scheduler=scheduler, workers=workers, tasks=len(parts), inline=inline
     ) as executor:
-        outcomes = _solve_schools(
-            executor, parts, hints, time_limit - reserve, seed, solver, progress, started
-        )
-        unproven = [part for part in parts if outcomes[part.school].status != "optimal"]
+        # a pool's worker processes take about a second to start and import the engine
+        startup = 1.0 if isinstance(executor, LocalExecutor) else 0.0
+        budget = deadline - reserve - startup - time.perf_counter()
+        outcomes = _solve_schools(executor, parts, hints, budget, seed, solver, progress, started)
+        unproven = [
+            part
+            for part in parts
+            if outcomes[part.school].status in ("feasible", "unknown")
+            and outcomes[part.school].error is None
+            and not outcomes[part.school].problems
+        ]
         remaining = deadline - reserve - time.perf_counter()
-        if unproven and remaining >= MINIMUM_TASK_SECONDS and not _failed(outcomes):
+        infeasible = any(outcome.status == "infeasible" for outcome in outcomes.values())
+        if unproven and remaining >= MINIMUM_TASK_SECONDS and not infeasible:
             # a second round for the schools not proven: the time others left, from their plans
             second = _solve_schools(
                 executor,
