@@ -13,14 +13,18 @@ import difflib
 import io
 import os
 import re
+import types
+import typing
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pairwise.errors import InputError, Problem
-from pairwise.formats import DAYS, ROSTER_FORMAT
+from pydantic import BaseModel, ValidationError
+
+from pairwise.errors import InputError, Problem, format_path
+from pairwise.formats import DAYS, ROSTER_FORMAT, Roster
 from pairwise.load import MAX_BYTES_DEFAULT, MAX_BYTES_VARIABLE, roster_from_data
 from pairwise.workbook import (
     COVER_OVERRIDES,
@@ -58,6 +62,7 @@ _DAY_NAMES = {
     )
     for name in (day, full)
 }
+_STAND_IN_MONDAY = "1900-01-01"
 _TRUE = {"yes", "y", "true", "1", "x"}
 _FALSE = {"no", "n", "false", "0"}
 _PATH_IN_TEXT = re.compile(
@@ -684,8 +689,10 @@ class _Reader:
                 self.locations[week_path] = record.ref("week")
         for index, cycle in enumerate(cycles.values()):
             if not cycle["weeks"]:
-                # its weeks were all unreadable and are reported; the cycle is still known
+                # its weeks were all unreadable and are reported; a stand-in Monday keeps the
+                # cycle (and the roster's other cross-references) checkable
                 self.poison(f"cycles[{index}].weeks")
+                cycle["weeks"].append(_STAND_IN_MONDAY)
         self.meetings(cycles)
         return list(cycles.values())
 
@@ -965,7 +972,8 @@ class _Reader:
         try:
             roster = roster_from_data(data)
         except InputError as error:
-            for problem in error.problems:
+            found = list(error.problems) + cross_problems_beside_shape(data, error.problems)
+            for problem in found:
                 translated = self.translate(problem)
                 if translated is not None and translated not in problems:
                     problems.append(translated)
@@ -974,3 +982,108 @@ class _Reader:
         if problems:
             raise InputError(sorted(problems, key=self.sort_key))
         return ImportResult(roster, self.warnings)
+
+
+# --- cross-reference problems beside shape problems --------------------------------------------------
+
+# items nothing refers to by position: one with a shape problem can be left out of the cross-check
+_DROPPABLE = re.compile(
+    r"^(relations|history|team_history|policy\.cover_overrides|cycles\[\d+\]\.meetings)$"
+)
+_TOKEN = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
+
+
+def _location(path: str) -> list[str | int]:
+    return [name if name else int(index) for name, index in _TOKEN.findall(path)]
+
+
+def _path(location: list[str | int]) -> str:
+    return format_path(location)
+
+
+def _field_required(location: list[str | int]) -> bool | None:
+    """Whether the roster field at `location` is required (None when there is no such field)."""
+    current: Any = Roster
+    required = True
+    for part in location:
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            if not args:
+                return None
+            current = args[0]
+            continue
+        while typing.get_origin(current) in (typing.Union, types.UnionType):
+            options = [arg for arg in typing.get_args(current) if arg is not type(None)]
+            current = options[0]
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        required = info.is_required()
+        current = info.annotation
+        while typing.get_origin(current) is typing.Annotated:
+            current = typing.get_args(current)[0]
+    return required
+
+
+def cross_problems_beside_shape(data: dict[str, Any], shape: list[Problem]) -> list[Problem]:
+    """The cross-reference problems a roster would have once its shape problems are fixed.
+
+    The roster model checks cross-references only on a well-shaped roster; to report everything at
+    once, each shape problem is set aside (an optional field dropped, or an item nothing refers to
+    by position left out) and the rest is cross-checked, paths mapped back to the original items.
+    """
+    from pairwise.validation import cross_check
+
+    drop_fields: set[str] = set()
+    drop_items: set[str] = set()
+    for problem in shape:
+        location = _location(problem.path)
+        if not location:
+            return []
+        if _field_required(location) is False:
+            drop_fields.add(_path(location))
+            continue
+        while location and not (
+            isinstance(location[-1], int) and _DROPPABLE.match(_path(location[:-1]))
+        ):
+            location = location[:-1]
+        if not location:
+            return []
+        drop_items.add(_path(location))
+    kept: dict[str, list[int]] = {}
+
+    def prune(node: Any, path: str) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: prune(value, f"{path}.{key}" if path else key)
+                for key, value in node.items()
+                if (f"{path}.{key}" if path else key) not in drop_fields
+            }
+        if isinstance(node, list):
+            kept[path] = [i for i in range(len(node)) if f"{path}[{i}]" not in drop_items]
+            return [prune(node[i], f"{path}[{i}]") for i in kept[path]]
+        return node
+
+    try:
+        repaired = Roster.model_validate(prune(data, ""))
+    except ValidationError:
+        return []
+
+    def original(path: str) -> str:
+        rebuilt: list[str | int] = []
+        for part in _location(path):
+            if isinstance(part, int):
+                positions = kept.get(_path(rebuilt), [])
+                part = positions[part] if part < len(positions) else part
+            rebuilt.append(part)
+        return _path(rebuilt)
+
+    return [
+        Problem(
+            original(problem.path),
+            _PATH_IN_TEXT.sub(lambda m: original(m.group(0)), problem.message),
+        )
+        for problem in cross_check(repaired)
+    ]
