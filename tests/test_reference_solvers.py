@@ -49,7 +49,6 @@ def test_plan_on_every_sample_school_passes_the_checker(
     )
 
 
-@pytest.mark.slow
 def test_greedy_plan_for_the_district_passes_the_checker() -> None:
     roster = load_roster(INSTANCES / "district-2000.json")
     plan = greedy.solve(roster, 0)
