@@ -1,0 +1,89 @@
+"""Coaching is never evaluative: what teachers see carries no rating, relation, score or other's priority.
+
+Every teacher-facing file (each teacher's calendar, and the all-staff calendar) is searched for
+trust ratings, the words trust/avoid/score, the partnerships' reasons, and the priorities of
+anyone but the calendar's owner.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from pairwise.export import export_plan
+from pairwise.export_calendar import teacher_file_name
+from pairwise.formats import Plan, Roster
+from tests.helpers import load_fixture, load_plan_fixture
+
+CASES = [
+    ("oakridge-tiny", "export_oakridge-tiny-plan"),
+    ("export_district", "export_district-plan"),
+]
+FORBIDDEN_WORDS = ("trust", "avoid", "score", "reason", "evaluator", "rating")
+
+
+@pytest.fixture(params=CASES, ids=[roster for roster, _ in CASES])
+def exported(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Roster, Plan, Path]:
+    roster_name, plan_name = request.param
+    roster, plan = load_fixture(roster_name), load_plan_fixture(plan_name)
+    export_plan(roster, plan, tmp_path)
+    return roster, plan, tmp_path
+
+
+def readable_text(path: Path) -> str:
+    """The file's text with folded lines joined, as a person (or a search) would read it."""
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    parts = [str(value) for _, value in calendar.property_items()]
+    return " ".join(parts).lower()
+
+
+def trust_texts(roster: Roster) -> set[str]:
+    texts = set()
+    for entry in roster.history:
+        if entry.trust:
+            texts |= {f"{entry.trust}", f"{entry.trust:.2f}", f"{abs(entry.trust)}"}
+    return texts
+
+
+def secrets_for(roster: Roster, plan: Plan, owner: str | None) -> set[str]:
+    """What the calendar of `owner` (None: the all-staff calendar) must never contain."""
+    own_priority = roster.teacher_by_id[owner].priority if owner else None
+    secrets = set(FORBIDDEN_WORDS) | trust_texts(roster)
+    secrets |= {reason.lower() for p in plan.partnerships for reason in p.reasons}
+    for teacher in roster.teachers:
+        if teacher.priority and teacher.priority != own_priority:
+            secrets.add(teacher.priority.lower())
+    return secrets
+
+
+def test_teacher_calendars_reveal_nothing_private(exported: tuple[Roster, Plan, Path]) -> None:
+    roster, plan, folder = exported
+    assert trust_texts(roster)  # the fixtures do carry ratings to leak
+    for teacher in roster.teachers:
+        path = folder / "teachers" / teacher_file_name(teacher.id)
+        text = readable_text(path)
+        raw = path.read_bytes().decode("utf-8").lower()
+        for secret in secrets_for(roster, plan, teacher.id):
+            assert secret not in text, (teacher.id, secret)
+            assert secret not in raw, (teacher.id, secret)
+
+
+def test_all_staff_calendar_reveals_nothing_private(exported: tuple[Roster, Plan, Path]) -> None:
+    roster, plan, folder = exported
+    text = readable_text(folder / "all.ics")
+    for secret in secrets_for(roster, plan, None):
+        assert secret not in text, secret
+
+
+def test_the_check_would_catch_a_leak(exported: tuple[Roster, Plan, Path]) -> None:
+    # the search itself works: a priority that is someone else's is found when it is there
+    roster, plan, folder = exported
+    leaky = roster.model_copy(deep=True)
+    index = next(i for i, t in enumerate(leaky.teachers) if t.priority)
+    teacher = leaky.teachers[index]
+    teacher.name = f"{teacher.name} ({teacher.priority})"
+    export_plan(leaky, plan, folder / "leaky")
+    text = readable_text(folder / "leaky" / "all.ics")
+    assert any(secret in text for secret in secrets_for(leaky, plan, None))
