@@ -141,6 +141,7 @@ class _Import:
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
         self.tables: dict[str, Table] = {}
+        self.bells_complete = False
 
     def table(self, name: str, required: tuple[str, ...], optional: bool = False) -> Table | None:
         entry = self.files.get(name.lower())
@@ -218,8 +219,6 @@ class _Import:
         if version == "1.1":
             required += ("role", "orgSourcedIds")
         users = self.table("users.csv", required)
-        if users is None:
-            return []
         org_ids: dict[str, list[tuple[str, str]]] = {}
         if version == "1.2":
             roles = self.table("roles.csv", ("userSourcedId", "role", "orgSourcedId"))
@@ -232,6 +231,8 @@ class _Import:
                     org_ids.setdefault(row.get("userSourcedId"), []).append(
                         (row.get("orgSourcedId"), row.ref("orgSourcedId"))
                     )
+        if users is None:
+            return []
         teachers = []
         skipped = 0
         seen: dict[str, str] = {}
@@ -362,6 +363,7 @@ class _Import:
     # -- bell schedule, periods, teams --
 
     def bells(self, path: Path) -> list[_Bell]:
+        before = len(self.problems)
         text = decode(read_bytes(path, byte_limit()), str(path))
         self.files["#bell"] = (path.name, text)
         table = self.table("#bell", BELL_COLUMNS)
@@ -403,6 +405,8 @@ class _Import:
                 seen[key] = row.ref("period")
                 bells.append(_Bell(values["period"], day, values["start"], values["end"]))
         bells.sort(key=lambda bell: (DAYS.index(bell.day), bell.start, bell.period))
+        # classes are checked against the bell schedule only once it reads cleanly
+        self.bells_complete = len(self.problems) == before
         return bells
 
     def teaches(
@@ -419,7 +423,7 @@ class _Import:
                 found = by_period.get(period.lower())
                 if found:
                     ids.update(found)
-                elif bells and class_id not in reported:
+                elif self.bells_complete and class_id not in reported:
                     reported.add(class_id)
                     self.problems.append(
                         Problem(
