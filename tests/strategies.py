@@ -44,6 +44,7 @@ def roster_data(
     min_teachers: int = 2,
     max_teachers: int = 10,
     max_schools: int = 3,
+    min_periods: int = 1,
     max_teams: int = 4,
     max_periods: int = 5,
     max_cycles: int = 2,
@@ -63,7 +64,7 @@ def roster_data(
     year = draw(st.integers(2024, 2030))
     timezone = draw(st.sampled_from(TIMEZONES))
 
-    period_count = draw(st.integers(1, max_periods))
+    period_count = draw(st.integers(min_periods, max(min_periods, max_periods)))
     periods = []
     for index in range(period_count):
         day = draw(st.sampled_from(DAYS[:5]))
@@ -107,7 +108,8 @@ def roster_data(
                 "start": "13:00",
                 "end": "14:00",
             }
-            tables = draw(st.one_of(st.none(), st.integers(0, 4)))
+            # no table at all (0) makes a school of two teams infeasible: keep it rare
+            tables = draw(st.sampled_from((None, None, 1, 2, 3, 4, 0)))
             if tables is not None:
                 meeting["tables"] = tables
             meetings.append(meeting)
@@ -165,10 +167,12 @@ def roster_data(
         if draw(st.integers(0, 4)) > 0:
             teacher["priority"] = draw(st.sampled_from(TOPICS))
         teacher["strengths"] = draw(st.lists(st.sampled_from(TOPICS), max_size=3, unique=True))
-        teacher["teaches"] = draw(st.lists(st.sampled_from(period_ids), unique=True))
-        unavailable = draw(st.lists(st.sampled_from(period_ids + slots), max_size=2, unique=True))
-        if unavailable:
-            teacher["unavailable"] = unavailable
+        # about half the periods, so that visits (host teaches) and covers (visitor teaches) mix
+        teacher["teaches"] = [period for period in period_ids if draw(st.booleans())]
+        if draw(st.integers(0, 2)) == 0:
+            teacher["unavailable"] = draw(
+                st.lists(st.sampled_from(period_ids + slots), min_size=1, max_size=2, unique=True)
+            )
         if draw(st.booleans()):
             teacher["max_release"] = draw(st.integers(0, 3))
         if nonparticipants and draw(st.integers(0, 7)) == 0:
@@ -231,7 +235,8 @@ def roster_data(
             {
                 "a": pair[0],
                 "b": pair[1],
-                "kind": draw(st.sampled_from(["avoid", "request", "lock"])),
+                # locks are rarer: a lock beside an avoid or an evaluator has no plan
+                "kind": draw(st.sampled_from(["avoid", "avoid", "request", "request", "lock"])),
             }
             for pair in draw(
                 st.lists(
