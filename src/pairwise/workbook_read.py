@@ -320,11 +320,27 @@ def xlsx_sheets(path: Path) -> list[RawSheet]:
         book = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as error:  # openpyxl raises many kinds on malformed files
         raise InputError([Problem(name, f"cannot be read as a workbook: {error}")]) from None
-    sheets = []
-    for worksheet in book.worksheets:
-        rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
-        sheets.append(RawSheet(worksheet.title, rows))
-    return sheets
+    return [RawSheet(worksheet.title, _filled_rows(worksheet)) for worksheet in book.worksheets]
+
+
+def _filled_rows(worksheet: Any) -> list[list[object]]:
+    """A worksheet's rows up to its last filled cell, each only as long as its own last value.
+
+    A stray value or format far out (XFD1048576) makes openpyxl's used range huge; walking only
+    the cells that exist keeps reading proportional to the workbook's content.
+    """
+    filled = [
+        (row, column, cell.value)
+        for (row, column), cell in worksheet._cells.items()  # openpyxl's own cell store
+        if cell.value is not None
+    ]
+    rows: list[list[object]] = [[] for _ in range(max((row for row, _, _ in filled), default=0))]
+    for row, column, value in filled:
+        cells = rows[row - 1]
+        if len(cells) < column:
+            cells.extend([None] * (column - len(cells)))
+        cells[column - 1] = value
+    return rows
 
 
 def csv_rows(text: str) -> list[list[object]]:
@@ -947,7 +963,7 @@ class _Reader:
         if message == "required field is missing":
             field_name = re.sub(r"\[\d+\]", "", problem.path).rsplit(".", 1)[-1]
             message = f"'{field_name}' is required"
-        elif message.startswith("List should have at least 1 item"):
+        elif "at least 1 item" in message:  # an empty list the model requires
             message = "needs at least one row"
 
         def cell_of(match: re.Match[str]) -> str:
