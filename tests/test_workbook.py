@@ -232,3 +232,14 @@ def test_sheets_are_read_from_a_workbook_in_memory_the_same_as_from_disk(tmp_pat
     assert book["Timetable"]["C3"].value == "T"
     assert book["Timetable"]["H3"].value == "X"  # t01 unavailable every wed-2
     assert book["Unavailable"]["A3"].value == "t07"
+
+
+def test_a_stray_far_cell_does_not_change_the_import(tmp_path: Path) -> None:
+    roster = load_fixture("oakridge-tiny")
+    book = openpyxl.load_workbook(write_xlsx(tmp_path, roster))
+    # formatting the last cell of a sheet, as happens in real workbooks, and a far comment row
+    book["Relations"]["XFD1048576"].fill = openpyxl.styles.PatternFill("solid", fgColor="FFFF00")
+    book["Teams"]["A60000"] = "# notes kept far below"
+    path = tmp_path / "far.xlsx"
+    book.save(path)
+    assert import_workbook(path).roster.model_dump() == roster.model_dump()
