@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -57,14 +58,14 @@ def command(
     if not path.exists():
         raise InputError([Problem(source, "no such file or folder")])
     if oneroster:
-        from pairwise.oneroster import read_oneroster
+        from pairwise.oneroster import TeamRule, read_oneroster
 
         result: ImportResult = read_oneroster(
             path,
             bell_schedule=bell_schedule,
             timezone=timezone,
             year=year,
-            teams=teams,  # type: ignore[arg-type]  # click.Choice checked it
+            teams=cast(TeamRule, teams),  # click.Choice checked it
         )
     else:
         given = [
