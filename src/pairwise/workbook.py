@@ -115,7 +115,12 @@ TEACHERS = TableSheet(
 )
 
 TIMETABLE_FIXED = (
-    Column("teacher", "text", "# teacher id; one column per period id", required=True),
+    Column(
+        "teacher",
+        "text",
+        "# teacher id; then one column per period id (columns headed # are skipped)",
+        required=True,
+    ),
     Column("name", "text", "(for reading only)"),
 )
 TIMETABLE = TableSheet(
@@ -247,7 +252,7 @@ TABLE_SHEETS: tuple[TableSheet, ...] = (
 ROSTER_SETTINGS = SettingsSheet(
     "Roster",
     (
-        Setting("format", "text", "pairwise/roster@1"),
+        Setting("format", "text", "the roster format: leave it as it is"),
         Setting("name", "text", "the roster's name, e.g. Oakridge Elementary 2026-27"),
         Setting("year", "int", "the school year the plan is for, e.g. 2026"),
         Setting("timezone", "text", "IANA time zone, e.g. America/Toronto"),
