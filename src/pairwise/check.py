@@ -91,14 +91,26 @@ def _names(items: Iterable[str]) -> str:
 class _PeerVisit:
     """A peer visit whose ids resolve, with what the checker derived about it."""
 
-    index: int
     partnership: str
     cycle: str
     host: str
     visitor: str
     slot: str
-    period: str | None  # None when the slot names no period of the timetable
     covered: bool  # recomputed: the visitor teaches then (the stated flag when unknowable)
+
+
+@dataclass(frozen=True)
+class _Sabbatical:
+    """A sabbatical visit whose ids resolve."""
+
+    slot: str
+    coach: str
+    coachee: str
+    covered: bool  # recomputed: the coach teaches then (the stated flag when unknowable)
+
+
+# each partnership whose ids resolve, by id, with its rotation periods
+_Partnerships = dict[str, tuple[Partnership, list[str]]]
 
 
 class _Checker:
@@ -225,7 +237,8 @@ class _Checker:
 
     def run(self) -> CheckReport:
         partnerships = self._partnerships()
-        self._one_partnership_per_period(partnerships)
+        unpaired = self._unpaired_periods()
+        self._one_partnership_per_period(partnerships, unpaired)
         self._triads(partnerships)
         self._partner_rules(partnerships)
         self._no_repeat_partners(partnerships)
@@ -235,7 +248,9 @@ class _Checker:
         self._covers(peer_visits, sabbatical_slots)
         self._tables()
         self._partnership_terms(partnerships)
-        self._unpaired_terms()
+        # minus the weight for each teacher and rotation period listed unpaired
+        listed = sum(len(entries) for entries in unpaired.values())
+        self.terms["unpaired"] -= self.weights.unpaired * listed
         objective = sum(self.terms.values())
         return CheckReport(
             violations=self.violations,
@@ -246,9 +261,9 @@ class _Checker:
 
     # --- rule 1: partnerships and unpaired ------------------------------------------------------
 
-    def _partnerships(self) -> dict[str, tuple[Partnership, list[str]]]:
+    def _partnerships(self) -> _Partnerships:
         """Partnerships whose ids resolve, each with its rotation periods; reports the rest."""
-        result: dict[str, tuple[Partnership, list[str]]] = {}
+        result: _Partnerships = {}
         all_cycles = set(self.cycle_ids)
         for index, partnership in enumerate(self.plan.partnerships):
             where = f"partnership {partnership.id}"
@@ -327,7 +342,9 @@ class _Checker:
         return result
 
     def _one_partnership_per_period(
-        self, partnerships: dict[str, tuple[Partnership, list[str]]]
+        self,
+        partnerships: _Partnerships,
+        unpaired: dict[str, list[tuple[str, int]]],
     ) -> None:
         in_partnerships: dict[str, dict[str, list[str]]] = {
             p: defaultdict(list) for p in self.periods
@@ -336,8 +353,6 @@ class _Checker:
             for period in periods:
                 for member in partnership.members:
                     in_partnerships[period][member].append(partnership.id)
-        unpaired = self._unpaired_periods()
-        self.unpaired_count = sum(len(entries) for entries in unpaired.values())
         for period in self.periods:
             label = self.period_label(period)
             listed = Counter(teacher for teacher, _ in unpaired.get(period, []))
@@ -362,7 +377,7 @@ class _Checker:
                         1, f"{teacher.id} is listed unpaired {times_unpaired} times in {label}"
                     )
 
-    def _triads(self, partnerships: dict[str, tuple[Partnership, list[str]]]) -> None:
+    def _triads(self, partnerships: _Partnerships) -> None:
         for period in self.periods:
             partnered: Counter[str] = Counter()
             triads: dict[str, list[str]] = defaultdict(list)
@@ -396,7 +411,7 @@ class _Checker:
 
     # --- rules 2 and 3: who may be partners -----------------------------------------------------
 
-    def _partner_rules(self, partnerships: dict[str, tuple[Partnership, list[str]]]) -> None:
+    def _partner_rules(self, partnerships: _Partnerships) -> None:
         partners: set[tuple[str, str]] = set()
         for partnership, _ in partnerships.values():
             for a, b in itertools.combinations(partnership.members, 2):
@@ -417,7 +432,7 @@ class _Checker:
             if (a, b) not in partners:
                 self.broken(2, f"{a} and {b} are locked together but are not partners")
 
-    def _no_repeat_partners(self, partnerships: dict[str, tuple[Partnership, list[str]]]) -> None:
+    def _no_repeat_partners(self, partnerships: _Partnerships) -> None:
         if self.policy.rotation != "cycle":
             return
         cycles_together: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -433,11 +448,11 @@ class _Checker:
 
     # --- rules 4 and 5: peer visits -------------------------------------------------------------
 
-    def _visits(self, partnerships: dict[str, tuple[Partnership, list[str]]]) -> list[_PeerVisit]:
+    def _visits(self, partnerships: _Partnerships) -> list[_PeerVisit]:
         resolved: list[_PeerVisit] = []
         by_cycle: dict[tuple[str, str], list[_PeerVisit]] = defaultdict(list)
         all_cycles = set(self.cycle_ids)
-        for index, visit in enumerate(self.plan.visits):
+        for visit in self.plan.visits:
             where = f"visit of {visit.visitor} to {visit.host} ({visit.partnership}, {visit.cycle}, {visit.slot})"
             unknown = [t for t in (visit.host, visit.visitor) if t not in self.teacher]
             if unknown or visit.cycle not in all_cycles:
@@ -481,14 +496,7 @@ class _Checker:
                         f"{visit.visitor} {truth} in {period}",
                     )
             record = _PeerVisit(
-                index,
-                visit.partnership,
-                visit.cycle,
-                visit.host,
-                visit.visitor,
-                visit.slot,
-                period,
-                covered,
+                visit.partnership, visit.cycle, visit.host, visit.visitor, visit.slot, covered
             )
             resolved.append(record)
             by_cycle[(visit.partnership, visit.cycle)].append(record)
@@ -501,7 +509,7 @@ class _Checker:
 
     def _visit_counts(
         self,
-        partnerships: dict[str, tuple[Partnership, list[str]]],
+        partnerships: _Partnerships,
         by_cycle: dict[tuple[str, str], list[_PeerVisit]],
     ) -> None:
         for partnership, periods in partnerships.values():
@@ -537,8 +545,8 @@ class _Checker:
 
     # --- rule 8: sabbatical visits --------------------------------------------------------------
 
-    def _sabbatical_visits(self) -> list[tuple[str, str, str, str | None, bool]]:
-        """(slot, coach, coachee, period, covered) of every sabbatical visit whose ids resolve."""
+    def _sabbatical_visits(self) -> list[_Sabbatical]:
+        """Every sabbatical visit whose ids resolve."""
         resolved = []
         per_coach: Counter[str] = Counter()
         per_coachee: Counter[str] = Counter()
@@ -590,7 +598,7 @@ class _Checker:
                         f"{where}: covered is {str(visit.covered).lower()} but the coach "
                         f"{coach.id} {truth} in {period}",
                     )
-            resolved.append((visit.slot, coach.id, coachee.id, period, covered))
+            resolved.append(_Sabbatical(visit.slot, coach.id, coachee.id, covered))
         for coach_id, count in per_coach.items():
             sabbatical = self.teacher[coach_id].sabbatical
             if sabbatical is not None and count > sabbatical.budget:
@@ -612,7 +620,7 @@ class _Checker:
     def _one_visit_per_slot(
         self,
         peer_visits: list[_PeerVisit],
-        sabbatical_visits: list[tuple[str, str, str, str | None, bool]],
+        sabbatical_visits: list[_Sabbatical],
     ) -> None:
         busy: dict[tuple[str, str], list[str]] = defaultdict(list)
         for visit in peer_visits:
@@ -620,11 +628,11 @@ class _Checker:
             busy[(visit.slot, visit.visitor)].append(words)
             if visit.host != visit.visitor:
                 busy[(visit.slot, visit.host)].append(words)
-        for slot, coach, coachee, _, _ in sabbatical_visits:
-            words = f"the sabbatical visit of {coach} to {coachee}"
-            busy[(slot, coach)].append(words)
-            if coachee != coach:
-                busy[(slot, coachee)].append(words)
+        for sabbatical in sabbatical_visits:
+            words = f"the sabbatical visit of {sabbatical.coach} to {sabbatical.coachee}"
+            busy[(sabbatical.slot, sabbatical.coach)].append(words)
+            if sabbatical.coachee != sabbatical.coach:
+                busy[(sabbatical.slot, sabbatical.coachee)].append(words)
         for (slot, teacher), visits in busy.items():
             if len(visits) > 1:
                 self.broken(
@@ -635,7 +643,7 @@ class _Checker:
     def _covers(
         self,
         peer_visits: list[_PeerVisit],
-        sabbatical_visits: list[tuple[str, str, str, str | None, bool]],
+        sabbatical_visits: list[_Sabbatical],
     ) -> None:
         per_slot: Counter[tuple[str, str]] = Counter()
         per_visitor: Counter[str] = Counter()
@@ -647,10 +655,10 @@ class _Checker:
                 per_slot[(visit.slot, school)] += 1
                 per_visitor[visit.visitor] += 1
                 per_school[school] += 1
-        for slot, coach, _, _, covered in sabbatical_visits:
-            if covered:
+        for sabbatical in sabbatical_visits:
+            if sabbatical.covered:
                 self.terms["cover"] -= self.weights.cover
-                per_slot[(slot, self.school[coach])] += 1
+                per_slot[(sabbatical.slot, self.school[sabbatical.coach])] += 1
         for (slot, school), count in per_slot.items():
             limit = self.cover_override.get(slot, self.policy.cover_per_period)
             if count > limit:
@@ -802,7 +810,7 @@ class _Checker:
                 trust[key] = entry.trust
         return trust, last_year
 
-    def _partnership_terms(self, partnerships: dict[str, tuple[Partnership, list[str]]]) -> None:
+    def _partnership_terms(self, partnerships: _Partnerships) -> None:
         trust, last_year = self._history_facts()
         weights = self.weights
         novice, mentor = self.policy.novice_years, self.policy.mentor_years
@@ -835,9 +843,6 @@ class _Checker:
                 )
             for name, value in terms.items():
                 self.terms[name] += value * len(periods)
-
-    def _unpaired_terms(self) -> None:
-        self.terms["unpaired"] -= self.weights.unpaired * self.unpaired_count
 
     def _table_terms(self, teams: list[str], earlier_together: Counter[tuple[str, str]]) -> None:
         weights = self.weights
