@@ -119,14 +119,14 @@ def _uid(roster: Roster, plan: Plan, parts: Sequence[str], taken: set[str]) -> s
     raise AssertionError("unreachable")
 
 
-def _location(roster: Roster, host_id: str) -> str | None:
+def _location(roster: Roster, host_id: str, several_schools: bool) -> str | None:
     """The host's room, with the school in a district roster; None when neither is known."""
     parts = []
     room = roster.teacher_by_id[host_id].room
     if room and room.strip():
         parts.append(room.strip())
     school = roster.school_of(host_id)
-    if len(roster.schools()) > 1 and school:
+    if several_schools and school:
         parts.append(school)
     return ", ".join(parts) or None
 
@@ -138,6 +138,7 @@ def _own_priority(roster: Roster, teacher_id: str) -> str:
 
 def _visit_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Session]:
     members = {partnership.id: partnership.members for partnership in plan.partnerships}
+    several_schools = len(roster.schools()) > 1
     sessions = []
     for visit in plan.visits:
         visitor, host = name_of(roster, visit.visitor), name_of(roster, visit.host)
@@ -156,7 +157,7 @@ def _visit_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Session
                 f"{host}'s evidence of progress."
                 + (f" A substitute covers {visitor}'s class." if visit.covered else "")
             ),
-            location=_location(roster, visit.host),
+            location=_location(roster, visit.host, several_schools),
         )
         session.personal[visit.visitor] = PersonalText(
             summary=f"You visit {class_of(roster, visit.host)}",
@@ -183,6 +184,7 @@ def _sabbatical_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Se
         key=lambda visit: (slot_times(roster, visit.slot)[0], visit.slot),
     )
     occurrences: dict[tuple[str, str, str], int] = defaultdict(int)
+    several_schools = len(roster.schools()) > 1
     sessions = []
     for visit in ordered:
         key = (visit.cycle, visit.coach, visit.coachee)
@@ -202,7 +204,7 @@ def _sabbatical_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Se
                 f"{coachee}'s evidence of progress."
                 + (f" A substitute covers {coach}'s class." if visit.covered else "")
             ),
-            location=_location(roster, visit.coachee),
+            location=_location(roster, visit.coachee, several_schools),
         )
         session.personal[visit.coach] = PersonalText(
             summary=f"Mini-sabbatical: you visit {class_of(roster, visit.coachee)}",

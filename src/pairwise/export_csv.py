@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections import defaultdict
 from collections.abc import Sequence
 
 from pairwise.export_common import (
@@ -24,7 +25,7 @@ from pairwise.export_common import (
     slot_times,
     team_members,
 )
-from pairwise.formats import Plan, Roster, parse_slot
+from pairwise.formats import Plan, Roster, Visit, parse_slot
 
 BYTE_ORDER_MARK = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,9 +68,12 @@ def partnerships_csv(roster: Roster, plan: Plan) -> str:
     for number in (1, 2, 3):
         header += [f"Teacher {number}", f"Teacher {number} id", f"Teacher {number} team"]
     header += ["Visits", "Covered visits", "Score", "Reasons"]
+    by_partnership: dict[str, list[Visit]] = defaultdict(list)
+    for visit in plan.visits:
+        by_partnership[visit.partnership].append(visit)
     rows: list[list[Cell]] = []
     for partnership in plan.partnerships:
-        visits = [visit for visit in plan.visits if visit.partnership == partnership.id]
+        visits = by_partnership[partnership.id]
         row: list[Cell] = [
             partnership.id,
             ", ".join(partnership.cycles),

@@ -27,7 +27,7 @@ from pairwise.export_common import (
     slot_times,
     team_members,
 )
-from pairwise.formats import DAYS, TERM_NAMES, Plan, Roster, slot_name
+from pairwise.formats import DAYS, TERM_NAMES, Plan, Roster, Visit, slot_name
 from pairwise.network import coaching_graph, plan_metrics, plan_pairs, plan_year
 from pairwise.objective import Scoring
 
@@ -339,7 +339,8 @@ def _metrics(roster: Roster, plan: Plan, year: int, graph: nx.Graph) -> list[tup
 
 
 def _grids(roster: Roster, plan: Plan) -> list[CycleGrid]:
-    several = len(roster.schools()) > 1
+    schools = roster.schools()
+    several = len(schools) > 1
     days = [day for day in DAYS if any(period.day == day for period in roster.periods)]
     times = sorted({(period.start, period.end) for period in roster.periods})
     period_at: dict[tuple[str, str, str], str] = {
@@ -389,9 +390,9 @@ def _grids(roster: Roster, plan: Plan) -> list[CycleGrid]:
                     cell = by_slot.get(slot, GridCell(slot))
                     cell.limit = roster.cover_limit(slot)
                     used = covers.get(slot, Counter())
-                    shown = [school for school in roster.schools() if used[school]]
+                    shown = [school for school in schools if used[school]]
                     if not several and not shown and cell.visits + cell.sabbatical:
-                        shown = roster.schools()[:1]
+                        shown = schools[:1]
                     cell.covers = [CoverUse(school, used[school], cell.limit) for school in shown]
                     cells.append(cell)
                 rows.append(GridRow(f"{start}–{end}", cells))
@@ -412,6 +413,9 @@ def _grids(roster: Roster, plan: Plan) -> list[CycleGrid]:
 
 
 def _partnerships(roster: Roster, plan: Plan) -> list[PartnershipRow]:
+    by_partnership: dict[str, list[Visit]] = defaultdict(list)
+    for visit in plan.visits:
+        by_partnership[visit.partnership].append(visit)
     rows = []
     for partnership in plan.partnerships:
         members = []
@@ -419,9 +423,7 @@ def _partnerships(roster: Roster, plan: Plan) -> list[PartnershipRow]:
             team = roster.teacher_by_id[member].team
             members.append(f"{name_of(roster, member)}" + (f" ({team})" if team else ""))
         visits = []
-        for visit in plan.visits:
-            if visit.partnership != partnership.id:
-                continue
+        for visit in by_partnership[partnership.id]:
             note = ", covered" if visit.covered else ""
             visits.append(
                 f"{visit.cycle}: {name_of(roster, visit.visitor)} → "
