@@ -13,7 +13,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pairwise.formats import TERM_NAMES, Partnership, Plan, Roster, Teacher, parse_slot
+from pairwise.formats import (
+    TERM_NAMES,
+    Partnership,
+    Plan,
+    Roster,
+    SabbaticalVisit,
+    Teacher,
+    Visit,
+    parse_slot,
+)
 
 YEAR: str = "year"  # the one rotation period under `rotation: year`
 
@@ -227,6 +236,41 @@ class _Checker:
                 f"{expected_start} to {expected_end}",
             )
         return period
+
+    def visit_slot(
+        self,
+        where: str,
+        rule: int,
+        visit: Visit | SabbaticalVisit,
+        watcher: tuple[str, str],
+        watched: tuple[str, str],
+    ) -> bool:
+        """Rule 5 (peer) or 8 (sabbatical) for a visit's slot; whether the visit is covered.
+
+        The slot lies in the cycle, the watched teacher (host, coachee) teaches then, neither is
+        unavailable, and `covered` says whether the watcher (visitor, coach) teaches then. When the
+        slot names no period, the stated flag stands.
+        """
+        period = self.slot_checks(where, visit.cycle, visit.slot, visit.start, visit.end, rule)
+        if period is None:
+            return visit.covered
+        (watcher_role, watcher_id), (watched_role, watched_id) = watcher, watched
+        covered = period in self.teaches[watcher_id]
+        if period not in self.teaches[watched_id]:
+            self.broken(
+                rule, f"{where}: the {watched_role} {watched_id} does not teach in {period}"
+            )
+        for role, teacher in (watched, watcher):
+            if self.is_unavailable(teacher, visit.slot, period):
+                self.broken(rule, f"{where}: the {role} {teacher} is unavailable in {visit.slot}")
+        if visit.covered != covered:
+            truth = "teaches" if covered else "does not teach"
+            self.broken(
+                rule,
+                f"{where}: covered is {str(visit.covered).lower()} but the {watcher_role} "
+                f"{watcher_id} {truth} in {period}",
+            )
+        return covered
 
     def slot_times(self, slot: str) -> tuple[str, str]:
         if slot not in self._slot_times_cache:
@@ -477,24 +521,9 @@ class _Checker:
                     self.broken(
                         4, f"{where}: {_names(outsiders)} is not a member of {visit.partnership}"
                     )
-            period = self.slot_checks(where, visit.cycle, visit.slot, visit.start, visit.end, 5)
-            covered = visit.covered
-            if period is not None:
-                covered = period in self.teaches[visit.visitor]
-                if period not in self.teaches[visit.host]:
-                    self.broken(5, f"{where}: the host {visit.host} does not teach in {period}")
-                for role, teacher in (("host", visit.host), ("visitor", visit.visitor)):
-                    if self.is_unavailable(teacher, visit.slot, period):
-                        self.broken(
-                            5, f"{where}: the {role} {teacher} is unavailable in {visit.slot}"
-                        )
-                if visit.covered != covered:
-                    truth = "teaches" if covered else "does not teach"
-                    self.broken(
-                        5,
-                        f"{where}: covered is {str(visit.covered).lower()} but the visitor "
-                        f"{visit.visitor} {truth} in {period}",
-                    )
+            covered = self.visit_slot(
+                where, 5, visit, ("visitor", visit.visitor), ("host", visit.host)
+            )
             record = _PeerVisit(
                 visit.partnership, visit.cycle, visit.host, visit.visitor, visit.slot, covered
             )
@@ -580,24 +609,7 @@ class _Checker:
                 evaluation = self.evaluates(coach.id, coachee.id)
                 if evaluation:
                     self.broken(8, f"{where}: {evaluation}")
-            period = self.slot_checks(where, visit.cycle, visit.slot, visit.start, visit.end, 8)
-            covered = visit.covered
-            if period is not None:
-                covered = period in self.teaches[coach.id]
-                if period not in self.teaches[coachee.id]:
-                    self.broken(8, f"{where}: the coachee {coachee.id} does not teach in {period}")
-                for role, teacher_id in (("coach", coach.id), ("coachee", coachee.id)):
-                    if self.is_unavailable(teacher_id, visit.slot, period):
-                        self.broken(
-                            8, f"{where}: the {role} {teacher_id} is unavailable in {visit.slot}"
-                        )
-                if visit.covered != covered:
-                    truth = "teaches" if covered else "does not teach"
-                    self.broken(
-                        8,
-                        f"{where}: covered is {str(visit.covered).lower()} but the coach "
-                        f"{coach.id} {truth} in {period}",
-                    )
+            covered = self.visit_slot(where, 8, visit, ("coach", coach.id), ("coachee", coachee.id))
             resolved.append(_Sabbatical(visit.slot, coach.id, coachee.id, covered))
         for coach_id, count in per_coach.items():
             sabbatical = self.teacher[coach_id].sabbatical
