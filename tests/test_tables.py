@@ -271,7 +271,10 @@ def random_roster(seed: int) -> Roster:
         for i in range(count)
     ]
     ids = [team[0] for team in teams]
-    history = [(*rng.sample(ids, 2), rng.randint(2020, 2025)) for _ in range(rng.randint(0, count))]
+    history: list[tuple[str, str, int]] = []
+    for _ in range(rng.randint(0, count)):
+        a, b = rng.sample(ids, 2)
+        history.append((a, b, rng.randint(2020, 2025)))
     return make_roster(
         teams,
         meetings,
