@@ -13,7 +13,7 @@ import re
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 ROSTER_FORMAT = "pairwise/roster@1"
 PLAN_FORMAT = "pairwise/plan@1"
@@ -52,6 +52,13 @@ def _identifier(value: str) -> str:
     return value
 
 
+def _not_a_flag(value: object) -> object:
+    # JSON's true and false are not numbers; pydantic would read them as 1 and 0
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a number")
+    return value
+
+
 def _finite(value: float) -> float:
     if math.isnan(value) or math.isinf(value):
         raise ValueError("must be a finite number")
@@ -61,7 +68,8 @@ def _finite(value: float) -> float:
 ClockTime = Annotated[str, AfterValidator(_clock_time)]
 CalendarDate = Annotated[str, AfterValidator(_calendar_date)]
 Identifier = Annotated[str, AfterValidator(_identifier)]
-Count = Annotated[int, Field(ge=0)]
+Whole = Annotated[int, BeforeValidator(_not_a_flag)]
+Count = Annotated[int, Field(ge=0), BeforeValidator(_not_a_flag)]
 
 
 def parse_slot(slot: str) -> tuple[dt.date, str]:
@@ -114,7 +122,7 @@ class Cycle(Strict):
 class Team(Strict):
     id: Identifier
     priority: str | None = None
-    grade: int | None = None
+    grade: Whole | None = None
     school: str | None = None
 
 
@@ -143,15 +151,17 @@ class Teacher(Strict):
 class HistoryEntry(Strict):
     a: str
     b: str
-    year: int
+    year: Whole
     kind: Literal["peer", "mentor", "sabbatical"] = "peer"
-    trust: Annotated[float, AfterValidator(_finite), Field(ge=-1.0, le=1.0)] = 0.0
+    trust: Annotated[
+        float, BeforeValidator(_not_a_flag), AfterValidator(_finite), Field(ge=-1.0, le=1.0)
+    ] = 0.0
 
 
 class TeamHistoryEntry(Strict):
     a: str
     b: str
-    year: int
+    year: Whole
 
 
 class Relation(Strict):
@@ -203,7 +213,7 @@ class Policy(Strict):
 class Roster(Strict):
     format: Literal["pairwise/roster@1"]
     name: str
-    year: int
+    year: Whole
     timezone: str
     periods: list[Period] = Field(min_length=1)
     cycles: list[Cycle] = Field(min_length=1)
@@ -226,7 +236,11 @@ class Roster(Strict):
 
     @cached_property
     def period_by_id(self) -> dict[str, Period]:
-        return {period.id: period for period in self.periods}
+        # the first of a repeated id wins, as validation's "first at" message says
+        periods: dict[str, Period] = {}
+        for period in self.periods:
+            periods.setdefault(period.id, period)
+        return periods
 
     @cached_property
     def cycle_by_id(self) -> dict[str, Cycle]:

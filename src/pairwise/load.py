@@ -12,6 +12,7 @@ import os
 import sys
 import types
 import typing
+from collections import Counter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -72,14 +73,69 @@ def read_text(source: str | Path) -> str:
         ) from None
 
 
-def _refuse_constant(token: str) -> float:
-    raise ValueError(f"{token} is not allowed in JSON; write a finite number")
+class _NonFinite:
+    """What NaN, Infinity and -Infinity parse to, so that their place can be named."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+
+class _RepeatedKeys(dict[str, Any]):
+    """A JSON object that repeats a key: the later value would silently replace the earlier."""
+
+    def __init__(self, pairs: list[tuple[str, Any]], repeated: list[str]) -> None:
+        super().__init__(pairs)
+        self.repeated = repeated
+
+
+def _marked_problems(data: Any) -> list[Problem]:
+    """Every NaN/Infinity and repeated key in a parsed document, by path (iteratively: deep
+    documents must not overflow the stack)."""
+    problems = []
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+    while stack:
+        location, value = stack.pop()
+        if isinstance(value, _NonFinite):
+            problems.append(
+                Problem(
+                    format_path(location),
+                    f"{value.token} is not allowed in JSON; write a finite number",
+                )
+            )
+        elif isinstance(value, dict):
+            if isinstance(value, _RepeatedKeys):
+                problems += [
+                    Problem(
+                        format_path((*location, key)),
+                        f"duplicate key '{key}' (the later value would silently replace the first)",
+                    )
+                    for key in value.repeated
+                ]
+            stack += [((*location, key), child) for key, child in reversed(value.items())]
+        elif isinstance(value, list):
+            stack += [((*location, i), child) for i, child in reversed(list(enumerate(value)))]
+    return problems
 
 
 def parse_json(text: str, source: str = "") -> Any:
-    """Parse JSON text, refusing NaN and Infinity, with the line and column of any error."""
+    """Parse JSON text, refusing NaN, Infinity and repeated keys (each named by its path), with
+    the line and column of any syntax error."""
+    marked: list[bool] = []
+
+    def constant(token: str) -> _NonFinite:
+        marked.append(True)
+        return _NonFinite(token)
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(items)
+        if len(result) == len(items):
+            return result
+        marked.append(True)
+        counts = Counter(key for key, _ in items)
+        return _RepeatedKeys(items, [key for key, count in counts.items() if count > 1])
+
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=constant, object_pairs_hook=pairs)
     except json.JSONDecodeError as error:
         raise InputError(
             [
@@ -90,9 +146,17 @@ def parse_json(text: str, source: str = "") -> Any:
             ]
         ) from None
     except ValueError as error:
-        raise InputError([Problem(source, str(error))]) from None
+        # Python refuses to read integers of thousands of digits
+        message = str(error)
+        if "integer string conversion" in message:
+            message = "a number has too many digits to be read"
+        raise InputError([Problem(source, message)]) from None
     except RecursionError:
         raise InputError([Problem(source, "JSON is nested too deeply")]) from None
+    if marked:
+        problems = _marked_problems(data)
+        raise InputError([Problem(p.path or source, p.message) for p in problems])
+    return data
 
 
 def _model_at(model: type[BaseModel], location: tuple[str | int, ...]) -> type[BaseModel] | None:
@@ -141,7 +205,14 @@ def _describe(error: Any, model: type[BaseModel]) -> Problem:
         return Problem(format_path(location), f"unknown field '{field}'{hint}")
     if kind == "missing":
         return Problem(format_path(location), "required field is missing")
+    if kind == "too_short":
+        least = error.get("ctx", {}).get("min_length", 1)
+        return Problem(
+            format_path(location), f"must list at least {least} item{'s' * (least != 1)}"
+        )
     message = str(error["msg"])
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        message = "Input should be an object"
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     value = error.get("input")
@@ -178,22 +249,30 @@ def roster_from_data(data: Any) -> Roster:
     """A validated roster from parsed JSON (shape and cross-references)."""
     from pairwise.validation import cross_check
 
-    roster = validate_model(data, Roster, ROSTER_FORMAT)
+    # counted before validation, which would build every teacher of a hostile roster first
     limit = _limit(MAX_TEACHERS_VARIABLE, MAX_TEACHERS_DEFAULT)
-    if len(roster.teachers) > limit:
+    teachers = data.get("teachers") if isinstance(data, dict) else None
+    if isinstance(teachers, list) and len(teachers) > limit:
         raise InputError(
             [
                 Problem(
                     "teachers",
-                    f"{len(roster.teachers):,} teachers is over the limit of {limit:,}; "
+                    f"{len(teachers):,} teachers is over the limit of {limit:,}; "
                     f"set {MAX_TEACHERS_VARIABLE} to a larger number to allow it",
                 )
             ]
         )
+    roster = validate_model(data, Roster, ROSTER_FORMAT)
     problems = cross_check(roster)
     if problems:
         raise InputError(problems)
     return roster
+
+
+def _name_the_file(error: InputError, source: str) -> None:
+    """A problem of the whole document (no path inside it) is located by the file's name."""
+    error.source = source
+    error.problems = [Problem(p.path or source, p.message) for p in error.problems]
 
 
 def load_roster(source: str | Path) -> Roster:
@@ -202,7 +281,7 @@ def load_roster(source: str | Path) -> Roster:
     try:
         return roster_from_data(parse_json(text, str(source)))
     except InputError as error:
-        error.source = str(source)
+        _name_the_file(error, str(source))
         raise
 
 
@@ -212,7 +291,7 @@ def load_plan(source: str | Path) -> Plan:
     try:
         return validate_model(parse_json(text, str(source)), Plan, PLAN_FORMAT)
     except InputError as error:
-        error.source = str(source)
+        _name_the_file(error, str(source))
         raise
 
 
