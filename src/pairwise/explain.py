@@ -75,7 +75,9 @@ class Rule:
 
     @property
     def key(self) -> str:
-        return f"{self.kind}:{'/'.join(self.subject)}" if self.subject else self.kind
+        """`lock:t04/t09`, `tables:fall/fall-pd`, `release_budget` (an unnamed school is left out)."""
+        parts = [part for part in self.subject if part]
+        return f"{self.kind}:{'/'.join(parts)}" if parts else self.kind
 
 
 @dataclass(frozen=True)
@@ -513,8 +515,13 @@ def _lock_groups(facts: _Facts) -> list[Finding]:
 
 
 def _hosts_without_slots(facts: _Facts) -> list[Finding]:
-    """Participating teachers nobody can visit (in some cycle): they cannot be partnered then."""
-    findings = []
+    """Participating teachers nobody can visit (in some cycle): they cannot be partnered then.
+
+    Without reciprocal visits such a teacher can still be in a pair, as its one visitor.
+    """
+    findings: list[Finding] = []
+    if not facts.policy.reciprocal:
+        return findings
     year = facts.policy.rotation == "year"
     for teacher in facts.roster.teachers:
         if not teacher.participates:
@@ -1270,6 +1277,18 @@ def _witness_plan(roster: Roster, outcome: _Outcome) -> Plan:
 def is_feasible(roster: Roster, *, time_limit: float = 10.0, workers: int = 1) -> bool | None:
     """Whether some plan meets every hard rule of the roster; None when the time ran out."""
     status = _solve(roster, None, _Clock(time_limit), workers).status
+    return None if status == "unknown" else status == "feasible"
+
+
+def rules_hold(
+    roster: Roster, rules: Iterable[str], *, time_limit: float = 10.0, workers: int = 1
+) -> bool | None:
+    """Whether the named rule groups (`Rule.key`, e.g. "lock:t04/t09") can all hold at once while
+    every other group is relaxed; None when the time ran out."""
+    model = _Model(_Facts(roster))
+    wanted = set(rules)
+    enforced = [rule for rule in model.rules if rule.key in wanted]
+    status = model.solve(enforced, time_limit, workers).status
     return None if status == "unknown" else status == "feasible"
 
 
