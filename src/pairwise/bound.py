@@ -1,0 +1,512 @@
+"""The LP bound over partnership columns, and reduced-cost pruning of columns that cannot pay.
+
+The linear relaxation of the partnership problem (each teacher in at most one column per rotation
+period, one triad per school, no repeat, locks, forced releases) is solved with GLOP. Triads join
+it by column generation (priced with numpy over every triangle), and odd-set ("blossom") cuts
+remove the half-integral odd cycles a matching LP is prone to. Its duals π give, for any column j,
+an upper bound on every plan that contains j:
+
+    value(x) <= π·b + Σ_k max(0, d_k) - max(0, d_j) + d_j,   d_k = c_k - π·A_k
+
+(Lagrangian weak duality, valid for any π of the right signs, so rounding in the LP solver cannot
+make it wrong: the bound is recomputed here from π). A column whose bound falls below a known
+plan's value can be left out of every later model without losing any better plan. On the
+timetables we have seen the LP is tight or nearly so, and this leaves a few dozen columns of the
+~11,000 pairs of a 150-teacher school.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import cast
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from pairwise.candidates import Candidates, Edge
+from pairwise.columns import (
+    Column,
+    TriadSpace,
+    base_value,
+    pair_columns,
+    triad_column,
+    triad_owners,
+    triad_spaces,
+)
+
+_TOLERANCE = 1e-6
+_GENERATED_PER_ROUND = 400
+_MAX_ROUNDS = 80
+
+
+@dataclass(frozen=True)
+class ParityRow:
+    """An odd-set cut over one school's teachers who could be partnered in one period.
+
+    Pairs partner 2 of them and a triad 3, so with an even number n a triad leaves someone out
+    (2·pairs + 4·triads <= n) and with an odd n someone is out unless there is a triad
+    (2·pairs + 2·triads <= n - 1). Valid for every plan; it removes the LP's half triads.
+    """
+
+    size: int
+
+    @property
+    def limit(self) -> int:
+        return self.size if self.size % 2 == 0 else self.size - 1
+
+    def coefficient(self, column: Column) -> int:
+        if not column.is_triad:
+            return 2
+        return 4 if self.size % 2 == 0 else 2
+
+
+def parity_row(candidates: Candidates, period: str, school: str) -> ParityRow | None:
+    """The parity cut of a school and period (None with cross-school pairs, where it differs)."""
+    if candidates.roster.policy.cross_school_pairs:
+        return None
+    return ParityRow(candidates.partner_able(period, school))
+
+
+@dataclass(frozen=True)
+class Blossom:
+    """An odd set S of teachers in one period: Σ_j floor(|j ∩ S| / 2)·x_j <= floor(|S| / 2).
+
+    Half the sum of S's degree rows, rounded down (a Chvátal–Gomory cut), so valid for every plan.
+    """
+
+    period: str
+    members: frozenset[str]
+
+    @property
+    def limit(self) -> int:
+        return len(self.members) // 2
+
+    def coefficient(self, column: Column) -> int:
+        if column.period != self.period:
+            return 0
+        return sum(1 for m in column.members if m in self.members) // 2
+
+
+@dataclass
+class Duals:
+    """Row duals of the LP, in the shapes the pricing needs."""
+
+    degree: dict[tuple[str, str], float] = field(default_factory=dict)
+    triad: dict[tuple[str, str], float] = field(default_factory=dict)
+    parity: dict[tuple[str, str], float] = field(default_factory=dict)
+    edge: dict[Edge, float] = field(default_factory=dict)
+    release_teacher: dict[str, float] = field(default_factory=dict)
+    release_school: dict[str, float] = field(default_factory=dict)
+    blossom: dict[Blossom, float] = field(default_factory=dict)
+    blossoms_of: dict[tuple[str, str], list[Blossom]] = field(default_factory=dict)
+    constant: float = 0.0
+
+
+@dataclass
+class LinearBound:
+    """The LP's bound, its duals, the columns it generated and the cuts it added."""
+
+    value: float
+    duals: Duals
+    columns: list[Column]
+    feasible: bool
+    blossoms: list[Blossom] = field(default_factory=list)
+
+    @property
+    def integer_bound(self) -> int:
+        return math.floor(self.value + _TOLERANCE)
+
+
+def reduced_cost(candidates: Candidates, column: Column, duals: Duals) -> float:
+    """`c_j - π·A_j` of one column."""
+    cost = float(column.value)
+    for teacher in column.members:
+        cost -= duals.degree.get((column.period, teacher), 0.0)
+    if column.is_triad:
+        cost -= duals.triad.get((column.period, column.owner), 0.0)
+    for edge in column.edges(candidates):
+        cost -= duals.edge.get(edge, 0.0)
+    for teacher, count in column.releases:
+        cost -= count * duals.release_teacher.get(teacher, 0.0)
+        cost -= count * duals.release_school.get(candidates.school[teacher], 0.0)
+    if duals.parity:
+        row = parity_row(candidates, column.period, column.owner)
+        if row is not None:
+            cost -= row.coefficient(column) * duals.parity.get((column.period, column.owner), 0.0)
+    if duals.blossom:
+        seen: set[Blossom] = set()
+        for teacher in column.members:
+            for blossom in duals.blossoms_of.get((column.period, teacher), []):
+                if blossom not in seen:
+                    seen.add(blossom)
+                    cost -= blossom.coefficient(column) * duals.blossom[blossom]
+    return cost
+
+
+@dataclass
+class _Row:
+    """One LP row: its terms, right-hand side, sense, and where its dual goes."""
+
+    terms: list[tuple[int, float]]
+    limit: float
+    equality: bool
+    store: Callable[[Duals, float], float]
+    """Files the row's dual where pricing reads it; returns the dual of the row as written."""
+
+
+class _Program:
+    """The LP over the current columns and cuts (rebuilt each round: GLOP is fast at this size)."""
+
+    def __init__(self, candidates: Candidates, columns: list[Column], blossoms: list[Blossom]):
+        self.candidates = candidates
+        self.columns = columns
+        self.blossoms = blossoms
+        self.values: list[float] = []
+
+    def rows(self) -> list[_Row] | None:
+        """Every row, or None when a lock has no column at all."""
+        candidates = self.candidates
+        roster = candidates.roster
+        grouped: dict[tuple[str, object], list[tuple[int, float]]] = {}
+        for j, column in enumerate(self.columns):
+            for teacher in column.members:
+                grouped.setdefault(("degree", (column.period, teacher)), []).append((j, 1.0))
+            if column.is_triad:
+                grouped.setdefault(("triad", (column.period, column.owner)), []).append((j, 1.0))
+            row = parity_row(candidates, column.period, column.owner)
+            if row is not None:
+                grouped.setdefault(("parity", (column.period, column.owner)), []).append(
+                    (j, float(row.coefficient(column)))
+                )
+            for edge in column.edges(candidates):
+                grouped.setdefault(("edge", edge), []).append((j, 1.0))
+            for teacher, count in column.releases:
+                grouped.setdefault(("release_teacher", teacher), []).append((j, float(count)))
+                grouped.setdefault(("release_school", candidates.school[teacher]), []).append(
+                    (j, float(count))
+                )
+        blossom_index: dict[tuple[str, str], list[int]] = {}
+        for b, blossom in enumerate(self.blossoms):
+            for teacher in blossom.members:
+                blossom_index.setdefault((blossom.period, teacher), []).append(b)
+        for j, column in enumerate(self.columns):
+            touched = {b for t in column.members for b in blossom_index.get((column.period, t), [])}
+            for b in sorted(touched):
+                coefficient = self.blossoms[b].coefficient(column)
+                if coefficient:
+                    grouped.setdefault(("blossom", b), []).append((j, float(coefficient)))
+        rows: list[_Row] = []
+        several_periods = len(candidates.periods) > 1
+        locks = set(candidates.locks)
+        budget = roster.policy.release_budget
+        for (kind, key), terms in grouped.items():
+            rows.extend(self._row(kind, key, terms, several_periods, locks, budget))
+        for edge in locks:
+            if ("edge", edge) not in grouped:
+                return None
+        return rows
+
+    def _row(
+        self,
+        kind: str,
+        key: object,
+        terms: list[tuple[int, float]],
+        several_periods: bool,
+        locks: set[Edge],
+        budget: int | None,
+    ) -> Iterable[_Row]:
+        roster = self.candidates.roster
+        if kind in ("degree", "triad", "parity"):
+            limit = 1.0
+            if kind == "parity":
+                period, school = cast(tuple[str, str], key)
+                parity = parity_row(self.candidates, period, school)
+                assert parity is not None
+                limit = float(parity.limit)
+
+            def store(duals: Duals, value: float, kind: str = kind, key: object = key) -> float:
+                getattr(duals, kind)[key] = max(0.0, value)
+                return max(0.0, value)
+
+            yield _Row(terms, limit, False, store)
+        elif kind == "edge":
+            edge: Edge = key  # type: ignore[assignment]
+            if edge in locks and not several_periods:
+
+                def store_lock(duals: Duals, value: float, edge: Edge = edge) -> float:
+                    duals.edge[edge] = value
+                    return value
+
+                yield _Row(terms, 1.0, True, store_lock)
+            elif edge in locks:
+                # at least one cycle, written -sum <= -1 so that its dual is non-negative
+                def store_cycle_lock(duals: Duals, value: float, edge: Edge = edge) -> float:
+                    duals.edge[edge] = -max(0.0, value)
+                    return max(0.0, value)
+
+                yield _Row([(j, -a) for j, a in terms], -1.0, False, store_cycle_lock)
+            elif several_periods:
+
+                def store_repeat(duals: Duals, value: float, edge: Edge = edge) -> float:
+                    duals.edge[edge] = max(0.0, value)
+                    return max(0.0, value)
+
+                yield _Row(terms, 1.0, False, store_repeat)
+        elif kind == "release_teacher":
+            teacher: str = key  # type: ignore[assignment]
+            limit_release = roster.teacher_by_id[teacher].max_release
+            if limit_release is not None:
+
+                def store_teacher(duals: Duals, value: float, teacher: str = teacher) -> float:
+                    duals.release_teacher[teacher] = max(0.0, value)
+                    return max(0.0, value)
+
+                yield _Row(terms, float(limit_release), False, store_teacher)
+        elif kind == "release_school":
+            school_key: str = key  # type: ignore[assignment]
+            if budget is not None:
+
+                def store_school(duals: Duals, value: float, school: str = school_key) -> float:
+                    duals.release_school[school] = max(0.0, value)
+                    return max(0.0, value)
+
+                yield _Row(terms, float(budget), False, store_school)
+        elif kind == "blossom":
+            blossom = self.blossoms[cast(int, key)]
+
+            def store_blossom(duals: Duals, value: float, blossom: Blossom = blossom) -> float:
+                duals.blossom[blossom] = max(0.0, value)
+                for teacher in blossom.members:
+                    duals.blossoms_of.setdefault((blossom.period, teacher), []).append(blossom)
+                return max(0.0, value)
+
+            yield _Row(terms, float(blossom.limit), False, store_blossom)
+
+    def solve(self) -> tuple[bool, Duals]:
+        rows = self.rows()
+        if rows is None:
+            return False, Duals()
+        solver = pywraplp.Solver.CreateSolver("GLOP")
+        variables = [solver.NumVar(0.0, 1.0, "") for _ in self.columns]
+        constraints = []
+        infinity = solver.infinity()
+        for row in rows:
+            constraint = solver.Constraint(row.limit if row.equality else -infinity, row.limit)
+            for j, coefficient in row.terms:
+                constraint.SetCoefficient(variables[j], coefficient)
+            constraints.append(constraint)
+        objective = solver.Objective()
+        for variable, column in zip(variables, self.columns, strict=True):
+            objective.SetCoefficient(variable, column.value)
+        objective.SetMaximization()
+        if solver.Solve() != pywraplp.Solver.OPTIMAL:
+            return False, Duals()
+        duals = Duals()
+        for row, constraint in zip(rows, constraints, strict=True):
+            # π·b over the rows as written
+            duals.constant += row.limit * row.store(duals, constraint.dual_value())
+        self.values = [variable.solution_value() for variable in variables]
+        return True, duals
+
+
+def _separate_blossoms(
+    candidates: Candidates, columns: list[Column], values: list[float], known: set[Blossom]
+) -> list[Blossom]:
+    """Odd sets violated by the LP solution: odd components of its fractional columns."""
+    found = []
+    for period in candidates.periods:
+        neighbours: dict[str, set[str]] = {}
+        for column, value in zip(columns, values, strict=True):
+            if column.period != period.id or value < 1e-6 or value > 1 - 1e-6:
+                continue
+            for a, b in itertools.combinations(column.members, 2):
+                neighbours.setdefault(a, set()).add(b)
+                neighbours.setdefault(b, set()).add(a)
+        seen: set[str] = set()
+        for start in sorted(neighbours, key=candidates.index.__getitem__):
+            if start in seen:
+                continue
+            component = {start}
+            stack = [start]
+            while stack:
+                teacher = stack.pop()
+                for other in neighbours[teacher]:
+                    if other not in component:
+                        component.add(other)
+                        stack.append(other)
+            seen |= component
+            if len(component) % 2 == 0 or len(component) < 3:
+                continue
+            blossom = Blossom(period.id, frozenset(component))
+            if blossom in known:
+                continue
+            left = sum(
+                blossom.coefficient(column) * value
+                for column, value in zip(columns, values, strict=True)
+                if value > 1e-9
+            )
+            if left > blossom.limit + 1e-6:
+                found.append(blossom)
+    return found
+
+
+def _adjustments(
+    candidates: Candidates, space: TriadSpace, duals: Duals, unpaired: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per edge, node and owner school: what a triad's pricing subtracts (optimistic for blossoms,
+    a third of a blossom's dual per edge inside it)."""
+    period = space.period.id
+    n = len(space.teachers)
+    edge = np.zeros((n, n))
+    position = {teacher: i for i, teacher in enumerate(space.teachers)}
+    if duals.edge:
+        for i, j in itertools.combinations(range(n), 2):
+            value = duals.edge.get((space.teachers[i], space.teachers[j]), 0.0)
+            if value:
+                edge[i, j] = edge[j, i] = value
+    for blossom, value in duals.blossom.items():
+        if blossom.period != period or value <= 0:
+            continue
+        inside = [position[t] for t in blossom.members if t in position]
+        for i, j in itertools.combinations(inside, 2):
+            edge[i, j] += value / 3
+            edge[j, i] += value / 3
+    node = np.array(
+        [duals.degree.get((period, teacher), 0.0) - unpaired for teacher in space.teachers]
+    )
+    school_values = []
+    for owner in space.owner_school:
+        value = duals.triad.get((period, owner), 0.0)
+        row = parity_row(candidates, period, owner)
+        if row is not None:
+            value += row.coefficient(_A_TRIAD) * duals.parity.get((period, owner), 0.0)
+        school_values.append(value)
+    return edge, node, np.array(school_values)
+
+
+_A_TRIAD = Column("", ("", "", ""), "", 0)
+
+
+def _price_triads(
+    candidates: Candidates,
+    spaces: list[TriadSpace],
+    duals: Duals,
+    threshold: float,
+    limit: int | None,
+) -> list[tuple[float, Column]]:
+    """Triad columns whose exact reduced cost reaches `threshold`, best first (at most `limit`)."""
+    unpaired = candidates.roster.policy.weights.unpaired
+    found: list[tuple[float, Column]] = []
+    for space in spaces:
+        edge, node, school = _adjustments(candidates, space, duals, unpaired)
+        hits = sorted(
+            space.enumerate(edge, node, school, threshold - _TOLERANCE),
+            key=lambda hit: -hit[3],
+        )
+        for i, j, k, _optimistic in hits:
+            members = (space.teachers[i], space.teachers[j], space.teachers[k])
+            for owner in triad_owners(candidates, members):
+                column = triad_column(candidates, space.period, members, owner)
+                if column is None:
+                    continue
+                cost = reduced_cost(candidates, column, duals)
+                if cost >= threshold - _TOLERANCE:
+                    found.append((cost, column))
+            if limit is not None and len(found) >= 4 * limit:
+                break
+    found.sort(key=lambda item: -item[0])
+    return found if limit is None else found[:limit]
+
+
+def lock_triads(candidates: Candidates, spaces: list[TriadSpace]) -> list[Column]:
+    """Every triad that contains a locked pair: with the pairs, every way a lock can hold."""
+    columns = []
+    for space in spaces:
+        for a, b in candidates.locks:
+            if a not in space.teachers or b not in space.teachers:
+                continue
+            for c in space.teachers:
+                if c in (a, b):
+                    continue
+                members = tuple(sorted((a, b, c), key=candidates.index.__getitem__))
+                if not all(_triad_edge(space, x, y) for x, y in itertools.combinations(members, 2)):
+                    continue
+                for owner in triad_owners(candidates, members):
+                    column = triad_column(candidates, space.period, members, owner)
+                    if column is not None:
+                        columns.append(column)
+    unique = {column.key: column for column in columns}
+    return list(unique.values())
+
+
+def _triad_edge(space: TriadSpace, a: str, b: str) -> bool:
+    i, j = space.teachers.index(a), space.teachers.index(b)
+    return bool(np.isfinite(space.weight[i, j]))
+
+
+def linear_bound(candidates: Candidates) -> LinearBound:
+    """Solve the LP to optimality over pairs and (by column generation) every triad, with cuts."""
+    spaces = triad_spaces(candidates)
+    columns = pair_columns(candidates) + lock_triads(candidates, spaces)
+    seen = {column.key for column in columns}
+    blossoms: list[Blossom] = []
+    known: set[Blossom] = set()
+    duals = Duals()
+    for _round in range(_MAX_ROUNDS):
+        program = _Program(candidates, columns, blossoms)
+        feasible, duals = program.solve()
+        if not feasible:
+            return LinearBound(float("-inf"), duals, columns, feasible=False)
+        cuts = _separate_blossoms(candidates, columns, program.values, known)
+        new = [
+            column
+            for cost, column in _price_triads(candidates, spaces, duals, 1e-4, _GENERATED_PER_ROUND)
+            if cost > 1e-4 and column.key not in seen
+        ]
+        if not cuts and not new:
+            break
+        for blossom in cuts:
+            known.add(blossom)
+            blossoms.append(blossom)
+        for column in new:
+            seen.add(column.key)
+            columns.append(column)
+    value = _lagrangian(candidates, spaces, columns, duals)
+    return LinearBound(value, duals, columns, feasible=True, blossoms=blossoms)
+
+
+def _lagrangian(
+    candidates: Candidates, spaces: list[TriadSpace], columns: list[Column], duals: Duals
+) -> float:
+    """π·b + Σ max(0, d) over every column (listed or not) plus the fixed unpaired cost."""
+    positive = sum(max(0.0, reduced_cost(candidates, column, duals)) for column in columns)
+    listed = {column.key for column in columns}
+    for cost, column in _price_triads(candidates, spaces, duals, _TOLERANCE, None):
+        if column.key not in listed:
+            positive += max(0.0, cost)
+    return duals.constant + positive + base_value(candidates)
+
+
+def prune(candidates: Candidates, bound: LinearBound, threshold: int) -> list[Column]:
+    """Every column (pairs and triads) that may be part of a plan worth `threshold` or more."""
+    duals = bound.duals
+    spaces = triad_spaces(candidates)
+    # value(x) <= bound.value - max(0, d_j) + d_j; keep j when this reaches the threshold
+    slack = threshold - bound.value
+    kept: dict[tuple[str, tuple[str, ...], str], Column] = {}
+    for column in pair_columns(candidates):
+        cost = reduced_cost(candidates, column, duals)
+        if cost - max(0.0, cost) >= slack - _TOLERANCE:
+            kept[column.key] = column
+    for column in bound.columns:
+        if column.is_triad:
+            cost = reduced_cost(candidates, column, duals)
+            if cost - max(0.0, cost) >= slack - _TOLERANCE:
+                kept[column.key] = column
+    for cost, column in _price_triads(candidates, spaces, duals, min(0.0, slack), None):
+        if cost - max(0.0, cost) >= slack - _TOLERANCE:
+            kept.setdefault(column.key, column)
+    return list(kept.values())

@@ -1,0 +1,245 @@
+"""Upper bounds that ignore which slot each visit takes: partnerships alone, sabbatical visits alone.
+
+Peer relaxation: choose partnership columns (`columns.py`) per rotation period under SPEC's rules
+for partnerships, where each visit costs a cover only when it has no uncovered feasible slot.
+Slot clashes and the per-slot cover limit are dropped, and `max_release`/`release_budget` count
+only the covers every plan must pay. Dropping rules can only add plans, so its optimum bounds the
+true optimum from above. It is solved exactly with CP-SAT over the columns the LP bound cannot rule
+out (`bound.prune`), hinted with a maximum-weight matching.
+
+Sabbatical relaxation: visit counts per coach, coachee and cycle within the budget, the per-coachee
+cap and the number of distinct feasible slots, each worth `sabbatical` less `cover` when covered.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from pairwise.bound import LinearBound, linear_bound, prune
+from pairwise.candidates import Candidates
+from pairwise.columns import Column, base_value, pair_columns
+from pairwise.matching import greedy_partnerships, partnerships_value
+from pairwise.partnerships import PartnershipVariables, add_forced_releases, add_partnership_rules
+from pairwise.search import Report, SearchOutcome, SearchSettings, SearchStatus, run_search
+
+
+@dataclass
+class PeerRelaxationResult:
+    """The relaxation's best partnerships, their value and the proven bound."""
+
+    status: SearchStatus
+    chosen: list[Column] | None
+    value: int | None
+    bound: int | None
+    linear: LinearBound | None
+    columns_kept: int = 0
+    interrupted: bool = False
+    seconds: float = 0.0
+
+
+def column_model(
+    candidates: Candidates,
+    columns: list[Column],
+    upper_bound: int | None = None,
+    lower_bound: int | None = None,
+) -> tuple[cp_model.CpModel, PartnershipVariables]:
+    """The relaxation as a CP-SAT model over the given columns (objective within the bounds)."""
+    model = cp_model.CpModel()
+    variables = PartnershipVariables.create(model, columns)
+    add_partnership_rules(model, candidates, variables)
+    add_forced_releases(model, candidates, variables)
+    objective = cp_model.LinearExpr.weighted_sum(
+        variables.chosen, [column.value for column in columns]
+    ) + base_value(candidates)
+    if upper_bound is not None:
+        model.add(objective <= upper_bound)
+    if lower_bound is not None:
+        model.add(objective >= lower_bound)
+    model.maximize(objective)
+    return model, variables
+
+
+def _hint(variables: PartnershipVariables, chosen: list[Column], model: cp_model.CpModel) -> None:
+    keys = {column.key for column in chosen}
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    for column, var in zip(variables.columns, variables.chosen, strict=True):
+        model.add_hint(var, column.key in keys)
+
+
+def _read(variables: PartnershipVariables, solver: cp_model.CpSolver) -> list[Column]:
+    return [
+        column
+        for column, var in zip(variables.columns, variables.chosen, strict=True)
+        if solver.boolean_value(var)
+    ]
+
+
+def valid_for_relaxation(candidates: Candidates, chosen: list[Column]) -> bool:
+    """Whether a choice of columns keeps every rule of the relaxation (checked by CP-SAT)."""
+    model, variables = column_model(candidates, chosen)
+    for var in variables.chosen:
+        model.add(var == 1)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 5.0
+    return bool(solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE))
+
+
+def lowest_value(candidates: Candidates) -> int:
+    """No solution of the relaxation is worth less: every partnership at its worst imaginable."""
+    weights = candidates.roster.policy.weights
+    worst_pair = max([0, *(-score for score in candidates.edge_score.values())])
+    cycles = len(candidates.cycle_ids)
+    worst_partnership = 3 * worst_pair + 3 * 2 * weights.cover * cycles
+    partnerships = len(candidates.periods) * (len(candidates.participants) // 2)
+    return base_value(candidates) - partnerships * worst_partnership
+
+
+def solve_peer_relaxation(
+    candidates: Candidates,
+    settings: SearchSettings,
+    time_limit: float,
+    report: Report | None = None,
+    hint: list[Column] | None = None,
+) -> PeerRelaxationResult:
+    """The exact optimum of the peer relaxation (or the best found and its bound in time).
+
+    Deepening: with the proven bound B and a slack s, only the columns able to be in a solution
+    worth B - s or more are kept (`bound.prune`), and CP-SAT maximises over them. When its optimum
+    reaches B - s it is the true optimum (every solution worth that much uses kept columns only);
+    otherwise no solution reaches B - s, the bound drops to B - s - 1, and the slack grows. Its
+    best solution so far (or a maximum-weight matching) is a floor that ends the deepening. A small
+    slack leaves a tiny model when the LP is nearly tight, which it is on every timetable we have
+    seen.
+    """
+    started = time.monotonic()
+
+    def remaining() -> float:
+        return time_limit - (time.monotonic() - started)
+
+    linear = linear_bound(candidates)
+    if not linear.feasible:
+        return PeerRelaxationResult("infeasible", None, None, None, linear)
+    bound = linear.integer_bound
+    best: list[Column] | None = None
+    best_value: int | None = None
+    if hint is not None and valid_for_relaxation(candidates, hint):
+        best, best_value = hint, partnerships_value(candidates, hint)
+    slack = 0
+    kept: list[Column] = []
+    rounds = 0
+    while best_value is None or best_value < bound:
+        rounds += 1
+        if rounds == 3 and best is None:
+            # a floor for the deepening when the LP is far from tight
+            greedy = greedy_partnerships(candidates, pair_columns(candidates))
+            if greedy is not None:
+                best, best_value = greedy, partnerships_value(candidates, greedy)
+                continue
+        threshold = bound - slack if best_value is None else max(best_value, bound - slack)
+        kept = prune(candidates, linear, threshold)
+        model, variables = column_model(candidates, kept, bound)
+        if best is not None:
+            _hint(variables, best, model)
+        outcome = run_search(model, settings, max(0.01, remaining()), report)
+        if outcome.has_solution:
+            found = _read(variables, outcome.solver)
+            value = partnerships_value(candidates, found)
+            if best_value is None or value >= best_value:
+                best, best_value = found, value
+        if outcome.status in ("optimal", "infeasible"):
+            if best_value is not None and best_value >= threshold:
+                # every solution worth `threshold` or more uses kept columns only
+                bound = best_value
+                break
+            # no solution reaches the threshold
+            if best_value is None and threshold <= lowest_value(candidates):
+                # every column was kept and still nothing fits: the locks cannot hold
+                return PeerRelaxationResult("infeasible", None, None, None, linear)
+            bound = threshold - 1
+            slack = max(1, 4 * slack)
+            continue
+        if outcome.bound is not None and best_value is not None and threshold <= best_value:
+            bound = min(bound, max(outcome.bound, best_value))
+        break
+    if best is None or best_value is None:
+        return PeerRelaxationResult(
+            "unknown", None, None, bound, linear, interrupted=settings.stop.is_set()
+        )
+    return PeerRelaxationResult(
+        "optimal" if best_value >= bound else "feasible",
+        best,
+        best_value,
+        max(bound, best_value),
+        linear,
+        columns_kept=len(kept),
+        interrupted=settings.stop.is_set(),
+        seconds=time.monotonic() - started,
+    )
+
+
+# --- sabbatical relaxation ----------------------------------------------------------------------
+
+
+@dataclass
+class SabbaticalRelaxation:
+    """Counts of sabbatical visits per coach, coachee and cycle, ignoring slot clashes."""
+
+    candidates: Candidates
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    uncovered: dict[tuple[str, str, str], cp_model.IntVar] = field(default_factory=dict)
+    covered: dict[tuple[str, str, str], cp_model.IntVar] = field(default_factory=dict)
+
+    def build(self) -> None:
+        candidates = self.candidates
+        roster = candidates.roster
+        weights = roster.policy.weights
+        cap = roster.policy.sabbatical_visits_per_coachee
+        by_coach: dict[str, list[cp_model.IntVar]] = {}
+        by_coachee: dict[str, list[cp_model.IntVar]] = {}
+        by_coach_cycle: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        uncovered_by_coach_cycle: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        coach_slots: dict[tuple[str, str], int] = {}
+        coach_free_slots: dict[tuple[str, str], int] = {}
+        terms = []
+        for (coach, coachee, cycle), options in candidates.sabbatical_arcs.items():
+            key = (coach, coachee, cycle)
+            free = self.model.new_int_var(
+                0, min(cap, options.uncovered.bit_count()), f"free {coach} {coachee} {cycle}"
+            )
+            paid = self.model.new_int_var(
+                0, min(cap, options.covered.bit_count()), f"covered {coach} {coachee} {cycle}"
+            )
+            self.uncovered[key], self.covered[key] = free, paid
+            both = self.model.new_int_var(0, cap, f"visits {coach} {coachee} {cycle}")
+            self.model.add(both == free + paid)
+            # one visit per slot: the pair has only so many distinct slots
+            self.model.add(both <= options.any.bit_count())
+            by_coach.setdefault(coach, []).append(both)
+            by_coachee.setdefault(coachee, []).append(both)
+            by_coach_cycle.setdefault((coach, cycle), []).append(both)
+            uncovered_by_coach_cycle.setdefault((coach, cycle), []).append(free)
+            coach_slots[coach, cycle] = coach_slots.get((coach, cycle), 0) | options.any
+            coach_free_slots[coach, cycle] = (
+                coach_free_slots.get((coach, cycle), 0) | options.uncovered
+            )
+            terms.append(weights.sabbatical * free + (weights.sabbatical - weights.cover) * paid)
+        for coach, variables in by_coach.items():
+            sabbatical = roster.teacher_by_id[coach].sabbatical
+            assert sabbatical is not None
+            self.model.add(sum(variables) <= sabbatical.budget)
+        for variables in by_coachee.values():
+            self.model.add(sum(variables) <= cap)
+        for coach_cycle, variables in by_coach_cycle.items():
+            self.model.add(sum(variables) <= coach_slots[coach_cycle].bit_count())
+            self.model.add(
+                sum(uncovered_by_coach_cycle[coach_cycle])
+                <= coach_free_slots[coach_cycle].bit_count()
+            )
+        self.model.maximize(sum(terms))
+
+    def solve(self, settings: SearchSettings, time_limit: float) -> SearchOutcome:
+        return run_search(self.model, settings, time_limit)

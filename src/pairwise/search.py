@@ -1,0 +1,136 @@
+"""Running one CP-SAT model: seed, workers, time limit, progress, and a clean stop on Ctrl-C.
+
+The solve runs in a worker thread while the calling thread waits in short joins, so a Ctrl-C (or a
+set `stop` event) reaches us during the search and becomes `StopSearch`: the best solution so far
+is kept, exactly as if the time limit had been reached.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ortools.sat.python import cp_model
+
+SearchStatus = Literal["optimal", "feasible", "infeasible", "unknown"]
+
+_STATUS: dict[Any, SearchStatus] = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.UNKNOWN: "unknown",
+}
+
+Report = Callable[[int | None, int | None], None]
+"""Called with (best objective, proven bound) of the model being searched, either may be None."""
+
+
+@dataclass
+class SearchOutcome:
+    """What one search gave: its status, the best objective and bound, and the solver to read."""
+
+    status: SearchStatus
+    objective: int | None
+    bound: int | None
+    solver: cp_model.CpSolver
+    seconds: float
+    interrupted: bool = False
+
+    @property
+    def has_solution(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+
+@dataclass
+class SearchSettings:
+    """Settings shared by every search of one solve."""
+
+    seed: int = 0
+    workers: int = 1
+    stop: threading.Event = field(default_factory=threading.Event)
+
+
+class _Tracker(cp_model.CpSolverSolutionCallback):
+    def __init__(self) -> None:
+        super().__init__()
+        self.objective: int | None = None
+        self.bound: int | None = None
+
+    def on_solution_callback(self) -> None:
+        self.objective = round(self.objective_value)
+        self.bound = _floor(self.best_objective_bound)
+
+
+def _floor(bound: float) -> int | None:
+    if math.isinf(bound) or math.isnan(bound):
+        return None
+    return math.floor(bound + 1e-6)
+
+
+def run_search(
+    model: cp_model.CpModel,
+    settings: SearchSettings,
+    time_limit: float,
+    report: Report | None = None,
+    *,
+    workers: int = 1,
+    presolve: bool = True,
+) -> SearchOutcome:
+    """Maximise `model` within `time_limit` seconds; stops early when `settings.stop` is set.
+
+    One worker by default: a single-threaded search is deterministic, and the decomposed models
+    are easy enough that a portfolio mostly costs time on a shared machine. `presolve=False` skips
+    CP-SAT's presolve, which on wide, flat assignment models costs more than the search.
+    """
+    solver = cp_model.CpSolver()
+    parameters = solver.parameters
+    parameters.max_time_in_seconds = max(0.01, time_limit)
+    parameters.random_seed = settings.seed
+    parameters.num_workers = max(1, workers)
+    parameters.cp_model_presolve = presolve
+    parameters.catch_sigint_signal = False
+    parameters.log_search_progress = False
+    tracker = _Tracker()
+
+    def bound_seen(bound: float) -> None:
+        tracker.bound = _floor(bound)
+
+    solver.best_bound_callback = bound_seen
+    statuses: list[Any] = []
+    started = time.monotonic()
+    thread = threading.Thread(
+        target=lambda: statuses.append(solver.solve(model, tracker)), daemon=True
+    )
+    interrupted = settings.stop.is_set()
+    if interrupted:
+        return SearchOutcome("unknown", None, None, solver, 0.0, interrupted=True)
+    thread.start()
+    last_report = 0.0
+    while thread.is_alive():
+        try:
+            thread.join(0.05)
+        except KeyboardInterrupt:
+            settings.stop.set()
+        if settings.stop.is_set():
+            interrupted = True
+            solver.stop_search()
+        now = time.monotonic()
+        if report is not None and now - last_report >= 0.25:
+            last_report = now
+            report(tracker.objective, tracker.bound)
+    status = _STATUS.get(statuses[0], "unknown") if statuses else "unknown"
+    objective = bound = None
+    if status in ("optimal", "feasible"):
+        objective = round(solver.objective_value)
+        bound = objective if status == "optimal" else _floor(solver.best_objective_bound)
+    elif tracker.bound is not None:
+        bound = tracker.bound
+    if report is not None:
+        report(objective, bound)
+    return SearchOutcome(
+        status, objective, bound, solver, time.monotonic() - started, interrupted=interrupted
+    )

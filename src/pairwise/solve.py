@@ -1,0 +1,377 @@
+"""The engine: `solve(roster)` returns SPEC's optimal plan (or the best found, with an honest bound).
+
+How the model is split, and why the optimum stays exact:
+
+1. Tables are independent of everything else (meetings are not slots): `tables.seat_tables`
+   solves them apart and its optimum is added.
+2. Candidates (`candidates.py`): admissible pairs per rotation period and, per visit and cycle,
+   its feasible slots as bit masks (uncovered: the visitor is free; covered: it teaches).
+3. Relaxation (`relaxation.py`): partnerships chosen as columns (`columns.py`) with each visit
+   costing a cover only when it has no uncovered slot, ignoring slot clashes; sabbatical visits
+   counted apart. Dropping rules only adds plans, so its optimum R bounds the true optimum. It is
+   solved exactly by CP-SAT over the few columns an LP bound with reduced-cost pruning leaves
+   (`bound.py`: Lagrangian duality, odd-set cuts, triads by column generation), hinted with a
+   maximum-weight matching (`matching.py`).
+4. Placement (`model.py`): the relaxation's partnerships, their visits and every sabbatical visit
+   placed in slots under all rules (slot pruning keeps it small and exact). Reaching R proves the
+   plan optimal: objective == bound.
+5. Otherwise the joint model (same `model.py`, with every column the LP cannot rule out given the
+   placement's value) searches from the placement as a complete hint, with R as its objective
+   bound, in the time left; the reported bound is the best proven one.
+6. A tie-break spreads each coach's sabbatical visits, holding the objective.
+
+Same roster, seed and workers give the same plan: every collection is iterated in roster order
+and multi-worker CP-SAT runs with `interleave_search` (deterministic), unless a time limit cuts a
+search short.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+
+from pairwise.bound import prune
+from pairwise.candidates import Candidates
+from pairwise.columns import Column
+from pairwise.formats import Plan, Roster
+from pairwise.model import PlanModel, PlanSolution
+from pairwise.objective import Scoring
+from pairwise.plan_builder import Seating, build_plan, solution_from_plan
+from pairwise.relaxation import SabbaticalRelaxation, solve_peer_relaxation
+from pairwise.result import Progress, ProgressCallback, Result
+from pairwise.sabbatical import place_sabbaticals
+from pairwise.search import Report, SearchSettings, run_search
+
+TABLE_SHARE = 0.2
+RELAXATION_SHARE = 0.4
+PLACEMENT_SHARE = 0.5
+SPREAD_SECONDS = 1.0
+
+
+def solve(
+    roster: Roster,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    workers: int | None = None,
+    hint: Plan | None = None,
+    progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+) -> Result:
+    """Solve a roster: the optimal plan of SPEC.md, or the best found in `time_limit` seconds.
+
+    `hint` warm-starts from a previous plan; `progress` receives reports while it runs; setting
+    `stop` (or Ctrl-C) ends the search early with the best plan so far.
+    """
+    engine = _Engine(
+        roster,
+        time_limit=time_limit,
+        settings=SearchSettings(
+            seed=seed, workers=workers or os.cpu_count() or 1, stop=stop or threading.Event()
+        ),
+        hint=hint,
+        progress=progress,
+    )
+    try:
+        return engine.run()
+    except KeyboardInterrupt:
+        engine.settings.stop.set()
+        return engine.result(interrupted=True)
+
+
+@dataclass
+class _Engine:
+    """One solve's state: the best plan so far, the bound, the clock."""
+
+    roster: Roster
+    time_limit: float
+    settings: SearchSettings
+    hint: Plan | None
+    progress: ProgressCallback | None
+    started: float = field(default_factory=time.monotonic)
+    scoring: Scoring = field(init=False)
+    candidates: Candidates | None = None
+    seating: Seating | None = None
+    best: PlanSolution | None = None
+    peer_bound: int | None = None
+    sabbatical_bound: int = 0
+    infeasible_why: str | None = None
+    peer_value: int | None = None
+    spread_done: bool = False
+    stats: dict[str, float | int | str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.scoring = Scoring(self.roster)
+
+    # --- the clock and progress -------------------------------------------------------------
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def remaining(self) -> float:
+        return self.time_limit - self.elapsed()
+
+    def global_bound(self) -> int | None:
+        """The best proven bound on the whole plan so far (tables included)."""
+        upper = self._upper_bound()
+        if upper is None:
+            return None
+        return upper + (self.seating.bound if self.seating else 0)
+
+    def reporter(
+        self, phase: str, objective_offset: int | None = 0, bound_offset: int | None = None
+    ) -> Report:
+        """A search's report as global progress: its objective plus `objective_offset` is a whole
+        plan's value less the tables (None: not a plan); its bound plus `bound_offset` bounds every
+        plan less the tables (None: it bounds only its own restricted model)."""
+
+        def report(objective: int | None, bound: int | None) -> None:
+            if self.progress is None:
+                return
+            tables_objective = self.seating.objective if self.seating else 0
+            tables_bound = self.seating.bound if self.seating else 0
+            best = self.best.objective + tables_objective if self.best is not None else None
+            if objective is not None and objective_offset is not None:
+                candidate = objective + objective_offset + tables_objective
+                best = candidate if best is None else max(best, candidate)
+            total = self.global_bound()
+            if bound is not None and bound_offset is not None:
+                candidate_bound = bound + bound_offset + tables_bound
+                total = candidate_bound if total is None else min(total, candidate_bound)
+            self.progress(Progress(best, total, self.elapsed(), phase))
+
+        return report
+
+    # --- the pipeline -----------------------------------------------------------------------
+
+    def run(self) -> Result:
+        if not self._tables():
+            return self.result()
+        self.candidates = Candidates(self.roster, self.scoring)
+        self._sabbatical_relaxation()
+        if self.hint is not None:
+            self._place_hint()
+        relaxation = solve_peer_relaxation(
+            self.candidates,
+            self.settings,
+            max(0.05, RELAXATION_SHARE * self.remaining()),
+            self.reporter("relaxation", None, self.sabbatical_bound),
+            hint=self.best.columns if self.best is not None else None,
+        )
+        self.stats["relaxation_seconds"] = round(relaxation.seconds, 3)
+        self.stats["columns_kept"] = relaxation.columns_kept
+        if relaxation.linear is not None:
+            self.stats["lp_bound"] = round(relaxation.linear.value, 3)
+        if relaxation.status == "infeasible":
+            self.infeasible_why = "the locked pairs cannot all be partners"
+            return self.result()
+        if relaxation.bound is not None:
+            self.peer_bound = relaxation.bound
+        if self.settings.stop.is_set() or relaxation.chosen is None:
+            return self.result()
+        self._place(relaxation.chosen)
+        if not self.proven() and not self.settings.stop.is_set() and self.remaining() > 0.05:
+            self._place_together(relaxation.chosen)
+        if not self.proven() and not self.settings.stop.is_set() and self.remaining() > 0.05:
+            self._joint(relaxation.linear)
+        if self.best is not None and not self.spread_done and not self.settings.stop.is_set():
+            self._respread()
+        return self.result()
+
+    def _tables(self) -> bool:
+        """Seat the tables apart (their optimum adds to the rest); False when they cannot be."""
+        try:
+            from pairwise.tables import seat_tables
+        except ImportError:  # pragma: no cover - the tables module ships with the engine
+            self.seating = Seating([], {}, 0, 0)
+            return True
+        solution = seat_tables(
+            self.roster,
+            scoring=self.scoring,
+            time_limit=max(0.1, TABLE_SHARE * self.time_limit),
+            seed=self.settings.seed,
+            workers=self.settings.workers,
+            hint=list(self.hint.tables) if self.hint is not None else None,
+        )
+        self.stats["tables_seconds"] = round(solution.seconds, 3)
+        if not solution.feasible:
+            self.infeasible_why = "; ".join(solution.why) or "the tables cannot be seated"
+            return False
+        self.seating = Seating(
+            solution.tables,
+            solution.terms,
+            solution.objective,
+            max(solution.bound, solution.objective),
+        )
+        return True
+
+    def _sabbatical_relaxation(self) -> None:
+        assert self.candidates is not None
+        relaxation = SabbaticalRelaxation(self.candidates)
+        relaxation.build()
+        outcome = relaxation.solve(self.settings, max(0.5, 0.05 * self.time_limit))
+        if outcome.status == "optimal" and outcome.objective is not None:
+            self.sabbatical_bound = outcome.objective
+        else:
+            self.sabbatical_bound = outcome.bound if outcome.bound is not None else 10**9
+
+    def proven(self) -> bool:
+        return (
+            self.best is not None
+            and self.peer_bound is not None
+            and self.best.objective >= self.peer_bound + self.sabbatical_bound
+        )
+
+    def _upper_bound(self) -> int | None:
+        if self.peer_bound is None:
+            return None
+        return self.peer_bound + self.sabbatical_bound
+
+    def _consider(self, solution: PlanSolution) -> None:
+        if self.best is None or solution.objective > self.best.objective:
+            self.best = solution
+            self.spread_done = False
+
+    def _run_plan_model(
+        self, columns: list[Column], phase: str, time_limit: float, hint: PlanSolution | None
+    ) -> tuple[str, int | None]:
+        """Build and search a plan model; keep its solution when better. Returns (status, bound)."""
+        assert self.candidates is not None
+        plan_model = PlanModel(self.candidates, columns)
+        plan_model.build(upper_bound=self._upper_bound())
+        if hint is not None:
+            plan_model.hint(hint)
+        report = self.reporter(phase, 0, 0 if phase == "joint" else None)
+        outcome = run_search(plan_model.model, self.settings, time_limit, report)
+        self.stats[f"{phase}_seconds"] = round(outcome.seconds, 3)
+        self.stats[f"{phase}_variables"] = len(plan_model.model.proto.variables)
+        if outcome.has_solution:
+            self._consider(plan_model.read(outcome.solver))
+        return outcome.status, outcome.bound
+
+    def _place_hint(self) -> None:
+        """Place the warm start's own partnerships first: a plan at least as good as the hint."""
+        assert self.candidates is not None and self.hint is not None
+        solution = solution_from_plan(self.candidates, self.hint)
+        self._run_plan_model(solution.columns, "hint", max(0.5, 0.3 * self.remaining()), solution)
+
+    def _place(self, chosen: list[Column]) -> None:
+        """Place the relaxation's partnerships in slots, then the sabbatical visits around them."""
+        assert self.candidates is not None
+        plan_model = PlanModel(self.candidates, chosen, sabbaticals=False)
+        plan_model.build(upper_bound=self.peer_bound)
+        outcome = run_search(
+            plan_model.model,
+            self.settings,
+            max(0.05, PLACEMENT_SHARE * self.remaining()),
+            self.reporter("placement"),
+        )
+        self.stats["placement_seconds"] = round(outcome.seconds, 3)
+        self.stats["placement_status"] = outcome.status
+        if not outcome.has_solution:
+            return
+        peers = plan_model.read(outcome.solver)
+        self.peer_value = peers.objective
+        self._add_sabbaticals(peers, "sabbatical", spread=SPREAD_SECONDS)
+
+    def _add_sabbaticals(self, peers: PlanSolution, phase: str, spread: float = 0.0) -> None:
+        """The best sabbatical visits around `peers`' visits, kept when the whole is better."""
+        assert self.candidates is not None
+        placement = place_sabbaticals(
+            self.candidates,
+            peers,
+            self.settings,
+            max(0.05, PLACEMENT_SHARE * self.remaining()),
+            self.reporter(phase, peers.objective),
+            spread_seconds=spread,
+        )
+        self.stats[f"{phase}_value"] = placement.value
+        combined = PlanSolution(
+            peers.columns, peers.visits, placement.visits, peers.objective + placement.value
+        )
+        if self.best is None or combined.objective >= self.best.objective:
+            self.best = combined
+            self.spread_done = spread > 0
+
+    def _place_together(self, chosen: list[Column]) -> None:
+        """Peer and sabbatical visits placed in one model: a peer visit may move for a coach."""
+        self._run_plan_model(
+            list(chosen), "together", max(0.05, PLACEMENT_SHARE * self.remaining()), self.best
+        )
+
+    def _respread(self) -> None:
+        """Re-place the final plan's sabbatical visits with the spread tie-break."""
+        assert self.best is not None
+        best = self.best
+        peers = PlanSolution(
+            best.columns, best.visits, {}, best.objective - self._sabbatical_value(best)
+        )
+        self.best = None
+        self._add_sabbaticals(
+            peers, "spread", spread=min(SPREAD_SECONDS, max(0.0, self.remaining()))
+        )
+        if self.best is None or self.best.objective < best.objective:
+            self.best = best
+
+    def _sabbatical_value(self, solution: PlanSolution) -> int:
+        assert self.candidates is not None
+        weights = self.roster.policy.weights
+        value = 0
+        for arc, slots in solution.sabbatical_visits.items():
+            options = self.candidates.sabbatical_arcs[arc]
+            for slot in slots:
+                covered = not (options.uncovered >> slot) & 1
+                value += weights.sabbatical - (weights.cover if covered else 0)
+        return value
+
+    def _joint(self, linear: object) -> None:
+        """Search every column the LP cannot rule out, from the best plan, within the time left."""
+        from pairwise.bound import LinearBound
+
+        assert self.candidates is not None
+        if not isinstance(linear, LinearBound):
+            return
+        threshold = None
+        if self.best is not None:
+            threshold = self.best.objective - self.sabbatical_bound
+        if threshold is None:
+            return
+        columns = prune(self.candidates, linear, threshold)
+        self.stats["joint_columns"] = len(columns)
+        status, bound = self._run_plan_model(
+            columns, "joint", max(0.05, self.remaining() - SPREAD_SECONDS / 2), self.best
+        )
+        if status == "optimal" and self.best is not None:
+            # the joint model holds every plan that can beat the threshold: its optimum is the optimum
+            self.peer_bound = self.best.objective - self.sabbatical_bound
+        elif bound is not None and self.peer_bound is not None:
+            self.peer_bound = min(self.peer_bound, bound - self.sabbatical_bound)
+
+    # --- the result ---------------------------------------------------------------------------
+
+    def result(self, interrupted: bool = False) -> Result:
+        seconds = self.elapsed()
+        self.stats["interrupted"] = int(interrupted or self.settings.stop.is_set())
+        if self.infeasible_why is not None:
+            self.stats["why"] = self.infeasible_why
+            return Result("infeasible", None, None, None, seconds, self.stats)
+        tables_bound = self.seating.bound if self.seating else 0
+        if self.best is None or self.candidates is None:
+            bound = None
+            if self.peer_bound is not None:
+                bound = self.peer_bound + self.sabbatical_bound + tables_bound
+            return Result("unknown", None, bound, None, seconds, self.stats)
+        upper = self._upper_bound()
+        bound = (upper if upper is not None else self.best.objective) + tables_bound
+        plan = build_plan(
+            self.candidates,
+            self.scoring,
+            self.best,
+            self.seating,
+            bound=bound,
+            seconds=seconds,
+            seed=self.settings.seed,
+        )
+        return Result(plan.status, plan.objective, plan.bound, plan, seconds, self.stats)
