@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pairwise.cli import main
 from pairwise.explain import (
@@ -30,8 +31,9 @@ from pairwise.explain import (
 )
 from pairwise.formats import Roster
 from pairwise.load import roster_from_data
+from solvers import bruteforce
 from tests.helpers import assert_plan_valid, fixture_path
-from tests.strategies import rosters
+from tests.strategies import roster_data, rosters
 
 BASE = json.loads(fixture_path("explain_base").read_text())
 ALL_PERIODS = ["mon-1", "mon-2", "tue-1", "tue-2"]
@@ -543,3 +545,49 @@ def test_witness_passes_the_checker_and_prechecks_agree(roster: Roster) -> None:
     explanation = explain(roster, time_limit=20)
     assert explanation.status == "infeasible"
     assert_minimal(roster, keys(explanation))
+
+
+@st.composite
+def locked_rosters(draw: Any) -> Roster:
+    """Tiny rosters with up to three locks or avoids among their teachers (locks decide feasibility)."""
+    document = draw(
+        roster_data(max_teachers=5, max_periods=3, max_cycles=2, max_weeks=1, max_meetings=1)
+    )
+    ids = [t["id"] for t in document["teachers"]]
+    relations = document.setdefault("relations", [])
+    for _ in range(draw(st.integers(0, 3))):
+        a, b = draw(st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True))
+        relations.append({"a": a, "b": b, "kind": draw(st.sampled_from(["lock", "lock", "avoid"]))})
+    return roster_from_data(document)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(locked_rosters())
+def test_feasibility_agrees_with_the_brute_force(roster: Roster) -> None:
+    """The exhaustive reference finds a plan exactly when the feasibility model does."""
+    assert is_feasible(roster) is (bruteforce.solve(roster) is not None)
+
+
+def test_under_rotation_cycle_one_cycle_is_enough_for_a_lock() -> None:
+    fall = ["2026-10-05/mon-1", "2026-10-06/tue-1"]
+    roster = roster_of(
+        set_policy(rotation="cycle", allow_triads=False), set_teacher("t2", unavailable=fall)
+    )
+    plan = feasible_plan(roster)
+    assert plan is not None
+    assert_plan_valid(roster, plan)
+    assert [(p.members, p.cycles) for p in plan.partnerships] == [(["t1", "t2"], ["spring"])]
+    # blocked in both cycles, the lock cannot hold in either
+    both = [*fall, "2027-03-01/mon-1", "2027-03-02/tue-1"]
+    blocked = roster_of(
+        set_policy(rotation="cycle", allow_triads=False), set_teacher("t2", unavailable=both)
+    )
+    explanation = explain(blocked, time_limit=20)
+    assert keys(explanation) == {
+        "lock:t1/t2",
+        "allow_triads",
+        "reciprocal",
+        "unavailable:t2/fall",
+        "unavailable:t2/spring",
+    }
+    assert any("in at least one cycle" in rule.message for rule in explanation.conflicts[0].rules)

@@ -691,26 +691,43 @@ def _lock_slots(facts: _Facts) -> list[Finding]:
     return findings
 
 
+def _tables_short(facts: _Facts, tables: int) -> str | None:
+    """Why `tables` tables are too few for a meeting (each school seats its teams apart)."""
+    short = sorted(
+        (
+            (len(teams) // 2, school, len(teams))
+            for school, teams in facts.teams_by_school().items()
+        ),
+        key=lambda item: (
+            -item[0],
+            facts.schools.index(item[1]) if item[1] in facts.schools else 0,
+        ),
+    )
+    short = [item for item in short if item[0] > tables]
+    if not short:
+        return None
+    needed, school, teams = short[0]
+    text = f"{_school_label(school)} has {teams} teams, which need {needed}"
+    if len(short) > 1:
+        text += f" (and {_plural(len(short) - 1, 'other school')} need more than {tables})"
+    return text
+
+
 def _tables_too_few(facts: _Facts) -> list[Finding]:
     findings = []
-    teams = facts.teams_by_school()
     for c, cycle in enumerate(facts.roster.cycles):
         for m, meeting in enumerate(cycle.meetings):
-            if meeting.tables is None:
-                continue
-            for school, school_teams in teams.items():
-                needed = len(school_teams) // 2
-                if needed > meeting.tables:
-                    findings.append(
-                        Finding(
-                            "tables",
-                            "conflict",
-                            f"meeting {meeting.id} of cycle {cycle.id} has "
-                            f"{_plural(meeting.tables, 'table')} "
-                            f"(cycles[{c}].meetings[{m}].tables), but {_school_label(school)} "
-                            f"has {len(school_teams)} teams, which need {needed}",
-                        )
+            why = None if meeting.tables is None else _tables_short(facts, meeting.tables)
+            if why:
+                findings.append(
+                    Finding(
+                        "tables",
+                        "conflict",
+                        f"meeting {meeting.id} of cycle {cycle.id} has "
+                        f"{_plural(meeting.tables or 0, 'table')} "
+                        f"(cycles[{c}].meetings[{m}].tables), but {why}",
                     )
+                )
     return findings
 
 
@@ -877,9 +894,10 @@ class _Model:
     covered ones need room for every other covered visit of the school as well.
     """
 
-    def __init__(self, facts: _Facts) -> None:
+    def __init__(self, facts: _Facts, *, visits: bool = True) -> None:
         self.facts = facts
-        self.model = cp_model.CpModel()
+        self.visits = visits
+        self.model: Any = cp_model.CpModel()
         self.literal: dict[Rule, Any] = {}
         self.candidates: list[_Candidate] = []
         self.visit_slots: list[tuple[str, str, str, _Option, Any]] = []
@@ -911,12 +929,15 @@ class _Model:
             for candidate in candidates:
                 self._partner_rules(candidate)
             self._triads(candidates)
+            if not self.visits:
+                continue
             for candidate in candidates:
                 for cycle_id in self.facts.cycles_of(period):
                     self._visit_directions(candidate, cycle_id, demand)
         self._locks()
         self._no_repeat_partners()
-        self._place_visits(demand)
+        if self.visits:
+            self._place_visits(demand)
         self._tables()
 
     def _easy(self, a: str, b: str, cycle_id: str) -> bool:
@@ -1129,15 +1150,11 @@ class _Model:
                     )
 
     def _tables(self) -> None:
-        teams = self.facts.teams_by_school()
         for cycle in self.facts.roster.cycles:
             for meeting in cycle.meetings:
-                if meeting.tables is None:
-                    continue
-                for school, school_teams in teams.items():
-                    if len(school_teams) // 2 > meeting.tables:
-                        rule = Rule("tables", (cycle.id, meeting.id, school))
-                        self.model.add_bool_or([self.rule(rule).Not()])
+                if meeting.tables is not None and _tables_short(self.facts, meeting.tables):
+                    rule = Rule("tables", (cycle.id, meeting.id))
+                    self.model.add_bool_or([self.rule(rule).Not()])
 
     # solving ----------------------------------------------------------------------------------
 
@@ -1150,6 +1167,8 @@ class _Model:
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = 0
+        # probing the many slot booleans costs seconds and rarely pays on these models
+        solver.parameters.cp_model_probing_level = 0
         status = solver.solve(self.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _Outcome(
@@ -1170,6 +1189,30 @@ class _Model:
         return _Outcome("unknown")
 
 
+class _Feasibility:
+    """The model in two steps: partnerships alone (a relaxation, so its conflicts are conflicts
+    of the whole), then with visits. Most conflicts are found by the first in milliseconds."""
+
+    def __init__(self, facts: _Facts) -> None:
+        self.structure = _Model(facts, visits=False)
+        self.full = _Model(facts)
+        self.rules = self.full.rules
+
+    def solve(self, enforced: Collection[Rule], seconds: float, workers: int) -> _Outcome:
+        start = time.monotonic()
+        outcome = self.structure.solve(enforced, seconds, workers)
+        if outcome.status == "infeasible":
+            return outcome
+        # the partnerships found are usually placeable: start the full search from them
+        chosen = set(outcome.partnerships)
+        self.full.model.clear_hints()
+        for candidate in self.full.candidates:
+            self.full.model.add_hint(
+                candidate.chosen, (candidate.members, candidate.period) in chosen
+            )
+        return self.full.solve(enforced, seconds - (time.monotonic() - start), workers)
+
+
 class _Clock:
     def __init__(self, seconds: float) -> None:
         self.deadline = time.monotonic() + seconds
@@ -1181,7 +1224,7 @@ class _Clock:
 def _solve(
     roster: Roster, enforced: Collection[Rule] | None, clock: _Clock, workers: int
 ) -> _Outcome:
-    model = _Model(_Facts(roster))
+    model = _Feasibility(_Facts(roster))
     if clock.left() <= 0:
         return _Outcome("unknown")
     return model.solve(model.rules if enforced is None else enforced, clock.left(), workers)
@@ -1285,7 +1328,7 @@ def rules_hold(
 ) -> bool | None:
     """Whether the named rule groups (`Rule.key`, e.g. "lock:t04/t09") can all hold at once while
     every other group is relaxed; None when the time ran out."""
-    model = _Model(_Facts(roster))
+    model = _Feasibility(_Facts(roster))
     wanted = set(rules)
     enforced = [rule for rule in model.rules if rule.key in wanted]
     status = model.solve(enforced, time_limit, workers).status
@@ -1296,7 +1339,7 @@ def rules_hold(
 
 
 def _shrink(
-    model: _Model, core: list[Rule], clock: _Clock, workers: int
+    model: _Feasibility, core: list[Rule], clock: _Clock, workers: int
 ) -> tuple[list[Rule], bool]:
     """Drop members one by one while the rest still conflict; minimal when every test finished."""
     current = sorted(core, key=lambda r: (RULE_KINDS.index(r.kind), r.subject))
@@ -1328,8 +1371,10 @@ def _unavailable_entries(facts: _Facts, teacher_id: str, cycle_id: str) -> list[
     ]
 
 
-def _rule_words(facts: _Facts, rule: Rule, original: _Facts) -> tuple[str, str]:
-    """(path, sentence) for one member of a conflict set."""
+def _rule_words(
+    facts: _Facts, rule: Rule, original: _Facts, conflict: Sequence[Rule] = ()
+) -> tuple[str, str]:
+    """(path, sentence) for one member of a conflict set (`conflict`: all of its members)."""
     kind, subject = rule.kind, rule.subject
     policy = facts.policy
     if kind == "lock":
@@ -1363,7 +1408,7 @@ def _rule_words(facts: _Facts, rule: Rule, original: _Facts) -> tuple[str, str]:
     if kind == "cross_school_pairs":
         crossing = [
             f"{a} ({_school_label(facts.school[a])}) and {b} ({_school_label(facts.school[b])})"
-            for a, b in facts.locks
+            for a, b in (member.subject for member in conflict if member.kind == "lock")
             if facts.school[a] != facts.school[b]
         ]
         tail = f"; locked across schools: {'; '.join(crossing)}" if crossing else ""
@@ -1420,17 +1465,14 @@ def _rule_words(facts: _Facts, rule: Rule, original: _Facts) -> tuple[str, str]:
             f"{_plural(policy.release_budget or 0, 'covered peer visit')} (release_budget)",
         )
     if kind == "tables":
-        cycle_id, meeting_id, school = subject
+        cycle_id, meeting_id = subject
         c = facts.cycle_index[cycle_id]
-        m = next(
-            i for i, meet in enumerate(facts.roster.cycles[c].meetings) if meet.id == meeting_id
-        )
-        meeting = facts.roster.cycles[c].meetings[m]
-        teams = len(facts.teams_by_school()[school])
+        m = next(i for i, x in enumerate(facts.roster.cycles[c].meetings) if x.id == meeting_id)
+        tables = facts.roster.cycles[c].meetings[m].tables or 0
         return (
             f"cycles[{c}].meetings[{m}].tables",
-            f"meeting {meeting_id} of cycle {cycle_id} has {_plural(meeting.tables or 0, 'table')}, "
-            f"but {_school_label(school)} has {teams} teams, which need {teams // 2}",
+            f"meeting {meeting_id} of cycle {cycle_id} has {_plural(tables, 'table')}, but "
+            f"{_tables_short(facts, tables)}",
         )
     raise ValueError(f"unknown rule kind {kind}")
 
@@ -1609,7 +1651,7 @@ class _Relaxer:
             teacher_id, cycle_id = subject
             return self.availability_edit(teacher_id, cycle_id)
         if kind == "tables":
-            cycle_id, meeting_id, _ = subject
+            cycle_id, meeting_id = subject
             c = facts.cycle_index[cycle_id]
             meetings = facts.roster.cycles[c].meetings
             m = next(i for i, meeting in enumerate(meetings) if meeting.id == meeting_id)
@@ -1745,7 +1787,7 @@ def explain(roster: Roster, *, time_limit: float = 30.0, workers: int = 1) -> Ex
     applied: list[_Edit] = []
     for number in range(1, MAX_CONFLICTS + 1):
         facts = _Facts(current)
-        model = _Model(facts)
+        model = _Feasibility(facts)
         outcome = model.solve(model.rules, max(clock.left(), 0.05), workers)
         if outcome.status == "feasible":
             if number == 1:
@@ -1759,7 +1801,7 @@ def explain(roster: Roster, *, time_limit: float = 30.0, workers: int = 1) -> Ex
         rules, minimal = _shrink(model, outcome.core, clock, workers)
         members = []
         for rule in rules:
-            path, message = _rule_words(facts, rule, original)
+            path, message = _rule_words(facts, rule, original, rules)
             members.append(ConflictRule(rule.key, rule.kind, path, message))
         explanation.conflicts.append(
             Conflict(number, members, _conflict_facts(facts, rules), minimal)
