@@ -435,7 +435,9 @@ def test_an_unavailable_entry_is_removed_one_at_a_time() -> None:
     roster = roster_of(*T2_NEVER_VISITS_T1, set_policy(allow_triads=False))
     found = relaxations(explain(roster, time_limit=20))
     (relaxation,) = [r for key, r in found.items() if key.startswith("unavailable:")]
-    assert relaxation.action.startswith("make t2 available in mon-1 (every week)")
+    assert relaxation.action.startswith(
+        "make t2 available in mon-1 every week (remove teachers[1].unavailable[0])"
+    )
     assert relaxation.path == "teachers[1].unavailable[0]"
     assert relaxation.checked and relaxation.solves_roster
     assert is_feasible(
@@ -623,3 +625,27 @@ def test_the_engine_agrees_on_a_lock_placeable_in_one_cycle_only() -> None:
 
     roster = load_roster(fixture_path("explain_lock_one_cycle"))
     assert solve(roster, time_limit=10, workers=1).status == "optimal"
+
+
+@pytest.mark.parametrize(
+    "name", ["explain_reciprocal_one_slot_year", "explain_reciprocal_one_slot_cycle"]
+)
+def test_a_locked_pair_whose_two_visits_share_their_only_slot(name: str) -> None:
+    """Found by fuzzing against the engine: explained as a conflict of the lock and reciprocity."""
+    roster = load_roster(fixture_path(name))
+    explanation = explain(roster, time_limit=20)
+    assert explanation.status == "infeasible"
+    assert {r.kind for r in explanation.conflicts[0].rules} >= {"lock", "reciprocal"}
+    assert_minimal(roster, keys(explanation))
+    assert explanation.solvable_after is True
+
+
+@pytest.mark.xfail(strict=True, reason="the engine returns 'unknown', not 'infeasible' (reported)")
+@pytest.mark.parametrize(
+    "name", ["explain_reciprocal_one_slot_year", "explain_reciprocal_one_slot_cycle"]
+)
+def test_the_engine_proves_them_infeasible(name: str) -> None:
+    from pairwise.solve import solve
+
+    roster = load_roster(fixture_path(name))
+    assert solve(roster, time_limit=10, workers=1).status == "infeasible"

@@ -550,7 +550,11 @@ def _hosts_without_slots(facts: _Facts) -> list[Finding]:
                 )
             )
         else:
-            when = "for the year" if year else f"in cycle {_names(cycles)}"
+            when = (
+                "for the year"
+                if year
+                else f"in cycle{'s' if len(cycles) > 1 else ''} {_names(cycles)}"
+            )
             findings.append(
                 Finding("host-without-slots", "warning", f"{reason}; they will be unpaired {when}")
             )
@@ -1478,7 +1482,14 @@ def _rule_words(
 
 
 SLOT_KINDS = frozenset(
-    {"unavailable", "cover_per_period", "cover_override", "max_release", "release_budget"}
+    {
+        "unavailable",
+        "cover_per_period",
+        "cover_override",
+        "max_release",
+        "release_budget",
+        "reciprocal",
+    }
 )
 
 
@@ -1496,6 +1507,12 @@ def _conflict_facts(facts: _Facts, rules: Sequence[Rule]) -> list[str]:
                 f"{a} can visit {b} in {_direction_words(facts, a, b, cycle_id)}; "
                 f"{b} can visit {a} in {_direction_words(facts, b, a, cycle_id)}"
             )
+            ways = [
+                {o.slot for o in facts.options(x, y, cycle_id) if o.free}
+                for x, y in ((a, b), (b, a))
+            ]
+            if all(ways) and len(ways[0] | ways[1]) == 1:
+                text += f"; both visits only in {next(iter(ways[0]))}, and nobody makes two at once"
             by_text[text].append(cycle_id)
         for text, cycles in by_text.items():
             when = (
@@ -1679,7 +1696,7 @@ class _Relaxer:
         def edit(chosen: Sequence[tuple[int, str]]) -> _Edit:
             texts = [entry for _, entry in chosen]
             paths = ", ".join(f"{path}[{i}]" for i, _ in chosen)
-            note = " (every week)" if any("/" not in text for text in texts) else ""
+            note = " every week" if any("/" not in text for text in texts) else ""
             return _Edit(
                 f"make {teacher_id} available in {_names(texts)}{note} (remove {paths})",
                 paths,
