@@ -247,6 +247,16 @@ PRECHECKS: dict[str, tuple[tuple[Edit, ...], str, str, str]] = {
         "conflict",
         "t2 can visit t1 in no slot (t2 or t1 is unavailable whenever t1 teaches)",
     ),
+    "two-visits-one-slot": (
+        (
+            set_teacher("t1", teaches=["mon-1"]),
+            set_teacher("t2", teaches=["mon-1"]),
+            set_policy(allow_triads=False),
+        ),
+        "lock-without-slot",
+        "conflict",
+        "both visits only in 2026-10-05/mon-1, and nobody makes two at once",
+    ),
     "pair-meets-only-in-a-triad": (
         T2_NEVER_VISITS_T1,
         "lock-without-slot",

@@ -582,6 +582,21 @@ def _direction_words(facts: _Facts, visitor: str, host: str, cycle_id: str) -> s
     return f"{_plural(len(free), 'slot')}, all covered ({visitor} teaches then)"
 
 
+def _meeting_words(facts: _Facts, a: str, b: str, cycle_id: str) -> str:
+    """Where a pair can make its two visits in a cycle, in words."""
+    text = (
+        f"{a} can visit {b} in {_direction_words(facts, a, b, cycle_id)}; "
+        f"{b} can visit {a} in {_direction_words(facts, b, a, cycle_id)}"
+    )
+    ways = [
+        {o.slot for o in facts.options(x, y, cycle_id) if _usable(facts, o)}
+        for x, y in ((a, b), (b, a))
+    ]
+    if all(ways) and len(ways[0] | ways[1]) == 1:
+        text += f"; both visits only in {next(iter(ways[0]))}, and nobody makes two at once"
+    return text
+
+
 @dataclass
 class _PairNeeds:
     """What a locked pair needs in one cycle: whether it can meet, and its unavoidable covers."""
@@ -603,6 +618,8 @@ def _pair_needs(facts: _Facts, a: str, b: str, cycle_id: str) -> _PairNeeds:
     reciprocal, triads = facts.policy.reciprocal, facts.policy.allow_triads
     if len(empty) == 2 or (empty and reciprocal and not triads):
         return _PairNeeds(True, False, 0, Counter())
+    if reciprocal and not triads and len({o.slot for o in itertools.chain(*usable.values())}) < 2:
+        return _PairNeeds(True, False, 0, Counter())  # the two visits share their one slot
     forced = {d: all(o.covered for o in options) for d, options in usable.items() if options}
     if reciprocal and not triads:
         visitors = Counter(x for (x, _), needs_cover in forced.items() if needs_cover)
@@ -628,11 +645,7 @@ def _lock_slots(facts: _Facts) -> list[Finding]:
         blocked = [c for c, need in needs.items() if need.blocked]
         triad_only = [c for c, need in needs.items() if need.triad_only]
         if blocked and (year or len(blocked) == len(needs)):
-            details = "; ".join(
-                f"in cycle {c}, {a} can visit {b} in {_direction_words(facts, a, b, c)} and "
-                f"{b} can visit {a} in {_direction_words(facts, b, a, c)}"
-                for c in blocked
-            )
+            details = "; ".join(f"in cycle {c}, {_meeting_words(facts, a, b, c)}" for c in blocked)
             findings.append(
                 Finding(
                     "lock-without-slot", "conflict", f"{_lock_words(facts, a, b)}, but {details}"
@@ -641,9 +654,7 @@ def _lock_slots(facts: _Facts) -> list[Finding]:
             continue
         if triad_only and (year or len(triad_only) + len(blocked) == len(needs)):
             details = "; ".join(
-                f"in cycle {c}, {a} can visit {b} in {_direction_words(facts, a, b, c)} and "
-                f"{b} can visit {a} in {_direction_words(facts, b, a, c)}"
-                for c in triad_only
+                f"in cycle {c}, {_meeting_words(facts, a, b, c)}" for c in triad_only
             )
             findings.append(
                 Finding(
@@ -1503,17 +1514,7 @@ def _conflict_facts(facts: _Facts, rules: Sequence[Rule]) -> list[str]:
     for a, b in locks:
         by_text: dict[str, list[str]] = defaultdict(list)
         for cycle_id in facts.cycle_ids:
-            text = (
-                f"{a} can visit {b} in {_direction_words(facts, a, b, cycle_id)}; "
-                f"{b} can visit {a} in {_direction_words(facts, b, a, cycle_id)}"
-            )
-            ways = [
-                {o.slot for o in facts.options(x, y, cycle_id) if o.free}
-                for x, y in ((a, b), (b, a))
-            ]
-            if all(ways) and len(ways[0] | ways[1]) == 1:
-                text += f"; both visits only in {next(iter(ways[0]))}, and nobody makes two at once"
-            by_text[text].append(cycle_id)
+            by_text[_meeting_words(facts, a, b, cycle_id)].append(cycle_id)
         for text, cycles in by_text.items():
             when = (
                 "in every cycle"
