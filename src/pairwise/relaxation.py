@@ -85,6 +85,7 @@ def valid_for_relaxation(candidates: Candidates, chosen: list[Column]) -> bool:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 5.0
+    solver.parameters.catch_sigint_signal = False
     return bool(solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE))
 
 

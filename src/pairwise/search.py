@@ -8,6 +8,7 @@ is kept, exactly as if the time limit had been reached.
 from __future__ import annotations
 
 import math
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -71,6 +72,20 @@ def _floor(bound: float) -> int | None:
     return math.floor(bound + 1e-6)
 
 
+def restore_interrupt_handler() -> None:
+    """Put Python's Ctrl-C handler back at the C level.
+
+    A CP-SAT solve run with `catch_sigint_signal` on (its default, as other modules may use it)
+    leaves SIGINT at the system default when it ends, so a later Ctrl-C would kill the process
+    instead of raising KeyboardInterrupt. Only the main thread may set handlers.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    handler = signal.getsignal(signal.SIGINT)
+    if handler is not None:
+        signal.signal(signal.SIGINT, handler)
+
+
 def run_search(
     model: cp_model.CpModel,
     settings: SearchSettings,
@@ -108,6 +123,7 @@ def run_search(
     interrupted = settings.stop.is_set()
     if interrupted:
         return SearchOutcome("unknown", None, None, solver, 0.0, interrupted=True)
+    restore_interrupt_handler()
     thread.start()
     last_report = 0.0
     while thread.is_alive():

@@ -42,7 +42,7 @@ from pairwise.plan_builder import Seating, build_plan, solution_from_plan
 from pairwise.relaxation import SabbaticalRelaxation, solve_peer_relaxation
 from pairwise.result import Progress, ProgressCallback, Result
 from pairwise.sabbatical import place_sabbaticals
-from pairwise.search import Report, SearchSettings, run_search
+from pairwise.search import Report, SearchSettings, restore_interrupt_handler, run_search
 
 TABLE_SHARE = 0.2
 RELAXATION_SHARE = 0.4
@@ -195,6 +195,7 @@ class _Engine:
             workers=self.settings.workers,
             hint=list(self.hint.tables) if self.hint is not None else None,
         )
+        restore_interrupt_handler()
         self.stats["tables_seconds"] = round(solution.seconds, 3)
         if not solution.feasible:
             self.infeasible_why = "; ".join(solution.why) or "the tables cannot be seated"
@@ -274,6 +275,9 @@ class _Engine:
             return
         peers = plan_model.read(outcome.solver)
         self.peer_value = peers.objective
+        self._consider(peers)  # a whole plan already, should the search stop here
+        if self.settings.stop.is_set():
+            return
         self._add_sabbaticals(peers, "sabbatical", spread=SPREAD_SECONDS)
 
     def _add_sabbaticals(self, peers: PlanSolution, phase: str, spread: float = 0.0) -> None:

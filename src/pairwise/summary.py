@@ -21,7 +21,7 @@ def print_summary(console: Console, roster: Roster, plan: Plan, destination: str
     _tables(console, plan)
     _coaches(console, roster, plan)
     if destination is not None:
-        console.print(f"plan written to {destination}")
+        console.print(f"plan written to {destination}", soft_wrap=True)
 
 
 def _overview(console: Console, roster: Roster, plan: Plan) -> None:
@@ -74,7 +74,7 @@ def _covers(console: Console, roster: Roster, plan: Plan) -> None:
 
 def _unpaired(console: Console, plan: Plan) -> None:
     if not plan.unpaired:
-        console.print("every participating teacher has a partner")
+        console.print("every participating teacher has a partner", soft_wrap=True)
         return
     table = Table(title="unpaired")
     table.add_column("teacher")
@@ -112,10 +112,17 @@ def _coaches(console: Console, roster: Roster, plan: Plan) -> None:
     table.add_column("visits", justify="right")
     table.add_column("unspent budget", justify="right")
     table.add_column("coachees")
+    idle = []
     for coach in coaches:
         assert coach.sabbatical is not None
         made = visits.get(coach.id, [])
-        why = coach_idle_reason(roster, coach.id) if not made else None
-        detail = ", ".join(made) if made else f"no visit: {why or 'none fitted the plan'}"
+        if not made:
+            why = (
+                coach_idle_reason(roster, coach.id) or "no visit fitted beside the rest of the plan"
+            )
+            idle.append(f"{coach.id} makes no visit: {why}")
+        detail = ", ".join(made) if made else "none (see below)"
         table.add_row(coach.id, str(len(made)), str(coach.sabbatical.budget - len(made)), detail)
     console.print(table)
+    for line in idle:
+        console.print(line, soft_wrap=True)

@@ -91,22 +91,23 @@ def command(
         with ProgressDisplay(quiet=quiet) as display:
             result = _solve(roster, time_limit, seed, workers, scheduler, display, stop)
     except KeyboardInterrupt:
-        summary.print("interrupted before any plan was found; nothing written")
+        summary.print("interrupted before any plan was found; nothing written", soft_wrap=True)
         sys.exit(EXIT_INTERRUPTED)
     if result.status == "infeasible":
         _explain_infeasible(roster, result, summary, workers)
         sys.exit(EXIT_INFEASIBLE)
     if result.plan is None:
         if result.stats.get("interrupted"):
-            summary.print("interrupted before any plan was found; nothing written")
+            summary.print("interrupted before any plan was found; nothing written", soft_wrap=True)
             sys.exit(EXIT_INTERRUPTED)
         summary.print(
-            f"no plan found within {time_limit:g} s; nothing written (try a longer --time-limit)"
+            f"no plan found within {time_limit:g} s; nothing written (try a longer --time-limit)",
+            soft_wrap=True,
         )
         sys.exit(EXIT_NO_PLAN_IN_TIME)
     _write_plan(result.plan, destination)
     if result.stats.get("interrupted"):
-        summary.print("interrupted: the best plan found so far was written")
+        summary.print("interrupted: the best plan found so far was written", soft_wrap=True)
     print_summary(summary, roster, result.plan, "standard output" if to_stdout else destination)
 
 
@@ -157,14 +158,16 @@ def _explain_infeasible(
 ) -> None:
     """Say why there is no plan: the engine's reason, and `pairwise explain`'s when available."""
     why = result.stats.get("why")
-    console.print(f"no plan meets every hard rule{f': {why}' if why else ''}; nothing written")
+    console.print(
+        f"no plan meets every hard rule{f': {why}' if why else ''}; nothing written", soft_wrap=True
+    )
     try:
         from pairwise.explain import explain, format_explanation
     except ImportError:
-        console.print("run `pairwise explain` for the conflicting rules")
+        console.print("run `pairwise explain` for the conflicting rules", soft_wrap=True)
         return
     explanation = explain(roster, time_limit=30.0, workers=workers or os.cpu_count() or 1)
-    console.print(format_explanation(explanation), markup=False)
+    console.print(format_explanation(explanation), markup=False, soft_wrap=True)
 
 
 def _solve_years(
