@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -159,3 +160,28 @@ def test_ctrl_c_writes_the_best_plan_so_far_or_nothing(tmp_path: Path) -> None:
         assert process.returncode == 130
         assert not target.exists()
         assert b"interrupted" in stdout
+
+
+def test_the_same_plan_whatever_the_string_hashing_of_the_process() -> None:
+    roster = ROOT / "instances" / "elementary-24.json"
+    plans = []
+    for hash_seed in ("1", "2"):
+        completed = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "pairwise"),
+                "solve",
+                str(roster),
+                "-o",
+                "-",
+                "--quiet",
+                "--seed",
+                "3",
+            ],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        )
+        plan = json.loads(completed.stdout)
+        plan.pop("seconds")
+        plans.append(plan)
+    assert plans[0] == plans[1]

@@ -42,32 +42,47 @@ _GENERATED_PER_ROUND = 400
 _MAX_ROUNDS = 80
 
 
-@dataclass(frozen=True)
-class ParityRow:
-    """An odd-set cut over one school's teachers who could be partnered in one period.
+def parity_limit(candidates: Candidates, period: str, school: str) -> int | None:
+    """The right-hand side of a school's parity cut in a period, None when it has none.
 
-    Pairs partner 2 of them and a triad 3, so with an even number n a triad leaves someone out
-    (2·pairs + 4·triads <= n) and with an odd n someone is out unless there is a triad
-    (2·pairs + 2·triads <= n - 1). Valid for every plan; it removes the LP's half triads.
+    With n of the school's teachers able to partner: for even n, a triad the school owns needs its
+    partnered count odd, so count + owned <= n; for odd n (one school per partnership only),
+    count - owned <= n - 1, since count = 2·pairs + 3·owned. With cross-school pairs a count can
+    be odd without a triad, so odd n gives no cut. Valid for every plan; removes half triads.
     """
-
-    size: int
-
-    @property
-    def limit(self) -> int:
-        return self.size if self.size % 2 == 0 else self.size - 1
-
-    def coefficient(self, column: Column) -> int:
-        if not column.is_triad:
-            return 2
-        return 4 if self.size % 2 == 0 else 2
-
-
-def parity_row(candidates: Candidates, period: str, school: str) -> ParityRow | None:
-    """The parity cut of a school and period (None with cross-school pairs, where it differs)."""
+    size = candidates.partner_able(period, school)
+    if size % 2 == 0:
+        return size
     if candidates.roster.policy.cross_school_pairs:
         return None
-    return ParityRow(candidates.partner_able(period, school))
+    return size - 1
+
+
+def parity_terms(candidates: Candidates, column: Column) -> list[tuple[tuple[str, str], int]]:
+    """The column's coefficient in each parity cut it enters: its members in that school, plus
+    one (even n) or minus one (odd n) for the school owning it as a triad."""
+    counts: dict[str, int] = {}
+    for member in column.members:
+        school = candidates.school[member]
+        counts[school] = counts.get(school, 0) + 1
+    terms = []
+    for school, count in counts.items():
+        limit = parity_limit(candidates, column.period, school)
+        if limit is None:
+            continue
+        coefficient = count
+        if column.is_triad and column.owner == school:
+            even = candidates.partner_able(column.period, school) % 2 == 0
+            coefficient += 1 if even else -1
+        terms.append(((column.period, school), coefficient))
+    return terms
+
+
+def owner_parity_coefficient(candidates: Candidates, period: str, school: str) -> int:
+    """What owning a triad adds to the school's parity cut (0 without a cut)."""
+    if parity_limit(candidates, period, school) is None:
+        return 0
+    return 1 if candidates.partner_able(period, school) % 2 == 0 else -1
 
 
 @dataclass(frozen=True)
@@ -133,9 +148,8 @@ def reduced_cost(candidates: Candidates, column: Column, duals: Duals) -> float:
         cost -= count * duals.release_teacher.get(teacher, 0.0)
         cost -= count * duals.release_school.get(candidates.school[teacher], 0.0)
     if duals.parity:
-        row = parity_row(candidates, column.period, column.owner)
-        if row is not None:
-            cost -= row.coefficient(column) * duals.parity.get((column.period, column.owner), 0.0)
+        for key, coefficient in parity_terms(candidates, column):
+            cost -= coefficient * duals.parity.get(key, 0.0)
     if duals.blossom:
         seen: set[Blossom] = set()
         for teacher in column.members:
@@ -176,11 +190,8 @@ class _Program:
                 grouped.setdefault(("degree", (column.period, teacher)), []).append((j, 1.0))
             if column.is_triad:
                 grouped.setdefault(("triad", (column.period, column.owner)), []).append((j, 1.0))
-            row = parity_row(candidates, column.period, column.owner)
-            if row is not None:
-                grouped.setdefault(("parity", (column.period, column.owner)), []).append(
-                    (j, float(row.coefficient(column)))
-                )
+            for parity_key, coefficient in parity_terms(candidates, column):
+                grouped.setdefault(("parity", parity_key), []).append((j, float(coefficient)))
             for edge in column.edges(candidates):
                 grouped.setdefault(("edge", edge), []).append((j, 1.0))
             for teacher, count in column.releases:
@@ -223,9 +234,9 @@ class _Program:
             limit = 1.0
             if kind == "parity":
                 period, school = cast(tuple[str, str], key)
-                parity = parity_row(self.candidates, period, school)
+                parity = parity_limit(self.candidates, period, school)
                 assert parity is not None
-                limit = float(parity.limit)
+                limit = float(parity)
 
             def store(duals: Duals, value: float, kind: str = kind, key: object = key) -> float:
                 getattr(duals, kind)[key] = max(0.0, value)
@@ -375,19 +386,20 @@ def _adjustments(
             edge[i, j] += value / 3
             edge[j, i] += value / 3
     node = np.array(
-        [duals.degree.get((period, teacher), 0.0) - unpaired for teacher in space.teachers]
+        [
+            duals.degree.get((period, teacher), 0.0)
+            - unpaired
+            + duals.parity.get((period, candidates.school[teacher]), 0.0)
+            for teacher in space.teachers
+        ]
     )
-    school_values = []
-    for owner in space.owner_school:
-        value = duals.triad.get((period, owner), 0.0)
-        row = parity_row(candidates, period, owner)
-        if row is not None:
-            value += row.coefficient(_A_TRIAD) * duals.parity.get((period, owner), 0.0)
-        school_values.append(value)
+    school_values = [
+        duals.triad.get((period, owner), 0.0)
+        + owner_parity_coefficient(candidates, period, owner)
+        * duals.parity.get((period, owner), 0.0)
+        for owner in space.owner_school
+    ]
     return edge, node, np.array(school_values)
-
-
-_A_TRIAD = Column("", ("", "", ""), "", 0)
 
 
 def _price_triads(

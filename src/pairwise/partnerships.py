@@ -80,20 +80,17 @@ def _at_most_one_triad_per_school(
 def _parity(
     model: cp_model.CpModel, candidates: Candidates, variables: PartnershipVariables
 ) -> None:
-    """The odd-set cut of `bound.ParityRow` per school and period (redundant; it helps the search)."""
-    from pairwise.bound import parity_row
+    """The parity cuts of `bound.parity_limit` per school and period (redundant; they help)."""
+    from pairwise.bound import parity_limit, parity_terms
 
     rows: dict[tuple[str, str], list[tuple[cp_model.IntVar, int]]] = {}
-    limits: dict[tuple[str, str], int] = {}
     for j, column in enumerate(variables.columns):
-        row = parity_row(candidates, column.period, column.owner)
-        if row is not None:
-            rows.setdefault((column.period, column.owner), []).append(
-                (variables.chosen[j], row.coefficient(column))
-            )
-            limits[column.period, column.owner] = row.limit
-    for key, terms in rows.items():
-        model.add(sum(coefficient * var for var, coefficient in terms) <= limits[key])
+        for key, coefficient in parity_terms(candidates, column):
+            rows.setdefault(key, []).append((variables.chosen[j], coefficient))
+    for (period, school), terms in rows.items():
+        limit = parity_limit(candidates, period, school)
+        assert limit is not None
+        model.add(sum(coefficient * var for var, coefficient in terms) <= limit)
 
 
 def _edges_of_columns(

@@ -16,6 +16,10 @@ from pairwise.candidates import Candidates, SlotOptions, slot_indices
 from pairwise.model import Arc, PlanSolution, SlotChoice
 from pairwise.search import Report, SearchOutcome, SearchSettings, run_search
 
+SPREAD_WALL_SECONDS = 10.0
+"""A safety net only: the tie-break stops on deterministic time, so that it ends the same way on
+every machine and every run."""
+
 DISTINCT_COACHEE_WEIGHT = 2
 """In the tie-break a new coachee is worth more than one step of balance between cycles."""
 
@@ -29,6 +33,8 @@ class SabbaticalModel:
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     slots: dict[Arc, list[SlotChoice]] = field(default_factory=dict)
     objective: cp_model.LinearExprT = 0
+    visited: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    extremes: dict[str, tuple[cp_model.IntVar, cp_model.IntVar]] = field(default_factory=dict)
 
     def build(self) -> None:
         """Variables, rule 6–8 constraints around the peer visits, and the sabbatical terms."""
@@ -152,6 +158,7 @@ class SabbaticalModel:
         for (coach, coachee), variables in per_coachee.items():
             visited = model.new_bool_var(f"{coach} visits {coachee}")
             model.add(visited <= sum(variables))
+            self.visited[coach, coachee] = visited
             terms.append(DISTINCT_COACHEE_WEIGHT * visited)
         for coach in candidates.coaches:
             counts = [sum(per_cycle.get((coach, cycle), [])) for cycle in candidates.cycle_ids]
@@ -163,15 +170,27 @@ class SabbaticalModel:
             for count in counts:
                 model.add(most >= count)
                 model.add(least <= count)
+            self.extremes[coach] = (most, least)
             terms.append(least - most)
         return sum(terms)
 
     def hint(self, visits: dict[Arc, list[int]]) -> None:
+        """A complete hint: the visits' slots and the tie-break's counts that follow from them."""
         self.model.clear_hints()  # type: ignore[no-untyped-call]
         for arc, choices in self.slots.items():
             chosen = set(visits.get(arc, ()))
             for choice in choices:
                 self.model.add_hint(choice.var, choice.slot in chosen)
+        for (coach, coachee), var in self.visited.items():
+            made = any(visits.get((coach, coachee, cycle)) for cycle in self.candidates.cycle_ids)
+            self.model.add_hint(var, made)
+        for coach, (most, least) in self.extremes.items():
+            counts = [
+                sum(len(slots) for (k, _e, c), slots in visits.items() if k == coach and c == cycle)
+                for cycle in self.candidates.cycle_ids
+            ]
+            self.model.add_hint(most, max(counts))
+            self.model.add_hint(least, min(counts))
 
     def read(self, solver: cp_model.CpSolver) -> dict[Arc, list[int]]:
         visits: dict[Arc, list[int]] = {}
@@ -198,10 +217,10 @@ def place_sabbaticals(
     settings: SearchSettings,
     time_limit: float,
     report: Report | None = None,
-    spread_seconds: float = 0.0,
+    spread_budget: float = 0.0,
 ) -> SabbaticalPlacement:
     """The best sabbatical visits around `peer`'s visits; then, holding that value, the most
-    spread-out ones (tie-break) in `spread_seconds`."""
+    spread-out ones (tie-break) within `spread_budget` of CP-SAT's deterministic time."""
     if not candidates.sabbatical_arcs:
         return SabbaticalPlacement({}, 0, True)
     sabbatical_model = SabbaticalModel(candidates, peer)
@@ -212,12 +231,18 @@ def place_sabbaticals(
     visits = sabbatical_model.read(outcome.solver)
     value = outcome.objective
     optimal = outcome.status == "optimal"
-    if spread_seconds > 0.05 and visits and not settings.stop.is_set():
+    if spread_budget > 0.05 and visits and not settings.stop.is_set():
         model = sabbatical_model.model
         model.add(sabbatical_model.objective >= value)
         model.maximize(sabbatical_model.spread())
         sabbatical_model.hint(visits)
-        spread = run_search(model, settings, spread_seconds, presolve=False)
+        spread = run_search(
+            model,
+            settings,
+            max(spread_budget, SPREAD_WALL_SECONDS),
+            presolve=False,
+            deterministic_limit=spread_budget,
+        )
         if spread.has_solution:
             visits = sabbatical_model.read(spread.solver)
     return SabbaticalPlacement(visits, value, optimal, outcome)

@@ -94,12 +94,15 @@ def run_search(
     *,
     workers: int = 1,
     presolve: bool = True,
+    deterministic_limit: float | None = None,
 ) -> SearchOutcome:
     """Maximise `model` within `time_limit` seconds; stops early when `settings.stop` is set.
 
     One worker by default: a single-threaded search is deterministic, and the decomposed models
     are easy enough that a portfolio mostly costs time on a shared machine. `presolve=False` skips
     CP-SAT's presolve, which on wide, flat assignment models costs more than the search.
+    `deterministic_limit` also stops it after that much of CP-SAT's deterministic time, so a
+    search that does not finish (a tie-break) still ends the same way on every machine.
     """
     solver = cp_model.CpSolver()
     parameters = solver.parameters
@@ -107,6 +110,8 @@ def run_search(
     parameters.random_seed = settings.seed
     parameters.num_workers = max(1, workers)
     parameters.cp_model_presolve = presolve
+    if deterministic_limit is not None:
+        parameters.max_deterministic_time = deterministic_limit
     parameters.catch_sigint_signal = False
     parameters.log_search_progress = False
     tracker = _Tracker()

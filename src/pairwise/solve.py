@@ -47,7 +47,9 @@ from pairwise.search import Report, SearchSettings, restore_interrupt_handler, r
 TABLE_SHARE = 0.2
 RELAXATION_SHARE = 0.4
 PLACEMENT_SHARE = 0.5
-SPREAD_SECONDS = 1.0
+SPREAD_BUDGET = 1.0
+"""CP-SAT deterministic time for the sabbatical tie-break (a twentieth of the time limit at most),
+so that the tie-break ends the same way on every machine."""
 
 
 def solve(
@@ -112,6 +114,9 @@ class _Engine:
 
     def remaining(self) -> float:
         return self.time_limit - self.elapsed()
+
+    def spread_budget(self) -> float:
+        return min(SPREAD_BUDGET, 0.05 * self.time_limit)
 
     def global_bound(self) -> int | None:
         """The best proven bound on the whole plan so far (tables included)."""
@@ -192,7 +197,7 @@ class _Engine:
             scoring=self.scoring,
             time_limit=max(0.1, TABLE_SHARE * self.time_limit),
             seed=self.settings.seed,
-            workers=self.settings.workers,
+            workers=1,  # one worker: deterministic, and seatings are small
             hint=list(self.hint.tables) if self.hint is not None else None,
         )
         restore_interrupt_handler()
@@ -236,7 +241,12 @@ class _Engine:
             self.spread_done = False
 
     def _run_plan_model(
-        self, columns: list[Column], phase: str, time_limit: float, hint: PlanSolution | None
+        self,
+        columns: list[Column],
+        phase: str,
+        time_limit: float,
+        hint: PlanSolution | None,
+        workers: int = 1,
     ) -> tuple[str, int | None]:
         """Build and search a plan model; keep its solution when better. Returns (status, bound)."""
         assert self.candidates is not None
@@ -245,7 +255,7 @@ class _Engine:
         if hint is not None:
             plan_model.hint(hint)
         report = self.reporter(phase, 0, 0 if phase == "joint" else None)
-        outcome = run_search(plan_model.model, self.settings, time_limit, report)
+        outcome = run_search(plan_model.model, self.settings, time_limit, report, workers=workers)
         self.stats[f"{phase}_seconds"] = round(outcome.seconds, 3)
         self.stats[f"{phase}_variables"] = len(plan_model.model.proto.variables)
         if outcome.has_solution:
@@ -278,7 +288,7 @@ class _Engine:
         self._consider(peers)  # a whole plan already, should the search stop here
         if self.settings.stop.is_set():
             return
-        self._add_sabbaticals(peers, "sabbatical", spread=SPREAD_SECONDS)
+        self._add_sabbaticals(peers, "sabbatical", spread=self.spread_budget())
 
     def _add_sabbaticals(self, peers: PlanSolution, phase: str, spread: float = 0.0) -> None:
         """The best sabbatical visits around `peers`' visits, kept when the whole is better."""
@@ -289,7 +299,7 @@ class _Engine:
             self.settings,
             max(0.05, PLACEMENT_SHARE * self.remaining()),
             self.reporter(phase, peers.objective),
-            spread_seconds=spread,
+            spread_budget=spread,
         )
         self.stats[f"{phase}_value"] = placement.value
         combined = PlanSolution(
@@ -313,9 +323,7 @@ class _Engine:
             best.columns, best.visits, {}, best.objective - self._sabbatical_value(best)
         )
         self.best = None
-        self._add_sabbaticals(
-            peers, "spread", spread=min(SPREAD_SECONDS, max(0.0, self.remaining()))
-        )
+        self._add_sabbaticals(peers, "spread", spread=self.spread_budget())
         if self.best is None or self.best.objective < best.objective:
             self.best = best
 
@@ -345,7 +353,11 @@ class _Engine:
         columns = prune(self.candidates, linear, threshold)
         self.stats["joint_columns"] = len(columns)
         status, bound = self._run_plan_model(
-            columns, "joint", max(0.05, self.remaining() - SPREAD_SECONDS / 2), self.best
+            columns,
+            "joint",
+            max(0.05, self.remaining() - self.spread_budget()),
+            self.best,
+            workers=self.settings.workers,
         )
         if status == "optimal" and self.best is not None:
             # the joint model holds every plan that can beat the threshold: its optimum is the optimum

@@ -184,16 +184,28 @@ def _solve_years(
     if output == "-":
         raise InputError([Problem("-o", "--years writes one file per year: name a folder")])
     try:
-        from pairwise.multiyear import solve_years
+        from pairwise.multiyear import RotationError, solve_years
     except ImportError:
         raise InputError(
             [Problem("--years", "multi-year planning is not available in this build")]
         ) from None
     folder = Path(output or DEFAULT_YEARS_FOLDER)
-    with ProgressDisplay(quiet=quiet) as display:
-        results = solve_years(
-            roster, years=years, time_limit=time_limit, seed=seed, workers=workers, progress=display
-        )
+    try:
+        with ProgressDisplay(quiet=quiet) as display:
+            results = solve_years(
+                roster,
+                years=years,
+                time_limit=time_limit,
+                seed=seed,
+                workers=workers,
+                progress=display,
+            )
+    except RotationError as error:
+        console.print(f"no plan: {error}", soft_wrap=True)
+        sys.exit(EXIT_INFEASIBLE)
+    except KeyboardInterrupt:
+        console.print("interrupted; nothing written", soft_wrap=True)
+        sys.exit(EXIT_INTERRUPTED)
     for offset, result in enumerate(results):
         year = roster.year + offset
         if result.plan is None:
