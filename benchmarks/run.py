@@ -14,11 +14,13 @@ its time are its own. The parent checks every plan with `pairwise.check.check`, 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -197,24 +199,37 @@ def tree_rss_bytes(root: int) -> int:
     return total
 
 
+def end_group(group: int) -> None:
+    """Kill whatever is left of a child's process group (nothing when it ended cleanly)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
+
+
 def run_child(command: list[str], timeout: float) -> tuple[int, float, float]:
     """Run a child to completion: (exit code, wall seconds, peak memory in MiB)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # its own process group, so that a time-out also ends the worker processes it started
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     peak_tree = 0
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
         if time.perf_counter() - started > timeout:
-            process.kill()
+            end_group(process.pid)
             pid, status, usage = os.wait4(process.pid, 0)
             break
         peak_tree = max(peak_tree, tree_rss_bytes(process.pid))
         time.sleep(0.1)
     process.returncode = os.waitstatus_to_exitcode(status)
-    if process.stderr is not None:
-        process.stderr.close()
+    # workers the child left behind belong to its group: end them too
+    end_group(process.pid)
     # ru_maxrss is in KiB on Linux
     peak = max(usage.ru_maxrss * 1024, peak_tree)
     return process.returncode, time.perf_counter() - started, peak / (1024 * 1024)
@@ -247,7 +262,7 @@ def measure(instance: str, solver: str, seed: int, time_limit: float, workers: i
             "--report",
             str(report_path),
         ]
-        code, wall, peak = run_child(command, timeout=time_limit * 3 + 120)
+        code, wall, peak = run_child(command, timeout=time_limit * 2 + 60)
         report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {}
     run = Run(
         instance=instance,
@@ -494,9 +509,12 @@ def draw_chart(summaries: list[Summary], target: Path) -> None:
     solvers = list(dict.fromkeys(s.solver for s in summaries))
     for solver in solvers:
         points = sorted(
-            (s.teachers, s.ratio_to_greedy, s.seconds, s.instance)
-            for s in summaries
-            if s.solver == solver
+            (
+                (s.teachers, s.ratio_to_greedy, s.seconds, s.instance)
+                for s in summaries
+                if s.solver == solver
+            ),
+            key=lambda point: (point[0], point[3]),
         )
         ratios = [(t, r) for t, r, _, _ in points if r is not None]
         if ratios:
