@@ -700,6 +700,8 @@ class Generator:
         """Avoid pairs (often a soured earlier partnership), mutual requests, and satisfiable locks."""
         relations: list[dict[str, Any]] = []
         taken: list[tuple[str, str]] = []
+        # earlier partners do not ask to be paired again (a repeat costs more than a request gives)
+        partnered = {order_pair(str(entry["a"]), str(entry["b"])) for entry in history}
         for _school, generated in schools:
             people = generated.people
             size = len(people)
@@ -723,13 +725,20 @@ class Generator:
                 if pair not in taken:
                     taken.append(pair)
                     relations.append({"a": pair[0], "b": pair[1], "kind": "avoid"})
-            requests = max(1, size // 12)
+            requests = max(1, size // 10)
             attempts = 0
             while requests and attempts < 200:
                 attempts += 1
                 x, y = self.random.sample(people, 2)
+                # Most requests are for a teammate strong in one's priority. Teammates often share
+                # their free period, so their visits need cover: this is what makes cover and the
+                # release budget bind.
+                teammates = [p for p in people if p.team == x.team and p is not x]
+                if x.team is not None and teammates and self.random.random() < 0.7:
+                    strong = [p for p in teammates if x.priority in p.strengths]
+                    y = self.random.choice(strong or teammates)
                 pair = order_pair(x.id, y.id)
-                if pair in taken or evaluates(x, y):
+                if pair in taken or pair in partnered or evaluates(x, y):
                     continue
                 taken.append(pair)
                 relations.append({"a": pair[0], "b": pair[1], "kind": "request"})
