@@ -145,6 +145,10 @@ class Booking:
                 self.budget_used[school] += 1
         return visit
 
+    def rebook(self, visits: Iterable[PlacedVisit]) -> list[PlacedVisit]:
+        """Book peer visits again exactly as they were (just released, so they still fit)."""
+        return [self._book(visit, peer=True) for visit in visits]
+
     def release(self, visits: Iterable[PlacedVisit], *, peer: bool = True) -> None:
         """Undo bookings (a partnership whose visits did not all fit)."""
         for visit in visits:
@@ -296,6 +300,7 @@ def build_partnerships(
             chosen = choose(pool, admissible, booking, cycles)
             period_groups += chosen
             left = [t for t in pool if not any(t in g.members for g in chosen)]
+            left = swap_in_leftovers(left, period_groups, admissible, booking)
             for teacher in left:
                 if not join_triad(
                     roster, teacher, period_groups, triad_schools, admissible, booking
@@ -319,6 +324,47 @@ def pools(roster: Roster, teachers: list[str]) -> list[list[str]]:
     for teacher in teachers:
         by_school.setdefault(roster.school_of(teacher), []).append(teacher)
     return list(by_school.values())
+
+
+def swap_in_leftovers(
+    left: list[str], groups: list[Group], admissible: Admissibility, booking: Booking
+) -> list[str]:
+    """Two teachers left over who cannot be partners swap into a pair: (u, a) and (v, b) instead
+    of (a, b), as an admin would fix the end of the list. Returns who is still left over."""
+    left = left[:]
+    stuck: list[str] = []
+    while len(left) >= 2:
+        first = left.pop(0)
+        for second in left:
+            if _swap(first, second, groups, admissible, booking):
+                left.remove(second)
+                break
+        else:
+            stuck.append(first)
+    return stuck + left
+
+
+def _swap(
+    first: str, second: str, groups: list[Group], admissible: Admissibility, booking: Booking
+) -> bool:
+    for group in groups:
+        if len(group.members) != 2 or group.locked:
+            continue
+        a, b = group.members
+        for x, y in ((a, b), (b, a)):
+            if not (admissible.allowed(first, x) and admissible.allowed(second, y)):
+                continue
+            booking.release(group.visits)
+            one = booking.schedule([first, x], group.cycles)
+            two = booking.schedule([second, y], group.cycles) if one is not None else None
+            if one is not None and two is not None:
+                group.members, group.visits = [first, x], one
+                groups.append(Group([second, y], group.cycles, two))
+                return True
+            if one is not None:
+                booking.release(one)
+            booking.rebook(group.visits)
+    return False
 
 
 def join_triad(
@@ -356,10 +402,7 @@ def join_triad(
             group.members, group.visits = members, visits
             triad_schools.add(school)
             return True
-        restored = booking.schedule(group.members, group.cycles)
-        if restored is None:  # cannot happen: the same first-free search finds the same slots
-            raise RuntimeError("could not restore a partnership's visits")
-        group.visits = restored
+        booking.rebook(group.visits)
     return False
 
 
@@ -370,31 +413,58 @@ def drop_wrong_parity_triads(
     unpaired: list[tuple[str, list[str], str]],
     cycles: list[str],
 ) -> None:
-    """With cross-school pairs a triad needs an odd count in its first member's school: reorder
-    its members to find one, else send its newest member back to unpaired."""
-    for group in groups:
-        if len(group.members) != 3:
+    """With cross-school pairs a triad belongs to its first member's school, which must partner an
+    odd number of teachers and hold no other triad: reorder members to find such a school, else
+    send a member back to unpaired (all three when the other two cannot be scheduled as a pair)."""
+    reorders = 0
+    while True:
+        wrong = [g for g in groups if len(g.members) == 3 and not _triad_valid(roster, groups, g)]
+        if not wrong:
+            return
+        group = wrong[0]
+        if reorders < 3 * len(groups) and _reorder_triad(roster, groups, group):
+            reorders += 1
             continue
-        counts: Counter[str] = Counter(roster.school_of(m) for g in groups for m in g.members)
-        triad_schools = Counter(
-            roster.school_of(g.members[0]) for g in groups if len(g.members) == 3
-        )
-        for first in group.members:
-            school = roster.school_of(first)
-            if counts[school] % 2 == 1 and (
-                triad_schools[school] == 0 or roster.school_of(group.members[0]) == school
-            ):
-                group.members = [first, *(m for m in group.members if m != first)]
-                break
-        else:
-            booking.release(group.visits)
-            leaver = group.members[0]
-            group.members = group.members[1:]
-            visits = booking.schedule(group.members, group.cycles)
-            if visits is None:
-                raise RuntimeError("could not restore a partnership's visits")
-            group.visits = visits
+        _dissolve_triad(groups, group, booking, unpaired, cycles)
+
+
+def _triad_valid(roster: Roster, groups: list[Group], group: Group) -> bool:
+    school = roster.school_of(group.members[0])
+    partnered = sum(1 for g in groups for m in g.members if roster.school_of(m) == school)
+    triads = sum(
+        1 for g in groups if len(g.members) == 3 and roster.school_of(g.members[0]) == school
+    )
+    return partnered % 2 == 1 and triads == 1
+
+
+def _reorder_triad(roster: Roster, groups: list[Group], group: Group) -> bool:
+    original = group.members
+    for first in original[1:]:
+        group.members = [first, *(m for m in original if m != first)]
+        if _triad_valid(roster, groups, group):
+            return True
+    group.members = original
+    return False
+
+
+def _dissolve_triad(
+    groups: list[Group],
+    group: Group,
+    booking: Booking,
+    unpaired: list[tuple[str, list[str], str]],
+    cycles: list[str],
+) -> None:
+    booking.release(group.visits)
+    for leaver in group.members:
+        rest = [m for m in group.members if m != leaver]
+        visits = booking.schedule(rest, group.cycles)
+        if visits is not None:
+            group.members, group.visits = rest, visits
             unpaired.append((leaver, cycles, "no triad could take them"))
+            return
+    groups.remove(group)
+    for member in group.members:
+        unpaired.append((member, cycles, "no triad could take them"))
 
 
 def unpaired_reason(teacher: str, pool: list[str], admissible: Admissibility) -> str:
