@@ -205,14 +205,20 @@ def end_group(group: int) -> None:
         os.killpg(group, signal.SIGKILL)
 
 
-def run_child(command: list[str], timeout: float) -> tuple[int, float, float]:
-    """Run a child to completion: (exit code, wall seconds, peak memory in MiB)."""
+def run_child(
+    command: list[str],
+    timeout: float,
+    memory_limit: float = float("inf"),
+    stdout: Any = subprocess.DEVNULL,
+) -> tuple[int, float, float]:
+    """Run a child to completion: (exit code, wall seconds, peak memory in MiB). The child and
+    its workers are killed past `timeout` seconds or `memory_limit` bytes (the machine is shared)."""
     started = time.perf_counter()
     # its own process group, so that a time-out also ends the worker processes it started
     process = subprocess.Popen(
         command,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+        stdout=stdout,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
@@ -221,7 +227,7 @@ def run_child(command: list[str], timeout: float) -> tuple[int, float, float]:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
-        if time.perf_counter() - started > timeout:
+        if time.perf_counter() - started > timeout or peak_tree > memory_limit:
             end_group(process.pid)
             pid, status, usage = os.wait4(process.pid, 0)
             break
@@ -235,7 +241,14 @@ def run_child(command: list[str], timeout: float) -> tuple[int, float, float]:
     return process.returncode, time.perf_counter() - started, peak / (1024 * 1024)
 
 
-def measure(instance: str, solver: str, seed: int, time_limit: float, workers: int) -> Run:
+def measure(
+    instance: str,
+    solver: str,
+    seed: int,
+    time_limit: float,
+    workers: int,
+    memory_limit_gib: float = 8.0,
+) -> Run:
     """One solve in a child process, its plan checked here."""
     from pairwise.check import check
     from pairwise.formats import Plan
@@ -262,7 +275,9 @@ def measure(instance: str, solver: str, seed: int, time_limit: float, workers: i
             "--report",
             str(report_path),
         ]
-        code, wall, peak = run_child(command, timeout=time_limit * 2 + 60)
+        timeout = time_limit * 2 + 60
+        memory_limit = memory_limit_gib * 1024**3
+        code, wall, peak = run_child(command, timeout, memory_limit)
         report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {}
     run = Run(
         instance=instance,
@@ -281,6 +296,11 @@ def measure(instance: str, solver: str, seed: int, time_limit: float, workers: i
         checker="no plan",
         error=str(report.get("error", "" if code == 0 else f"exit code {code}")),
     )
+    if not report:
+        if peak * 1024 * 1024 > memory_limit:
+            run.error = f"killed past the memory limit of {memory_limit_gib:g} GiB"
+        elif wall > timeout:
+            run.error = f"killed after {timeout:g} s (twice the time limit plus a minute)"
     if report.get("plan") is not None:
         plan = Plan.model_validate(report["plan"])
         checked = check(roster, plan)
@@ -619,11 +639,7 @@ def run_whatif(time_limit: float | None) -> dict[str, Any]:
         command += ["--time-limit", str(time_limit)]
     shown = " ".join(["pairwise", *command[4:]]).replace(str(ROOT) + "/", "")
     with open(output, "w", encoding="utf-8") as stream:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=stream, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
+        code, seconds, peak = run_child(command, 600.0, 8 * 1024**3, stdout=stream)
     variants: list[Any] = []
     try:
         variants = json.loads(output.read_text(encoding="utf-8"))
@@ -632,12 +648,12 @@ def run_whatif(time_limit: float | None) -> dict[str, Any]:
     statuses = sorted({str(v.get("status")) for v in variants if isinstance(v, dict)})
     return {
         "command": shown,
-        "exit_code": process.returncode,
+        "exit_code": code,
         "variants": len(variants),
         "statuses": statuses,
         "seconds": round(seconds, 2),
-        "peak_mib": round(usage.ru_maxrss / 1024, 1),
-        "met": process.returncode == 0 and len(variants) == 9 and seconds <= 60.0,
+        "peak_mib": round(peak, 1),
+        "met": code == 0 and len(variants) == 9 and seconds <= 60.0,
     }
 
 
@@ -652,6 +668,12 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seeds", type=int, default=1, help="seeds per instance and solver")
     parser.add_argument("--workers", default="2", help="CP-SAT workers, or a list: 1,2")
     parser.add_argument("--whatif", action="store_true", help="also time a 9-variant what-if")
+    parser.add_argument(
+        "--memory-limit",
+        type=float,
+        default=8.0,
+        help="GiB: a solve whose processes hold more is killed (the machine may be shared)",
+    )
     parser.add_argument("--name", default="latest", help="file name of the results")
     parser.add_argument("--results", default=str(RESULTS), help="folder for the results")
     parser.add_argument("--no-chart", action="store_true")
@@ -682,7 +704,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             counts = worker_counts if solver == "pairwise" else [worker_counts[0]]
             for workers in counts:
                 for seed in range(arguments.seeds):
-                    run = measure(instance, solver, seed, limit, workers)
+                    run = measure(instance, solver, seed, limit, workers, arguments.memory_limit)
                     if len(counts) > 1:
                         run.solver = f"{solver} ×{workers}"
                     runs.append(run)
