@@ -40,6 +40,8 @@ from pairwise.columns import (
 _TOLERANCE = 1e-6
 _GENERATED_PER_ROUND = 400
 _MAX_ROUNDS = 80
+_STALLED_CUT_ROUNDS = 5
+"""Cut rounds in a row that leave the LP's floor where it was before cutting stops."""
 
 
 def parity_limit(candidates: Candidates, period: str, school: str) -> int | None:
@@ -467,18 +469,26 @@ def linear_bound(candidates: Candidates) -> LinearBound:
     blossoms: list[Blossom] = []
     known: set[Blossom] = set()
     duals = Duals()
+    best_floor: float | None = None
+    stalled = 0
     for _round in range(_MAX_ROUNDS):
         program = _Program(candidates, columns, blossoms)
         feasible, duals = program.solve()
         if not feasible:
             return LinearBound(float("-inf"), duals, columns, feasible=False)
+        value = sum(c.value * x for c, x in zip(columns, program.values, strict=True))
+        # objectives are integers: only a lower floor of the LP value is progress
+        if best_floor is None or math.floor(value + _TOLERANCE) < best_floor:
+            best_floor, stalled = math.floor(value + _TOLERANCE), 0
+        else:
+            stalled += 1
         cuts = _separate_blossoms(candidates, columns, program.values, known)
         new = [
             column
             for cost, column in _price_triads(candidates, spaces, duals, 1e-4, _GENERATED_PER_ROUND)
             if cost > 1e-4 and column.key not in seen
         ]
-        if not cuts and not new:
+        if not new and (not cuts or stalled >= _STALLED_CUT_ROUNDS):
             break
         for blossom in cuts:
             known.add(blossom)

@@ -13,17 +13,21 @@ cap and the number of distinct feasible slots, each worth `sabbatical` less `cov
 
 from __future__ import annotations
 
+import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import cast
 
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from pairwise.bound import LinearBound, linear_bound, prune
 from pairwise.candidates import Candidates
 from pairwise.columns import Column, base_value, pair_columns
+from pairwise.formats import Sabbatical
 from pairwise.matching import greedy_partnerships, partnerships_value
 from pairwise.partnerships import PartnershipVariables, add_forced_releases, add_partnership_rules
-from pairwise.search import Report, SearchOutcome, SearchSettings, SearchStatus, run_search
+from pairwise.search import Report, SearchSettings, SearchStatus, run_search
 
 
 @dataclass
@@ -185,62 +189,62 @@ def solve_peer_relaxation(
 # --- sabbatical relaxation ----------------------------------------------------------------------
 
 
-@dataclass
-class SabbaticalRelaxation:
-    """Counts of sabbatical visits per coach, coachee and cycle, ignoring slot clashes."""
-
-    candidates: Candidates
-    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
-    uncovered: dict[tuple[str, str, str], cp_model.IntVar] = field(default_factory=dict)
-    covered: dict[tuple[str, str, str], cp_model.IntVar] = field(default_factory=dict)
-
-    def build(self) -> None:
-        candidates = self.candidates
-        roster = candidates.roster
-        weights = roster.policy.weights
-        cap = roster.policy.sabbatical_visits_per_coachee
-        by_coach: dict[str, list[cp_model.IntVar]] = {}
-        by_coachee: dict[str, list[cp_model.IntVar]] = {}
-        by_coach_cycle: dict[tuple[str, str], list[cp_model.IntVar]] = {}
-        uncovered_by_coach_cycle: dict[tuple[str, str], list[cp_model.IntVar]] = {}
-        coach_slots: dict[tuple[str, str], int] = {}
-        coach_free_slots: dict[tuple[str, str], int] = {}
-        terms = []
-        for (coach, coachee, cycle), options in candidates.sabbatical_arcs.items():
-            key = (coach, coachee, cycle)
-            free = self.model.new_int_var(
-                0, min(cap, options.uncovered.bit_count()), f"free {coach} {coachee} {cycle}"
-            )
-            paid = self.model.new_int_var(
-                0, min(cap, options.covered.bit_count()), f"covered {coach} {coachee} {cycle}"
-            )
-            self.uncovered[key], self.covered[key] = free, paid
-            both = self.model.new_int_var(0, cap, f"visits {coach} {coachee} {cycle}")
-            self.model.add(both == free + paid)
-            # one visit per slot: the pair has only so many distinct slots
-            self.model.add(both <= options.any.bit_count())
-            by_coach.setdefault(coach, []).append(both)
-            by_coachee.setdefault(coachee, []).append(both)
-            by_coach_cycle.setdefault((coach, cycle), []).append(both)
-            uncovered_by_coach_cycle.setdefault((coach, cycle), []).append(free)
-            coach_slots[coach, cycle] = coach_slots.get((coach, cycle), 0) | options.any
-            coach_free_slots[coach, cycle] = (
-                coach_free_slots.get((coach, cycle), 0) | options.uncovered
-            )
-            terms.append(weights.sabbatical * free + (weights.sabbatical - weights.cover) * paid)
-        for coach, variables in by_coach.items():
-            sabbatical = roster.teacher_by_id[coach].sabbatical
-            assert sabbatical is not None
-            self.model.add(sum(variables) <= sabbatical.budget)
-        for variables in by_coachee.values():
-            self.model.add(sum(variables) <= cap)
-        for coach_cycle, variables in by_coach_cycle.items():
-            self.model.add(sum(variables) <= coach_slots[coach_cycle].bit_count())
-            self.model.add(
-                sum(uncovered_by_coach_cycle[coach_cycle])
-                <= coach_free_slots[coach_cycle].bit_count()
-            )
-        self.model.maximize(sum(terms))
-
-    def solve(self, settings: SearchSettings, time_limit: float) -> SearchOutcome:
-        return run_search(self.model, settings, time_limit)
+def sabbatical_count_bound(candidates: Candidates) -> int:
+    """An upper bound on any plan's sabbatical terms: the LP of visit counts per coach, coachee and
+    cycle within the budget, the per-coachee cap and the distinct feasible slots (uncovered ones
+    worth `sabbatical`, covered ones `sabbatical - cover`), rounded down. Solved by GLOP: the
+    counts form a flow with a few side rows, and CP-SAT is slow to prove such integer models."""
+    roster = candidates.roster
+    weights = roster.policy.weights
+    cap = roster.policy.sabbatical_visits_per_coachee
+    if not candidates.sabbatical_arcs:
+        return 0
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    infinity = solver.infinity()
+    by_coach: dict[str, list[pywraplp.Variable]] = {}
+    by_coachee: dict[str, list[pywraplp.Variable]] = {}
+    by_coach_cycle: dict[tuple[str, str], list[pywraplp.Variable]] = {}
+    uncovered_by_coach_cycle: dict[tuple[str, str], list[pywraplp.Variable]] = {}
+    coach_slots: dict[tuple[str, str], int] = {}
+    coach_free_slots: dict[tuple[str, str], int] = {}
+    objective = solver.Objective()
+    for (coach, coachee, cycle), options in candidates.sabbatical_arcs.items():
+        free = solver.NumVar(0.0, float(min(cap, options.uncovered.bit_count())), "")
+        paid = solver.NumVar(0.0, float(min(cap, options.covered.bit_count())), "")
+        # one visit per slot: the pair has only so many distinct slots
+        distinct = solver.Constraint(-infinity, float(options.any.bit_count()))
+        distinct.SetCoefficient(free, 1.0)
+        distinct.SetCoefficient(paid, 1.0)
+        objective.SetCoefficient(free, float(weights.sabbatical))
+        objective.SetCoefficient(paid, float(weights.sabbatical - weights.cover))
+        for variable in (free, paid):
+            by_coach.setdefault(coach, []).append(variable)
+            by_coachee.setdefault(coachee, []).append(variable)
+            by_coach_cycle.setdefault((coach, cycle), []).append(variable)
+        uncovered_by_coach_cycle.setdefault((coach, cycle), []).append(free)
+        coach_slots[coach, cycle] = coach_slots.get((coach, cycle), 0) | options.any
+        coach_free_slots[coach, cycle] = coach_free_slots.get((coach, cycle), 0) | options.uncovered
+    rows: list[tuple[list[pywraplp.Variable], int]] = []
+    for coach, variables in by_coach.items():
+        sabbatical = roster.teacher_by_id[coach].sabbatical
+        assert sabbatical is not None
+        rows.append((variables, sabbatical.budget))
+    rows += [(variables, cap) for variables in by_coachee.values()]
+    for coach_cycle, variables in by_coach_cycle.items():
+        rows.append((variables, coach_slots[coach_cycle].bit_count()))
+        rows.append(
+            (uncovered_by_coach_cycle[coach_cycle], coach_free_slots[coach_cycle].bit_count())
+        )
+    for variables, limit in rows:
+        row = solver.Constraint(-infinity, float(limit))
+        for variable in variables:
+            row.SetCoefficient(variable, 1.0)
+    objective.SetMaximization()
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        # cannot happen for this bounded, feasible LP; a bound that always holds instead
+        return sum(
+            weights.sabbatical * cast(Sabbatical, roster.teacher_by_id[c].sabbatical).budget
+            for c in candidates.coaches
+        )
+    value: float = objective.Value()
+    return math.floor(value + 1e-6)

@@ -9,19 +9,17 @@ optimal without ever building the joint model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from ortools.sat.python import cp_model
 
 from pairwise.candidates import Candidates, SlotOptions, slot_indices
+from pairwise.formats import Sabbatical
 from pairwise.model import Arc, PlanSolution, SlotChoice
 from pairwise.search import Report, SearchOutcome, SearchSettings, run_search
 
-SPREAD_WALL_SECONDS = 10.0
-"""A safety net only: the tie-break stops on deterministic time, so that it ends the same way on
-every machine and every run."""
-
-DISTINCT_COACHEE_WEIGHT = 2
-"""In the tie-break a new coachee is worth more than one step of balance between cycles."""
+REPEAT_WEIGHT = 2
+"""In the tie-break a repeat visit to a coachee weighs more than a visit beyond a cycle's share."""
 
 
 @dataclass
@@ -33,8 +31,11 @@ class SabbaticalModel:
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     slots: dict[Arc, list[SlotChoice]] = field(default_factory=dict)
     objective: cp_model.LinearExprT = 0
-    visited: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
-    extremes: dict[str, tuple[cp_model.IntVar, cp_model.IntVar]] = field(default_factory=dict)
+    reserved: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(coach, cycle) -> cost: for bounds only, one free slot of that coach is kept for its own
+    peer visit as visitor, unless a cover of that cost is paid for it (see `_reservations`)."""
+    repeats: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    excess: dict[tuple[str, str], tuple[cp_model.IntVar, int]] = field(default_factory=dict)
 
     def build(self) -> None:
         """Variables, rule 6–8 constraints around the peer visits, and the sabbatical terms."""
@@ -85,6 +86,21 @@ class SabbaticalModel:
             if choices:
                 self.slots[arc] = choices
         self._rules(covers_used)
+        for (coach, cycle), cost in self.reserved.items():
+            uncovered_visits = [
+                choice.var
+                for (k, _coachee, c), choices in self.slots.items()
+                if k == coach and c == cycle
+                for choice in choices
+                if not choice.covered
+            ]
+            room = candidates.free_slots(coach, cycle).bit_count() - 1
+            if len(uncovered_visits) <= room:
+                continue
+            pay = self.model.new_bool_var(f"{coach} covered for its peer visit in {cycle}")
+            self.model.add(sum(uncovered_visits) <= room + pay)
+            terms_variables.append(pay)
+            terms_coefficients.append(-cost)
         self.objective = cp_model.LinearExpr.weighted_sum(terms_variables, terms_coefficients)
         self.model.maximize(self.objective)
 
@@ -145,8 +161,10 @@ class SabbaticalModel:
                 self.model.add(sum(variables) <= cap)
 
     def spread(self) -> cp_model.LinearExprT:
-        """The tie-break: distinct (coach, coachee) pairs visited, less each coach's gap between
-        its busiest and quietest cycle."""
+        """The tie-break, to maximise: minus each repeat visit of a coach to the same coachee
+        (weighted), minus each visit a coach makes in a cycle beyond its even share
+        (ceil(budget / cycles)). Both are linear, so CP-SAT's LP bound is tight and it proves
+        the tie-break quickly."""
         model = self.model
         candidates = self.candidates
         per_coachee: dict[tuple[str, str], list[cp_model.IntVar]] = {}
@@ -154,25 +172,37 @@ class SabbaticalModel:
         for (coach, coachee, cycle), choices in self.slots.items():
             per_coachee.setdefault((coach, coachee), []).extend(c.var for c in choices)
             per_cycle.setdefault((coach, cycle), []).extend(c.var for c in choices)
+        cap = candidates.roster.policy.sabbatical_visits_per_coachee
         terms: list[cp_model.LinearExprT] = []
         for (coach, coachee), variables in per_coachee.items():
-            visited = model.new_bool_var(f"{coach} visits {coachee}")
-            model.add(visited <= sum(variables))
-            self.visited[coach, coachee] = visited
-            terms.append(DISTINCT_COACHEE_WEIGHT * visited)
-        for coach in candidates.coaches:
-            counts = [sum(per_cycle.get((coach, cycle), [])) for cycle in candidates.cycle_ids]
-            sabbatical = candidates.roster.teacher_by_id[coach].sabbatical
-            if len(counts) < 2 or sabbatical is None:
+            if len(variables) < 2 or cap < 2:
                 continue
-            most = model.new_int_var(0, sabbatical.budget, f"{coach} busiest cycle")
-            least = model.new_int_var(0, sabbatical.budget, f"{coach} quietest cycle")
-            for count in counts:
-                model.add(most >= count)
-                model.add(least <= count)
-            self.extremes[coach] = (most, least)
-            terms.append(least - most)
+            repeats = model.new_int_var(0, cap, f"{coach} repeats {coachee}")
+            model.add(repeats >= sum(variables) - 1)
+            self.repeats[coach, coachee] = repeats
+            terms.append(-REPEAT_WEIGHT * repeats)
+        cycles = len(candidates.cycle_ids)
+        for (coach, cycle), variables in per_cycle.items():
+            sabbatical = candidates.roster.teacher_by_id[coach].sabbatical
+            assert sabbatical is not None
+            share = -(-sabbatical.budget // cycles)
+            if len(variables) <= share:
+                continue
+            excess = model.new_int_var(0, sabbatical.budget, f"{coach} beyond share in {cycle}")
+            model.add(excess >= sum(variables) - share)
+            self.excess[coach, cycle] = (excess, share)
+            terms.append(-excess)
         return sum(terms)
+
+    def spread_range(self) -> int:
+        """How low the tie-break can go: the most repeats and excess visits there can be."""
+        cap = self.candidates.roster.policy.sabbatical_visits_per_coachee
+        repeats = REPEAT_WEIGHT * cap * len(self.repeats)
+        excess = sum(
+            cast(Sabbatical, self.candidates.roster.teacher_by_id[coach].sabbatical).budget
+            for coach, _cycle in self.excess
+        )
+        return repeats + excess
 
     def hint(self, visits: dict[Arc, list[int]]) -> None:
         """A complete hint: the visits' slots and the tie-break's counts that follow from them."""
@@ -181,16 +211,14 @@ class SabbaticalModel:
             chosen = set(visits.get(arc, ()))
             for choice in choices:
                 self.model.add_hint(choice.var, choice.slot in chosen)
-        for (coach, coachee), var in self.visited.items():
-            made = any(visits.get((coach, coachee, cycle)) for cycle in self.candidates.cycle_ids)
-            self.model.add_hint(var, made)
-        for coach, (most, least) in self.extremes.items():
-            counts = [
-                sum(len(slots) for (k, _e, c), slots in visits.items() if k == coach and c == cycle)
-                for cycle in self.candidates.cycle_ids
-            ]
-            self.model.add_hint(most, max(counts))
-            self.model.add_hint(least, min(counts))
+        for (coach, coachee), var in self.repeats.items():
+            made = sum(len(visits.get((coach, coachee, c), ())) for c in self.candidates.cycle_ids)
+            self.model.add_hint(var, max(0, made - 1))
+        for (coach, cycle), (var, share) in self.excess.items():
+            made = sum(
+                len(slots) for (k, _e, c), slots in visits.items() if k == coach and c == cycle
+            )
+            self.model.add_hint(var, max(0, made - share))
 
     def read(self, solver: cp_model.CpSolver) -> dict[Arc, list[int]]:
         visits: dict[Arc, list[int]] = {}
@@ -209,6 +237,7 @@ class SabbaticalPlacement:
     value: int
     optimal: bool
     outcome: SearchOutcome | None = None
+    bound: int | None = None
 
 
 def place_sabbaticals(
@@ -217,32 +246,44 @@ def place_sabbaticals(
     settings: SearchSettings,
     time_limit: float,
     report: Report | None = None,
-    spread_budget: float = 0.0,
+    spread: bool = False,
+    reserved: dict[tuple[str, str], int] | None = None,
 ) -> SabbaticalPlacement:
-    """The best sabbatical visits around `peer`'s visits; then, holding that value, the most
-    spread-out ones (tie-break) within `spread_budget` of CP-SAT's deterministic time."""
+    """The best sabbatical visits around `peer`'s visits; with `spread`, among those the most
+    spread out (the tie-break), in one search: the objective is value * W + spread with W above
+    any spread, so the value comes first."""
     if not candidates.sabbatical_arcs:
         return SabbaticalPlacement({}, 0, True)
-    sabbatical_model = SabbaticalModel(candidates, peer)
+    sabbatical_model = SabbaticalModel(candidates, peer, reserved=reserved or {})
     sabbatical_model.build()
-    outcome = run_search(sabbatical_model.model, settings, time_limit, report, presolve=False)
-    if not outcome.has_solution or outcome.objective is None:
-        return SabbaticalPlacement({}, 0, False, outcome)
-    visits = sabbatical_model.read(outcome.solver)
-    value = outcome.objective
-    optimal = outcome.status == "optimal"
-    if spread_budget > 0.05 and visits and not settings.stop.is_set():
-        model = sabbatical_model.model
-        model.add(sabbatical_model.objective >= value)
-        model.maximize(sabbatical_model.spread())
-        sabbatical_model.hint(visits)
-        spread = run_search(
-            model,
-            settings,
-            max(spread_budget, SPREAD_WALL_SECONDS),
-            presolve=False,
-            deterministic_limit=spread_budget,
+    model = sabbatical_model.model
+    scale = 1
+    if spread:
+        tie_break = sabbatical_model.spread()
+        scale = sabbatical_model.spread_range() + 1
+        model.maximize(
+            cp_model.LinearExpr.weighted_sum([sabbatical_model.objective, tie_break], [scale, 1])
         )
-        if spread.has_solution:
-            visits = sabbatical_model.read(spread.solver)
-    return SabbaticalPlacement(visits, value, optimal, outcome)
+    scaled_report = None
+    if report is not None:
+        outer = report
+
+        def scaled_report(objective: int | None, bound: int | None) -> None:
+            # objective = value * scale + tie-break, the tie-break in (-scale, 0]
+            outer(
+                None if objective is None else -(-objective // scale),
+                None if bound is None else (bound + scale - 1) // scale,
+            )
+
+    outcome = run_search(model, settings, time_limit, scaled_report, presolve=False)
+    if not outcome.has_solution:
+        return SabbaticalPlacement({}, 0, False, outcome)
+    value = round(outcome.solver.value(sabbatical_model.objective))
+    optimal = outcome.status == "optimal"
+    bound = value
+    if not optimal and outcome.bound is not None:
+        # the tie-break is never positive and above -(scale - 1)
+        bound = (outcome.bound + scale - 1) // scale
+    return SabbaticalPlacement(
+        sabbatical_model.read(outcome.solver), value, optimal, outcome, max(bound, value)
+    )

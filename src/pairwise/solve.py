@@ -32,14 +32,14 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from pairwise.bound import prune
+from pairwise.bound import LinearBound, prune
 from pairwise.candidates import Candidates
 from pairwise.columns import Column
 from pairwise.formats import Plan, Roster
 from pairwise.model import PlanModel, PlanSolution
 from pairwise.objective import Scoring
 from pairwise.plan_builder import Seating, build_plan, solution_from_plan
-from pairwise.relaxation import SabbaticalRelaxation, solve_peer_relaxation
+from pairwise.relaxation import sabbatical_count_bound, solve_peer_relaxation
 from pairwise.result import Progress, ProgressCallback, Result
 from pairwise.sabbatical import place_sabbaticals
 from pairwise.search import Report, SearchSettings, restore_interrupt_handler, run_search
@@ -47,9 +47,8 @@ from pairwise.search import Report, SearchSettings, restore_interrupt_handler, r
 TABLE_SHARE = 0.2
 RELAXATION_SHARE = 0.4
 PLACEMENT_SHARE = 0.5
-SPREAD_BUDGET = 1.0
-"""CP-SAT deterministic time for the sabbatical tie-break (a twentieth of the time limit at most),
-so that the tie-break ends the same way on every machine."""
+SPREAD_RESERVE = 0.05
+"""Share of the time limit kept after the joint search for the sabbatical tie-break."""
 
 
 def solve(
@@ -102,6 +101,7 @@ class _Engine:
     infeasible_why: str | None = None
     peer_value: int | None = None
     spread_done: bool = False
+    linear: LinearBound | None = None
     stats: dict[str, float | int | str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -114,9 +114,6 @@ class _Engine:
 
     def remaining(self) -> float:
         return self.time_limit - self.elapsed()
-
-    def spread_budget(self) -> float:
-        return min(SPREAD_BUDGET, 0.05 * self.time_limit)
 
     def global_bound(self) -> int | None:
         """The best proven bound on the whole plan so far (tables included)."""
@@ -167,6 +164,7 @@ class _Engine:
         )
         self.stats["relaxation_seconds"] = round(relaxation.seconds, 3)
         self.stats["columns_kept"] = relaxation.columns_kept
+        self.linear = relaxation.linear
         if relaxation.linear is not None:
             self.stats["lp_bound"] = round(relaxation.linear.value, 3)
         if relaxation.status == "infeasible":
@@ -178,9 +176,11 @@ class _Engine:
             return self.result()
         self._place(relaxation.chosen)
         if not self.proven() and not self.settings.stop.is_set() and self.remaining() > 0.05:
+            self._tighten_sabbatical_bound()
+        if not self.proven() and not self.settings.stop.is_set() and self.remaining() > 0.05:
             self._place_together(relaxation.chosen)
         if not self.proven() and not self.settings.stop.is_set() and self.remaining() > 0.05:
-            self._joint(relaxation.linear)
+            self._joint()
         if self.best is not None and not self.spread_done and not self.settings.stop.is_set():
             self._respread()
         return self.result()
@@ -215,13 +215,95 @@ class _Engine:
 
     def _sabbatical_relaxation(self) -> None:
         assert self.candidates is not None
-        relaxation = SabbaticalRelaxation(self.candidates)
-        relaxation.build()
-        outcome = relaxation.solve(self.settings, max(0.5, 0.05 * self.time_limit))
-        if outcome.status == "optimal" and outcome.objective is not None:
-            self.sabbatical_bound = outcome.objective
-        else:
-            self.sabbatical_bound = outcome.bound if outcome.bound is not None else 10**9
+        self.sabbatical_bound = sabbatical_count_bound(self.candidates)
+
+    def _tighten_sabbatical_bound(self) -> None:
+        """The best sabbatical visits with no peer visit in the way: a tighter bound than counts.
+
+        Peer visits only take slots and covers away, so no plan's sabbatical part beats this.
+        """
+        assert self.candidates is not None
+        if not self.candidates.sabbatical_arcs:
+            return
+        alone = place_sabbaticals(
+            self.candidates,
+            PlanSolution([], {}, {}, 0),
+            self.settings,
+            max(0.05, PLACEMENT_SHARE * self.remaining()),
+        )
+        if alone.bound is not None:
+            self.sabbatical_bound = min(self.sabbatical_bound, alone.bound)
+        self.stats["sabbatical_bound"] = self.sabbatical_bound
+        if self.proven() or self.settings.stop.is_set() or self.peer_bound is None:
+            return
+        reserved = self._reservations()
+        if not reserved:
+            return
+        coupled = place_sabbaticals(
+            self.candidates,
+            PlanSolution([], {}, {}, 0),
+            self.settings,
+            max(0.05, PLACEMENT_SHARE * self.remaining()),
+            reserved=reserved,
+        )
+        if coupled.bound is None or coupled.bound >= self.sabbatical_bound:
+            return
+        if self._coaches_stay_partnered(reserved, coupled.bound):
+            self.sabbatical_bound = coupled.bound
+            self.stats["sabbatical_bound"] = self.sabbatical_bound
+
+    def _reservations(self) -> dict[tuple[str, str], int]:
+        """Coaches who are also peers visit their partner once a cycle (reciprocal pairs and
+        triads alike), in a free slot of theirs or with a cover. That cover costs the peer part
+        `cover` beyond the relaxation when every partner the coach may have in a plan better than
+        the best so far offers it an uncovered slot (the relaxation then counted none): such a
+        coach's free slot is worth reserving in the sabbatical bound."""
+        assert self.candidates is not None
+        candidates = self.candidates
+        if not self.roster.policy.reciprocal or self.linear is None or self.best is None:
+            return {}
+        cover = self.roster.policy.weights.cover
+        if not cover:
+            return {}
+        # a plan better than the best has every column among these (see `bound.prune`)
+        columns = prune(candidates, self.linear, self.best.objective + 1 - self.sabbatical_bound)
+        partners: dict[tuple[str, str], set[str]] = {}
+        for column in columns:
+            for member in column.members:
+                others = partners.setdefault((column.period, member), set())
+                others.update(m for m in column.members if m != member)
+        reserved = {}
+        for coach in candidates.coaches:
+            for period in candidates.periods:
+                possible = partners.get((period.id, coach))
+                if not possible:
+                    continue
+                for cycle in period.cycles:
+                    forced = [candidates.forced_cover(coach, p, cycle) for p in sorted(possible)]
+                    if not any(cost for cost in forced if cost is not None):
+                        reserved[coach, cycle] = cover
+        return reserved
+
+    def _coaches_stay_partnered(self, reserved: dict[tuple[str, str], int], coupled: int) -> bool:
+        """Whether every plan that leaves a reserving coach unpaired is worth no more than the
+        coupled bound: its peer part must then stay below peer bound + coupled - alone."""
+        from pairwise.relaxation import column_model
+
+        assert self.candidates is not None and self.peer_bound is not None
+        linear = self.linear
+        if linear is None:
+            return False
+        alone = self.sabbatical_bound
+        threshold = self.peer_bound + coupled - alone + 1
+        columns = prune(self.candidates, linear, threshold)
+        model, variables = column_model(self.candidates, columns, lower_bound=threshold)
+        period_of = {c: p.id for p in self.candidates.periods for c in p.cycles}
+        keys = sorted({(period_of[cycle], coach) for coach, cycle in reserved})
+        model.add(
+            sum(variables.partnered(period, coach) for period, coach in keys) <= len(keys) - 1
+        )
+        outcome = run_search(model, self.settings, max(0.05, 0.2 * self.remaining()))
+        return outcome.status == "infeasible"
 
     def proven(self) -> bool:
         return (
@@ -288,9 +370,9 @@ class _Engine:
         self._consider(peers)  # a whole plan already, should the search stop here
         if self.settings.stop.is_set():
             return
-        self._add_sabbaticals(peers, "sabbatical", spread=self.spread_budget())
+        self._add_sabbaticals(peers, "sabbatical", spread=True)
 
-    def _add_sabbaticals(self, peers: PlanSolution, phase: str, spread: float = 0.0) -> None:
+    def _add_sabbaticals(self, peers: PlanSolution, phase: str, spread: bool = False) -> None:
         """The best sabbatical visits around `peers`' visits, kept when the whole is better."""
         assert self.candidates is not None
         placement = place_sabbaticals(
@@ -299,7 +381,7 @@ class _Engine:
             self.settings,
             max(0.05, PLACEMENT_SHARE * self.remaining()),
             self.reporter(phase, peers.objective),
-            spread_budget=spread,
+            spread=spread,
         )
         self.stats[f"{phase}_value"] = placement.value
         combined = PlanSolution(
@@ -307,7 +389,7 @@ class _Engine:
         )
         if self.best is None or combined.objective >= self.best.objective:
             self.best = combined
-            self.spread_done = spread > 0
+            self.spread_done = spread
 
     def _place_together(self, chosen: list[Column]) -> None:
         """Peer and sabbatical visits placed in one model: a peer visit may move for a coach."""
@@ -323,7 +405,7 @@ class _Engine:
             best.columns, best.visits, {}, best.objective - self._sabbatical_value(best)
         )
         self.best = None
-        self._add_sabbaticals(peers, "spread", spread=self.spread_budget())
+        self._add_sabbaticals(peers, "spread", spread=True)
         if self.best is None or self.best.objective < best.objective:
             self.best = best
 
@@ -338,12 +420,11 @@ class _Engine:
                 value += weights.sabbatical - (weights.cover if covered else 0)
         return value
 
-    def _joint(self, linear: object) -> None:
+    def _joint(self) -> None:
         """Search every column the LP cannot rule out, from the best plan, within the time left."""
-        from pairwise.bound import LinearBound
-
         assert self.candidates is not None
-        if not isinstance(linear, LinearBound):
+        linear = self.linear
+        if linear is None:
             return
         threshold = None
         if self.best is not None:
@@ -355,7 +436,7 @@ class _Engine:
         status, bound = self._run_plan_model(
             columns,
             "joint",
-            max(0.05, self.remaining() - self.spread_budget()),
+            max(0.05, self.remaining() - SPREAD_RESERVE * self.time_limit),
             self.best,
             workers=self.settings.workers,
         )
