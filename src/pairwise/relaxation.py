@@ -170,6 +170,13 @@ def solve_peer_relaxation(
         if outcome.bound is not None and best_value is not None and threshold <= best_value:
             bound = min(bound, max(outcome.bound, best_value))
         break
+    if (best_value is None or best_value < bound) and not settings.stop.is_set():
+        # out of time before the optimum: a matching may still beat what the search found
+        greedy = greedy_partnerships(candidates, pair_columns(candidates))
+        if greedy is not None and (
+            best_value is None or partnerships_value(candidates, greedy) > best_value
+        ):
+            best, best_value = greedy, partnerships_value(candidates, greedy)
     if best is None or best_value is None:
         return PeerRelaxationResult(
             "unknown", None, None, bound, linear, interrupted=settings.stop.is_set()

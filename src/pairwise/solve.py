@@ -47,6 +47,8 @@ from pairwise.search import Report, SearchSettings, restore_interrupt_handler, r
 TABLE_SHARE = 0.2
 RELAXATION_SHARE = 0.4
 PLACEMENT_SHARE = 0.5
+MINIMUM_PLACEMENT_SECONDS = 0.5
+"""The first placement runs at least this long even past the time limit: a plan beats none."""
 SPREAD_RESERVE = 0.05
 """Share of the time limit kept after the joint search for the sabbatical tie-break."""
 
@@ -358,7 +360,7 @@ class _Engine:
         outcome = run_search(
             plan_model.model,
             self.settings,
-            max(0.05, PLACEMENT_SHARE * self.remaining()),
+            max(MINIMUM_PLACEMENT_SECONDS, PLACEMENT_SHARE * self.remaining()),
             self.reporter("placement"),
         )
         self.stats["placement_seconds"] = round(outcome.seconds, 3)
