@@ -315,6 +315,18 @@ def test_rule_2_lock() -> None:
     assert "a and c are locked together but are not partners" in messages(report.violations)
 
 
+def test_a_lock_binds_only_the_rosters_own_year() -> None:
+    # "must be partners this year": a later year's plan of a multi-year rotation is not bound,
+    # while a plan stating the roster's own year is.
+    locked = roster(
+        "check_small", lambda d: d["relations"].append({"a": "a", "b": "c", "kind": "lock"})
+    )
+    this_year = plan("check_small").model_copy(update={"year": locked.year})
+    assert_breaks_only(locked, this_year, 2)
+    next_year = plan("check_small").model_copy(update={"year": locked.year + 1})
+    assert not [v for v in check(locked, next_year).violations if "locked" in v.message]
+
+
 def test_rule_2_schools_unless_cross_school_pairs() -> None:
     # c leaves team g2 (which keeps no members, so g2's school stays the unnamed one) for 'south';
     # c still differs in team from d, so no term changes.

@@ -150,7 +150,12 @@ class _Checker:
         self.cover_override = {o.slot: o.cover for o in self.policy.cover_overrides}
         self.avoid = {_pair(r.a, r.b) for r in roster.relations if r.kind == "avoid"}
         self.request = {_pair(r.a, r.b) for r in roster.relations if r.kind == "request"}
-        self.lock = sorted({_pair(r.a, r.b) for r in roster.relations if r.kind == "lock"})
+        # a lock is an admin's decision for the roster's year ("must be partners this year"); a
+        # later year's plan of a multi-year rotation is not bound by it
+        binds_locks = plan.year is None or plan.year == roster.year
+        self.lock = sorted(
+            {_pair(r.a, r.b) for r in roster.relations if r.kind == "lock" and binds_locks}
+        )
         self.periods = [YEAR] if self.policy.rotation == "year" else list(self.cycle_ids)
         self.team_strengths: dict[str, set[str]] = defaultdict(set)
         for teacher in roster.teachers:
