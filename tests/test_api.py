@@ -1,0 +1,48 @@
+"""The public API: every name in `pairwise.__all__` resolves, and `import pairwise` stays light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pairwise
+
+
+def test_every_public_name_resolves() -> None:
+    for name in pairwise.__all__:
+        assert getattr(pairwise, name) is not None, name
+
+
+def test_unknown_name_is_an_attribute_error() -> None:
+    try:
+        pairwise.no_such_thing  # noqa: B018
+    except AttributeError as error:
+        assert "no_such_thing" in str(error)
+    else:
+        raise AssertionError("pairwise.no_such_thing resolved")
+
+
+def test_import_does_not_load_the_solver() -> None:
+    # the CLI imports pairwise for its version; CP-SAT and matplotlib load only when a command needs them
+    code = "import sys, pairwise; print(sorted(m for m in ('ortools', 'matplotlib', 'openpyxl') if m in sys.modules))"
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert output.stdout.strip() == "[]"
+
+
+def test_solve_check_round_trip_through_the_api() -> None:
+    roster = pairwise.load_roster("tests/fixtures/oakridge-tiny.json")
+    result = pairwise.solve(roster, time_limit=20, seed=0, workers=1)
+    assert result.plan is not None
+    report = pairwise.check(roster, result.plan)
+    assert report.ok, report.violations
+    assert report.objective == result.objective
+
+
+def test_functions_are_not_shadowed_by_their_modules() -> None:
+    import importlib
+
+    for name in ("check", "solve", "explain"):
+        importlib.import_module(f"pairwise.{name}")
+        assert callable(getattr(pairwise, name)), name
