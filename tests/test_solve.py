@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import threading
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -12,13 +13,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from pairwise.formats import Plan, Roster
+from pairwise.load import load_roster
 from pairwise.objective import Scoring
 from pairwise.result import Result
 from pairwise.solve import solve
 from solvers.bruteforce import solve as brute_force
-from tests.helpers import assert_plan_valid, load_fixture
+from tests.helpers import assert_plan_valid, fixture_path, load_fixture
 from tests.strategies import rosters
 from tests.test_engine_rosters import make_roster, staggered
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def solved(roster: Roster, **options: Any) -> Plan:
@@ -158,8 +162,11 @@ def test_same_seed_gives_the_same_plan() -> None:
     assert first.model_copy(update={"seconds": 0}) == second.model_copy(update={"seconds": 0})
 
 
-def test_warm_start_from_an_optimal_plan_keeps_its_value_in_a_tiny_budget() -> None:
-    roster = load_fixture("oakridge-tiny")
+@pytest.mark.parametrize(
+    "path", [fixture_path("oakridge-tiny"), ROOT / "instances" / "elementary-24.json"]
+)
+def test_warm_start_from_an_optimal_plan_keeps_its_value_in_a_tiny_budget(path: Path) -> None:
+    roster = load_roster(path)
     optimal = solved(roster)
     result = solve(roster, time_limit=0.05, workers=1, hint=optimal)
     assert result.plan is not None

@@ -62,6 +62,8 @@ class PlanModel:
     sabbatical_slots: dict[Arc, list[SlotChoice]] = field(default_factory=dict)
     objective: cp_model.LinearExprT = 0
     busy: dict[tuple[str, str], int] = field(default_factory=dict)
+    keep: dict[Arc, set[int]] = field(default_factory=dict)
+    """Slots kept for a visit whatever the pruning (a warm start's own), when feasible."""
 
     def build(self, upper_bound: int | None = None) -> None:
         """Variables, every rule, and SPEC's objective (less the tables)."""
@@ -152,7 +154,16 @@ class PlanModel:
             self.busy[coachee, cycle] = self.busy.get((coachee, cycle), 0) + min(room, cap)
 
     def _pruned(self, arc: Arc, uncovered: int, covered: int) -> list[tuple[int, bool]]:
-        """The slots a visit keeps: enough uncovered ones when it has them, else every feasible one."""
+        """The slots a visit keeps: enough uncovered ones when it has them, else every feasible one
+        (and any slot `keep` names)."""
+        kept = self._pruned_slots(arc, uncovered, covered)
+        extra = sorted(self.keep.get(arc, set()) - {slot for slot, _ in kept})
+        for slot in extra:
+            if (uncovered | covered) >> slot & 1:
+                kept.append((slot, not (uncovered >> slot) & 1))
+        return sorted(kept)
+
+    def _pruned_slots(self, arc: Arc, uncovered: int, covered: int) -> list[tuple[int, bool]]:
         visitor, host, cycle = arc
         needed = max(1, self.busy.get((visitor, cycle), 1) + self.busy.get((host, cycle), 1) - 1)
         free = list(slot_indices(uncovered))

@@ -34,6 +34,8 @@ class SabbaticalModel:
     reserved: dict[tuple[str, str], int] = field(default_factory=dict)
     """(coach, cycle) -> cost: for bounds only, one free slot of that coach is kept for its own
     peer visit as visitor, unless a cover of that cost is paid for it (see `_reservations`)."""
+    keep: dict[Arc, set[int]] = field(default_factory=dict)
+    """Slots kept for a coach's visits whatever the pruning (a warm start's own), when free."""
     repeats: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     excess: dict[tuple[str, str], tuple[cp_model.IntVar, int]] = field(default_factory=dict)
 
@@ -77,6 +79,10 @@ class SabbaticalModel:
                     [(slot, False) for slot in uncovered_slots]
                     + [(slot, True) for slot in slot_indices(free.covered)]
                 )
+            for slot in sorted(self.keep.get(arc, set()) - {slot for slot, _ in kept}):
+                if free.any >> slot & 1:
+                    kept.append((slot, not (free.uncovered >> slot) & 1))
+            kept.sort()
             choices = []
             for slot, is_covered in kept:
                 var = self.model.new_bool_var(f"{coach} coaches {coachee} {cycle} #{slot}")
@@ -248,13 +254,15 @@ def place_sabbaticals(
     report: Report | None = None,
     spread: bool = False,
     reserved: dict[tuple[str, str], int] | None = None,
+    hint: dict[Arc, list[int]] | None = None,
 ) -> SabbaticalPlacement:
     """The best sabbatical visits around `peer`'s visits; with `spread`, among those the most
     spread out (the tie-break), in one search: the objective is value * W + spread with W above
     any spread, so the value comes first."""
     if not candidates.sabbatical_arcs:
         return SabbaticalPlacement({}, 0, True)
-    sabbatical_model = SabbaticalModel(candidates, peer, reserved=reserved or {})
+    keep = {arc: set(slots) for arc, slots in (hint or {}).items()}
+    sabbatical_model = SabbaticalModel(candidates, peer, reserved=reserved or {}, keep=keep)
     sabbatical_model.build()
     model = sabbatical_model.model
     scale = 1
@@ -264,6 +272,8 @@ def place_sabbaticals(
         model.maximize(
             cp_model.LinearExpr.weighted_sum([sabbatical_model.objective, tie_break], [scale, 1])
         )
+    if hint is not None:
+        sabbatical_model.hint(hint)
     scaled_report = None
     if report is not None:
         outer = report

@@ -2,27 +2,33 @@
 
 How the model is split, and why the optimum stays exact:
 
-1. Tables are independent of everything else (meetings are not slots): `tables.seat_tables`
-   solves them apart and its optimum is added.
+1. Tables share no variable or rule with the rest (meetings are not slots): `tables.seat_tables`
+   solves them apart and its optimum and bound are added.
 2. Candidates (`candidates.py`): admissible pairs per rotation period and, per visit and cycle,
    its feasible slots as bit masks (uncovered: the visitor is free; covered: it teaches).
-3. Relaxation (`relaxation.py`): partnerships chosen as columns (`columns.py`) with each visit
-   costing a cover only when it has no uncovered slot, ignoring slot clashes; sabbatical visits
-   counted apart. Dropping rules only adds plans, so its optimum R bounds the true optimum. It is
-   solved exactly by CP-SAT over the few columns an LP bound with reduced-cost pruning leaves
-   (`bound.py`: Lagrangian duality, odd-set cuts, triads by column generation), hinted with a
-   maximum-weight matching (`matching.py`).
-4. Placement (`model.py`): the relaxation's partnerships, their visits and every sabbatical visit
-   placed in slots under all rules (slot pruning keeps it small and exact). Reaching R proves the
-   plan optimal: objective == bound.
-5. Otherwise the joint model (same `model.py`, with every column the LP cannot rule out given the
-   placement's value) searches from the placement as a complete hint, with R as its objective
-   bound, in the time left; the reported bound is the best proven one.
-6. A tie-break spreads each coach's sabbatical visits, holding the objective.
+3. Peer relaxation (`relaxation.py`): partnerships as columns (`columns.py`) where a visit costs a
+   cover only when it has no uncovered slot, ignoring slot clashes and per-slot covers. Dropping
+   rules only adds plans, so its optimum R bounds every plan's peer part. An LP over all columns
+   (`bound.py`: triads by column generation over every triangle, parity and blossom cuts) gives
+   duals whose Lagrangian bound rules columns out; CP-SAT then solves R exactly over the few left,
+   deepening the margin until the optimum is proven. A maximum-weight matching (`matching.py`) is
+   the fallback.
+4. Sabbatical bound S: an LP of visit counts; when needed, the sabbatical model alone (peer visits
+   only take slots away) and, for coaches who are also peers, with a free slot kept for their own
+   visit (valid when every plan that could beat the best partners them: checked by CP-SAT).
+5. Placement (`model.py` without sabbaticals, then `sabbatical.py` around the fixed peer visits):
+   exact slot pruning keeps both small. A plan worth R + S is proven optimal.
+6. Otherwise the relaxation's partnerships are placed with peer and sabbatical visits together,
+   and then the joint model (every column the LP cannot rule out for a plan better than the best)
+   searches from the best plan as a complete hint, bounded by R + S; its proof or bound is the
+   plan's bound.
+7. A tie-break, never at the cost of the objective: each coach's visits spread over distinct
+   coachees and over the cycles (folded into the sabbatical search, value first).
 
 Same roster, seed and workers give the same plan: every collection is iterated in roster order
-and multi-worker CP-SAT runs with `interleave_search` (deterministic), unless a time limit cuts a
-search short.
+(never in the hash order of strings) and each search but the last-resort joint one runs CP-SAT
+single-threaded with the seed (deterministic); only a search cut short by the wall clock can end
+differently from run to run.
 """
 
 from __future__ import annotations
@@ -347,10 +353,42 @@ class _Engine:
         return outcome.status, outcome.bound
 
     def _place_hint(self) -> None:
-        """Place the warm start's own partnerships first: a plan at least as good as the hint."""
+        """Place the warm start's own plan first (its slots kept and hinted): a plan at least as
+        good as the hint, whatever the time left."""
         assert self.candidates is not None and self.hint is not None
         solution = solution_from_plan(self.candidates, self.hint)
-        self._run_plan_model(solution.columns, "hint", max(0.5, 0.3 * self.remaining()), solution)
+        plan_model = PlanModel(
+            self.candidates,
+            solution.columns,
+            sabbaticals=False,
+            keep={arc: {slot} for arc, slot in solution.visits.items()},
+        )
+        plan_model.build()
+        plan_model.hint(solution)
+        outcome = run_search(
+            plan_model.model,
+            self.settings,
+            max(MINIMUM_PLACEMENT_SECONDS, 0.1 * self.remaining()),
+            self.reporter("hint"),
+        )
+        self.stats["hint_seconds"] = round(outcome.seconds, 3)
+        if not outcome.has_solution:
+            return
+        peers = plan_model.read(outcome.solver)
+        self._consider(peers)
+        placement = place_sabbaticals(
+            self.candidates,
+            peers,
+            self.settings,
+            max(MINIMUM_PLACEMENT_SECONDS, 0.1 * self.remaining()),
+            spread=True,
+            hint=solution.sabbatical_visits,
+        )
+        self._consider(
+            PlanSolution(
+                peers.columns, peers.visits, placement.visits, peers.objective + placement.value
+            )
+        )
 
     def _place(self, chosen: list[Column]) -> None:
         """Place the relaxation's partnerships in slots, then the sabbatical visits around them."""
