@@ -171,3 +171,20 @@ def test_cli_bad_plan_is_bad_input(tmp_path: Path) -> None:
         main, ["history", str(fixture_path("history_small")), str(plan_file)]
     )
     assert result.exit_code == 2
+
+
+def test_graph_keeps_the_first_listed_rating_of_the_latest_year() -> None:
+    from pairwise.formats import HistoryEntry
+    from pairwise.network import coaching_graph
+
+    roster = load_fixture("oakridge-tiny.json")
+    roster = roster.model_copy(
+        update={
+            "history": [
+                HistoryEntry(a="t01", b="t02", year=2024, trust=0.9),
+                HistoryEntry(a="t01", b="t02", year=2025, trust=0.5),
+                HistoryEntry(a="t01", b="t02", year=2025, trust=-0.5),
+            ]
+        }
+    )
+    assert coaching_graph(roster).edges["t01", "t02"]["trust"] == 0.5

@@ -62,7 +62,8 @@ def _add_edge(graph: nx.Graph, a: str, b: str, year: int, trust: float | None) -
     if graph.has_edge(a, b):
         data = graph.edges[a, b]
         data["years"] = sorted({*data["years"], year})
-        if trust is not None and year >= data.get("trust_year", year):
+        # the latest year's rating; within one year the first listed wins (SPEC)
+        if trust is not None and ("trust_year" not in data or year > data["trust_year"]):
             data["trust"], data["trust_year"] = trust, year
     else:
         graph.add_edge(a, b, years=[year])
