@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -99,7 +100,8 @@ def test_no_plan_in_time_exits_4_and_writes_nothing(
     def no_plan(*args: object, **kwargs: object) -> Result:
         return Result("unknown", None, 120, None, 0.1, {"interrupted": 0})
 
-    monkeypatch.setattr("pairwise.solve.solve", no_plan)
+    # `pairwise.solve` is also the function's name on the package: patch the module itself
+    monkeypatch.setattr(importlib.import_module("pairwise.solve"), "solve", no_plan)
     target = tmp_path / "plan.json"
     code, stdout, _stderr = run("solve", TINY, "-o", str(target), "--quiet")
     assert code == 4
