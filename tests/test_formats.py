@@ -334,3 +334,12 @@ def test_every_problem_at_once() -> None:
 
     found = problems(with_(many))
     assert len(found) == 3
+
+
+def test_a_copied_roster_indexes_its_own_teachers() -> None:
+    roster = load_fixture("oakridge-tiny.json")
+    assert roster.teacher_by_id["t01"].name == "Ana Ruiz"  # computes the cached index
+    renamed = [teacher.model_copy(update={"name": "Z"}) for teacher in roster.teachers]
+    copy = roster.model_copy(update={"teachers": renamed})
+    assert copy.teacher_by_id["t01"].name == "Z"
+    assert roster.teacher_by_id["t01"].name == "Ana Ruiz"

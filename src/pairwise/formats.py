@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -225,6 +226,13 @@ class Roster(Strict):
     policy: Policy = Field(default_factory=Policy)
 
     # Derived facts every consumer needs the same way; computed once per roster.
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Roster:
+        """A copy whose derived lookups are computed afresh (an update may change what they index)."""
+        copy = super().model_copy(update=update, deep=deep)
+        for name in ("teacher_by_id", "team_by_id", "period_by_id", "cycle_by_id"):
+            copy.__dict__.pop(name, None)
+        return copy
 
     @cached_property
     def teacher_by_id(self) -> dict[str, Teacher]:
