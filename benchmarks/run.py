@@ -637,7 +637,7 @@ def run_whatif(time_limit: float | None) -> dict[str, Any]:
     ]
     if time_limit is not None:
         command += ["--time-limit", str(time_limit)]
-    shown = " ".join(["pairwise", *command[4:]]).replace(str(ROOT) + "/", "")
+    shown = " ".join(["pairwise", *command[3:]]).replace(str(ROOT) + "/", "")
     with open(output, "w", encoding="utf-8") as stream:
         code, seconds, peak = run_child(command, 600.0, 8 * 1024**3, stdout=stream)
     variants: list[Any] = []
@@ -655,6 +655,91 @@ def run_whatif(time_limit: float | None) -> dict[str, Any]:
         "peak_mib": round(peak, 1),
         "met": code == 0 and len(variants) == 9 and seconds <= 60.0,
     }
+
+
+# --- the README's measured sections -------------------------------------------------------------
+
+README = ROOT / "benchmarks" / "README.md"
+TARGETS_WITHOUT_WHATIF = "9-variant what-if on 60 teachers in <= 60 s"
+
+
+def readme_sections(
+    summaries: list[Summary], extras: dict[str, Any], info: dict[str, Any], seeds: int
+) -> dict[str, str]:
+    """The measured parts of benchmarks/README.md: the table, the targets, the greedy's shortfall."""
+    heading = (
+        f"Measured {info['date'][:10]} on {info['cores']} cores ({info['platform']}), Python "
+        f"{info['python']}, OR-Tools {info['ortools']}, pairwise {info['pairwise']}; "
+        f"{seeds} seed{'s' if seeds != 1 else ''} per instance and solver (medians), "
+        "`python benchmarks/run.py"
+        + (f" --seeds {seeds}" if seeds != 1 else "")
+        + (" --whatif" if "whatif" in extras else "")
+        + "`.\n\n"
+    )
+    lines = ["| issue | target | measured | |", "|---|---|---|---|"]
+    for verdict in extras["targets"]:
+        mark = {True: "**met**", False: "**not met**", None: "not measured"}[verdict["met"]]
+        lines.append(
+            f"| {verdict['issue']} | {verdict['target']} | {verdict['measured']} | {mark} |"
+        )
+    whatif = extras.get("whatif")
+    if whatif is not None:
+        mark = "**met**" if whatif["met"] else "**not met**"
+        lines.append(
+            f"| 9 | {TARGETS_WITHOUT_WHATIF} | `{whatif['command']}`: {whatif['variants']} variants "
+            f"({', '.join(whatif['statuses'])}) in {whatif['seconds']} s, peak "
+            f"{whatif['peak_mib']:,.0f} MiB | {mark} |"
+        )
+    else:
+        lines.append(f"| 9 | {TARGETS_WITHOUT_WHATIF} | not measured (run with `--whatif`) | |")
+    shortfall = [
+        "| instance | teachers | greedy | random pairs | pairwise | pairwise status | greedy ÷ pairwise |"
+        " random ÷ pairwise |",
+        "|---|---:|---:|---:|---:|---|---:|---:|",
+    ]
+    by_key = {(s.instance, s.solver): s for s in summaries}
+    for instance in dict.fromkeys(s.instance for s in summaries):
+        engine = by_key.get((instance, "pairwise"))
+        greedy = by_key.get((instance, "greedy"))
+        drawn = by_key.get((instance, "random_pairs"))
+        if engine is None or engine.objective is None or greedy is None:
+            continue
+
+        def share(other: Summary | None, engine: Summary = engine) -> str:
+            if (
+                other is None
+                or other.objective is None
+                or not engine.objective
+                or engine.objective <= 0
+            ):
+                return "—"
+            return f"{100 * other.objective / engine.objective:.0f} %"
+
+        shortfall.append(
+            f"| {instance} | {engine.teachers:,} | {fmt(greedy.objective)} | "
+            f"{fmt(drawn.objective if drawn else None)} | {fmt(engine.objective)} | {engine.status} "
+            f"(gap {fmt(engine.gap_percent, 2)} %) | {share(greedy)} | {share(drawn)} |"
+        )
+    return {
+        "results": heading + markdown_table(summaries),
+        "targets": "\n".join(lines) + "\n",
+        "shortfall": "\n".join(shortfall) + "\n",
+    }
+
+
+def update_readme(sections: dict[str, str], path: Path = README) -> None:
+    """Replace each `<!-- NAME -->`…`<!-- /NAME -->` block of the README with its measured text."""
+    from pairwise.files import write_atomic
+
+    text = path.read_text(encoding="utf-8")
+    for name, body in sections.items():
+        start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+        if start not in text or end not in text:
+            raise SystemExit(f"{path}: no {start} ... {end} block to fill")
+        before, rest = text.split(start, 1)
+        _, after = rest.split(end, 1)
+        text = f"{before}{start}\n{body}{end}{after}"
+    write_atomic(path, text)
 
 
 # --- command line -------------------------------------------------------------------------------
@@ -677,6 +762,9 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--name", default="latest", help="file name of the results")
     parser.add_argument("--results", default=str(RESULTS), help="folder for the results")
     parser.add_argument("--no-chart", action="store_true")
+    parser.add_argument(
+        "--update-readme", action="store_true", help="write the measured sections of the README"
+    )
     # the child's own arguments
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--instance", help=argparse.SUPPRESS)
@@ -734,6 +822,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     written = write_results(
         runs, summaries, extras, Path(arguments.results), arguments.name, not arguments.no_chart
     )
+    if arguments.update_readme:
+        update_readme(readme_sections(summaries, extras, machine(), arguments.seeds))
+        written.append(README)
     for path in written:
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     return 0
