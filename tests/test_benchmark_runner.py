@@ -91,3 +91,30 @@ def test_targets_are_judged_from_the_summaries() -> None:
     unproven = runner.Summary(**{**summary.__dict__, "status": "feasible", "gap_percent": 0.1})
     (verdict,) = runner.judge([runner.TARGETS[0]], [unproven])
     assert verdict["met"] is False
+
+
+def test_readme_blocks_are_replaced_with_the_measured_sections(tmp_path: Path) -> None:
+    runner = _runner()
+    engine = runner.Summary(
+        "school-30", 30, "pairwise", "optimal", 400, 400, 0.0, 1.0, 130.0, 1.6, "ok", 1
+    )
+    greedy = runner.Summary(
+        "school-30", 30, "greedy", "feasible", 250, 250, 0.0, 0.1, 46.0, 1.0, "ok", 1
+    )
+    info = {"date": "2026-11-26T00:00:00", "cores": 2, "platform": "x", "python": "3.11",
+            "ortools": "9", "pairwise": "0.1"}  # fmt: skip
+    extras = {"targets": runner.judge(runner.TARGETS[:1], [engine, greedy])}
+    sections = runner.readme_sections([engine, greedy], extras, info, 3)
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "intro\n<!-- results -->\nold\n<!-- /results -->\n<!-- targets -->\n<!-- /targets -->\n"
+        "<!-- shortfall -->\n<!-- /shortfall -->\nend\n",
+        encoding="utf-8",
+    )
+    runner.update_readme(sections, readme)
+    text = readme.read_text(encoding="utf-8")
+    assert "old" not in text and text.startswith("intro\n") and text.endswith("end\n")
+    assert "| school-30 | 30 | pairwise | optimal | 400 |" in text
+    assert "30-teacher school proven optimal in <= 2 s" in text and "**met**" in text
+    assert "| school-30 | 30 | 250 | — | 400 | optimal (gap 0.00 %) | 62 % | — |" in text
+    assert "--seeds 3" in text
