@@ -177,6 +177,41 @@ def test_cross_visits_go_around_busy_coachees_and_used_covers() -> None:
     assert len(placed) == 2  # mon-1 (b1, covered) and mon-2; mon-3 has no free coachee
 
 
+def test_cross_visits_are_optimal_where_first_come_first_served_is_not() -> None:
+    # cap 1. Coach ca (free only at mon-1) may visit x or y; cb (free at mon-2..4) only x.
+    # Taking x for ca first leaves cb nothing; the optimum gives ca y and cb x: 2 visits.
+    periods = [
+        {"id": f"mon-{n}", "day": "mon", "start": f"{7 + n:02d}:00", "end": f"{7 + n:02d}:50"}
+        for n in (1, 2, 3, 4)
+    ]
+    everything = ["mon-1", "mon-2", "mon-3", "mon-4"]
+    roster = roster_from_data(
+        {
+            "format": "pairwise/roster@1",
+            "name": "first come",
+            "year": 2026,
+            "timezone": "UTC",
+            "periods": periods,
+            "cycles": [{"id": "fall", "weeks": ["2026-10-05"]}],
+            "teachers": [
+                {"id": "ca", "name": "CA", "school": "a", "participates": False,
+                 "unavailable": ["mon-2", "mon-3", "mon-4"],
+                 "sabbatical": {"topics": ["t1", "t2"], "budget": 1}},
+                {"id": "cb", "name": "CB", "school": "a", "participates": False,
+                 "unavailable": ["mon-1"], "sabbatical": {"topics": ["t1"], "budget": 1}},
+                {"id": "x", "name": "X", "school": "b", "priority": "t1", "teaches": everything,
+                 "participates": False},
+                {"id": "y", "name": "Y", "school": "b", "priority": "t2", "teaches": ["mon-1"],
+                 "participates": False},
+            ],
+            "policy": {"sabbatical_visits_per_coachee": 1},
+        }
+    )  # fmt: skip
+    placed = place_cross_visits(roster, [], [])
+    assert sorted((visit.coach, visit.coachee) for visit in placed) == [("ca", "y"), ("cb", "x")]
+    assert_plan_valid(roster, sabbatical_plan(roster, placed))
+
+
 def test_no_cross_visit_when_the_sabbatical_weight_is_zero() -> None:
     roster = two_school_roster()
     data = roster.model_dump(mode="json")

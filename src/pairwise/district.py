@@ -28,7 +28,7 @@ import json
 import math
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -710,7 +710,7 @@ def place_cross_visits(
             cover_left[key] = roster.cover_limit(availability.slots[slot]) - cover_used[key]
         return cover_left[key]
 
-    candidates: list[tuple[str, str, int, bool]] = []  # coach, coachee, slot, covered
+    candidates: list[Candidate] = []
     for coach in roster.teachers:
         if coach.sabbatical is None:
             continue
@@ -737,9 +737,7 @@ def place_cross_visits(
                 candidates += [(coach.id, coachee.id, slot, True) for slot in with_cover]
     if not candidates:
         return []
-    chosen = _choose_cross_visits(
-        roster,
-        candidates,
+    limits = _CrossLimits(
         budget_left={
             coach.id: coach.sabbatical.budget - spent[coach.id]
             for coach in roster.teachers
@@ -748,9 +746,11 @@ def place_cross_visits(
         room_left={teacher.id: cap - received[teacher.id] for teacher in roster.teachers},
         covers_left=covers_left,
         school_of=school_of,
-        gains=(gain_uncovered, gain_covered),
-        seed=seed,
-        deterministic_seconds=deterministic_seconds,
+        gain_uncovered=gain_uncovered,
+        gain_covered=gain_covered,
+    )
+    chosen = _choose_cross_visits(
+        candidates, limits, seed=seed, deterministic_seconds=deterministic_seconds
     )
     placed = []
     for coach_id, coachee_id, slot, covered in chosen:
@@ -780,19 +780,77 @@ def _lowest_bits(mask: int, count: int) -> list[int]:
     return positions
 
 
+@dataclass
+class _CrossLimits:
+    """What the cross-school visits may still use: budgets, caps and covers; what each gains."""
+
+    budget_left: dict[str, int]
+    room_left: dict[str, int]
+    covers_left: Callable[[str, int], int]
+    school_of: dict[str, str]
+    gain_uncovered: int
+    gain_covered: int
+
+    def gain(self, covered: bool) -> int:
+        return self.gain_covered if covered else self.gain_uncovered
+
+
+Candidate = tuple[str, str, int, bool]
+"""A possible cross-school visit: coach, coachee, slot position, covered."""
+
+
+def _greedy_cross_visits(candidates: list[Candidate], limits: _CrossLimits) -> list[Candidate]:
+    """Coaches with the fewest options first, uncovered slots first: a start, often optimal."""
+    options: Counter[str] = Counter(coach for coach, _, _, _ in candidates)
+    order = sorted(
+        range(len(candidates)),
+        key=lambda i: (options[candidates[i][0]], candidates[i][3], candidates[i][2], i),
+    )
+    budget = dict(limits.budget_left)
+    room = dict(limits.room_left)
+    covers: dict[tuple[str, int], int] = {}
+    taken: set[tuple[str, int]] = set()
+    chosen: list[int] = []
+    for i in order:
+        coach, coachee, slot, covered = candidates[i]
+        if budget[coach] <= 0 or room[coachee] <= 0:
+            continue
+        if (coach, slot) in taken or (coachee, slot) in taken:
+            continue
+        cover_key = (limits.school_of[coach], slot)
+        if covered:
+            left = covers.get(cover_key, limits.covers_left(*cover_key))
+            if left <= 0:
+                continue
+            covers[cover_key] = left - 1
+        budget[coach] -= 1
+        room[coachee] -= 1
+        taken.update({(coach, slot), (coachee, slot)})
+        chosen.append(i)
+    return [candidates[i] for i in sorted(chosen)]
+
+
 def _choose_cross_visits(
-    roster: Roster,
-    candidates: list[tuple[str, str, int, bool]],
+    candidates: list[Candidate],
+    limits: _CrossLimits,
     *,
-    budget_left: dict[str, int],
-    room_left: dict[str, int],
-    covers_left: Any,
-    school_of: dict[str, str],
-    gains: tuple[int, int],
     seed: int,
     deterministic_seconds: float,
-) -> list[tuple[str, str, int, bool]]:
-    """Pick candidates: budgets, caps, one visit per person per slot, covers per school and slot."""
+) -> list[Candidate]:
+    """Pick candidates: budgets, caps, one visit per person per slot, covers per school and slot.
+
+    The greedy choice is kept when it reaches the obvious bound (every coach's remaining budget,
+    or its distinct slots, spent without cover); else CP-SAT improves on it.
+    """
+    greedy = _greedy_cross_visits(candidates, limits)
+    slots_per_coach: dict[str, set[int]] = {}
+    for coach, _, slot, _ in candidates:
+        slots_per_coach.setdefault(coach, set()).add(slot)
+    ceiling = limits.gain_uncovered * sum(
+        min(limits.budget_left[coach], len(slots)) for coach, slots in slots_per_coach.items()
+    )
+    if sum(limits.gain(covered) for _, _, _, covered in greedy) >= ceiling:
+        return greedy
     model = cp_model.CpModel()
     chosen = [model.new_bool_var(f"{c} visits {e} in slot {s}") for c, e, s, _ in candidates]
     by_coach: dict[str, list[int]] = {}
@@ -805,23 +863,20 @@ def _choose_cross_visits(
         by_person_slot.setdefault((coach, slot), []).append(index)
         by_person_slot.setdefault((coachee, slot), []).append(index)
         if covered:
-            by_cover.setdefault((school_of[coach], slot), []).append(index)
+            by_cover.setdefault((limits.school_of[coach], slot), []).append(index)
     for coach, indices in by_coach.items():
-        model.add(sum(chosen[i] for i in indices) <= budget_left[coach])
+        model.add(sum(chosen[i] for i in indices) <= limits.budget_left[coach])
     for coachee, indices in by_coachee.items():
-        model.add(sum(chosen[i] for i in indices) <= room_left[coachee])
+        model.add(sum(chosen[i] for i in indices) <= limits.room_left[coachee])
     for indices in by_person_slot.values():
         if len(indices) > 1:
             model.add_at_most_one(chosen[i] for i in indices)
     for (school, slot), indices in by_cover.items():
-        model.add(sum(chosen[i] for i in indices) <= covers_left(school, slot))
-    gain_uncovered, gain_covered = gains
-    model.maximize(
-        sum(
-            (gain_covered if candidates[i][3] else gain_uncovered) * chosen[i]
-            for i in range(len(candidates))
-        )
-    )
+        model.add(sum(chosen[i] for i in indices) <= limits.covers_left(school, slot))
+    model.maximize(sum(limits.gain(candidates[i][3]) * chosen[i] for i in range(len(candidates))))
+    picked = set(greedy)
+    for index, candidate in enumerate(candidates):
+        model.add_hint(chosen[index], candidate in picked)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1  # one worker and deterministic time: the same answer always
     solver.parameters.random_seed = seed
@@ -829,5 +884,7 @@ def _choose_cross_visits(
     solver.parameters.max_time_in_seconds = 4 * deterministic_seconds + 5
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return []
-    return [candidates[i] for i in range(len(candidates)) if solver.boolean_value(chosen[i])]
+        return greedy
+    found = [candidates[i] for i in range(len(candidates)) if solver.boolean_value(chosen[i])]
+    value = sum(limits.gain(covered) for _, _, _, covered in found)
+    return found if value > sum(limits.gain(covered) for _, _, _, covered in greedy) else greedy
