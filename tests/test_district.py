@@ -56,6 +56,15 @@ def infeasible_for_sunset(roster: Roster, **options: Any) -> Result:
     return greedy_engine(roster, **options)
 
 
+def proven_when_hinted(roster: Roster, **options: Any) -> Result:
+    """Stand-in engine that proves its greedy plan only when warm-started from it."""
+    result = greedy_engine(roster, **options)
+    assert result.objective is not None
+    if options.get("hint") is None:
+        return Result("feasible", result.objective, result.objective + 100, result.plan, 0.1)
+    return Result("optimal", result.objective, result.objective, result.plan, 0.1)
+
+
 @pytest.fixture(scope="module")
 def four_schools() -> Roster:
     return generate_roster(100, schools=4, kind="mixed", seed=3)
@@ -305,6 +314,26 @@ def test_district_runs_inline_with_one_worker_and_gives_the_same_plan(four_schoo
     assert inline.stats["parallel_tasks"] == 1
     inline.plan.seconds = pooled.plan.seconds = 0.0
     assert inline.plan.as_json() == pooled.plan.as_json()
+
+
+def test_schools_not_proven_get_a_second_round_from_their_plans(four_schools: Roster) -> None:
+    result = solve_district(
+        four_schools, time_limit=10, workers=1, solver=proven_when_hinted, gap_goal=0.0
+    )
+    assert result.stats["schools_optimal"] == 4
+    assert result.status == "optimal" and result.objective == result.bound
+
+
+def test_a_district_close_enough_to_its_bound_stops_after_one_round(four_schools: Roster) -> None:
+    result = solve_district(
+        four_schools, time_limit=10, workers=1, solver=proven_when_hinted, gap_goal=1.0
+    )
+    assert result.stats["schools_optimal"] == 0
+    assert result.status == "feasible"
+    assert result.bound == (result.objective or 0) + 4 * 100
+    assert result.plan is not None and result.plan.gap == pytest.approx(
+        400 / result.bound, abs=1e-6
+    )
 
 
 def test_an_infeasible_school_makes_the_district_infeasible(four_schools: Roster) -> None:

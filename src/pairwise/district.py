@@ -64,6 +64,10 @@ PHASE_TWO_SECONDS = 5.0
 
 MINIMUM_TASK_SECONDS = 1.0
 
+GAP_GOAL = 0.001
+"""A district within 0.1 % of its bound stops: a second round would spend the whole time limit
+on the last unproven school for a few points."""
+
 
 @dataclass
 class SchoolPart:
@@ -95,12 +99,14 @@ def solve_district(
     hint: Plan | None = None,
     solver: Solver | None = None,
     inline: bool = False,
+    gap_goal: float = GAP_GOAL,
 ) -> Result:
     """Solve a (district) roster school by school on an executor and merge one checked-valid plan.
 
     `scheduler` sends the tasks to a Dask scheduler; `workers` is the cores to use (default all);
     `hint` warm-starts each school from a plan of the same district; `solver` replaces the engine
-    (`pairwise.solve.solve`); `inline` runs every task in this process.
+    (`pairwise.solve.solve`); `inline` runs every task in this process. Schools not proven get the
+    time left over only while the district is further than `gap_goal` from its bound.
     """
     started = time.perf_counter()
     schools = roster.schools()
@@ -140,7 +146,8 @@ def solve_district(
         ]
         remaining = deadline - reserve - time.perf_counter()
         infeasible = any(outcome.status == "infeasible" for outcome in outcomes.values())
-        if unproven and remaining >= MINIMUM_TASK_SECONDS and not infeasible:
+        close_enough = _schools_gap(outcomes) <= gap_goal
+        if unproven and remaining >= MINIMUM_TASK_SECONDS and not infeasible and not close_enough:
             # a second round for the schools not proven: the time others left, from their plans
             second = _solve_schools(
                 executor,
@@ -235,6 +242,15 @@ def _solve_whole(
     if progress is not None:
         progress(Progress(result.objective, result.bound, result.seconds, phase="roster solved"))
     return result
+
+
+def _schools_gap(outcomes: dict[str, TaskOutcome]) -> float:
+    """The gap of the schools' plans together (1.0 while a school has no plan)."""
+    if any(outcome.objective is None or outcome.bound is None for outcome in outcomes.values()):
+        return 1.0
+    objective = sum(outcome.objective or 0 for outcome in outcomes.values())
+    bound = sum(outcome.bound or 0 for outcome in outcomes.values())
+    return relative_gap(objective, bound)
 
 
 def _failed(outcomes: dict[str, TaskOutcome]) -> str | None:
