@@ -131,10 +131,20 @@ class LinearBound:
     columns: list[Column]
     feasible: bool
     blossoms: list[Blossom] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    """The LP solution, one value per column (columns generated after it at 0)."""
 
     @property
     def integer_bound(self) -> int:
         return math.floor(self.value + _TOLERANCE)
+
+    @property
+    def integral(self) -> bool:
+        return all(value < 1e-6 or value > 1 - 1e-6 for value in self.values)
+
+    def solution(self) -> list[Column]:
+        """The columns the LP solution sets to one (a whole solution when it is integral)."""
+        return [c for c, value in zip(self.columns, self.values, strict=False) if value > 1 - 1e-6]
 
 
 def reduced_cost(candidates: Candidates, column: Column, duals: Duals) -> float:
@@ -196,11 +206,14 @@ class _Program:
                 grouped.setdefault(("parity", parity_key), []).append((j, float(coefficient)))
             for edge in column.edges(candidates):
                 grouped.setdefault(("edge", edge), []).append((j, 1.0))
+            school_releases: dict[str, int] = {}
             for teacher, count in column.releases:
                 grouped.setdefault(("release_teacher", teacher), []).append((j, float(count)))
-                grouped.setdefault(("release_school", candidates.school[teacher]), []).append(
-                    (j, float(count))
-                )
+                school = candidates.school[teacher]
+                school_releases[school] = school_releases.get(school, 0) + count
+            # one term per row and column: both members may need covers in the same school
+            for school, count in school_releases.items():
+                grouped.setdefault(("release_school", school), []).append((j, float(count)))
         blossom_index: dict[tuple[str, str], list[int]] = {}
         for b, blossom in enumerate(self.blossoms):
             for teacher in blossom.members:
@@ -272,21 +285,29 @@ class _Program:
             teacher: str = key  # type: ignore[assignment]
             limit_release = roster.teacher_by_id[teacher].max_release
             if limit_release is not None:
+                divisor = _divisor(terms)
 
-                def store_teacher(duals: Duals, value: float, teacher: str = teacher) -> float:
-                    duals.release_teacher[teacher] = max(0.0, value)
+                def store_teacher(
+                    duals: Duals, value: float, teacher: str = teacher, divisor: int = divisor
+                ) -> float:
+                    duals.release_teacher[teacher] = max(0.0, value) / divisor
                     return max(0.0, value)
 
-                yield _Row(terms, float(limit_release), False, store_teacher)
+                yield _Row(
+                    _divided(terms, divisor), float(limit_release // divisor), False, store_teacher
+                )
         elif kind == "release_school":
             school_key: str = key  # type: ignore[assignment]
             if budget is not None:
+                divisor = _divisor(terms)
 
-                def store_school(duals: Duals, value: float, school: str = school_key) -> float:
-                    duals.release_school[school] = max(0.0, value)
+                def store_school(
+                    duals: Duals, value: float, school: str = school_key, divisor: int = divisor
+                ) -> float:
+                    duals.release_school[school] = max(0.0, value) / divisor
                     return max(0.0, value)
 
-                yield _Row(terms, float(budget), False, store_school)
+                yield _Row(_divided(terms, divisor), float(budget // divisor), False, store_school)
         elif kind == "blossom":
             blossom = self.blossoms[cast(int, key)]
 
@@ -323,6 +344,17 @@ class _Program:
             duals.constant += row.limit * row.store(duals, constraint.dual_value())
         self.values = [variable.solution_value() for variable in variables]
         return True, duals
+
+
+def _divisor(terms: list[tuple[int, float]]) -> int:
+    """The greatest common divisor of a row's (whole) coefficients."""
+    return math.gcd(*(round(coefficient) for _, coefficient in terms)) or 1
+
+
+def _divided(terms: list[tuple[int, float]], divisor: int) -> list[tuple[int, float]]:
+    """A release row divided by the gcd of its coefficients, its limit then rounded down: every
+    whole solution keeps it, and the LP loses the fractions a knapsack row lets it keep."""
+    return [(j, coefficient / divisor) for j, coefficient in terms]
 
 
 def _separate_blossoms(
@@ -469,6 +501,7 @@ def linear_bound(candidates: Candidates) -> LinearBound:
     blossoms: list[Blossom] = []
     known: set[Blossom] = set()
     duals = Duals()
+    values: list[float] = []
     best_floor: float | None = None
     stalled = 0
     for _round in range(_MAX_ROUNDS):
@@ -476,7 +509,8 @@ def linear_bound(candidates: Candidates) -> LinearBound:
         feasible, duals = program.solve()
         if not feasible:
             return LinearBound(float("-inf"), duals, columns, feasible=False)
-        value = sum(c.value * x for c, x in zip(columns, program.values, strict=True))
+        values = list(program.values)
+        value = sum(c.value * x for c, x in zip(columns, values, strict=True))
         # objectives are integers: only a lower floor of the LP value is progress
         if best_floor is None or math.floor(value + _TOLERANCE) < best_floor:
             best_floor, stalled = math.floor(value + _TOLERANCE), 0
@@ -497,7 +531,8 @@ def linear_bound(candidates: Candidates) -> LinearBound:
             seen.add(column.key)
             columns.append(column)
     value = _lagrangian(candidates, spaces, columns, duals)
-    return LinearBound(value, duals, columns, feasible=True, blossoms=blossoms)
+    values += [0.0] * (len(columns) - len(values))
+    return LinearBound(value, duals, columns, feasible=True, blossoms=blossoms, values=values)
 
 
 def _lagrangian(

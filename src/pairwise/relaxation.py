@@ -29,6 +29,10 @@ from pairwise.matching import greedy_partnerships, partnerships_value
 from pairwise.partnerships import PartnershipVariables, add_forced_releases, add_partnership_rules
 from pairwise.search import Report, SearchSettings, SearchStatus, run_search
 
+FULL_LP = 2
+"""CP-SAT's linearization level for partnership models: the whole LP, with which a matching
+with a release knapsack closes in milliseconds instead of not at all."""
+
 
 @dataclass
 class PeerRelaxationResult:
@@ -131,8 +135,15 @@ def solve_peer_relaxation(
     bound = linear.integer_bound
     best: list[Column] | None = None
     best_value: int | None = None
+    if linear.integral:
+        # the LP's own solution is integral: usually the optimum itself
+        solution = linear.solution()
+        if valid_for_relaxation(candidates, solution):
+            best, best_value = solution, partnerships_value(candidates, solution)
     if hint is not None and valid_for_relaxation(candidates, hint):
-        best, best_value = hint, partnerships_value(candidates, hint)
+        value = partnerships_value(candidates, hint)
+        if best_value is None or value > best_value:
+            best, best_value = hint, value
     slack = 0
     kept: list[Column] = []
     rounds = 0
@@ -149,7 +160,7 @@ def solve_peer_relaxation(
         model, variables = column_model(candidates, kept, bound)
         if best is not None:
             _hint(variables, best, model)
-        outcome = run_search(model, settings, max(0.01, remaining()), report)
+        outcome = run_search(model, settings, max(0.01, remaining()), report, linearization=FULL_LP)
         if outcome.has_solution:
             found = _read(variables, outcome.solver)
             value = partnerships_value(candidates, found)

@@ -95,6 +95,7 @@ def run_search(
     workers: int = 1,
     presolve: bool = True,
     deterministic_limit: float | None = None,
+    linearization: int | None = None,
 ) -> SearchOutcome:
     """Maximise `model` within `time_limit` seconds; stops early when `settings.stop` is set.
 
@@ -103,6 +104,8 @@ def run_search(
     CP-SAT's presolve, which on wide, flat assignment models costs more than the search.
     `deterministic_limit` also stops it after that much of CP-SAT's deterministic time, so a
     search that does not finish (a tie-break) still ends the same way on every machine.
+    `linearization` sets CP-SAT's `linearization_level` (2: the full LP, which matching-like
+    models need to close their gap quickly).
     """
     solver = cp_model.CpSolver()
     parameters = solver.parameters
@@ -112,6 +115,8 @@ def run_search(
     parameters.cp_model_presolve = presolve
     if deterministic_limit is not None:
         parameters.max_deterministic_time = deterministic_limit
+    if linearization is not None:
+        parameters.linearization_level = linearization
     parameters.catch_sigint_signal = False
     parameters.log_search_progress = False
     tracker = _Tracker()

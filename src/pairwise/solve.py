@@ -295,7 +295,7 @@ class _Engine:
     def _coaches_stay_partnered(self, reserved: dict[tuple[str, str], int], coupled: int) -> bool:
         """Whether every plan that leaves a reserving coach unpaired is worth no more than the
         coupled bound: its peer part must then stay below peer bound + coupled - alone."""
-        from pairwise.relaxation import column_model
+        from pairwise.relaxation import FULL_LP, column_model
 
         assert self.candidates is not None and self.peer_bound is not None
         linear = self.linear
@@ -310,7 +310,9 @@ class _Engine:
         model.add(
             sum(variables.partnered(period, coach) for period, coach in keys) <= len(keys) - 1
         )
-        outcome = run_search(model, self.settings, max(0.05, 0.2 * self.remaining()))
+        outcome = run_search(
+            model, self.settings, max(0.05, 0.2 * self.remaining()), linearization=FULL_LP
+        )
         return outcome.status == "infeasible"
 
     def proven(self) -> bool:
