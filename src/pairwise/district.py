@@ -136,7 +136,10 @@ def solve_district(
         # a pool's worker processes take about a second to start and import the engine
         startup = 1.0 if isinstance(executor, LocalExecutor) else 0.0
         budget = deadline - reserve - startup - time.perf_counter()
-        outcomes = _solve_schools(executor, parts, hints, budget, seed, solver, progress, started)
+        # round one: each school its share of one slot's time, so the limits (and the plans) are
+        # the same whatever the worker count, and more workers finish sooner
+        limits = task_time_limits(parts, budget, slots=1)
+        outcomes = _solve_schools(executor, parts, hints, limits, seed, solver, progress, started)
         unproven = [
             part
             for part in parts
@@ -153,7 +156,7 @@ def solve_district(
                 executor,
                 unproven,
                 {part.school: outcomes[part.school].plan_json for part in unproven},
-                remaining,
+                task_time_limits(unproven, remaining, executor.slots),
                 seed,
                 solver,
                 progress,
@@ -292,14 +295,13 @@ def _solve_schools(
     executor: Executor,
     parts: Sequence[SchoolPart],
     hints: dict[str, str | None],
-    budget: float,
+    limits: dict[str, float],
     seed: int,
     solver: Solver | None,
     progress: ProgressCallback | None,
     started: float,
 ) -> dict[str, TaskOutcome]:
     """Solve each school as one task, largest first; outcomes keyed by school, in roster order."""
-    limits = task_time_limits(parts, budget, executor.slots)
     order = sorted(parts, key=lambda part: -part.weight)
     tasks = [
         SolveTask(
@@ -336,7 +338,7 @@ def _solve_schools(
 def task_time_limits(parts: Sequence[SchoolPart], budget: float, slots: int) -> dict[str, float]:
     """Each school's time limit: its weight's share of `slots` × `budget`, within [1 s, budget].
 
-    Fixed before any task runs (largest first, so the shares fill the slots), so a task's limit
+    Fixed before the tasks run (largest first, so the shares fill the slots), so a task's limit
     never depends on how fast the others went.
     """
     budget = max(MINIMUM_TASK_SECONDS, budget)
