@@ -158,7 +158,8 @@ def reduced_cost(candidates: Candidates, column: Column, duals: Duals) -> float:
         cost -= duals.edge.get(edge, 0.0)
     for teacher, count in column.releases:
         cost -= count * duals.release_teacher.get(teacher, 0.0)
-        cost -= count * duals.release_school.get(candidates.school[teacher], 0.0)
+    for school, count in column.school_releases:
+        cost -= count * duals.release_school.get(school, 0.0)
     if duals.parity:
         for key, coefficient in parity_terms(candidates, column):
             cost -= coefficient * duals.parity.get(key, 0.0)
@@ -206,13 +207,9 @@ class _Program:
                 grouped.setdefault(("parity", parity_key), []).append((j, float(coefficient)))
             for edge in column.edges(candidates):
                 grouped.setdefault(("edge", edge), []).append((j, 1.0))
-            school_releases: dict[str, int] = {}
             for teacher, count in column.releases:
                 grouped.setdefault(("release_teacher", teacher), []).append((j, float(count)))
-                school = candidates.school[teacher]
-                school_releases[school] = school_releases.get(school, 0) + count
-            # one term per row and column: both members may need covers in the same school
-            for school, count in school_releases.items():
+            for school, count in column.school_releases:
                 grouped.setdefault(("release_school", school), []).append((j, float(count)))
         blossom_index: dict[tuple[str, str], list[int]] = {}
         for b, blossom in enumerate(self.blossoms):

@@ -10,6 +10,7 @@ columns.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import cast
@@ -24,7 +25,8 @@ class Column:
     """One partnership a plan may contain: its members in one rotation period.
 
     `owner` is the school a triad counts against (its first member's); `releases` are the covered
-    visits each member must make as visitor whatever the slots (pairs only; see `known_releases`).
+    visits each member must make as visitor whatever the slots, `school_releases` those of each
+    school's members (`visit_needs`).
     """
 
     period: str
@@ -33,6 +35,7 @@ class Column:
     value: int
     score: int = 0
     releases: tuple[tuple[str, int], ...] = ()
+    school_releases: tuple[tuple[str, int], ...] = ()
 
     @property
     def is_triad(self) -> bool:
@@ -60,18 +63,124 @@ def base_value(candidates: Candidates) -> int:
     return -weights.unpaired * len(candidates.participants) * len(candidates.periods)
 
 
-def pair_visit_covers(candidates: Candidates, edge: Edge, period: RotationPeriod) -> int:
-    """Covers a pair must pay over its rotation period, whatever slots its visits take."""
-    a, b = edge
-    total = 0
-    for cycle in period.cycles:
-        forward = candidates.forced_cover(a, b, cycle)
-        backward = candidates.forced_cover(b, a, cycle)
+@dataclass(frozen=True)
+class VisitNeeds:
+    """What a partnership's visits in one cycle need at least, whatever slots they take: covers
+    in all, covered visits of each teacher, and covered visits of each school's teachers."""
+
+    covers: int
+    teachers: dict[str, int]
+    schools: dict[str, int]
+
+
+Ways = list[list[tuple[str, str]]]
+"""The ways a partnership may visit in a cycle: each a list of (visitor, host) visits."""
+
+
+def visit_ways(candidates: Candidates, members: tuple[str, ...]) -> Ways:
+    """Both ways round for a pair (one way each when visits are not reciprocal); both rings for a
+    triad."""
+    if len(members) == 2:
+        a, b = members
         if candidates.roster.policy.reciprocal:
-            total += (forward or 0) + (backward or 0)
-        else:
-            total += min(cost for cost in (forward, backward) if cost is not None)
-    return total
+            return [[(a, b), (b, a)]]
+        return [[(a, b)], [(b, a)]]
+    a, b, c = members
+    return [[(a, b), (b, c), (c, a)], [(a, c), (c, b), (b, a)]]
+
+
+def visit_needs(candidates: Candidates, ways: Ways, cycle: str) -> VisitNeeds | None:
+    """The least a partnership's visits need in a cycle, or None when no way fits.
+
+    The visits of one partnership share members two by two, so they take distinct slots: each
+    visit is uncovered or covered, and a choice fits when the visits' slot sets have distinct
+    representatives (Hall's condition, checked on every subset: there are at most three).
+    """
+    best_covers: int | None = None
+    teachers: dict[str, int] | None = None
+    schools: dict[str, int] | None = None
+    for way in ways:
+        options = [candidates.arc_options(visitor, host, cycle) for visitor, host in way]
+        if any(option is None for option in options):
+            continue
+        for kinds in itertools.product((False, True), repeat=len(way)):
+            masks = [
+                option.covered if covered else option.uncovered
+                for option, covered in zip(options, kinds, strict=True)
+                if option is not None
+            ]
+            if not _distinct_slots(masks):
+                continue
+            covered_visitors = [visitor for (visitor, _), c in zip(way, kinds, strict=True) if c]
+            count = len(covered_visitors)
+            best_covers = count if best_covers is None else min(best_covers, count)
+            per_teacher = {t: covered_visitors.count(t) for t in set(covered_visitors)}
+            per_school: dict[str, int] = {}
+            for visitor in covered_visitors:
+                school = candidates.school[visitor]
+                per_school[school] = per_school.get(school, 0) + 1
+            teachers = per_teacher if teachers is None else _least(teachers, per_teacher)
+            schools = per_school if schools is None else _least(schools, per_school)
+    if best_covers is None or teachers is None or schools is None:
+        return None
+    return VisitNeeds(best_covers, teachers, schools)
+
+
+def _least(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
+    """Per key, the smaller count (absent means zero)."""
+    return {
+        key: min(first[key], second[key])
+        for key in first
+        if key in second and min(first[key], second[key]) > 0
+    }
+
+
+def _distinct_slots(masks: list[int]) -> bool:
+    """Whether the sets (bit masks) have distinct representatives: every union of k of them has
+    at least k slots."""
+    for size in range(1, len(masks) + 1):
+        for chosen in itertools.combinations(masks, size):
+            union = 0
+            for mask in chosen:
+                union |= mask
+            if union.bit_count() < size:
+                return False
+    return True
+
+
+@dataclass(frozen=True)
+class PeriodNeeds:
+    """A partnership's visit needs summed over the cycles of its rotation period."""
+
+    covers: int
+    teachers: dict[str, int]
+    schools: dict[str, int]
+
+
+def period_needs(
+    candidates: Candidates, members: tuple[str, ...], period: RotationPeriod
+) -> PeriodNeeds | None:
+    """`visit_needs` over every cycle of the period, None when some cycle has no way."""
+    ways = visit_ways(candidates, members)
+    covers = 0
+    teachers: dict[str, int] = {}
+    schools: dict[str, int] = {}
+    for cycle in period.cycles:
+        needs = visit_needs(candidates, ways, cycle)
+        if needs is None:
+            return None
+        covers += needs.covers
+        for teacher, count in needs.teachers.items():
+            teachers[teacher] = teachers.get(teacher, 0) + count
+        for school, count in needs.schools.items():
+            schools[school] = schools.get(school, 0) + count
+    return PeriodNeeds(covers, teachers, schools)
+
+
+def pair_visit_covers(candidates: Candidates, edge: Edge, period: RotationPeriod) -> int | None:
+    """Covers a pair must pay over its rotation period, whatever slots its visits take."""
+    needs = period_needs(candidates, edge, period)
+    return None if needs is None else needs.covers
 
 
 def triad_edge_covers(candidates: Candidates, edge: Edge, period: RotationPeriod) -> int:
@@ -91,43 +200,9 @@ def triad_edge_covers(candidates: Candidates, edge: Edge, period: RotationPeriod
 def ring_covers(
     candidates: Candidates, members: tuple[str, ...], period: RotationPeriod
 ) -> int | None:
-    """Covers a triad's ring needs over its period at least (best direction per cycle), None if none."""
-    a, b, c = members
-    total = 0
-    for cycle in period.cycles:
-        best: int | None = None
-        for ring in ((a, b, c), (a, c, b)):
-            cost: int | None = 0
-            for visitor, host in ((ring[0], ring[1]), (ring[1], ring[2]), (ring[2], ring[0])):
-                forced = candidates.forced_cover(visitor, host, cycle)
-                if forced is None or cost is None:
-                    cost = None
-                    break
-                cost += forced
-            if cost is not None and (best is None or cost < best):
-                best = cost
-        if best is None:
-            return None
-        total += best
-    return total
-
-
-def known_releases(candidates: Candidates, edge: Edge, period: RotationPeriod) -> dict[str, int]:
-    """Covered visits each member of a pair must make as visitor over the period, at least."""
-    a, b = edge
-    releases: dict[str, int] = {}
-    for cycle in period.cycles:
-        forward = candidates.forced_cover(a, b, cycle)
-        backward = candidates.forced_cover(b, a, cycle)
-        if candidates.roster.policy.reciprocal:
-            for visitor, cost in ((a, forward), (b, backward)):
-                if cost:
-                    releases[visitor] = releases.get(visitor, 0) + cost
-        elif forward is None and backward:
-            releases[b] = releases.get(b, 0) + backward
-        elif backward is None and forward:
-            releases[a] = releases.get(a, 0) + forward
-    return releases
+    """Covers a triad's ring needs over its period at least (best ring per cycle), None if none."""
+    needs = period_needs(candidates, members, period)
+    return None if needs is None else needs.covers
 
 
 def pair_columns(candidates: Candidates) -> list[Column]:
@@ -140,34 +215,36 @@ def pair_columns(candidates: Candidates) -> list[Column]:
 def _pair_columns(candidates: Candidates) -> list[Column]:
     roster = candidates.roster
     weights = roster.policy.weights
-    budget = roster.policy.release_budget
     columns = []
     for period in candidates.periods:
         for edge in candidates.pair_edges[period.id]:
-            covers = pair_visit_covers(candidates, edge, period)
-            releases = known_releases(candidates, edge, period)
-            if any(
-                _release_limit(roster.teacher_by_id[teacher].max_release) < count
-                for teacher, count in releases.items()
-            ):
-                continue  # a member would need more covered visits than it may ever make
-            if budget is not None and any(
-                sum(count for t, count in releases.items() if candidates.school[t] == school)
-                > budget
-                for school in {candidates.school[t] for t in releases}
-            ):
-                continue
+            needs = period_needs(candidates, edge, period)
+            if needs is None or not _releases_fit(candidates, needs):
+                continue  # its visits cannot get distinct slots, or need more covers than allowed
             columns.append(
                 Column(
                     period.id,
                     edge,
                     candidates.school[edge[0]],
-                    candidates.edge_score[edge] - weights.cover * covers + 2 * weights.unpaired,
+                    candidates.edge_score[edge]
+                    - weights.cover * needs.covers
+                    + 2 * weights.unpaired,
                     candidates.edge_score[edge],
-                    tuple((teacher, releases[teacher]) for teacher in edge if teacher in releases),
+                    tuple(sorted(needs.teachers.items(), key=lambda i: candidates.index[i[0]])),
+                    tuple(sorted(needs.schools.items())),
                 )
             )
     return columns
+
+
+def _releases_fit(candidates: Candidates, needs: PeriodNeeds) -> bool:
+    """Whether a partnership's own forced covers stay within `max_release` and `release_budget`."""
+    roster = candidates.roster
+    for teacher, count in needs.teachers.items():
+        if _release_limit(roster.teacher_by_id[teacher].max_release) < count:
+            return False
+    budget = roster.policy.release_budget
+    return budget is None or all(count <= budget for count in needs.schools.values())
 
 
 def _release_limit(max_release: int | None) -> float:
@@ -178,9 +255,9 @@ def triad_column(
     candidates: Candidates, period: RotationPeriod, members: tuple[str, ...], owner: str
 ) -> Column | None:
     """The column of a triad (members in roster order, the owner school's member first), or None
-    when its ring cannot visit in some cycle."""
-    covers = ring_covers(candidates, members, period)
-    if covers is None:
+    when its ring cannot visit in some cycle or needs more covers than allowed."""
+    needs = period_needs(candidates, members, period)
+    if needs is None or not _releases_fit(candidates, needs):
         return None
     weights = candidates.roster.policy.weights
     score = sum(candidates.edge_score[candidates.edge(a, b)] for a, b in _triangle(members))
@@ -192,8 +269,10 @@ def triad_column(
         period.id,
         tuple(ordered),
         owner,
-        score - weights.cover * covers + 3 * weights.unpaired,
+        score - weights.cover * needs.covers + 3 * weights.unpaired,
         score,
+        tuple(sorted(needs.teachers.items(), key=lambda i: candidates.index[i[0]])),
+        tuple(sorted(needs.schools.items())),
     )
 
 

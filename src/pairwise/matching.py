@@ -29,12 +29,10 @@ def greedy_partnerships(candidates: Candidates, columns: list[Column]) -> list[C
         if not teachers_over and not schools_over:
             return chosen
         for column in columns:
-            if column.releases and (
+            if (column.releases or column.school_releases) and (
                 attempt == 2
-                or any(
-                    teacher in teachers_over or candidates.school[teacher] in schools_over
-                    for teacher, _count in column.releases
-                )
+                or any(teacher in teachers_over for teacher, _count in column.releases)
+                or any(school in schools_over for school, _count in column.school_releases)
             ):
                 excluded.add((column.period, candidates.edge(*column.members)))
     return None
@@ -153,7 +151,7 @@ def _over_release(candidates: Candidates, chosen: list[Column]) -> tuple[set[str
     for column in chosen:
         for teacher, count in column.releases:
             per_teacher[teacher] = per_teacher.get(teacher, 0) + count
-            school = candidates.school[teacher]
+        for school, count in column.school_releases:
             per_school[school] = per_school.get(school, 0) + count
     teachers_over = set()
     for teacher, count in per_teacher.items():

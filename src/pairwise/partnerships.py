@@ -140,9 +140,8 @@ def add_forced_releases(
     for j, column in enumerate(variables.columns):
         for teacher, count in column.releases:
             per_teacher.setdefault(teacher, []).append((variables.chosen[j], count))
-            per_school.setdefault(candidates.school[teacher], []).append(
-                (variables.chosen[j], count)
-            )
+        for school, count in column.school_releases:
+            per_school.setdefault(school, []).append((variables.chosen[j], count))
     for teacher, terms in per_teacher.items():
         limit = roster.teacher_by_id[teacher].max_release
         if limit is not None:
