@@ -55,6 +55,9 @@ RELAXATION_SHARE = 0.4
 PLACEMENT_SHARE = 0.5
 MINIMUM_PLACEMENT_SECONDS = 0.5
 """The first placement runs at least this long even past the time limit: a plan beats none."""
+JOINT_FIRST_SLACK = 4
+JOINT_COLUMN_LIMIT = 4000
+"""Beyond this many columns the joint model is too big to search well: it is the last round."""
 SPREAD_RESERVE = 0.05
 """Share of the time limit kept after the joint search for the sabbatical tie-break."""
 
@@ -463,30 +466,46 @@ class _Engine:
         return value
 
     def _joint(self) -> None:
-        """Search every column the LP cannot rule out, from the best plan, within the time left."""
+        """Deepening over the joint model: with a slack s, every column able to be part of a plan
+        whose peer relaxation is worth R - s or more (and the best plan's own), searched together
+        from the best plan. A proven optimum bounds every plan inside; plans outside are worth at
+        most R - s - 1 + S. The slack grows until that meets the best plan or the time runs out."""
         assert self.candidates is not None
         linear = self.linear
-        if linear is None:
-            return
-        threshold = None
-        if self.best is not None:
-            threshold = self.best.objective - self.sabbatical_bound
-        if threshold is None:
-            return
-        columns = prune(self.candidates, linear, threshold)
-        self.stats["joint_columns"] = len(columns)
-        status, bound = self._run_plan_model(
-            columns,
-            "joint",
-            max(0.05, self.remaining() - SPREAD_RESERVE * self.time_limit),
-            self.best,
-            workers=self.settings.workers,
-        )
-        if status == "optimal" and self.best is not None:
-            # the joint model holds every plan that can beat the threshold: its optimum is the optimum
-            self.peer_bound = self.best.objective - self.sabbatical_bound
-        elif bound is not None and self.peer_bound is not None:
-            self.peer_bound = min(self.peer_bound, bound - self.sabbatical_bound)
+        slack = JOINT_FIRST_SLACK
+        while (
+            linear is not None
+            and self.best is not None
+            and self.peer_bound is not None
+            and not self.proven()
+            and not self.settings.stop.is_set()
+            and self.remaining() > 0.05
+        ):
+            floor = self.best.objective - self.sabbatical_bound
+            threshold = max(floor, self.peer_bound - slack)
+            columns = prune(self.candidates, linear, threshold)
+            keys = {column.key for column in columns}
+            columns += [column for column in self.best.columns if column.key not in keys]
+            self.stats["joint_columns"] = len(columns)
+            last = threshold == floor or len(columns) > JOINT_COLUMN_LIMIT
+            available = self.remaining() - SPREAD_RESERVE * self.time_limit
+            status, bound = self._run_plan_model(
+                columns,
+                "joint",
+                max(0.05, available if last else available / 3),
+                self.best,
+                workers=self.settings.workers,
+            )
+            outside = threshold - 1  # the most any plan left out is worth, in peer terms
+            if status == "optimal":
+                self.peer_bound = min(
+                    self.peer_bound, max(self.best.objective - self.sabbatical_bound, outside)
+                )
+            elif bound is not None:
+                self.peer_bound = min(self.peer_bound, max(bound - self.sabbatical_bound, outside))
+            if status != "optimal" or last:
+                return
+            slack *= 4
 
     # --- the result ---------------------------------------------------------------------------
 
