@@ -321,3 +321,14 @@ def test_six_teams_never_sit_together_twice_and_seven_rotate_the_table_of_three(
 
 def _pairs(teams: list[str]) -> list[tuple[str, str]]:
     return [(a, b) for i, a in enumerate(teams) for b in teams[i + 1 :]]
+
+
+def test_teachers_whose_visits_cannot_fit_are_told_so() -> None:
+    # both teach only mon-1: two visits cannot share the one slot, so there is no partnership
+    roster = make_roster(
+        [{"id": "a", "teaches": ["mon-1"]}, {"id": "b", "teaches": ["mon-1"]}], periods=1
+    )
+    plan = solved(roster)
+    assert [entry.why for entry in plan.unpaired] == [
+        "no slot where a partner teaches and both are free (c1), within the covers and release limits"
+    ] * 2

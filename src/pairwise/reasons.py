@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from pairwise.candidates import Candidates
+from pairwise.candidates import Candidates, RotationPeriod
 from pairwise.formats import Roster, Teacher, parse_slot
 from pairwise.objective import Scoring
 
@@ -108,14 +108,22 @@ def unpaired_reason(
         listed = " or ".join(words[kind] for kind in kinds if kind in words)
         return f"every possible partner is {listed}" if listed else "no possible partner"
     period = next(p for p in candidates.periods if p.id == period_id)
-    admissible = {
-        b if a == teacher else a
-        for a, b in [*candidates.pair_edges[period_id], *candidates.triad_edges[period_id]]
-        if teacher in (a, b)
-    }
+    from pairwise.columns import pair_columns
+
+    pairs = [
+        column.members
+        for column in pair_columns(candidates)
+        if column.period == period_id and teacher in column.members
+    ]
+    admissible = {member for members in pairs for member in members} - {teacher}
+    if not admissible and candidates.roster.policy.allow_triads:
+        admissible = _triad_partners(candidates, teacher, period)
     if not admissible:
         cycles = ", ".join(period.cycles)
-        return f"no slot where a partner teaches and both are free ({cycles})"
+        return (
+            f"no slot where a partner teaches and both are free ({cycles}), within the covers "
+            "and release limits"
+        )
     if admissible <= earlier_partners:
         return "already partnered this year with every possible partner"
     school = candidates.school[teacher]
@@ -123,6 +131,26 @@ def unpaired_reason(
     if able % 2 == 1 and not roster.policy.allow_triads:
         return "odd number of teachers and triads are not allowed"
     return "left out to keep the plan's value highest"
+
+
+def _triad_partners(candidates: Candidates, teacher: str, period: RotationPeriod) -> set[str]:
+    """Teachers with whom `teacher` could sit in some triad whose ring fits the timetable."""
+    from pairwise.columns import triad_column
+
+    edges = set(candidates.triad_edges[period.id])
+    neighbours = sorted(
+        {b if a == teacher else a for a, b in edges if teacher in (a, b)},
+        key=candidates.index.__getitem__,
+    )
+    found: set[str] = set()
+    for i, first in enumerate(neighbours):
+        for second in neighbours[i + 1 :]:
+            if candidates.edge(first, second) not in edges:
+                continue
+            members = tuple(sorted((teacher, first, second), key=candidates.index.__getitem__))
+            if triad_column(candidates, period, members, candidates.school[members[0]]):
+                found.update((first, second))
+    return found
 
 
 def coach_idle_reason(roster: Roster, coach: str) -> str | None:
