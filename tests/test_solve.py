@@ -45,13 +45,13 @@ def test_oakridge_tiny_is_the_brute_force_optimum() -> None:
 
 
 @settings(
-    max_examples=25,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     database=None,
 )
 @given(
-    rosters(max_teachers=6, max_cycles=2, max_weeks=1, max_periods=3, max_teams=3, max_meetings=1)
+    rosters(max_teachers=7, max_cycles=2, max_weeks=2, max_periods=3, max_teams=3, max_meetings=1)
 )
 def test_tiny_rosters_reach_the_brute_force_optimum(roster: Roster) -> None:
     reference = brute_force(roster)
