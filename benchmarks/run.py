@@ -458,6 +458,8 @@ def machine() -> dict[str, Any]:
         "cores": os.cpu_count(),
         "platform": platform.platform(),
         "python": platform.python_version(),
+        # other work on the machine slows the solves: the load when the results were written
+        "load_average": [round(value, 2) for value in os.getloadavg()],
     }
     for package in ("ortools", "pairwise"):
         try:
@@ -669,7 +671,9 @@ def readme_sections(
     """The measured parts of benchmarks/README.md: the table, the targets, the greedy's shortfall."""
     heading = (
         f"Measured {info['date'][:10]} on {info['cores']} cores ({info['platform']}), Python "
-        f"{info['python']}, OR-Tools {info['ortools']}, pairwise {info['pairwise']}; "
+        f"{info['python']}, OR-Tools {info['ortools']}, pairwise {info['pairwise']}"
+        + (f", load average {info['load_average'][0]}" if info.get("load_average") else "")
+        + "; "
         f"{seeds} seed{'s' if seeds != 1 else ''} per instance and solver (medians), "
         "`python benchmarks/run.py"
         + (f" --seeds {seeds}" if seeds != 1 else "")
