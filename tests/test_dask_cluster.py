@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,11 +18,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from pairwise.cli import main
 from pairwise.district import solve_district
 from pairwise.executor import DaskExecutor
 from pairwise.formats import Roster
 from pairwise.generate import generate_roster
+from pairwise.load import load_plan
 from pairwise.whatif import parse_axes, run_whatif, variant_roster
 from tests.helpers import assert_plan_valid, load_fixture
 from tests.test_district import greedy_engine
@@ -102,7 +106,8 @@ def _wait_for_address(scheduler_file: Path, scheduler: subprocess.Popen[bytes]) 
 
 @pytest.fixture(scope="module")
 def four_schools() -> Roster:
-    return generate_roster(100, schools=4, kind="mixed", seed=11)
+    """Four schools of 10 to 24 teachers whose coaches also visit other schools."""
+    return generate_roster(60, schools=4, kind="mixed", seed=4)
 
 
 def test_the_cluster_reports_its_slots_and_share_of_cores(scheduler_address: str) -> None:
@@ -116,18 +121,59 @@ def test_the_cluster_reports_its_slots_and_share_of_cores(scheduler_address: str
 def test_a_district_solved_on_the_cluster_passes_the_checker(
     scheduler_address: str, four_schools: Roster
 ) -> None:
-    result = solve_district(
-        four_schools, time_limit=20, scheduler=scheduler_address, solver=greedy_engine
-    )
-    assert result.plan is not None
+    result = solve_district(four_schools, time_limit=30, scheduler=scheduler_address)
+    assert result.plan is not None and result.objective is not None and result.bound is not None
     assert_plan_valid(four_schools, result.plan)
     assert result.stats["schools"] == 4
     assert result.stats["parallel_tasks"] == 1
-    # the same tasks give the same plan on the embedded pool
+    assert result.bound >= result.objective
+
+
+def test_the_cluster_and_the_embedded_pool_give_the_same_plan(
+    scheduler_address: str, four_schools: Roster
+) -> None:
+    # the same tasks, each with one CP-SAT worker, wherever they run
+    remote = solve_district(
+        four_schools, time_limit=20, workers=1, scheduler=scheduler_address, solver=greedy_engine
+    )
     local = solve_district(four_schools, time_limit=20, workers=2, solver=greedy_engine)
-    assert local.plan is not None
-    local.plan.seconds = result.plan.seconds
-    assert local.plan.as_json() == result.plan.as_json()
+    assert remote.plan is not None and local.plan is not None
+    assert_plan_valid(four_schools, remote.plan)
+    local.plan.seconds = remote.plan.seconds
+    assert local.plan.as_json() == remote.plan.as_json()
+
+
+def test_pairwise_solve_sends_a_district_to_the_scheduler(
+    scheduler_address: str, four_schools: Roster, tmp_path: Path
+) -> None:
+    roster_path = tmp_path / "district.json"
+    roster_path.write_text(four_schools.as_json())
+    plan_path = tmp_path / "plan.json"
+    result = CliRunner().invoke(
+        main,
+        [
+            "solve", str(roster_path), "-o", str(plan_path), "--time-limit", "30",
+            "--scheduler", scheduler_address, "--quiet",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert_plan_valid(four_schools, load_plan(plan_path))
+
+
+def test_an_address_with_nothing_listening_exits_2_naming_the_scheduler(
+    four_schools: Roster, tmp_path: Path
+) -> None:
+    roster_path = tmp_path / "district.json"
+    roster_path.write_text(four_schools.as_json())
+    with socket.socket() as probe:  # a port that was free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = CliRunner().invoke(
+        main,
+        ["solve", str(roster_path), "--scheduler", f"tcp://127.0.0.1:{port}", "--quiet"],
+    )
+    assert result.exit_code == 2
+    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in result.output
 
 
 def test_whatif_variants_run_on_the_cluster(scheduler_address: str) -> None:

@@ -27,7 +27,7 @@ from pairwise.formats import Plan, Roster, SabbaticalVisit, Visit
 from pairwise.generate import generate_roster
 from pairwise.load import roster_from_data
 from pairwise.objective import empty_terms
-from pairwise.result import Progress, Result
+from pairwise.result import Progress, Result, relative_gap
 from solvers.greedy import solve as greedy_solve
 from tests.helpers import assert_plan_valid
 
@@ -379,3 +379,49 @@ def test_a_district_plan_splits_into_valid_school_hints(four_schools: Roster) ->
         assert report.violations == [], part.school  # objective left unstated: only rules
         partnerships += len(hint.partnerships)
     assert partnerships == len(result.plan.partnerships)
+
+
+# --- with the engine -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_district() -> Roster:
+    """Four schools of 10 to 24 teachers, whose coaches also visit other schools."""
+    return generate_roster(60, schools=4, kind="mixed", seed=4)
+
+
+def test_district_plan_from_the_engine_is_valid_and_its_bound_honest(
+    small_district: Roster,
+) -> None:
+    from pairwise.solve import solve
+
+    result = solve_district(small_district, time_limit=30, workers=2)
+    assert result.plan is not None and result.objective is not None and result.bound is not None
+    assert_plan_valid(small_district, result.plan)
+    assert int(result.stats["cross_school_visits"]) > 0
+    assert result.bound >= result.objective
+    assert (result.status == "optimal") == (result.objective == result.bound)
+    assert result.plan.gap == pytest.approx(relative_gap(result.objective, result.bound))
+    # the whole roster solved at once: its optimum lies between the district's plan and bound
+    whole = solve(small_district, time_limit=60, workers=2)
+    assert whole.status == "optimal" and whole.objective is not None
+    assert result.objective <= whole.objective <= result.bound
+
+
+def test_district_plan_does_not_depend_on_the_worker_count(small_district: Roster) -> None:
+    alone = solve_district(small_district, time_limit=30, workers=1)
+    pooled = solve_district(small_district, time_limit=30, workers=2)
+    assert alone.plan is not None and pooled.plan is not None
+    assert (alone.stats["parallel_tasks"], pooled.stats["parallel_tasks"]) == (1, 2)
+    alone.plan.seconds = pooled.plan.seconds = 0.0
+    assert alone.plan.as_json() == pooled.plan.as_json()
+
+
+def test_cross_school_pairs_with_the_engine() -> None:
+    data = generate_roster(24, schools=2, kind="elementary", seed=4).model_dump(mode="json")
+    data["policy"]["cross_school_pairs"] = True
+    roster = roster_from_data(data)
+    result = solve_district(roster, time_limit=30, workers=1)
+    assert str(result.stats["decomposition"]).startswith("whole roster")
+    assert result.plan is not None
+    assert_plan_valid(roster, result.plan)

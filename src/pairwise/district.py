@@ -317,6 +317,9 @@ def _solve_schools(
     done: list[TaskOutcome] = []
 
     def report(_index: int, outcome: TaskOutcome) -> None:
+        if outcome.stats.get("interrupted"):
+            # Ctrl-C reached the engine running inline: stop the district, not just one school
+            raise KeyboardInterrupt
         done.append(outcome)
         if progress is not None:
             objective = sum(item.objective or 0 for item in done)

@@ -131,7 +131,7 @@ def _print_table(outcomes: list[VariantOutcome], fields: list[str]) -> None:
     table.add_column("covered visits", justify="right")
     table.add_column("gap", justify="right")
     table.add_column("seconds", justify="right")
-    table.add_column("warm start from")
+    table.add_column("from")
     for outcome in outcomes:
         gap = outcome.gap
         table.add_row(
@@ -142,8 +142,16 @@ def _print_table(outcomes: list[VariantOutcome], fields: list[str]) -> None:
             "-" if outcome.covered_visits is None else str(outcome.covered_visits),
             "-" if gap is None else f"{gap:.2%}",
             f"{outcome.seconds:.1f}",
-            " ".join(f"{key}={value}" for key, value in outcome.hint_from.items())
+            ", ".join(str(value) for value in outcome.hint_from.values())
             if outcome.hint_from
             else "cold",
         )
-    Console(highlight=False).print(table)
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        # piped or captured: whole lines, never columns cut to 80 characters
+        console = Console(highlight=False, width=240)
+    console.print(table)
+    console.print(
+        "from: the variant whose plan warm-started this one (cold: solved from scratch)",
+        style="dim",
+    )
