@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from pairwise import executor
 from pairwise.cli import main
 from pairwise.district import solve_district
 from pairwise.executor import DaskExecutor
@@ -161,8 +162,9 @@ def test_pairwise_solve_sends_a_district_to_the_scheduler(
 
 
 def test_an_address_with_nothing_listening_exits_2_naming_the_scheduler(
-    four_schools: Roster, tmp_path: Path
+    four_schools: Roster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(executor, "CONNECT_TIMEOUT", "1s")
     roster_path = tmp_path / "district.json"
     roster_path.write_text(four_schools.as_json())
     with socket.socket() as probe:  # a port that was free a moment ago

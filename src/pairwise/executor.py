@@ -31,6 +31,8 @@ from pairwise.formats import Plan, Roster
 from pairwise.result import ProgressCallback, Result, Status
 
 DASK_HINT = "pip install 'pairwise[dask]'"
+CONNECT_TIMEOUT = "10s"
+"""How long to try reaching a Dask scheduler before saying it cannot be reached."""
 
 
 class Solver(Protocol):
@@ -311,7 +313,7 @@ class DaskExecutor(Executor):
     """Tasks sent to a running Dask distributed scheduler at `address`."""
 
     def __init__(
-        self, address: str, max_cores_per_task: int | None = None, timeout: str = "10s"
+        self, address: str, max_cores_per_task: int | None = None, timeout: str | None = None
     ) -> None:
         try:
             distributed: Any = importlib.import_module("distributed")
@@ -321,7 +323,9 @@ class DaskExecutor(Executor):
             ) from None
         self._distributed = distributed
         try:
-            self._client = distributed.Client(address, timeout=timeout, set_as_default=False)
+            self._client = distributed.Client(
+                address, timeout=timeout or CONNECT_TIMEOUT, set_as_default=False
+            )
         except (OSError, TimeoutError, ValueError) as error:
             raise PairwiseError(
                 f"cannot reach the Dask scheduler at {address}: {error}; "
