@@ -132,16 +132,9 @@ class Candidates:
                 self._host[key] = teaching & available
                 self._free[key] = available & ~teaching
 
-    def host_slots(self, teacher: str, cycle: str) -> int:
-        """Slots where the teacher teaches and is available: where it can be visited (or covered)."""
-        return self._host[teacher, cycle]
-
     def free_slots(self, teacher: str, cycle: str) -> int:
         """Slots where the teacher is available and does not teach."""
         return self._free[teacher, cycle]
-
-    def available_slots(self, teacher: str, cycle: str) -> int:
-        return self._free[teacher, cycle] | self._host[teacher, cycle]
 
     def visit_options(self, visitor: str, host: str, cycle: str) -> SlotOptions:
         """Where `visitor` can watch `host` teach in `cycle` (SPEC rules 5 and 7, per slot)."""

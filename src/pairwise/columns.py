@@ -177,12 +177,6 @@ def period_needs(
     return PeriodNeeds(covers, teachers, schools)
 
 
-def pair_visit_covers(candidates: Candidates, edge: Edge, period: RotationPeriod) -> int | None:
-    """Covers a pair must pay over its rotation period, whatever slots its visits take."""
-    needs = period_needs(candidates, edge, period)
-    return None if needs is None else needs.covers
-
-
 def triad_edge_covers(candidates: Candidates, edge: Edge, period: RotationPeriod) -> int:
     """Covers of one triad edge's visit per cycle, taken the cheaper way round (a lower bound)."""
     a, b = edge
@@ -195,14 +189,6 @@ def triad_edge_covers(candidates: Candidates, edge: Edge, period: RotationPeriod
         ]
         total += min(costs)
     return total
-
-
-def ring_covers(
-    candidates: Candidates, members: tuple[str, ...], period: RotationPeriod
-) -> int | None:
-    """Covers a triad's ring needs over its period at least (best ring per cycle), None if none."""
-    needs = period_needs(candidates, members, period)
-    return None if needs is None else needs.covers
 
 
 def pair_columns(candidates: Candidates) -> list[Column]:

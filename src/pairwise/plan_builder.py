@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from pairwise.candidates import Candidates
@@ -236,12 +235,3 @@ def solution_from_plan(candidates: Candidates, plan: Plan) -> PlanSolution:
         if index is not None and arc in candidates.sabbatical_arcs:
             sabbatical.setdefault(arc, []).append(index)
     return PlanSolution(list(columns.values()), visits, sabbatical, plan.objective)
-
-
-def count_covered(candidates: Candidates, solution: PlanSolution) -> Counter[str]:
-    """Covered peer visits per school (for the summary)."""
-    counts: Counter[str] = Counter()
-    for arc, slot in solution.visits.items():
-        if _peer_covered(candidates, arc, slot):
-            counts[candidates.school[arc[0]]] += 1
-    return counts
