@@ -332,3 +332,21 @@ def test_teachers_whose_visits_cannot_fit_are_told_so() -> None:
     assert [entry.why for entry in plan.unpaired] == [
         "no slot where a partner teaches and both are free (c1), within the covers and release limits"
     ] * 2
+
+
+def test_locks_competing_for_one_substitute_are_infeasible() -> None:
+    # each locked pair's one visit needs the one substitute of mon-1: both locks cannot hold
+    teachers = [{"id": t, "teaches": ["mon-1"]} for t in "abcd"]
+    roster = make_roster(
+        teachers,
+        periods=1,
+        policy={"reciprocal": False, "cover_per_period": 1},
+        relations=[
+            {"a": "a", "b": "b", "kind": "lock"},
+            {"a": "c", "b": "d", "kind": "lock"},
+        ],
+    )
+    assert brute_force(roster) is None
+    result = solve(roster, time_limit=10.0, workers=1)
+    assert result.status == "infeasible"
+    assert result.plan is None

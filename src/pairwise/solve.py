@@ -186,6 +186,14 @@ class _Engine:
         if self.settings.stop.is_set() or relaxation.chosen is None:
             return self.result()
         self._place(relaxation.chosen)
+        if (
+            self.best is None
+            and self.candidates.locks
+            and not self.settings.stop.is_set()
+            and not self._locks_can_hold()
+        ):
+            self.infeasible_why = "the locked pairs' visits cannot all be placed"
+            return self.result()
         if not self.proven() and not self.settings.stop.is_set() and self.remaining() > 0.05:
             self._tighten_sabbatical_bound()
         if not self.proven() and not self.settings.stop.is_set() and self.remaining() > 0.05:
@@ -435,6 +443,40 @@ class _Engine:
         if self.best is None or combined.objective >= self.best.objective:
             self.best = combined
             self.spread_done = spread
+
+    def _locks_can_hold(self) -> bool:
+        """Whether some plan keeps every lock (False only when proven impossible).
+
+        A plan stays a plan when partnerships without a locked pair are dropped (their teachers
+        unpaired) and sabbatical visits too, so a plan exists exactly when one exists over the
+        columns that contain a locked pair. Their model is small; its first solution is a plan.
+        """
+        from pairwise.bound import lock_triads
+        from pairwise.columns import pair_columns, triad_spaces
+
+        assert self.candidates is not None
+        locks = set(self.candidates.locks)
+        columns = [
+            column
+            for column in pair_columns(self.candidates)
+            + lock_triads(self.candidates, triad_spaces(self.candidates))
+            if any(edge in locks for edge in column.edges(self.candidates))
+        ]
+        plan_model = PlanModel(self.candidates, columns, sabbaticals=False)
+        plan_model.build()
+        outcome = run_search(
+            plan_model.model,
+            self.settings,
+            max(MINIMUM_PLACEMENT_SECONDS, PLACEMENT_SHARE * self.remaining()),
+            self.reporter("locks"),
+        )
+        if outcome.has_solution:
+            self._consider(plan_model.read(outcome.solver))
+        # with cross-school pairs a triad needs its owner school's count odd, which dropping
+        # partnerships can break: no proof there
+        policy = self.roster.policy
+        proof = not (policy.cross_school_pairs and policy.allow_triads)
+        return not (outcome.status == "infeasible" and proof)
 
     def _place_together(self, chosen: list[Column]) -> None:
         """Peer and sabbatical visits placed in one model: a peer visit may move for a coach."""
