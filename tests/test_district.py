@@ -148,6 +148,16 @@ def test_cross_visits_fill_the_coachs_free_slots() -> None:
     assert_plan_valid(roster, sabbatical_plan(roster, placed))
 
 
+def test_cross_visits_go_to_different_coachees_before_repeating_one() -> None:
+    # b2 hosts at mon-2 and mon-3 and could take both visits (cap 2); b1 at mon-2 spreads them
+    roster = two_school_roster(budget=2, cover=0)
+    placed = place_cross_visits(roster, [], [])
+    assert sorted((visit.coachee, visit.slot) for visit in placed) == [
+        ("b1", "2026-10-05/mon-2"),
+        ("b2", "2026-10-05/mon-3"),
+    ]
+
+
 def test_a_cover_lets_the_coach_leave_class_when_it_gains() -> None:
     # one cover per slot: the coach also visits b1 at mon-1 (12 - 1 = 11 > 0); budget 3 is spent
     roster = two_school_roster(budget=3, cover=1)

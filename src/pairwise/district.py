@@ -370,6 +370,14 @@ class _Availability:
             slot: cycle.id for cycle in roster.cycles for slot in roster.cycle_slots(cycle.id)
         }
         self.periods = [parse_slot(slot)[1] for slot in self.slots]
+        self.cycle_index = [
+            index
+            for index, cycle in enumerate(roster.cycles)
+            for _slot in roster.cycle_slots(cycle.id)
+        ]
+        self.cycle_masks = [0] * len(roster.cycles)
+        for position, index in enumerate(self.cycle_index):
+            self.cycle_masks[index] |= 1 << position
         self.host: dict[str, int] = {}
         self.teaching: dict[str, int] = {}
         self.available: dict[str, int] = {}
@@ -747,15 +755,19 @@ def place_cross_visits(
                 continue
             both = coach_free & availability.host[coachee.id] & ~busy_mask.get(coachee.id, 0)
             wanted = left + room
-            uncovered = _lowest_bits(both & ~coach_teaching, wanted)
-            candidates += [(coach.id, coachee.id, slot, False) for slot in uncovered]
-            if len(uncovered) < wanted and gain_covered > 0:
-                with_cover = [
-                    slot
-                    for slot in _lowest_bits(both & coach_teaching, len(availability.slots))
-                    if covers_left(school, slot) > 0
-                ][: wanted - len(uncovered)]
-                candidates += [(coach.id, coachee.id, slot, True) for slot in with_cover]
+            # per cycle, so a coach's visits can spread over the cycles (a tie-break)
+            for cycle_mask in availability.cycle_masks:
+                uncovered = _lowest_bits(both & cycle_mask & ~coach_teaching, wanted)
+                candidates += [(coach.id, coachee.id, slot, False) for slot in uncovered]
+                if len(uncovered) < wanted and gain_covered > 0:
+                    with_cover = [
+                        slot
+                        for slot in _lowest_bits(
+                            both & cycle_mask & coach_teaching, len(availability.slots)
+                        )
+                        if covers_left(school, slot) > 0
+                    ][: wanted - len(uncovered)]
+                    candidates += [(coach.id, coachee.id, slot, True) for slot in with_cover]
     if not candidates:
         return []
     limits = _CrossLimits(
@@ -769,6 +781,11 @@ def place_cross_visits(
         school_of=school_of,
         gain_uncovered=gain_uncovered,
         gain_covered=gain_covered,
+        cycle_of_slot=availability.cycle_index,
+        visits_per_cycle=Counter(
+            (visit.coach, availability.cycle_index[availability.position[visit.slot]])
+            for visit in sabbatical_visits
+        ),
     )
     chosen = _choose_cross_visits(
         candidates, limits, seed=seed, deterministic_seconds=deterministic_seconds
@@ -811,6 +828,8 @@ class _CrossLimits:
     school_of: dict[str, str]
     gain_uncovered: int
     gain_covered: int
+    cycle_of_slot: list[int]
+    visits_per_cycle: Counter[tuple[str, int]]
 
     def gain(self, covered: bool) -> int:
         return self.gain_covered if covered else self.gain_uncovered
@@ -821,34 +840,46 @@ Candidate = tuple[str, str, int, bool]
 
 
 def _greedy_cross_visits(candidates: list[Candidate], limits: _CrossLimits) -> list[Candidate]:
-    """Coaches with the fewest options first, uncovered slots first: a start, often optimal."""
-    options: Counter[str] = Counter(coach for coach, _, _, _ in candidates)
-    order = sorted(
-        range(len(candidates)),
-        key=lambda i: (options[candidates[i][0]], candidates[i][3], candidates[i][2], i),
-    )
+    """Coaches with the fewest options first; each visit uncovered if it can be, then to the
+    coachee and in the cycle the coach has used least: a start, often optimal, that spreads."""
+    by_coach: dict[str, list[int]] = {}
+    for index, (coach, _, _, _) in enumerate(candidates):
+        by_coach.setdefault(coach, []).append(index)
     budget = dict(limits.budget_left)
     room = dict(limits.room_left)
     covers: dict[tuple[str, int], int] = {}
     taken: set[tuple[str, int]] = set()
+    per_coachee: Counter[tuple[str, str]] = Counter()
+    per_cycle = Counter(limits.visits_per_cycle)
     chosen: list[int] = []
-    for i in order:
-        coach, coachee, slot, covered = candidates[i]
-        if budget[coach] <= 0 or room[coachee] <= 0:
-            continue
-        if (coach, slot) in taken or (coachee, slot) in taken:
-            continue
-        cover_key = (limits.school_of[coach], slot)
-        if covered:
-            left = covers.get(cover_key, limits.covers_left(*cover_key))
-            if left <= 0:
-                continue
-            covers[cover_key] = left - 1
-        budget[coach] -= 1
-        room[coachee] -= 1
-        taken.update({(coach, slot), (coachee, slot)})
-        chosen.append(i)
-    return [candidates[i] for i in sorted(chosen)]
+    for coach in sorted(by_coach, key=lambda name: len(by_coach[name])):
+        while budget[coach] > 0:
+            best: tuple[tuple[bool, int, int, int], int] | None = None
+            for index in by_coach[coach]:
+                _, coachee, slot, covered = candidates[index]
+                if room[coachee] <= 0 or (coach, slot) in taken or (coachee, slot) in taken:
+                    continue
+                cover_key = (limits.school_of[coach], slot)
+                if covered and covers.get(cover_key, limits.covers_left(*cover_key)) <= 0:
+                    continue
+                cycle = limits.cycle_of_slot[slot]
+                # no cover first (the objective), then spread (the tie-break)
+                key = (covered, per_coachee[coach, coachee], per_cycle[coach, cycle], slot)
+                if best is None or key < best[0]:
+                    best = (key, index)
+            if best is None:
+                break
+            _, coachee, slot, covered = candidates[best[1]]
+            if covered:
+                cover_key = (limits.school_of[coach], slot)
+                covers[cover_key] = covers.get(cover_key, limits.covers_left(*cover_key)) - 1
+            budget[coach] -= 1
+            room[coachee] -= 1
+            taken.update({(coach, slot), (coachee, slot)})
+            per_coachee[coach, coachee] += 1
+            per_cycle[coach, limits.cycle_of_slot[slot]] += 1
+            chosen.append(best[1])
+    return [candidates[index] for index in sorted(chosen)]
 
 
 def _choose_cross_visits(
