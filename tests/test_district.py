@@ -149,12 +149,13 @@ def test_cross_visits_fill_the_coachs_free_slots() -> None:
 
 
 def test_cross_visits_go_to_different_coachees_before_repeating_one() -> None:
-    # b2 hosts at mon-2 and mon-3 and could take both visits (cap 2); b1 at mon-2 spreads them
-    roster = two_school_roster(budget=2, cover=0)
+    # the coach is free all morning: b1 could take both visits (mon-1, mon-2; cap 2), but the
+    # second goes to b2 at mon-2, the earliest slot of a coachee not yet visited
+    roster = two_school_roster(budget=2, cover=0, coach_teaches=())
     placed = place_cross_visits(roster, [], [])
     assert sorted((visit.coachee, visit.slot) for visit in placed) == [
-        ("b1", "2026-10-05/mon-2"),
-        ("b2", "2026-10-05/mon-3"),
+        ("b1", "2026-10-05/mon-1"),
+        ("b2", "2026-10-05/mon-2"),
     ]
 
 
