@@ -13,10 +13,15 @@ visits by the coaches of s (moved onto the stand-ins, at most `cap` each and one
 plan of school s's roster with the same value. So the sum of the schools' bounds bounds the
 district, and the district is proven optimal exactly when the merged plan reaches that sum.
 
-After the schools are solved, a small CP-SAT model places the real cross-school visits on what
-capacity remains (free slots of coach and coachee, remaining covers of the coach's school per slot,
-unspent coach budgets and per-coachee caps), and the plans are merged: partnership ids renumbered,
-terms summed, metrics recomputed.
+Time: round one gives each school a share of the time limit by size (largest first), the same
+shares whatever the worker count; schools not proven then share what is left, warm-started from
+their plans, while the district is further than `GAP_GOAL` from its bound.
+
+After the schools are solved, the real cross-school visits are placed on what capacity remains
+(free slots of coach and coachee, remaining covers of the coach's school per slot, unspent coach
+budgets and per-coachee caps): a greedy that spreads them over coachees and cycles, kept when it
+spends every budget without cover, else a small CP-SAT model hinted with it. The plans are then
+merged: partnership ids renumbered, terms summed, metrics recomputed.
 
 With `cross_school_pairs` partnerships may cross schools, so the roster is solved whole, as one
 task; so is a roster with one school, or with a `lock` across two schools (the engine reports it).
@@ -40,7 +45,10 @@ from pairwise.executor import (
     Solver,
     SolveTask,
     TaskOutcome,
+    engine_solver,
+    machine_cores,
     open_executor,
+    peak_memory_bytes,
 )
 from pairwise.formats import (
     Partnership,
@@ -122,7 +130,6 @@ def solve_district(
             progress=progress,
             hint=hint,
             solver=solver,
-            inline=inline,
             started=started,
         )
     parts = split_district(roster)
@@ -136,8 +143,8 @@ def solve_district(
         # a pool's worker processes take about a second to start and import the engine
         startup = 1.0 if isinstance(executor, LocalExecutor) else 0.0
         budget = deadline - reserve - startup - time.perf_counter()
-        # round one: each school its share of one slot's time, so the limits (and the plans) are
-        # the same whatever the worker count, and more workers finish sooner
+        # round one: each school its share of one slot's time, so the limits are the same
+        # whatever the worker count (and so are the plans, unless a limit cuts a search short)
         limits = task_time_limits(parts, budget, slots=1)
         outcomes = _solve_schools(executor, parts, hints, limits, seed, solver, progress, started)
         unproven = [
@@ -217,28 +224,38 @@ def _solve_whole(
     progress: ProgressCallback | None,
     hint: Plan | None,
     solver: Solver | None,
-    inline: bool,
     started: float,
 ) -> Result:
-    task = SolveTask(
-        key="roster",
-        roster_json=roster.as_json(),
-        time_limit=max(MINIMUM_TASK_SECONDS, time_limit - 0.5),
-        seed=seed,
-        hint_json=hint.as_json() if hint is not None else None,
-        solver=solver,
-    )
-    with open_executor(scheduler=scheduler, workers=workers, tasks=1, inline=inline) as executor:
-        (outcome,) = executor.map([task])
-        cores = executor.cores_per_task
-    result = outcome.result()
+    limit = max(MINIMUM_TASK_SECONDS, time_limit - 0.5)
+    if scheduler is None:
+        # one task and no cluster: run the engine here, with its live progress
+        cores = workers if workers is not None else machine_cores()
+        engine = solver if solver is not None else engine_solver()
+        result = engine(
+            roster, time_limit=limit, seed=seed, workers=cores, hint=hint, progress=progress
+        )
+        peak = peak_memory_bytes()
+    else:
+        task = SolveTask(
+            key="roster",
+            roster_json=roster.as_json(),
+            time_limit=limit,
+            seed=seed,
+            hint_json=hint.as_json() if hint is not None else None,
+            solver=solver,
+        )
+        with open_executor(scheduler=scheduler, workers=workers, tasks=1) as executor:
+            (outcome,) = executor.map([task])
+            cores = executor.cores_per_task
+        result = outcome.result()
+        peak = outcome.peak_memory_bytes
     result.stats.update(
         {
             "decomposition": f"whole roster ({reason})",
             "schools": len(roster.schools()),
             "parallel_tasks": 1,
             "cores_per_task": cores,
-            "peak_memory_bytes": outcome.peak_memory_bytes,
+            "peak_memory_bytes": peak,
         }
     )
     result.seconds = time.perf_counter() - started

@@ -110,7 +110,7 @@ class TaskOutcome:
             raise PairwiseError(f"task {self.key} failed: {self.error}")
 
 
-def _peak_memory_bytes() -> int:
+def peak_memory_bytes() -> int:
     """This process's peak resident memory (Linux reports KiB, macOS bytes)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return int(peak if sys.platform == "darwin" else peak * 1024)
@@ -137,7 +137,7 @@ def run_task(task: SolveTask) -> TaskOutcome:
                 inline=True,
             )
         else:
-            solver = task.solver if task.solver is not None else _engine()
+            solver = task.solver if task.solver is not None else engine_solver()
             result = solver(
                 roster,
                 time_limit=task.time_limit,
@@ -173,11 +173,12 @@ def run_task(task: SolveTask) -> TaskOutcome:
         plan_json=result.plan.as_json() if result.plan is not None else None,
         seconds=result.seconds,
         stats=dict(result.stats),
-        peak_memory_bytes=_peak_memory_bytes(),
+        peak_memory_bytes=peak_memory_bytes(),
     )
 
 
-def _engine() -> Solver:
+def engine_solver() -> Solver:
+    """The engine, `pairwise.solve.solve`."""
     # imported by name: the engine is the one module every task needs, and it loads CP-SAT
     engine: Solver = importlib.import_module("pairwise.solve").solve
     return engine
