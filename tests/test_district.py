@@ -436,3 +436,14 @@ def test_cross_school_pairs_with_the_engine() -> None:
     assert str(result.stats["decomposition"]).startswith("whole roster")
     assert result.plan is not None
     assert_plan_valid(roster, result.plan)
+
+
+def test_a_district_warm_started_from_its_own_plan_keeps_its_value(
+    small_district: Roster,
+) -> None:
+    first = solve_district(small_district, time_limit=30, workers=1)
+    assert first.plan is not None and first.objective is not None
+    again = solve_district(small_district, time_limit=30, workers=1, hint=first.plan)
+    assert again.plan is not None and again.objective is not None
+    assert_plan_valid(small_district, again.plan)
+    assert again.objective >= first.objective
