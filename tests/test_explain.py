@@ -627,9 +627,6 @@ def test_a_lock_placeable_in_one_cycle_only() -> None:
     assert [(p.members, p.cycles) for p in plan.partnerships] == [(["t01", "t03"], ["c1"])]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the engine returns 'unknown' at once (reported to its author)"
-)
 def test_the_engine_agrees_on_a_lock_placeable_in_one_cycle_only() -> None:
     from pairwise.solve import solve
 
@@ -650,7 +647,6 @@ def test_a_locked_pair_whose_two_visits_share_their_only_slot(name: str) -> None
     assert explanation.solvable_after is True
 
 
-@pytest.mark.xfail(strict=True, reason="the engine returns 'unknown', not 'infeasible' (reported)")
 @pytest.mark.parametrize(
     "name", ["explain_reciprocal_one_slot_year", "explain_reciprocal_one_slot_cycle"]
 )

@@ -1179,6 +1179,8 @@ class _Model:
         self.model.clear_assumptions()
         self.model.add_assumptions([self.literal[rule] for rule in present])
         solver = cp_model.CpSolver()
+        # leave Ctrl-C to the caller (solve stops the whole run and keeps its best plan)
+        solver.parameters.catch_sigint_signal = False
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = 0

@@ -598,6 +598,8 @@ def _solver(budget: float, seed: int, workers: int) -> cp_model.CpSolver:
     same roster, seed and workers give the same rotation whatever the machine's load; the wall
     clock only stops a search that runs far over."""
     solver = cp_model.CpSolver()
+    # leave Ctrl-C to the caller (solve stops the whole run and keeps its best plan)
+    solver.parameters.catch_sigint_signal = False
     solver.parameters.max_deterministic_time = max(0.05, budget)
     solver.parameters.max_time_in_seconds = 4 * max(0.05, budget) + 5
     solver.parameters.random_seed = seed

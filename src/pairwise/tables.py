@@ -412,6 +412,8 @@ class _SchoolSeating:
 
 def _solver(time_limit: float, seed: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
+    # leave Ctrl-C to the caller (solve stops the whole run and keeps its best plan)
+    solver.parameters.catch_sigint_signal = False
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.random_seed = seed
     # one worker: measured as fast as two on these small models, and deterministic
