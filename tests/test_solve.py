@@ -350,3 +350,21 @@ def test_locks_competing_for_one_substitute_are_infeasible() -> None:
     result = solve(roster, time_limit=10.0, workers=1)
     assert result.status == "infeasible"
     assert result.plan is None
+
+
+@pytest.mark.parametrize(
+    "path", [fixture_path("oakridge-tiny"), ROOT / "instances" / "elementary-24.json"]
+)
+def test_warm_start_from_a_smaller_budget_proves_the_cold_optimum(path: Path) -> None:
+    # the hint's partnerships seed the relaxation's LP and incumbent: the proof must not change
+    from pairwise.whatif import variant_roster
+
+    roster = load_roster(path)
+    smaller = solved(variant_roster(roster, {"release_budget": 0}))
+    larger = variant_roster(roster, {"release_budget": 6})
+    cold = solve(larger, time_limit=30.0, workers=1)
+    warm = solve(larger, time_limit=30.0, workers=1, hint=smaller)
+    assert cold.status == warm.status == "optimal"
+    assert warm.plan is not None
+    assert_plan_valid(larger, warm.plan)
+    assert warm.objective == cold.objective == warm.bound

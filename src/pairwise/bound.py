@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -490,11 +490,16 @@ def _triad_edge(space: TriadSpace, a: str, b: str) -> bool:
     return bool(np.isfinite(space.weight[i, j]))
 
 
-def linear_bound(candidates: Candidates) -> LinearBound:
-    """Solve the LP to optimality over pairs and (by column generation) every triad, with cuts."""
+def linear_bound(candidates: Candidates, start: Sequence[Column] = ()) -> LinearBound:
+    """Solve the LP to optimality over pairs and (by column generation) every triad, with cuts;
+    `start`: triads to begin with (a warm start's), which column generation would otherwise price."""
     spaces = triad_spaces(candidates)
     columns = pair_columns(candidates) + lock_triads(candidates, spaces)
     seen = {column.key for column in columns}
+    for column in start:
+        if column.is_triad and column.key not in seen:
+            seen.add(column.key)
+            columns.append(column)
     blossoms: list[Blossom] = []
     known: set[Blossom] = set()
     duals = Duals()

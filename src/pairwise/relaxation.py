@@ -129,7 +129,7 @@ def solve_peer_relaxation(
     def remaining() -> float:
         return time_limit - (time.monotonic() - started)
 
-    linear = linear_bound(candidates)
+    linear = linear_bound(candidates, hint or ())
     if not linear.feasible:
         return PeerRelaxationResult("infeasible", None, None, None, linear)
     bound = linear.integer_bound

@@ -25,6 +25,11 @@ How the model is split, and why the optimum stays exact:
 7. A tie-break, never at the cost of the objective: each coach's visits spread over distinct
    coachees and over the cycles (folded into the sabbatical search, value first).
 
+A warm start (`hint`) only adds work that pays: its partnerships are placed in their own slots
+(cheap), start the LP's column generation with their triads and are the relaxation's incumbent;
+its sabbatical visits hint the sabbatical search, and are placed around its own partnerships only
+when step 5 does not prove the optimum. The bounds and proofs are the cold path's.
+
 Same roster, seed and workers give the same plan: every collection is iterated in roster order
 (never in the hash order of strings) and each search but the last-resort joint one runs CP-SAT
 single-threaded with the seed (deterministic); only a search cut short by the wall clock can end
@@ -42,7 +47,7 @@ from pairwise.bound import LinearBound, prune
 from pairwise.candidates import Candidates
 from pairwise.columns import Column
 from pairwise.formats import Plan, Roster
-from pairwise.model import PlanModel, PlanSolution
+from pairwise.model import Arc, PlanModel, PlanSolution
 from pairwise.objective import Scoring
 from pairwise.plan_builder import Seating, build_plan, solution_from_plan
 from pairwise.relaxation import sabbatical_count_bound, solve_peer_relaxation
@@ -113,6 +118,8 @@ class _Engine:
     peer_value: int | None = None
     spread_done: bool = False
     linear: LinearBound | None = None
+    hint_peers: tuple[PlanSolution, dict[Arc, list[int]]] | None = None
+    """The warm start's placed partnerships and its sabbatical visits, still to be placed."""
     stats: dict[str, float | int | str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -184,8 +191,11 @@ class _Engine:
         if relaxation.bound is not None:
             self.peer_bound = relaxation.bound
         if self.settings.stop.is_set() or relaxation.chosen is None:
+            self._place_hint_sabbaticals()
             return self.result()
         self._place(relaxation.chosen)
+        if not self.proven():
+            self._place_hint_sabbaticals()
         if (
             self.best is None
             and self.candidates.locks
@@ -366,8 +376,9 @@ class _Engine:
         return outcome.status, outcome.bound
 
     def _place_hint(self) -> None:
-        """Place the warm start's own plan first (its slots kept and hinted): a plan at least as
-        good as the hint, whatever the time left."""
+        """Place the warm start's own partnerships first (their slots kept and hinted): a plan
+        whatever the time left, and the relaxation's incumbent. Its sabbatical visits wait for
+        `_place_hint_sabbaticals`, needed only when the relaxation's plan is not proven optimal."""
         assert self.candidates is not None and self.hint is not None
         solution = solution_from_plan(self.candidates, self.hint)
         plan_model = PlanModel(
@@ -389,13 +400,23 @@ class _Engine:
             return
         peers = plan_model.read(outcome.solver)
         self._consider(peers)
+        self.hint_peers = (peers, solution.sabbatical_visits)
+
+    def _place_hint_sabbaticals(self) -> None:
+        """The warm start's sabbatical visits around its placed partnerships: a plan at least as
+        good as the hint. Skipped once a plan is proven optimal (it could not beat it)."""
+        assert self.candidates is not None
+        if self.hint_peers is None:
+            return
+        peers, visits = self.hint_peers
+        self.hint_peers = None
         placement = place_sabbaticals(
             self.candidates,
             peers,
             self.settings,
             max(MINIMUM_PLACEMENT_SECONDS, 0.1 * self.remaining()),
             spread=True,
-            hint=solution.sabbatical_visits,
+            hint=visits,
         )
         self._consider(
             PlanSolution(
@@ -423,9 +444,16 @@ class _Engine:
         self._consider(peers)  # a whole plan already, should the search stop here
         if self.settings.stop.is_set():
             return
-        self._add_sabbaticals(peers, "sabbatical", spread=True)
+        hint = self.hint_peers[1] if self.hint_peers is not None else None
+        self._add_sabbaticals(peers, "sabbatical", spread=True, hint=hint)
 
-    def _add_sabbaticals(self, peers: PlanSolution, phase: str, spread: bool = False) -> None:
+    def _add_sabbaticals(
+        self,
+        peers: PlanSolution,
+        phase: str,
+        spread: bool = False,
+        hint: dict[Arc, list[int]] | None = None,
+    ) -> None:
         """The best sabbatical visits around `peers`' visits, kept when the whole is better."""
         assert self.candidates is not None
         placement = place_sabbaticals(
@@ -435,6 +463,7 @@ class _Engine:
             max(0.05, PLACEMENT_SHARE * self.remaining()),
             self.reporter(phase, peers.objective),
             spread=spread,
+            hint=hint,
         )
         self.stats[f"{phase}_value"] = placement.value
         combined = PlanSolution(
