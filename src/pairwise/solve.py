@@ -38,10 +38,11 @@ differently from run to run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pairwise.bound import LinearBound, prune
 from pairwise.candidates import Candidates
@@ -95,6 +96,9 @@ def solve(
         return engine.run()
     except KeyboardInterrupt:
         engine.settings.stop.set()
+        if not engine.proven():
+            with contextlib.suppress(KeyboardInterrupt):
+                engine.place_hint_sabbaticals()  # a plan at least as good as the hint
         return engine.result(interrupted=True)
 
 
@@ -191,11 +195,11 @@ class _Engine:
         if relaxation.bound is not None:
             self.peer_bound = relaxation.bound
         if self.settings.stop.is_set() or relaxation.chosen is None:
-            self._place_hint_sabbaticals()
+            self.place_hint_sabbaticals()
             return self.result()
         self._place(relaxation.chosen)
         if not self.proven():
-            self._place_hint_sabbaticals()
+            self.place_hint_sabbaticals()
         if (
             self.best is None
             and self.candidates.locks
@@ -378,7 +382,7 @@ class _Engine:
     def _place_hint(self) -> None:
         """Place the warm start's own partnerships first (their slots kept and hinted): a plan
         whatever the time left, and the relaxation's incumbent. Its sabbatical visits wait for
-        `_place_hint_sabbaticals`, needed only when the relaxation's plan is not proven optimal."""
+        `place_hint_sabbaticals`, needed only when the relaxation's plan is not proven optimal."""
         assert self.candidates is not None and self.hint is not None
         solution = solution_from_plan(self.candidates, self.hint)
         plan_model = PlanModel(
@@ -402,18 +406,21 @@ class _Engine:
         self._consider(peers)
         self.hint_peers = (peers, solution.sabbatical_visits)
 
-    def _place_hint_sabbaticals(self) -> None:
+    def place_hint_sabbaticals(self) -> None:
         """The warm start's sabbatical visits around its placed partnerships: a plan at least as
         good as the hint. Skipped once a plan is proven optimal (it could not beat it)."""
-        assert self.candidates is not None
-        if self.hint_peers is None:
+        if self.hint_peers is None or self.candidates is None:
             return
         peers, visits = self.hint_peers
         self.hint_peers = None
+        settings = self.settings
+        if settings.stop.is_set():
+            # stopped during the relaxation: this short search still keeps the hint's value
+            settings = replace(settings, stop=threading.Event())
         placement = place_sabbaticals(
             self.candidates,
             peers,
-            self.settings,
+            settings,
             max(MINIMUM_PLACEMENT_SECONDS, 0.1 * self.remaining()),
             spread=True,
             hint=visits,
