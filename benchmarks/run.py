@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shlex
 import signal
 import statistics
 import subprocess
@@ -66,6 +67,8 @@ TIME_LIMITS = {
 }
 WHATIF_INSTANCE = "school-60-coaches"
 WHATIF_VARY = "release_budget=0:80:10"  # nine variants
+WHATIF_VARIANTS = 9
+WHATIF_SECONDS = 60.0
 
 
 @dataclass
@@ -623,10 +626,8 @@ def judge(targets: Sequence[Target], summaries: list[Summary]) -> list[dict[str,
     return verdicts
 
 
-def run_whatif(time_limit: float | None) -> dict[str, Any]:
-    """The 9-variant what-if on the 60-teacher school through the command line, timed."""
-    folder = tempfile.mkdtemp()
-    output = Path(folder) / "whatif.json"
+def whatif_command(time_limit: float | None, seed: int, workers: int, cold: bool) -> list[str]:
+    """The `pairwise whatif` command line the runner times (warm starts unless `cold`)."""
     command = [
         sys.executable,
         "-c",
@@ -636,33 +637,267 @@ def run_whatif(time_limit: float | None) -> dict[str, Any]:
         "--vary",
         WHATIF_VARY,
         "--json",
+        "--quiet",
+        "--seed",
+        str(seed),
+        "--workers",
+        str(workers),
     ]
     if time_limit is not None:
         command += ["--time-limit", str(time_limit)]
-    shown = " ".join(["pairwise", *command[3:]]).replace(str(ROOT) + "/", "")
-    with open(output, "w", encoding="utf-8") as stream:
-        code, seconds, peak = run_child(command, 600.0, 8 * 1024**3, stdout=stream)
-    variants: list[Any] = []
-    try:
-        variants = json.loads(output.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    if cold:
+        command.append("--cold")
+    return command
+
+
+def shown_command(command: list[str]) -> str:
+    """A child's command line as a reader would type it."""
+    return " ".join(["pairwise", *command[3:]]).replace(str(ROOT) + "/", "")
+
+
+def run_whatif_once(
+    time_limit: float | None, seed: int, workers: int, cold: bool
+) -> dict[str, Any]:
+    """One timed `pairwise whatif` in a child process: seconds, peak memory, its variants."""
+    command = whatif_command(time_limit, seed, workers, cold)
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "whatif.json"
+        with open(output, "w", encoding="utf-8") as stream:
+            code, seconds, peak = run_child(command, 600.0, 8 * 1024**3, stdout=stream)
+        try:
+            variants = json.loads(output.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            variants = []
+    if not isinstance(variants, list):
         variants = []
-    statuses = sorted({str(v.get("status")) for v in variants if isinstance(v, dict)})
+    entries = [variant for variant in variants if isinstance(variant, dict)]
     return {
-        "command": shown,
+        "command": shown_command(command),
+        "mode": "cold" if cold else "warm",
+        "seed": seed,
+        "workers": workers,
         "exit_code": code,
-        "variants": len(variants),
-        "statuses": statuses,
         "seconds": round(seconds, 2),
         "peak_mib": round(peak, 1),
-        "met": code == 0 and len(variants) == 9 and seconds <= 60.0,
+        "variants": len(entries),
+        "statuses": sorted({str(entry.get("status")) for entry in entries}),
+        "objectives": [entry.get("objective") for entry in entries],
+        "warm_started": sum(1 for entry in entries if entry.get("hint_from")),
     }
+
+
+def summarise_whatif(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Warm against cold what-if runs: medians of each, the saving, the target judged on warm."""
+    summary: dict[str, Any] = {"runs": runs}
+    for mode in ("warm", "cold"):
+        group = [run for run in runs if run["mode"] == mode]
+        if not group:
+            continue
+        summary[mode] = {
+            "command": group[0]["command"],
+            "seconds": round(statistics.median(run["seconds"] for run in group), 2),
+            "each": [run["seconds"] for run in group],
+            "variants": min(run["variants"] for run in group),
+            "statuses": sorted({status for run in group for status in run["statuses"]}),
+            "peak_mib": max(run["peak_mib"] for run in group),
+            "warm_started": max(run["warm_started"] for run in group),
+            "exit_codes": sorted({run["exit_code"] for run in group}),
+            "seeds": len(group),
+        }
+    warm, cold = summary.get("warm"), summary.get("cold")
+    first = runs[0] if runs else {}
+    summary["command"] = warm["command"] if warm else first.get("command", "")
+    summary["workers"] = first.get("workers")
+    # the target is the warm-started what-if (the command's default)
+    summary["met"] = bool(
+        warm is not None
+        and warm["exit_codes"] == [0]
+        and warm["variants"] == WHATIF_VARIANTS
+        and warm["seconds"] <= WHATIF_SECONDS
+    )
+    if warm is not None and cold is not None and cold["seconds"] > 0:
+        saving = cold["seconds"] - warm["seconds"]
+        summary["saving_seconds"] = round(saving, 2)
+        summary["saving_percent"] = round(100 * saving / cold["seconds"], 1)
+        summary["warm_saves_time"] = saving > 0
+        # warm starts must not change what the variants reach: same objectives as cold
+        summary["same_objectives"] = all(
+            run["objectives"] == other["objectives"]
+            for run in runs
+            for other in runs
+            if run["mode"] == "warm" and other["mode"] == "cold"
+        )
+    return summary
+
+
+def run_whatif(time_limit: float | None, seeds: int, workers: int) -> dict[str, Any]:
+    """The 9-variant what-if on the 60-teacher school, warm-started and cold, for each seed."""
+    runs = []
+    for seed in range(seeds):
+        # alternate, so that a change in the machine's load falls on both
+        for cold in (False, True):
+            run = run_whatif_once(time_limit, seed, workers, cold)
+            runs.append(run)
+            print(
+                f"what-if {run['mode']:4} seed {seed}: {run['variants']} variants "
+                f"({', '.join(run['statuses'])}) in {run['seconds']:7.2f} s, "
+                f"{run['peak_mib']:7.1f} MiB (exit {run['exit_code']})",
+                file=sys.stderr,
+                flush=True,
+            )
+    summary = summarise_whatif(runs)
+    summary["time_limit"] = time_limit
+    return summary
 
 
 # --- the README's measured sections -------------------------------------------------------------
 
 README = ROOT / "benchmarks" / "README.md"
-TARGETS_WITHOUT_WHATIF = "9-variant what-if on 60 teachers in <= 60 s"
+WHATIF_TARGET = "9-variant what-if on 60 teachers in <= 60 s (warm starts)"
+WHATIF_SAVING_TARGET = "warm starts save time against cold starts (the same what-if with `--cold`)"
+
+
+def whatif_target_rows(whatif: dict[str, Any] | None) -> list[str]:
+    """The what-if's two rows of the targets table: its time (warm), and warm against cold."""
+    if whatif is None or "warm" not in whatif:
+        return [
+            f"| 9 | {WHATIF_TARGET} | not measured (run with `--whatif`) | |",
+            f"| 9 | {WHATIF_SAVING_TARGET} | not measured (run with `--whatif`) | |",
+        ]
+    warm = whatif["warm"]
+    mark = "**met**" if whatif["met"] else "**not met**"
+    rows = [
+        f"| 9 | {WHATIF_TARGET} | `{warm['command']}`: {warm['variants']} variants "
+        f"({', '.join(warm['statuses'])}) in {warm['seconds']:.2f} s (median of {warm['seeds']}), "
+        f"peak {warm['peak_mib']:,.0f} MiB | {mark} |"
+    ]
+    cold = whatif.get("cold")
+    if cold is None:
+        rows.append(f"| 9 | {WHATIF_SAVING_TARGET} | not measured (no cold runs) | |")
+        return rows
+    mark = "**met**" if whatif["warm_saves_time"] else "**not met**"
+    agree = (
+        "the same objective in every variant"
+        if whatif["same_objectives"]
+        else "objectives differ between warm and cold"
+    )
+    rows.append(
+        f"| 9 | {WHATIF_SAVING_TARGET} | warm {warm['seconds']:.2f} s against cold "
+        f"{cold['seconds']:.2f} s (medians of {cold['seeds']}): saves "
+        f"{whatif['saving_seconds']:.2f} s ({whatif['saving_percent']:.0f} %), {agree} | {mark} |"
+    )
+    return rows
+
+
+def whatif_section(whatif: dict[str, Any], info: dict[str, Any]) -> str:
+    """The README's what-if block: warm-started against cold, seed by seed."""
+    lines = [
+        f"Measured {info['date'][:10]} on {info['cores']} cores"
+        + (f", load average {info['load_average'][0]}" if info.get("load_average") else "")
+        + f"; `--workers {whatif['workers']}`, "
+        + (
+            f"`--time-limit {whatif['time_limit']:g}` per variant."
+            if whatif.get("time_limit") is not None
+            else "the command's default time limit per variant."
+        ),
+        "",
+        "| start | command | seconds (median) | each seed | variants | status "
+        "| warm-started variants | peak MiB |",
+        "|---|---|---:|---|---:|---|---:|---:|",
+    ]
+    for mode in ("warm", "cold"):
+        group = whatif.get(mode)
+        if group is None:
+            continue
+        lines.append(
+            f"| {mode} | `{group['command']}` | {group['seconds']:.2f} | "
+            + ", ".join(f"{seconds:.2f}" for seconds in group["each"])
+            + f" | {group['variants']} | {', '.join(group['statuses'])} | "
+            f"{group['warm_started']} | {group['peak_mib']:,.0f} |"
+        )
+    if "saving_seconds" in whatif:
+        lines += [
+            "",
+            f"Warm starts save {whatif['saving_seconds']:.2f} s of "
+            f"{whatif['cold']['seconds']:.2f} s ({whatif['saving_percent']:.0f} %); "
+            + (
+                "every variant reaches the same objective either way."
+                if whatif["same_objectives"]
+                else "some variants reach a different objective warm than cold."
+            ),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class WorkersRow:
+    """One instance at one worker count (medians over seeds), with its speed-up."""
+
+    instance: str
+    teachers: int
+    workers: int
+    status: str
+    objective: float | None
+    bound: float | None
+    gap_percent: float | None
+    seconds: float
+    peak_mib: float
+    speed_up: float | None
+    seeds: int
+
+
+def workers_rows(runs: list[Run]) -> list[WorkersRow]:
+    """Time against worker count for each instance; the speed-up is against the fewest workers."""
+    rows = []
+    for instance in dict.fromkeys(run.instance for run in runs):
+        own = [run for run in runs if run.instance == instance]
+        seconds = {
+            count: statistics.median(run.seconds for run in own if run.workers == count)
+            for count in sorted({run.workers for run in own})
+        }
+        base = seconds[min(seconds)]
+        for count, median in seconds.items():
+            group = [run for run in own if run.workers == count]
+            rows.append(
+                WorkersRow(
+                    instance=instance,
+                    teachers=group[0].teachers,
+                    workers=count,
+                    status="/".join(sorted({run.status for run in group})),
+                    objective=median_or_none([run.objective for run in group]),
+                    bound=median_or_none([run.bound for run in group]),
+                    gap_percent=median_or_none([run.gap_percent for run in group]),
+                    seconds=round(median, 2),
+                    peak_mib=max(run.peak_mib for run in group),
+                    speed_up=round(base / median, 2) if median > 0 else None,
+                    seeds=len(group),
+                )
+            )
+    return rows
+
+
+def workers_section(rows: list[WorkersRow], info: dict[str, Any], command: str) -> str:
+    """The README's workers block: seconds, status, gap, peak memory and speed-up per worker count."""
+    seeds = max((row.seeds for row in rows), default=0)
+    lines = [
+        f"Measured {info['date'][:10]} on {info['cores']} cores ({info['platform']}), Python "
+        f"{info['python']}, OR-Tools {info['ortools']}, pairwise {info['pairwise']}"
+        + (f", load average {info['load_average'][0]}" if info.get("load_average") else "")
+        + f"; medians of {seeds} seed{'s' if seeds != 1 else ''}, `{command}`.",
+        "",
+        "| instance | teachers | workers | status | objective | bound | gap % | seconds | peak MiB "
+        "| speed-up |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.instance} | {row.teachers:,} | {row.workers} | {row.status} | "
+            f"{fmt(row.objective)} | {fmt(row.bound)} | {fmt(row.gap_percent, 2)} | "
+            f"{row.seconds:.2f} | {row.peak_mib:,.0f} | "
+            + (f"{row.speed_up:.2f}×" if row.speed_up is not None else "—")
+            + " |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def readme_sections(
@@ -686,16 +921,7 @@ def readme_sections(
         lines.append(
             f"| {verdict['issue']} | {verdict['target']} | {verdict['measured']} | {mark} |"
         )
-    whatif = extras.get("whatif")
-    if whatif is not None:
-        mark = "**met**" if whatif["met"] else "**not met**"
-        lines.append(
-            f"| 9 | {TARGETS_WITHOUT_WHATIF} | `{whatif['command']}`: {whatif['variants']} variants "
-            f"({', '.join(whatif['statuses'])}) in {whatif['seconds']} s, peak "
-            f"{whatif['peak_mib']:,.0f} MiB | {mark} |"
-        )
-    else:
-        lines.append(f"| 9 | {TARGETS_WITHOUT_WHATIF} | not measured (run with `--whatif`) | |")
+    lines += whatif_target_rows(extras.get("whatif"))
     shortfall = [
         "| instance | teachers | greedy | random pairs | pairwise | pairwise status | greedy ÷ pairwise |"
         " random ÷ pairwise |",
@@ -724,11 +950,15 @@ def readme_sections(
             f"{fmt(drawn.objective if drawn else None)} | {fmt(engine.objective)} | {engine.status} "
             f"(gap {fmt(engine.gap_percent, 2)} %) | {share(greedy)} | {share(drawn)} |"
         )
-    return {
+    sections = {
         "results": heading + markdown_table(summaries),
         "targets": "\n".join(lines) + "\n",
         "shortfall": "\n".join(shortfall) + "\n",
     }
+    # the what-if block keeps its last measured figures when this run did not time it
+    if "warm" in extras.get("whatif", {}):
+        sections["whatif"] = whatif_section(extras["whatif"], info)
+    return sections
 
 
 def update_readme(sections: dict[str, str], path: Path = README) -> None:
@@ -769,13 +999,16 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--update-readme", action="store_true", help="write the measured sections of the README"
     )
+    parser.add_argument("--readme", default=str(README), help=argparse.SUPPRESS)
     # the child's own arguments
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--instance", help=argparse.SUPPRESS)
     parser.add_argument("--solver", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--report", help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    arguments = parser.parse_args(argv)
+    arguments.argv = list(sys.argv[1:] if argv is None else argv)
+    return arguments
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -810,25 +1043,48 @@ def main(argv: Sequence[str] | None = None) -> int:
                     )
     summaries = summarise(runs)
     extras: dict[str, Any] = {"targets": judge(TARGETS, summaries)}
+    several_counts = len(worker_counts) > 1 and "pairwise" in solvers
+    if several_counts:
+        extras["workers"] = [asdict(row) for row in workers_rows(runs)]
     if arguments.whatif:
-        extras["whatif"] = run_whatif(arguments.time_limit)
+        extras["whatif"] = run_whatif(arguments.time_limit, arguments.seeds, worker_counts[0])
     print_table(summaries, f"pairwise benchmarks ({os.cpu_count()} cores)")
     for verdict in extras["targets"]:
         mark = {True: "met", False: "NOT met", None: "not measured"}[verdict["met"]]
         print(f"issue {verdict['issue']}: {verdict['target']}: {mark} — {verdict['measured']}")
-    if "whatif" in extras:
+    if "warm" in extras.get("whatif", {}):
         whatif = extras["whatif"]
+        warm, cold = whatif["warm"], whatif.get("cold")
         print(
-            f"issue 9: 9-variant what-if on 60 teachers in <= 60 s: "
-            f"{'met' if whatif['met'] else 'NOT met'} — {whatif['variants']} variants in "
-            f"{whatif['seconds']} s (exit {whatif['exit_code']})"
+            f"issue 9: {WHATIF_TARGET}: {'met' if whatif['met'] else 'NOT met'} — "
+            f"{warm['variants']} variants in {warm['seconds']:.2f} s (median of {warm['seeds']}, "
+            f"exit {', '.join(str(code) for code in warm['exit_codes'])})"
+            + (
+                f"; cold {cold['seconds']:.2f} s, warm starts save "
+                f"{whatif['saving_seconds']:.2f} s ({whatif['saving_percent']:.0f} %)"
+                if cold is not None
+                else ""
+            )
+        )
+    for row in extras.get("workers", []):
+        print(
+            f"{row['instance']} with {row['workers']} worker{'s' if row['workers'] != 1 else ''}: "
+            f"{row['status']}, gap {fmt(row['gap_percent'], 2)} %, {row['seconds']:.2f} s, "
+            f"peak {row['peak_mib']:,.0f} MiB, speed-up {fmt(row['speed_up'], 2)}×"
         )
     written = write_results(
         runs, summaries, extras, Path(arguments.results), arguments.name, not arguments.no_chart
     )
     if arguments.update_readme:
-        update_readme(readme_sections(summaries, extras, machine(), arguments.seeds))
-        written.append(README)
+        info = machine()
+        if several_counts:
+            # a run over worker counts fills only the workers block; the main table stays
+            command = shlex.join(["python", "benchmarks/run.py", *arguments.argv])
+            sections = {"workers": workers_section(workers_rows(runs), info, command)}
+        else:
+            sections = readme_sections(summaries, extras, info, arguments.seeds)
+        update_readme(sections, Path(arguments.readme))
+        written.append(Path(arguments.readme))
     for path in written:
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     return 0
