@@ -818,8 +818,9 @@ def whatif_section(whatif: dict[str, Any], info: dict[str, Any]) -> str:
     if "saving_seconds" in whatif:
         lines += [
             "",
-            f"Warm starts save {whatif['saving_seconds']:.2f} s of "
-            f"{whatif['cold']['seconds']:.2f} s ({whatif['saving_percent']:.0f} %); "
+            f"Warm starts {'save' if whatif['saving_seconds'] > 0 else 'cost'} "
+            f"{abs(whatif['saving_seconds']):.2f} s against the cold "
+            f"{whatif['cold']['seconds']:.2f} s ({abs(whatif['saving_percent']):.0f} %); "
             + (
                 "every variant reaches the same objective either way."
                 if whatif["same_objectives"]
