@@ -299,3 +299,52 @@ def test_rotation_error_is_a_pairwise_error() -> None:
 
     with pytest.raises(PairwiseError, match="at most 3 years"):
         plan_rotation(ring_roster(4), 4, time_limit=10)
+
+
+def covered_pair_roster(cycles: int = 2, release_budget: int | None = None) -> Roster:
+    """Four teachers: t00 and t01 teach the same two periods (each visits the other only with a
+    cover, one per cycle for t00, whose `max_release` is 1), t02 and t03 the other two (likewise);
+    every visit between the halves has a free slot."""
+    roster = ring_roster(4, cycles=cycles)
+    teaches = {"t00": ["p0", "p1"], "t01": ["p0", "p1"], "t02": ["p2", "p3"], "t03": ["p2", "p3"]}
+    teachers = [
+        teacher.model_copy(
+            update={
+                "teaches": teaches[teacher.id],
+                "max_release": 1 if teacher.id == "t00" else None,
+            }
+        )
+        for teacher in roster.teachers
+    ]
+    policy = roster.policy.model_copy(
+        update={"cover_per_period": 2, "release_budget": release_budget}
+    )
+    return roster.model_copy(update={"teachers": teachers, "policy": policy})
+
+
+def test_a_pair_whose_covers_exceed_a_release_limit_is_never_planned() -> None:
+    # t00-t01 would take two of t00's covers over the year: only the two matchings without it are
+    # left, and each year's locked partnerships are then ones the engine can place.
+    roster = covered_pair_roster()
+    with pytest.raises(RotationError) as raised:
+        plan_rotation(roster, 3, time_limit=10)
+    assert raised.value.years_possible == 2
+    results = checked_years(solve_years(roster, 2, time_limit=10, seed=0))
+    assert frozenset(("t00", "t01")) not in years_pairs(results)
+    assert all(result.status == "optimal" for result in results)
+
+
+def test_a_year_keeps_its_schools_release_budget() -> None:
+    # one cycle: t00-t01 and t02-t03 need two covers each, within a budget of 3 alone but not
+    # together, which leaves the two matchings across the halves.
+    roster = covered_pair_roster(cycles=1, release_budget=3)
+    roster = roster.model_copy(
+        update={
+            "teachers": [
+                teacher.model_copy(update={"max_release": None}) for teacher in roster.teachers
+            ]
+        }
+    )
+    with pytest.raises(RotationError) as raised:
+        plan_rotation(roster, 3, time_limit=10)
+    assert raised.value.years_possible == 2

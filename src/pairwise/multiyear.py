@@ -6,7 +6,11 @@ How it works:
    rotation period, admissible pair) and per (year, period, triad); no pair is used twice over the
    K years, nor in a year within `repeat_window_years` of its last partnership in the history.
    Its objective is each year's SPEC partnership value for that year (trust and repeats aging one
-   year per year; visits that can only be covered cost their cover), minus `unpaired`.
+   year per year; visits that can only be covered cost their cover), minus `unpaired`. It offers
+   only partnerships the engine has a column for, and keeps each year's forced covers within
+   `max_release` and `release_budget`: otherwise a year's locks could not all hold, and the year
+   would be solved again unlocked and the later years planned again (measured: every year of
+   secondary-150, a rotation each time).
 2. A rotation is repeat-free when no year leaves more teachers unpaired than that year would on
    its own (a teacher with no admissible partner is unpaired every year anyway). When none exists
    the largest number of years that has one is found and `RotationError` says so.
@@ -34,6 +38,7 @@ import networkx as nx
 from ortools.sat.python import cp_model
 
 from pairwise.candidates import Candidates
+from pairwise.columns import pair_columns, triad_column
 from pairwise.errors import PairwiseError
 from pairwise.formats import HistoryEntry, Relation, Roster
 from pairwise.objective import Scoring
@@ -41,6 +46,9 @@ from pairwise.result import Progress, ProgressCallback, Result
 
 Group = tuple[str, ...]
 """A partnership's members (2 or 3), in roster order."""
+
+Releases = tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]
+"""A partnership's forced covers per member and per school (`Column.releases`, `school_releases`)."""
 
 MAX_TRIADS_PER_PERIOD = 3_000
 """Triads kept per rotation period, the best by score: a 57-teacher school has 26,000 admissible
@@ -97,6 +105,9 @@ class _Context:
     triads: dict[str, list[tuple[Group, int]]]  # period -> (triad, forced covers)
     pair_covers: dict[tuple[str, tuple[str, str]], int]  # (period, pair) -> forced covers
     locks: list[tuple[str, str]]
+    releases: dict[tuple[str, Group], Releases]
+    """Per (period, partnership): the covered visits its members and schools must make whatever
+    the slots, which the engine bounds by `max_release` and `release_budget`."""
 
 
 def _context(roster: Roster) -> _Context:
@@ -104,16 +115,26 @@ def _context(roster: Roster) -> _Context:
     index = candidates.index
     policy = roster.policy
     periods = [(period.id, period.cycles) for period in candidates.periods]
+    # only partnerships the engine can take: a pair column exists when its visits can get slots
+    # and its own forced covers fit the release limits (else a lock on it makes the year infeasible)
+    releases: dict[tuple[str, Group], Releases] = {
+        (column.period, column.members): (column.releases, column.school_releases)
+        for column in pair_columns(candidates)
+    }
+    pair_edges = {
+        period_id: [e for e in candidates.pair_edges[period_id] if (period_id, e) in releases]
+        for period_id, _ in periods
+    }
     pair_covers: dict[tuple[str, tuple[str, str]], int] = {}
     for period_id, cycles in periods:
-        for a, b in candidates.pair_edges[period_id]:
+        for a, b in pair_edges[period_id]:
             pair_covers[period_id, (a, b)] = sum(
                 _pair_cover(candidates, a, b, cycle, policy.reciprocal) for cycle in cycles
             )
     triads: dict[str, list[tuple[Group, int]]] = {period_id: [] for period_id, _ in periods}
     if policy.allow_triads:
         for period_id, cycles in periods:
-            triads[period_id] = _triad_options(candidates, period_id, cycles)
+            triads[period_id] = _triad_options(candidates, period_id, cycles, releases)
     locks = [
         candidates.edge(relation.a, relation.b)
         for relation in roster.relations
@@ -125,10 +146,11 @@ def _context(roster: Roster) -> _Context:
         index=index,
         school=candidates.school,
         periods=periods,
-        pair_edges={period_id: list(candidates.pair_edges[period_id]) for period_id, _ in periods},
+        pair_edges=pair_edges,
         triads=triads,
         pair_covers=pair_covers,
         locks=list(dict.fromkeys(locks)),
+        releases=releases,
     )
 
 
@@ -158,10 +180,14 @@ def _pools_needing_triads(candidates: Candidates, period_id: str) -> set[str]:
 
 
 def _triad_options(
-    candidates: Candidates, period_id: str, cycles: Sequence[str]
+    candidates: Candidates,
+    period_id: str,
+    cycles: Sequence[str],
+    releases: dict[tuple[str, Group], Releases],
 ) -> list[tuple[Group, int]]:
     """A period's admissible triads (members in roster order, a ring of visits possible in every
-    cycle) with the covers their ring needs; the best `MAX_TRIADS_PER_PERIOD` by this year's score."""
+    cycle, the engine has a column for it) with the covers their ring needs; the best
+    `MAX_TRIADS_PER_PERIOD` by this year's score. Adds the triads' forced covers to `releases`."""
     index = candidates.index
     needing = _pools_needing_triads(candidates, period_id)
     edges = [e for e in candidates.triad_edges[period_id] if _pool(candidates, e[0]) in needing]
@@ -178,11 +204,17 @@ def _triad_options(
                 ranked.append((-value, (index[a], index[b], index[c]), (a, b, c)))
     # twice the cap by score before covers are counted, which lower some
     ranked = heapq.nsmallest(2 * MAX_TRIADS_PER_PERIOD, ranked)
+    period = next(p for p in candidates.periods if p.id == period_id)
     options = []
     for _, _, triad in ranked:
         covers = _ring_cover(candidates, triad, cycles)
-        if covers is not None:
-            options.append((triad, covers))
+        if covers is None:
+            continue
+        column = triad_column(candidates, period, triad, candidates.school[triad[0]])
+        if column is None:
+            continue  # its ring cannot get distinct slots or needs more covers than allowed
+        options.append((triad, covers))
+        releases[period_id, triad] = (column.releases, column.school_releases)
     return options
 
 
@@ -298,6 +330,7 @@ class _RotationModel:
                 self._one_partnership_each(key)
                 self._one_triad_per_school(key)
                 self._parity(key)
+            self._release_limits(k)
         # no pair twice over the years (a triad uses each of its three pairs)
         for variables in usage.values():
             if len(variables) > 1:
@@ -331,6 +364,29 @@ class _RotationModel:
                     taken.setdefault(teacher, []).append(2 * variable)
         for teacher, terms in taken.items():
             self.model.add(sum(terms) <= len(partners.get(teacher, ())))
+
+    def _release_limits(self, k: int) -> None:
+        """A year's forced covers within `max_release` per teacher and `release_budget` per
+        school, as the engine requires (`partnerships.add_forced_releases`)."""
+        roster = self.context.roster
+        per_teacher: dict[str, list[cp_model.LinearExprT]] = {}
+        per_school: dict[str, list[cp_model.LinearExprT]] = {}
+        for period_id, _ in self.context.periods:
+            chosen = [*self.pairs[k, period_id].items(), *self.triads[k, period_id].items()]
+            for group, variable in chosen:
+                teachers, schools = self.context.releases[period_id, group]
+                for teacher, count in teachers:
+                    per_teacher.setdefault(teacher, []).append(count * variable)
+                for school, count in schools:
+                    per_school.setdefault(school, []).append(count * variable)
+        for teacher, terms in per_teacher.items():
+            limit = roster.teacher_by_id[teacher].max_release
+            if limit is not None:
+                self.model.add(sum(terms) <= limit)
+        budget = roster.policy.release_budget
+        if budget is not None:
+            for terms in per_school.values():
+                self.model.add(sum(terms) <= budget)
 
     def _one_partnership_each(self, key: tuple[int, str]) -> None:
         incident: dict[str, list[cp_model.IntVar]] = {t: [] for t in self.context.participants}
