@@ -16,7 +16,8 @@ How it works:
    the largest number of years that has one is found and `RotationError` says so.
 3. Tie-break, never at the cost of the objective: the cumulative network (history plus the K
    years) with as few connected components as possible, counted exactly by a flow from a virtual
-   root (each component needs its own root arc).
+   root (each component needs its own root arc); skipped when the rotation found already has as
+   few as the network with every possible pair.
 4. Each year is then solved by the engine (`pairwise.solve.solve`) on a derived roster: that year,
    the history plus the earlier planned years, a `lock` relation for every chosen pair and an
    `avoid` relation for every pair it must not repeat; locks of the roster bind the first year
@@ -680,6 +681,8 @@ def _fewest_unpaired(
     model = _RotationModel(context, [year], keep_locks=keep_locks)
     model.model.minimize(model.unpaired_in_year(0))
     greedy = model.greedy_hint()
+    if greedy.locks_kept and greedy.unpaired[0] == 0 and _hint_holds(model.model, seed):
+        return 0  # nobody unpaired and every constraint checked: nothing fewer exists
     solver = _solver(time_limit, seed, workers)
     status = solver.solve(model.model)
     if status == cp_model.OPTIMAL:
@@ -691,6 +694,26 @@ def _fewest_unpaired(
     if status == cp_model.FEASIBLE:
         known.append(round(solver.objective_value))
     return min(known, default=len(context.participants))
+
+
+def _hint_holds(model: cp_model.CpModel, seed: int) -> bool:
+    """Whether the model's hint satisfies all its constraints (hinted variables fixed; measured:
+    a fraction of a second where proving the same optimum takes seconds)."""
+    solver = _solver(5.0, seed, 1)
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _fewest_components(context: _Context, usage: Sequence[tuple[str, str]]) -> int:
+    """Components of the network with every pair the rotation could use: no rotation has fewer."""
+    roster = context.roster
+    graph = nx.Graph()
+    graph.add_nodes_from(teacher.id for teacher in roster.teachers)
+    graph.add_edges_from(
+        (entry.a, entry.b) for entry in roster.history if entry.a in graph and entry.b in graph
+    )
+    graph.add_edges_from(usage)
+    return int(nx.number_connected_components(graph))
 
 
 def _repeat_free(
@@ -776,7 +799,10 @@ def plan_rotation(
             None,
         )
     optimal = status == cp_model.OPTIMAL
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    fewest_components = _fewest_components(context, list(model.usage))
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
+        _components(roster, groups) > fewest_components
+    ):
         model.hint(solver)
         model.model.add(sum(model.value) >= objective)
         components_expression = model.add_components(
