@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from pairwise.bound import linear_bound, parity_limit, prune
+from pairwise.bound import linear_bound, lock_triads, parity_limit, prune
 from pairwise.candidates import Candidates
-from pairwise.columns import visit_needs, visit_ways
+from pairwise.columns import triad_spaces, visit_needs, visit_ways
 from pairwise.formats import Roster
 from pairwise.objective import Scoring
 from pairwise.relaxation import column_model, solve_peer_relaxation
@@ -102,3 +102,30 @@ def test_release_rows_are_tightened_by_their_gcd() -> None:
     # one pair (3 covers: -3), two teachers out (-2000)
     assert bound.integer_bound == -3 - 2 * UNPAIRED
     assert relaxation_optimum(candidates) == -3 - 2 * UNPAIRED
+
+
+def test_lock_triads_leave_out_members_locked_elsewhere_in_one_period() -> None:
+    # a-b and c-d locked: a triad holding a-b can add only e (c is bound to d), and likewise
+    teachers = staggered(["a", "b", "c", "d", "e"], 5)
+    locks = [{"a": "a", "b": "b", "kind": "lock"}, {"a": "c", "b": "d", "kind": "lock"}]
+    roster = make_roster(teachers, periods=5, relations=locks)
+    candidates = candidates_of(roster)
+    triads = {
+        frozenset(column.members) for column in lock_triads(candidates, triad_spaces(candidates))
+    }
+    assert triads == {frozenset("abe"), frozenset("cde")}
+    # under `rotation: cycle` a lock holds in some cycle only: c may join a-b in another one
+    cycled = make_roster(
+        teachers, periods=5, cycles=2, relations=locks, policy={"rotation": "cycle"}
+    )
+    candidates = candidates_of(cycled)
+    triads = {
+        frozenset(column.members) for column in lock_triads(candidates, triad_spaces(candidates))
+    }
+    assert frozenset("abc") in triads
+    outcome = solve_peer_relaxation(candidates_of(roster), SearchSettings(), 20.0)
+    assert outcome.chosen is not None and outcome.value == outcome.bound
+    assert {frozenset(column.members) for column in outcome.chosen} & {
+        frozenset("ab"),
+        frozenset("abe"),
+    }

@@ -465,7 +465,16 @@ def _price_triads(
 
 
 def lock_triads(candidates: Candidates, spaces: list[TriadSpace]) -> list[Column]:
-    """Every triad that contains a locked pair: with the pairs, every way a lock can hold."""
+    """Every triad that contains a locked pair: with the pairs, every way a lock can hold.
+
+    With one rotation period a teacher's partnership holds all its locked partners, so a triad
+    whose members are locked to someone outside it is in no plan and left out (when every teacher
+    is locked, as in a multi-year plan's years, that is nearly all of them)."""
+    partners: dict[str, set[str]] = {}
+    if len(candidates.periods) == 1:
+        for x, y in candidates.locks:
+            partners.setdefault(x, set()).add(y)
+            partners.setdefault(y, set()).add(x)
     columns = []
     for space in spaces:
         for a, b in candidates.locks:
@@ -473,6 +482,9 @@ def lock_triads(candidates: Candidates, spaces: list[TriadSpace]) -> list[Column
                 continue
             for c in space.teachers:
                 if c in (a, b):
+                    continue
+                group = {a, b, c}
+                if any(not partners.get(member, set()) <= group for member in group):
                     continue
                 members = tuple(sorted((a, b, c), key=candidates.index.__getitem__))
                 if not all(_triad_edge(space, x, y) for x, y in itertools.combinations(members, 2)):
