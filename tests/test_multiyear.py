@@ -23,7 +23,7 @@ from pairwise.multiyear import (
     plan_rotation,
     solve_years,
 )
-from tests.helpers import assert_plan_valid
+from tests.helpers import assert_plan_valid, load_fixture
 
 DAYS = ("mon", "tue", "wed", "thu", "fri")
 
@@ -348,3 +348,17 @@ def test_a_year_keeps_its_schools_release_budget() -> None:
     with pytest.raises(RotationError) as raised:
         plan_rotation(roster, 3, time_limit=10)
     assert raised.value.years_possible == 2
+
+
+def test_the_first_years_own_locks_stay_when_the_engine_chooses_the_partners() -> None:
+    # the retry path of solve_years hands the engine no chosen pairs; the roster's lock still binds
+    from pairwise.multiyear import derived_roster
+
+    roster = load_fixture("oakridge-tiny.json")
+    data = roster.model_dump()
+    data["relations"].append({"a": "t03", "b": "t04", "kind": "lock"})
+    locked = Roster.model_validate(data)
+    first = derived_roster(locked, locked.year, [], [], keep_locks=True)
+    assert any(r.kind == "lock" and {r.a, r.b} == {"t03", "t04"} for r in first.relations)
+    later = derived_roster(locked, locked.year + 1, [], [], keep_locks=False)
+    assert not any(r.kind == "lock" for r in later.relations)

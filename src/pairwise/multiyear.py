@@ -884,15 +884,9 @@ def derived_roster(
             for a, b in itertools.combinations(group, 2)
         ),
     ]
-    chosen_pairs = {
-        frozenset(pair) for group in chosen for pair in itertools.combinations(group, 2)
-    }
-    relations = [
-        relation
-        for relation in roster.relations
-        if relation.kind != "lock"
-        or (keep_locks and frozenset((relation.a, relation.b)) in chosen_pairs)
-    ]
+    # the roster's own locks bind its own year (the rotation already chose those pairs), also
+    # when the engine is left to choose the year's partners itself
+    relations = [relation for relation in roster.relations if relation.kind != "lock" or keep_locks]
     locked = {frozenset((r.a, r.b)) for r in relations if r.kind == "lock"}
     for group in chosen:
         for a, b in itertools.combinations(group, 2):
