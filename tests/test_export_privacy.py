@@ -87,3 +87,30 @@ def test_the_check_would_catch_a_leak(exported: tuple[Roster, Plan, Path]) -> No
     export_plan(leaky, plan, folder / "leaky")
     text = readable_text(folder / "leaky" / "all.ics")
     assert any(secret in text for secret in secrets_for(leaky, plan, None))
+
+
+def test_the_admin_report_and_spreadsheets_never_show_a_pairs_rating(tmp_path: Path) -> None:
+    # a plan from the engine itself, whose partners (paired long ago, outside the repeat window)
+    # carry distinctive ratings that the plan's reasons could repeat
+    from pairwise.formats import HistoryEntry
+    from pairwise.solve import solve
+
+    roster = load_fixture("oakridge-tiny")
+    rated = roster.model_copy(
+        update={
+            "history": [
+                HistoryEntry(a="t03", b="t04", year=2019, trust=0.83),
+                HistoryEntry(a="t05", b="t06", year=2018, trust=0.29),
+            ]
+        }
+    )
+    result = solve(rated, time_limit=20, seed=0, workers=1)
+    assert result.plan is not None
+    partners = [set(partnership.members) for partnership in result.plan.partnerships]
+    assert {"t03", "t04"} in partners and {"t05", "t06"} in partners  # rated pairs are partners
+    export_plan(rated, result.plan, tmp_path)
+    admin_files = [tmp_path / "report.html", *tmp_path.glob("*.csv")]
+    for path in admin_files:
+        text = path.read_text(encoding="utf-8-sig").lower()
+        for secret in ("0.83", "+0.8", "0.29", "+0.3", "low trust", "trusted each"):
+            assert secret not in text, (path.name, secret)

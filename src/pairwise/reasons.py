@@ -36,16 +36,9 @@ def partnership_reasons(
             found.append(
                 (weights.shared_priority, f"{both}share the priority {x.priority}".strip())
             )
-        rating = scoring.trust_rating(a, b)
+        # no reason names a pair's trust rating, nor its sign: admins see trust only as a mean
+        # over many pairs, and reasons travel into the report and the spreadsheets
         last = scoring.last_partnered(a, b)
-        if rating:
-            mood = "trusted each other" if rating > 0 else "reported low trust"
-            found.append(
-                (
-                    round(weights.trust * abs(rating)),
-                    f"{both}{mood} ({rating:+.1f}) as partners in {last}".strip(),
-                )
-            )
         factor = scoring.repeat_factor(last)
         if factor:
             found.append((weights.repeat * factor, f"{both}repeat: partners in {last}".strip()))
