@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pairwise.errors import InputError, Problem
-from pairwise.formats import ROSTER_FORMAT, Roster
+from pairwise.formats import ROSTER_FORMAT, CoverOverride, Policy, Roster
 from pairwise.load import roster_from_data
 
 Kind = Literal["elementary", "secondary", "mixed"]
@@ -813,33 +813,12 @@ class Generator:
                     "cover": cover + 1,
                 }
             )
-        return {
-            "rotation": "year",
-            "reciprocal": True,
-            "allow_triads": True,
-            "cover_per_period": cover,
-            "cover_overrides": overrides,
-            "release_budget": budget,
-            "repeat_window_years": 3,
-            "novice_years": 3,
-            "mentor_years": 6,
-            "sabbatical_visits_per_coachee": 2,
-            "cross_school_pairs": False,
-            "weights": {
-                "complement": 10,
-                "shared_priority": 3,
-                "trust": 6,
-                "repeat": 20,
-                "cross_team": 2,
-                "mentoring": 8,
-                "request": 15,
-                "cover": 1,
-                "team_complement": 5,
-                "team_repeat": 10,
-                "sabbatical": 12,
-                "unpaired": 1000,
-            },
-        }
+        # SPEC's defaults written out in full, with this school's covers and budget
+        return Policy(
+            cover_per_period=cover,
+            cover_overrides=[CoverOverride(**override) for override in overrides],
+            release_budget=budget,
+        ).model_dump(mode="json")
 
 
 def evaluates(x: Person, y: Person) -> bool:
