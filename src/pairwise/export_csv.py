@@ -96,15 +96,33 @@ def partnerships_csv(roster: Roster, plan: Plan) -> str:
     return csv_text(header, rows)
 
 
+SLOT_COLUMNS = ["Date", "Day", "Start", "End", "Period", "Cycle"]
+
+
+def _in_time_order(roster: Roster, dated: list[tuple[str, str, list[Cell]]]) -> list[list[Cell]]:
+    """Rows of (slot, cycle, the rest) led by the slot's local date and times, sorted by time."""
+    timed = []
+    for slot, cycle, rest in dated:
+        start, end = slot_times(roster, slot)
+        _, period = parse_slot(slot)
+        row: list[Cell] = [
+            start.date().isoformat(),
+            _day(start),
+            _clock(start),
+            _clock(end),
+            period,
+            cycle,
+            *rest,
+        ]
+        timed.append((start, row))
+    timed.sort(key=lambda item: (item[0], [str(cell) for cell in item[1]]))
+    return [row for _, row in timed]
+
+
 def visits_csv(roster: Roster, plan: Plan) -> str:
     """One row per peer visit, in time order: when, who visits whom, where, and whether covered."""
     header = [
-        "Date",
-        "Day",
-        "Start",
-        "End",
-        "Period",
-        "Cycle",
+        *SLOT_COLUMNS,
         "Visitor",
         "Visitor id",
         "Host",
@@ -113,67 +131,44 @@ def visits_csv(roster: Roster, plan: Plan) -> str:
         "Covered",
         "Partnership",
     ]
-    timed = []
-    for visit in plan.visits:
-        start, end = slot_times(roster, visit.slot)
-        _, period = parse_slot(visit.slot)
-        row: list[Cell] = [
-            start.date().isoformat(),
-            _day(start),
-            _clock(start),
-            _clock(end),
-            period,
+    dated: list[tuple[str, str, list[Cell]]] = [
+        (
+            visit.slot,
             visit.cycle,
-            name_of(roster, visit.visitor),
-            visit.visitor,
-            name_of(roster, visit.host),
-            visit.host,
-            roster.teacher_by_id[visit.host].room or "",
-            _yes(visit.covered),
-            visit.partnership,
-        ]
-        timed.append((start, row))
-    timed.sort(key=lambda item: (item[0], [str(cell) for cell in item[1]]))
-    return csv_text(header, [row for _, row in timed])
+            [
+                name_of(roster, visit.visitor),
+                visit.visitor,
+                name_of(roster, visit.host),
+                visit.host,
+                roster.teacher_by_id[visit.host].room or "",
+                _yes(visit.covered),
+                visit.partnership,
+            ],
+        )
+        for visit in plan.visits
+    ]
+    return csv_text(header, _in_time_order(roster, dated))
 
 
 def sabbatical_visits_csv(roster: Roster, plan: Plan) -> str:
     """One row per mini-sabbatical visit, in time order."""
-    header = [
-        "Date",
-        "Day",
-        "Start",
-        "End",
-        "Period",
-        "Cycle",
-        "Coach",
-        "Coach id",
-        "Coachee",
-        "Coachee id",
-        "Room",
-        "Covered",
-    ]
-    timed = []
-    for visit in plan.sabbatical_visits:
-        start, end = slot_times(roster, visit.slot)
-        _, period = parse_slot(visit.slot)
-        row: list[Cell] = [
-            start.date().isoformat(),
-            _day(start),
-            _clock(start),
-            _clock(end),
-            period,
+    header = [*SLOT_COLUMNS, "Coach", "Coach id", "Coachee", "Coachee id", "Room", "Covered"]
+    dated: list[tuple[str, str, list[Cell]]] = [
+        (
+            visit.slot,
             visit.cycle,
-            name_of(roster, visit.coach),
-            visit.coach,
-            name_of(roster, visit.coachee),
-            visit.coachee,
-            roster.teacher_by_id[visit.coachee].room or "",
-            _yes(visit.covered),
-        ]
-        timed.append((start, row))
-    timed.sort(key=lambda item: (item[0], [str(cell) for cell in item[1]]))
-    return csv_text(header, [row for _, row in timed])
+            [
+                name_of(roster, visit.coach),
+                visit.coach,
+                name_of(roster, visit.coachee),
+                visit.coachee,
+                roster.teacher_by_id[visit.coachee].room or "",
+                _yes(visit.covered),
+            ],
+        )
+        for visit in plan.sabbatical_visits
+    ]
+    return csv_text(header, _in_time_order(roster, dated))
 
 
 def tables_csv(roster: Roster, plan: Plan) -> str:
