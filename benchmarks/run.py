@@ -100,7 +100,7 @@ class Run:
 
 def load_instance(name: str) -> Any:
     """The roster of `NAME` or `NAME:peer-only` (coaches and meetings removed)."""
-    from pairwise.load import load_roster
+    from pairwise.roster.load import load_roster
 
     base, _, variant = name.partition(":")
     roster = load_roster(INSTANCES / f"{base}.json")
@@ -111,7 +111,7 @@ def load_instance(name: str) -> Any:
         for cycle in data["cycles"]:
             cycle["meetings"] = []
         data["name"] = f"{data['name']} (peer visits only)"
-        from pairwise.load import roster_from_data
+        from pairwise.roster.load import roster_from_data
 
         roster = roster_from_data(data)
     elif variant:
@@ -122,11 +122,11 @@ def load_instance(name: str) -> Any:
 def solve_once(solver: str, roster: Any, seed: int, time_limit: float, workers: int) -> Any:
     """Run one solver; returns (status, plan or None, the solver's own stats)."""
     if solver == "pairwise":
-        from pairwise.solve import solve  # type: ignore[import-not-found,unused-ignore]
+        from pairwise.engine.pipeline import solve  # type: ignore[import-not-found,unused-ignore]
 
         if len(roster.schools()) > 1:
             try:
-                from pairwise.district import solve_district
+                from pairwise.runs.district.core import solve_district
             except ImportError:
                 result = solve(roster, time_limit=time_limit, seed=seed, workers=workers)
             else:
@@ -253,9 +253,9 @@ def measure(
     memory_limit_gib: float = 8.0,
 ) -> Run:
     """One solve in a child process, its plan checked here."""
-    from pairwise.check import check
-    from pairwise.formats import Plan
+    from pairwise.checker.rules import check
     from pairwise.result import relative_gap
+    from pairwise.roster.models import Plan
 
     roster = load_instance(instance)
     teachers, schools = len(roster.teachers), len(roster.schools())

@@ -22,8 +22,9 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from pairwise.check import check
-from pairwise.formats import (
+from pairwise.analysis.network import plan_metrics
+from pairwise.checker.rules import check
+from pairwise.roster.models import (
     Partnership,
     Plan,
     Roster,
@@ -33,7 +34,6 @@ from pairwise.formats import (
     Visit,
     parse_slot,
 )
-from pairwise.network import plan_metrics
 
 Block = tuple[str, ...]  # one teacher (unpaired), or a partnership's members, first listed first
 

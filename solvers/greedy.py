@@ -18,7 +18,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pairwise.formats import (
+from pairwise.analysis.network import plan_metrics
+from pairwise.roster.models import (
     Partnership,
     Plan,
     Roster,
@@ -28,8 +29,7 @@ from pairwise.formats import (
     Visit,
     parse_slot,
 )
-from pairwise.network import plan_metrics
-from pairwise.objective import Scoring, empty_terms
+from pairwise.roster.objective import Scoring, empty_terms
 
 YEAR = "year"
 

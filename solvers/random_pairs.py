@@ -12,7 +12,7 @@ import random
 import time
 from collections import Counter
 
-from pairwise.formats import Plan, Roster
+from pairwise.roster.models import Plan, Roster
 from solvers.greedy import (
     Admissibility,
     Booking,

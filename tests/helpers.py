@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pairwise.check import CheckReport, check
-from pairwise.formats import Plan, Roster
-from pairwise.load import load_plan, load_roster
+from pairwise.checker.rules import CheckReport, check
+from pairwise.roster.load import load_plan, load_roster
+from pairwise.roster.models import Plan, Roster
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from pairwise.formats import DAYS, TERM_NAMES, Plan, Roster
-from pairwise.load import roster_from_data
+from pairwise.roster.load import roster_from_data
+from pairwise.roster.models import DAYS, TERM_NAMES, Plan, Roster
 
 TOPICS = ("literacy", "numeracy", "feedback", "inquiry", "technology")
 TIMEZONES = ("America/Toronto", "Europe/Paris", "UTC", "Australia/Sydney")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import pairwise
 
 
@@ -40,9 +42,26 @@ def test_solve_check_round_trip_through_the_api() -> None:
     assert report.objective == result.objective
 
 
-def test_functions_are_not_shadowed_by_their_modules() -> None:
+@pytest.mark.parametrize(
+    ("old_path", "name", "new_path"),
+    [
+        ("pairwise.formats", "Roster", "pairwise.roster.models"),
+        ("pairwise.check", "check", "pairwise.checker.rules"),
+        ("pairwise.solve", "solve", "pairwise.engine.pipeline"),
+        ("pairwise.explain", "format_explanation", "pairwise.explanation.core"),
+        ("pairwise.workbook", "import_workbook", "pairwise.interchange.workbook.layout"),
+    ],
+)
+def test_old_flat_import_paths_warn_and_give_the_same_objects(
+    old_path: str, name: str, new_path: str
+) -> None:
     import importlib
+    import sys
 
-    for name in ("check", "solve", "explain"):
-        importlib.import_module(f"pairwise.{name}")
-        assert callable(getattr(pairwise, name)), name
+    sys.modules.pop(old_path, None)
+    with pytest.warns(DeprecationWarning, match=f"{old_path} moved to {new_path}"):
+        old_module = importlib.import_module(old_path)
+    assert getattr(old_module, name) is getattr(importlib.import_module(new_path), name)
+    # binding the old module on the package never hides the API function of the same name
+    for function_name in ("check", "solve", "explain"):
+        assert callable(getattr(pairwise, function_name)), function_name

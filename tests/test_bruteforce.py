@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pairwise.check import check
-from pairwise.formats import (
+from pairwise.checker.rules import check
+from pairwise.roster.load import roster_from_data
+from pairwise.roster.models import (
     Partnership,
     Plan,
     Roster,
@@ -21,7 +22,6 @@ from pairwise.formats import (
     Visit,
     parse_slot,
 )
-from pairwise.load import roster_from_data
 from solvers import bruteforce, greedy, random_pairs
 from tests.helpers import assert_plan_valid, fixture_path, load_fixture
 from tests.strategies import roster_data, rosters

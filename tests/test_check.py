@@ -20,10 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pairwise.check import Violation, check
-from pairwise.formats import Plan, Roster
-from pairwise.load import roster_from_data
-from pairwise.objective import Scoring
+from pairwise.checker.rules import Violation, check
+from pairwise.roster.load import roster_from_data
+from pairwise.roster.models import Plan, Roster
+from pairwise.roster.objective import Scoring
 from tests.helpers import assert_breaks_only, assert_plan_valid, fixture_path
 from tests.strategies import plans_for, rosters
 

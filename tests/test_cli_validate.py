@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from pairwise.cli import main
+from pairwise.cli.app import main
 from tests.helpers import fixture_path
 
 ROSTER = str(fixture_path("check_small"))

@@ -21,13 +21,13 @@ import pytest
 from click.testing import CliRunner
 
 from pairwise import executor
-from pairwise.cli import main
-from pairwise.district import solve_district
-from pairwise.executor import DaskExecutor
-from pairwise.formats import Roster
-from pairwise.generate import generate_roster
-from pairwise.load import load_plan
-from pairwise.whatif import parse_axes, run_whatif, variant_roster
+from pairwise.cli.app import main
+from pairwise.generate.generator import generate_roster
+from pairwise.roster.load import load_plan
+from pairwise.roster.models import Roster
+from pairwise.runs.district.core import solve_district
+from pairwise.runs.executor import DaskExecutor
+from pairwise.runs.whatif import parse_axes, run_whatif, variant_roster
 from tests.helpers import assert_plan_valid, load_fixture
 from tests.test_district import greedy_engine
 

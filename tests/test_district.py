@@ -13,8 +13,13 @@ from typing import Any
 
 import pytest
 
-from pairwise.check import check
-from pairwise.district import (
+from pairwise.checker.rules import check
+from pairwise.generate.generator import generate_roster
+from pairwise.result import Progress, Result, relative_gap
+from pairwise.roster.load import roster_from_data
+from pairwise.roster.models import Plan, Roster, SabbaticalVisit, Visit
+from pairwise.roster.objective import empty_terms
+from pairwise.runs.district.core import (
     STAND_IN_MARK,
     cross_coachees,
     place_cross_visits,
@@ -23,11 +28,6 @@ from pairwise.district import (
     split_hint,
     task_time_limits,
 )
-from pairwise.formats import Plan, Roster, SabbaticalVisit, Visit
-from pairwise.generate import generate_roster
-from pairwise.load import roster_from_data
-from pairwise.objective import empty_terms
-from pairwise.result import Progress, Result, relative_gap
 from solvers.greedy import solve as greedy_solve
 from tests.helpers import assert_plan_valid
 
@@ -404,7 +404,7 @@ def small_district() -> Roster:
 def test_district_plan_from_the_engine_is_valid_and_its_bound_honest(
     small_district: Roster,
 ) -> None:
-    from pairwise.solve import solve
+    from pairwise.engine.pipeline import solve
 
     result = solve_district(small_district, time_limit=30, workers=2)
     assert result.plan is not None and result.objective is not None and result.bound is not None

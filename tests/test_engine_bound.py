@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from pairwise.bound import linear_bound, lock_triads, parity_limit, prune
-from pairwise.candidates import Candidates
-from pairwise.columns import triad_spaces, visit_needs, visit_ways
-from pairwise.formats import Roster
-from pairwise.objective import Scoring
-from pairwise.relaxation import column_model, solve_peer_relaxation
-from pairwise.search import SearchSettings, run_search
+from pairwise.engine.candidates import Candidates
+from pairwise.engine.columns import triad_spaces, visit_needs, visit_ways
+from pairwise.engine.lp_bound import linear_bound, lock_triads, parity_limit, prune
+from pairwise.engine.relaxation import column_model, solve_peer_relaxation
+from pairwise.engine.search import SearchSettings, run_search
+from pairwise.roster.models import Roster
+from pairwise.roster.objective import Scoring
 from tests.strategies import rosters
 from tests.test_engine_model import every_column
 from tests.test_engine_rosters import make_roster, staggered

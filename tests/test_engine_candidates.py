@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pairwise.candidates import Candidates, slot_indices
-from pairwise.columns import triad_column
-from pairwise.objective import Scoring
+from pairwise.engine.candidates import Candidates, slot_indices
+from pairwise.engine.columns import triad_column
+from pairwise.roster.objective import Scoring
 from tests.test_engine_rosters import make_roster
 
 
 def candidates_of(roster: object) -> Candidates:
-    from pairwise.formats import Roster
+    from pairwise.roster.models import Roster
 
     assert isinstance(roster, Roster)
     return Candidates(roster, Scoring(roster))

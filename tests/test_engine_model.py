@@ -10,12 +10,12 @@ import itertools
 
 import pytest
 
-from pairwise.candidates import Candidates
-from pairwise.columns import Column, pair_columns, triad_column, triad_owners, triad_spaces
-from pairwise.formats import Roster
-from pairwise.model import PlanModel, PlanSolution
-from pairwise.objective import Scoring
-from pairwise.search import SearchSettings, run_search
+from pairwise.engine.candidates import Candidates
+from pairwise.engine.columns import Column, pair_columns, triad_column, triad_owners, triad_spaces
+from pairwise.engine.model.plan_model import PlanModel, PlanSolution
+from pairwise.engine.search import SearchSettings, run_search
+from pairwise.roster.models import Roster
+from pairwise.roster.objective import Scoring
 from tests.test_engine_rosters import make_roster, staggered
 
 UNPAIRED = 1000
@@ -64,8 +64,10 @@ def test_at_most_one_triad_per_school(monkeypatch: pytest.MonkeyPatch) -> None:
     policy = {"weights": {"shared_priority": 0}}
     roster = make_roster(teachers, periods=6, policy=policy)
     assert best(roster).objective == 60
-    monkeypatch.setattr("pairwise.partnerships._at_most_one_triad_per_school", lambda *args: None)
-    monkeypatch.setattr("pairwise.partnerships._parity", lambda *args: None)
+    monkeypatch.setattr(
+        "pairwise.engine.model.partnership_rules._at_most_one_triad_per_school", lambda *args: None
+    )
+    monkeypatch.setattr("pairwise.engine.model.partnership_rules._parity", lambda *args: None)
     assert best(roster).objective == 120
 
 
@@ -77,7 +79,9 @@ def test_no_repeat_within_year(monkeypatch: pytest.MonkeyPatch) -> None:
         policy={"rotation": "cycle"},
     )
     assert best(roster).objective == -2 * UNPAIRED
-    monkeypatch.setattr("pairwise.partnerships._no_repeat_within_year", lambda *args: None)
+    monkeypatch.setattr(
+        "pairwise.engine.model.partnership_rules._no_repeat_within_year", lambda *args: None
+    )
     assert best(roster).objective == 0
 
 

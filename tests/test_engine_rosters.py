@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pairwise.formats import Roster
-from pairwise.load import roster_from_data
-from pairwise.validation import cross_check
+from pairwise.roster.load import roster_from_data
+from pairwise.roster.models import Roster
+from pairwise.roster.validate import cross_check
 
 FIRST_MONDAY = dt.date(2026, 10, 5)
 

@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 
 from pairwise.errors import InputError, PairwiseError, Problem
-from pairwise.executor import (
+from pairwise.result import Result
+from pairwise.roster.models import Plan, Roster, Unpaired
+from pairwise.roster.objective import empty_terms
+from pairwise.runs.executor import (
     DASK_HINT,
     DaskExecutor,
     InlineExecutor,
@@ -23,9 +26,6 @@ from pairwise.executor import (
     open_executor,
     run_task,
 )
-from pairwise.formats import Plan, Roster, Unpaired
-from pairwise.objective import empty_terms
-from pairwise.result import Result
 from tests.helpers import fixture_path, load_fixture
 
 ORDER_FOLDER_VARIABLE = "PAIRWISE_TEST_ORDER_FOLDER"

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pairwise.cli import main
-from pairwise.explain import (
+from pairwise.cli.app import main
+from pairwise.explanation.core import (
     Explanation,
     explain,
     feasible_plan,
@@ -29,8 +29,8 @@ from pairwise.explain import (
     precheck,
     rules_hold,
 )
-from pairwise.formats import Roster
-from pairwise.load import load_roster, roster_from_data
+from pairwise.roster.load import load_roster, roster_from_data
+from pairwise.roster.models import Roster
 from solvers import bruteforce
 from tests.helpers import assert_plan_valid, fixture_path
 from tests.strategies import roster_data, rosters
@@ -628,7 +628,7 @@ def test_a_lock_placeable_in_one_cycle_only() -> None:
 
 
 def test_the_engine_agrees_on_a_lock_placeable_in_one_cycle_only() -> None:
-    from pairwise.solve import solve
+    from pairwise.engine.pipeline import solve
 
     roster = load_roster(fixture_path("explain_lock_one_cycle"))
     assert solve(roster, time_limit=10, workers=1).status == "optimal"
@@ -651,7 +651,7 @@ def test_a_locked_pair_whose_two_visits_share_their_only_slot(name: str) -> None
     "name", ["explain_reciprocal_one_slot_year", "explain_reciprocal_one_slot_cycle"]
 )
 def test_the_engine_proves_them_infeasible(name: str) -> None:
-    from pairwise.solve import solve
+    from pairwise.engine.pipeline import solve
 
     roster = load_roster(fixture_path(name))
     assert solve(roster, time_limit=10, workers=1).status == "infeasible"

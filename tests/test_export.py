@@ -13,12 +13,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pairwise.cli import main
+from pairwise.cli.app import main
 from pairwise.errors import InputError
-from pairwise.export import ExportSummary, export_plan
-from pairwise.export_report import render_report
-from pairwise.formats import Plan, Roster
-from pairwise.load import load_roster
+from pairwise.interchange.export.bundle import ExportSummary, export_plan
+from pairwise.interchange.export.report import render_report
+from pairwise.roster.load import load_roster
+from pairwise.roster.models import Plan, Roster
 from tests.helpers import assert_plan_valid, fixture_path, load_fixture, load_plan_fixture
 from tests.strategies import plans_for, rosters
 

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from pairwise.export import export_plan
-from pairwise.export_calendar import teacher_file_name
-from pairwise.formats import Plan, Roster
+from pairwise.interchange.export.bundle import export_plan
+from pairwise.interchange.export.calendars import teacher_file_name
+from pairwise.roster.models import Plan, Roster
 from tests.helpers import assert_plan_valid, load_fixture, load_plan_fixture
 
 CASES = [

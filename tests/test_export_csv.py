@@ -7,9 +7,9 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from pairwise.export import export_plan
-from pairwise.export_csv import csv_text
-from pairwise.formats import Plan, Roster
+from pairwise.interchange.export.bundle import export_plan
+from pairwise.interchange.export.spreadsheets import csv_text
+from pairwise.roster.models import Plan, Roster
 from tests.helpers import load_fixture, load_plan_fixture
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from pairwise.export import export_plan
-from pairwise.export_calendar import teacher_file_name
-from pairwise.formats import Plan, Roster
+from pairwise.interchange.export.bundle import export_plan
+from pairwise.interchange.export.calendars import teacher_file_name
+from pairwise.roster.models import Plan, Roster
 from tests.helpers import load_fixture, load_plan_fixture
 
 CASES = [
@@ -92,8 +92,8 @@ def test_the_check_would_catch_a_leak(exported: tuple[Roster, Plan, Path]) -> No
 def test_the_admin_report_and_spreadsheets_never_show_a_pairs_rating(tmp_path: Path) -> None:
     # a plan from the engine itself, whose partners (paired long ago, outside the repeat window)
     # carry distinctive ratings that the plan's reasons could repeat
-    from pairwise.formats import HistoryEntry
-    from pairwise.solve import solve
+    from pairwise.engine.pipeline import solve
+    from pairwise.roster.models import HistoryEntry
 
     roster = load_fixture("oakridge-tiny")
     rated = roster.model_copy(

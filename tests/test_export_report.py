@@ -6,8 +6,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from pairwise.export_report import build_report, render_report
-from pairwise.formats import Plan, Roster
+from pairwise.interchange.export.report import build_report, render_report
+from pairwise.roster.models import Plan, Roster
 from tests.helpers import load_fixture, load_plan_fixture
 
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from pairwise.errors import InputError
-from pairwise.formats import Plan, Roster
-from pairwise.load import plan_from_json, roster_from_data, roster_from_json
+from pairwise.roster.load import plan_from_json, roster_from_data, roster_from_json
+from pairwise.roster.models import Plan, Roster
 from tests.helpers import load_fixture, load_plan_fixture
 from tests.strategies import roster_data
 

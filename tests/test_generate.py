@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pairwise.cli import main
+from pairwise.cli.app import main
 from pairwise.errors import InputError
-from pairwise.formats import Roster
-from pairwise.generate import generate_roster, roster_text
-from pairwise.load import load_roster, roster_from_json
+from pairwise.generate.generator import generate_roster, roster_text
+from pairwise.roster.load import load_roster, roster_from_json
+from pairwise.roster.models import Roster
 
 INSTANCES = Path(__file__).parent.parent / "instances"
 

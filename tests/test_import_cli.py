@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
-from pairwise.cli import main
-from pairwise.load import load_roster
-from pairwise.workbook import template_csv_files
+from pairwise.cli.app import main
+from pairwise.interchange.workbook.layout import template_csv_files
+from pairwise.roster.load import load_roster
 from tests.helpers import fixture_path, load_fixture
 
 TINY = str(fixture_path("oakridge-tiny"))

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pairwise.check import check
+from pairwise.checker.rules import check
 from pairwise.errors import InputError
-from pairwise.load import (
+from pairwise.roster.load import (
     load_plan,
     load_roster,
     parse_json,

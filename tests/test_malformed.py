@@ -22,9 +22,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pairwise.cli import main
+from pairwise.cli.app import main
 from pairwise.errors import InputError, format_path
-from pairwise.load import (
+from pairwise.roster.load import (
     MAX_BYTES_VARIABLE,
     MAX_TEACHERS_VARIABLE,
     roster_from_data,
@@ -46,7 +46,7 @@ HEADER = re.compile(r"^error: (.+: )?(\d+) problems?$")
 
 
 def has_command(name: str) -> bool:
-    return importlib.util.find_spec(f"pairwise.commands.{name}") is not None
+    return importlib.util.find_spec(f"pairwise.cli.commands.{name}") is not None
 
 
 def run(*arguments: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:

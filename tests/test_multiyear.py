@@ -11,10 +11,10 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from pairwise.formats import Roster
-from pairwise.generate import generate_roster
-from pairwise.load import roster_from_data
-from pairwise.multiyear import (
+from pairwise.generate.generator import generate_roster
+from pairwise.roster.load import roster_from_data
+from pairwise.roster.models import Roster
+from pairwise.runs.multiyear.core import (
     Group,
     Rotation,
     RotationError,
@@ -352,7 +352,7 @@ def test_a_year_keeps_its_schools_release_budget() -> None:
 
 def test_the_first_years_own_locks_stay_when_the_engine_chooses_the_partners() -> None:
     # the retry path of solve_years hands the engine no chosen pairs; the roster's lock still binds
-    from pairwise.multiyear import derived_roster
+    from pairwise.runs.multiyear.core import derived_roster
 
     roster = load_fixture("oakridge-tiny.json")
     data = roster.model_dump()

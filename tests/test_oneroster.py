@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from pairwise.cli import main
+from pairwise.cli.app import main
 from pairwise.errors import InputError
-from pairwise.load import load_roster
-from pairwise.oneroster import middle_weeks, read_oneroster
-from pairwise.workbook import import_workbook, template_workbook
+from pairwise.interchange.oneroster import middle_weeks, read_oneroster
+from pairwise.interchange.workbook.layout import import_workbook, template_workbook
+from pairwise.roster.load import load_roster
 
 COLUMNS_11 = {
     "orgs.csv": "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId",

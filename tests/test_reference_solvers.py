@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from pairwise.formats import Plan, Roster
-from pairwise.load import load_roster
-from pairwise.objective import Scoring
+from pairwise.roster.load import load_roster
+from pairwise.roster.models import Plan, Roster
+from pairwise.roster.objective import Scoring
 from solvers import greedy, random_pairs
 from tests.helpers import assert_plan_valid, load_fixture
 from tests.strategies import rosters

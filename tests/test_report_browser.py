@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from pairwise.export import export_plan
+from pairwise.interchange.export.bundle import export_plan
 from tests.helpers import load_fixture, load_plan_fixture
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pairwise.cli import main
-from pairwise.formats import TERM_NAMES
+from pairwise.cli.app import main
+from pairwise.roster.models import TERM_NAMES
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 

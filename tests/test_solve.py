@@ -12,11 +12,11 @@ import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from pairwise.formats import Plan, Roster
-from pairwise.load import load_roster
-from pairwise.objective import Scoring
+from pairwise.engine.pipeline import solve
 from pairwise.result import Result
-from pairwise.solve import solve
+from pairwise.roster.load import load_roster
+from pairwise.roster.models import Plan, Roster
+from pairwise.roster.objective import Scoring
 from solvers.bruteforce import solve as brute_force
 from tests.helpers import assert_plan_valid, fixture_path, load_fixture
 from tests.strategies import rosters
@@ -357,7 +357,7 @@ def test_locks_competing_for_one_substitute_are_infeasible() -> None:
 )
 def test_warm_start_from_a_smaller_budget_proves_the_cold_optimum(path: Path) -> None:
     # the hint's partnerships seed the relaxation's LP and incumbent: the proof must not change
-    from pairwise.whatif import variant_roster
+    from pairwise.runs.whatif import variant_roster
 
     roster = load_roster(path)
     smaller = solved(variant_roster(roster, {"release_budget": 0}))

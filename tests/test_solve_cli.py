@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pairwise.cli import main
-from pairwise.load import load_plan, plan_from_json
+from pairwise.cli.app import main
 from pairwise.result import Result
+from pairwise.roster.load import load_plan, plan_from_json
 from tests.helpers import assert_plan_valid, fixture_path, load_fixture
 from tests.test_engine_rosters import make_roster, staggered
 
@@ -101,7 +101,7 @@ def test_no_plan_in_time_exits_4_and_writes_nothing(
         return Result("unknown", None, 120, None, 0.1, {"interrupted": 0})
 
     # `pairwise.solve` is also the function's name on the package: patch the module itself
-    monkeypatch.setattr(importlib.import_module("pairwise.solve"), "solve", no_plan)
+    monkeypatch.setattr(importlib.import_module("pairwise.engine.pipeline"), "solve", no_plan)
     target = tmp_path / "plan.json"
     code, stdout, _stderr = run("solve", TINY, "-o", str(target), "--quiet")
     assert code == 4

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from pairwise.formats import TERM_NAMES, Plan, Roster, TableSeat
-from pairwise.load import roster_from_data
-from pairwise.tables import seat_tables, seating_terms
+from pairwise.engine.seating import seat_tables, seating_terms
+from pairwise.roster.load import roster_from_data
+from pairwise.roster.models import TERM_NAMES, Plan, Roster, TableSeat
 from tests.helpers import assert_plan_valid, load_fixture
 
 # A team is (id, priority, strengths of its members (one list per member), school).

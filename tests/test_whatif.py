@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
-from pairwise.cli import main
+from pairwise.cli.app import main
 from pairwise.errors import InputError
-from pairwise.formats import Roster
-from pairwise.objective import empty_terms
-from pairwise.whatif import (
+from pairwise.roster.models import Roster
+from pairwise.roster.objective import empty_terms
+from pairwise.runs.whatif import (
     BUDGET_FIELDS,
     MAX_VARIANTS,
     Axis,
@@ -248,7 +248,7 @@ def test_cold_runs_have_no_warm_start() -> None:
 
 
 def test_a_district_roster_varies_as_a_district() -> None:
-    from pairwise.generate import generate_roster
+    from pairwise.generate.generator import generate_roster
 
     roster = generate_roster(40, schools=2, kind="mixed", seed=5)
     axes = parse_axes(["release_budget=0:4:4"])

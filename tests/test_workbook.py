@@ -12,16 +12,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from pairwise.errors import InputError
-from pairwise.formats import Policy, Roster
-from pairwise.generate import generate_roster
-from pairwise.load import roster_from_data
-from pairwise.workbook import (
+from pairwise.generate.generator import generate_roster
+from pairwise.interchange.workbook.layout import (
     SHEET_ORDER,
     canonical,
     import_workbook,
     template_csv_files,
     template_workbook,
 )
+from pairwise.roster.load import roster_from_data
+from pairwise.roster.models import Policy, Roster
 from tests.helpers import load_fixture
 from tests.strategies import rosters
 

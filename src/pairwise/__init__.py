@@ -13,12 +13,13 @@ Heavy parts (CP-SAT, matplotlib, openpyxl) load on first use, so `import pairwis
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
+from pairwise.deprecated_paths import install_moved_module_aliases
 from pairwise.errors import InputError, PairwiseError, Problem
-from pairwise.formats import (
+from pairwise.result import Progress, Result
+from pairwise.roster.load import load_plan, load_roster, plan_from_json, roster_from_json
+from pairwise.roster.models import (
     Cycle,
     Meeting,
     Partnership,
@@ -34,65 +35,49 @@ from pairwise.formats import (
     Visit,
     Weights,
 )
-from pairwise.load import load_plan, load_roster, plan_from_json, roster_from_json
-from pairwise.result import Progress, Result
 
 __version__ = "0.1.0"
 
+install_moved_module_aliases()
+
 if TYPE_CHECKING:
-    from pairwise.check import CheckReport, Violation, check
-    from pairwise.district import solve_district
-    from pairwise.explain import Explanation, explain, format_explanation
-    from pairwise.export import ExportSummary, export_plan
-    from pairwise.generate import generate_roster
-    from pairwise.history import HistoryReport, rotation_history
-    from pairwise.multiyear import RotationError, solve_years
-    from pairwise.oneroster import read_oneroster
-    from pairwise.solve import solve
-    from pairwise.tables import TableSolution, seat_tables
-    from pairwise.whatif import run_whatif
-    from pairwise.workbook import import_workbook, template_workbook
+    from pairwise.analysis.history import HistoryReport, rotation_history
+    from pairwise.checker.rules import CheckReport, Violation, check
+    from pairwise.engine.pipeline import solve
+    from pairwise.engine.seating import TableSolution, seat_tables
+    from pairwise.explanation.core import Explanation, explain, format_explanation
+    from pairwise.generate.generator import generate_roster
+    from pairwise.interchange.export.bundle import ExportSummary, export_plan
+    from pairwise.interchange.oneroster import read_oneroster
+    from pairwise.interchange.workbook.layout import import_workbook, template_workbook
+    from pairwise.runs.district.core import solve_district
+    from pairwise.runs.multiyear.core import RotationError, solve_years
+    from pairwise.runs.whatif import run_whatif
 
 # name -> module that defines it, imported on first access
 _LAZY: dict[str, str] = {
-    "check": "pairwise.check",
-    "CheckReport": "pairwise.check",
-    "Violation": "pairwise.check",
-    "solve": "pairwise.solve",
-    "solve_district": "pairwise.district",
-    "solve_years": "pairwise.multiyear",
-    "RotationError": "pairwise.multiyear",
-    "seat_tables": "pairwise.tables",
-    "TableSolution": "pairwise.tables",
-    "format_explanation": "pairwise.explain",
-    "explain": "pairwise.explain",
-    "Explanation": "pairwise.explain",
-    "export_plan": "pairwise.export",
-    "ExportSummary": "pairwise.export",
-    "generate_roster": "pairwise.generate",
-    "rotation_history": "pairwise.history",
-    "HistoryReport": "pairwise.history",
-    "run_whatif": "pairwise.whatif",
-    "import_workbook": "pairwise.workbook",
-    "template_workbook": "pairwise.workbook",
-    "read_oneroster": "pairwise.oneroster",
+    "check": "pairwise.checker.rules",
+    "CheckReport": "pairwise.checker.rules",
+    "Violation": "pairwise.checker.rules",
+    "solve": "pairwise.engine.pipeline",
+    "solve_district": "pairwise.runs.district.core",
+    "solve_years": "pairwise.runs.multiyear.core",
+    "RotationError": "pairwise.runs.multiyear.core",
+    "seat_tables": "pairwise.engine.seating",
+    "TableSolution": "pairwise.engine.seating",
+    "format_explanation": "pairwise.explanation.core",
+    "explain": "pairwise.explanation.core",
+    "Explanation": "pairwise.explanation.core",
+    "export_plan": "pairwise.interchange.export.bundle",
+    "ExportSummary": "pairwise.interchange.export.bundle",
+    "generate_roster": "pairwise.generate.generator",
+    "rotation_history": "pairwise.analysis.history",
+    "HistoryReport": "pairwise.analysis.history",
+    "run_whatif": "pairwise.runs.whatif",
+    "import_workbook": "pairwise.interchange.workbook.layout",
+    "template_workbook": "pairwise.interchange.workbook.layout",
+    "read_oneroster": "pairwise.interchange.oneroster",
 }
-
-
-class _PublicModule(types.ModuleType):
-    """Keeps `pairwise.check` (and the like) the function even after `pairwise.check` the module loads.
-
-    Importing a submodule binds it on its package under the same name as the function it defines;
-    the API promises the function, so that binding is skipped for the lazily exported names.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _PublicModule
 
 
 def __getattr__(name: str) -> Any:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pairwise.formats import Plan
+from pairwise.roster.models import Plan
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 

@@ -1,0 +1,1 @@
+"""The coaching network across years: NetworkX metrics and rotation history."""

@@ -1,0 +1,60 @@
+"""`pairwise check ROSTER PLAN`: every hard rule, and the objective recomputed term by term."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from pairwise.checker.rules import check
+from pairwise.roster.load import load_plan, load_roster
+from pairwise.roster.models import TERM_NAMES
+
+
+@click.command("check")
+@click.argument("roster_path", metavar="ROSTER")
+@click.argument("plan_path", metavar="PLAN")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def command(roster_path: str, plan_path: str, as_json: bool) -> None:
+    """Check PLAN against every hard rule of ROSTER; exit 1 when a rule breaks or a term differs."""
+    if roster_path == "-" and plan_path == "-":
+        raise click.UsageError("only one of ROSTER and PLAN can be standard input ('-')")
+    roster = load_roster(roster_path)
+    plan = load_plan(plan_path)
+    report = check(roster, plan)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+        sys.exit(0 if report.ok else 1)
+    # one line per problem, never wrapped, so the output can be searched and diffed
+    for violation in report.violations:
+        click.echo(str(violation))
+    for mismatch in report.mismatches:
+        click.echo(f"mismatch: {mismatch}")
+    table = Table(title="objective, term by term")
+    table.add_column("term")
+    table.add_column("stated", justify="right")
+    table.add_column("recomputed", justify="right")
+    for name in TERM_NAMES:
+        stated = plan.terms.get(name)
+        table.add_row(name, "-" if stated is None else str(stated), str(report.terms[name]))
+    table.add_row("objective", str(plan.objective), str(report.objective), style="bold")
+    Console(highlight=False).print(table)
+    if report.ok:
+        click.echo("plan is valid")
+        return
+    rules = [rule for rule in report.broken_rules if rule]
+    parts = []
+    if rules:
+        numbers = ", ".join(str(rule) for rule in rules)
+        parts.append(f"breaks {len(rules)} rule{'s' if len(rules) != 1 else ''} ({numbers})")
+    inconsistent = sum(1 for violation in report.violations if violation.rule == 0)
+    if inconsistent:
+        parts.append(f"has {inconsistent} inconsistenc{'ies' if inconsistent != 1 else 'y'}")
+    if report.mismatches:
+        count = len(report.mismatches)
+        parts.append(f"misstates {count} value{'s' if count != 1 else ''}")
+    click.echo("plan " + ", ".join(parts))
+    sys.exit(1)

@@ -1,0 +1,45 @@
+"""`pairwise export ROSTER PLAN --to DIR`: calendars, spreadsheets and an HTML report for people."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from pairwise.interchange.export.bundle import export_plan
+from pairwise.roster.load import load_plan, load_roster
+
+
+@click.command("export")
+@click.argument("roster_path", metavar="ROSTER")
+@click.argument("plan_path", metavar="PLAN")
+@click.option(
+    "--to",
+    "directory",
+    required=True,
+    metavar="DIR",
+    help="Folder to write into (created if missing; files already there are replaced).",
+)
+def command(roster_path: str, plan_path: str, directory: str) -> None:
+    """Write PLAN's calendars (all.ics, teachers/<id>.ics), CSV files and report.html into DIR."""
+    if roster_path == "-" and plan_path == "-":
+        raise click.UsageError("only one of ROSTER and PLAN can be standard input ('-')")
+    roster = load_roster(roster_path)
+    plan = load_plan(plan_path)
+    summary = export_plan(roster, plan, directory)
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    table = Table(title=f"exported to {summary.directory}", show_header=False)
+    table.add_row("all.ics", f"{summary.sessions} sessions")
+    table.add_row(
+        "teachers/", f"{summary.teacher_calendars} calendars, one per teacher (only their sessions)"
+    )
+    for name in ("partnerships.csv", "visits.csv", "sabbatical_visits.csv", "tables.csv"):
+        table.add_row(name, "spreadsheet (UTF-8)")
+    table.add_row("report.html", "self-contained report: open it in a browser")
+    if summary.sequence_raised:
+        table.add_row(
+            "changed", f"{summary.sequence_raised} sessions changed since the last export"
+        )
+    Console(highlight=False).print(table)
+    click.echo(f"wrote {len(summary.files)} files")

@@ -1,0 +1,36 @@
+"""`pairwise validate ROSTER`: read and validate only; print what the roster holds."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from pairwise.roster.load import load_roster
+
+
+@click.command("validate")
+@click.argument("roster_path", metavar="ROSTER")
+def command(roster_path: str) -> None:
+    """Read and validate ROSTER ('-' for stdin); print what it holds; exit 2 if malformed."""
+    roster = load_roster(roster_path)
+    participating = sum(1 for teacher in roster.teachers if teacher.participates)
+    coaches = [teacher.id for teacher in roster.teachers if teacher.sabbatical is not None]
+    slots = sum(len(roster.cycle_slots(cycle.id)) for cycle in roster.cycles)
+    meetings = sum(len(cycle.meetings) for cycle in roster.cycles)
+    table = Table(title=f"{roster.name} ({roster.year})", show_header=False)
+    table.add_row("teachers", f"{len(roster.teachers)} ({participating} participating)")
+    table.add_row("schools", str(len(roster.schools())))
+    table.add_row("teams", str(len(roster.teams)))
+    table.add_row("periods", f"{len(roster.periods)} a week")
+    table.add_row("cycles", ", ".join(f"{c.id} ({len(c.weeks)} weeks)" for c in roster.cycles))
+    table.add_row("slots", str(slots))
+    table.add_row("meetings", str(meetings))
+    table.add_row("coaches", ", ".join(coaches) if coaches else "none")
+    table.add_row(
+        "history", f"{len(roster.history)} partnerships, {len(roster.team_history)} matchups"
+    )
+    table.add_row("relations", str(len(roster.relations)))
+    table.add_row("rotation", roster.policy.rotation)
+    Console().print(table)
+    click.echo("valid")

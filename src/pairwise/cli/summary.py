@@ -1,0 +1,128 @@
+"""The summary `pairwise solve` prints at the end: the plan's value, terms, partnerships, covers,
+unpaired teachers, seatings and sabbatical coaches, in rich tables."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from rich.console import Console
+from rich.table import Table
+
+from pairwise.engine.plan.reasons import coach_idle_reason
+from pairwise.roster.models import TERM_NAMES, Plan, Roster
+
+
+def print_summary(console: Console, roster: Roster, plan: Plan, destination: str | None) -> None:
+    """Everything an admin reads first about a plan, then where it was written."""
+    _overview(console, roster, plan)
+    _terms(console, plan)
+    _covers(console, roster, plan)
+    _unpaired(console, plan)
+    _tables(console, plan)
+    _coaches(console, roster, plan)
+    if destination is not None:
+        console.print(f"plan written to {destination}", soft_wrap=True)
+
+
+def _overview(console: Console, roster: Roster, plan: Plan) -> None:
+    table = Table(title=f"{roster.name}: plan", show_header=False)
+    table.add_row("status", plan.status)
+    table.add_row("objective", str(plan.objective))
+    table.add_row("bound", str(plan.bound))
+    table.add_row("gap", f"{plan.gap:.2%}")
+    table.add_row("seconds", f"{plan.seconds:.1f}")
+    sizes = Counter(len(p.members) for p in plan.partnerships)
+    text = f"{len(plan.partnerships)} ({sizes.get(2, 0)} pairs, {sizes.get(3, 0)} triads)"
+    table.add_row("partnerships", text)
+    table.add_row("visits", str(len(plan.visits)))
+    table.add_row("sabbatical visits", str(len(plan.sabbatical_visits)))
+    console.print(table)
+
+
+def _terms(console: Console, plan: Plan) -> None:
+    table = Table(title="objective terms")
+    table.add_column("term")
+    table.add_column("value", justify="right")
+    for name in TERM_NAMES:
+        table.add_row(name, str(plan.terms.get(name, 0)))
+    table.add_row("total", str(plan.objective), style="bold")
+    console.print(table)
+
+
+def _covers(console: Console, roster: Roster, plan: Plan) -> None:
+    school_of = {t.id: roster.school_of(t.id) for t in roster.teachers}
+    peer: Counter[str] = Counter()
+    sabbatical: Counter[str] = Counter()
+    for visit in plan.visits:
+        if visit.covered:
+            peer[school_of.get(visit.visitor, "")] += 1
+    for sabbatical_visit in plan.sabbatical_visits:
+        if sabbatical_visit.covered:
+            sabbatical[school_of.get(sabbatical_visit.coach, "")] += 1
+    budget = roster.policy.release_budget
+    table = Table(title="covered visits")
+    table.add_column("school")
+    table.add_column("peer (against release_budget)", justify="right")
+    table.add_column("sabbatical", justify="right")
+    for school in roster.schools():
+        limit = "no limit" if budget is None else str(budget)
+        table.add_row(
+            school or "(the school)", f"{peer[school]} of {limit}", str(sabbatical[school])
+        )
+    console.print(table)
+
+
+def _unpaired(console: Console, plan: Plan) -> None:
+    if not plan.unpaired:
+        console.print("every participating teacher has a partner", soft_wrap=True)
+        return
+    table = Table(title="unpaired")
+    table.add_column("teacher")
+    table.add_column("cycles")
+    table.add_column("why")
+    for entry in plan.unpaired:
+        table.add_row(entry.teacher, ", ".join(entry.cycles), entry.why)
+    console.print(table)
+
+
+def _tables(console: Console, plan: Plan) -> None:
+    if not plan.tables:
+        return
+    table = Table(title="table sessions")
+    table.add_column("cycle")
+    table.add_column("meeting")
+    table.add_column("seating")
+    meetings: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for seat in plan.tables:
+        meetings[seat.cycle, seat.meeting].append(f"{seat.table}: {' + '.join(seat.teams)}")
+    for (cycle, meeting), seats in meetings.items():
+        table.add_row(cycle, meeting, "; ".join(seats))
+    console.print(table)
+
+
+def _coaches(console: Console, roster: Roster, plan: Plan) -> None:
+    coaches = [t for t in roster.teachers if t.sabbatical is not None]
+    if not coaches:
+        return
+    visits: dict[str, list[str]] = defaultdict(list)
+    for visit in plan.sabbatical_visits:
+        visits[visit.coach].append(f"{visit.coachee} ({visit.cycle})")
+    table = Table(title="sabbatical coaches")
+    table.add_column("coach")
+    table.add_column("visits", justify="right")
+    table.add_column("unspent budget", justify="right")
+    table.add_column("coachees")
+    idle = []
+    for coach in coaches:
+        assert coach.sabbatical is not None
+        made = visits.get(coach.id, [])
+        if not made:
+            why = (
+                coach_idle_reason(roster, coach.id) or "no visit fitted beside the rest of the plan"
+            )
+            idle.append(f"{coach.id} makes no visit: {why}")
+        detail = ", ".join(made) if made else "none (see below)"
+        table.add_row(coach.id, str(len(made)), str(coach.sabbatical.budget - len(made)), detail)
+    console.print(table)
+    for line in idle:
+        console.print(line, soft_wrap=True)

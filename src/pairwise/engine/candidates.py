@@ -1,0 +1,293 @@
+"""What the model may choose from: admissible pairs, feasible visit slots, sabbatical candidates.
+
+Everything here is derived from the roster alone and iterated in roster order (never in the hash
+order of strings), so every model built from it is the same from run to run. Slots are bit masks
+over a cycle's slots (bit i = `roster.cycle_slots(cycle)[i]`), which keeps a 150-teacher school's
+half a million pair × cycle × direction checks to integer operations.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from pairwise.roster.models import Roster, parse_slot
+from pairwise.roster.objective import Scoring
+
+Edge = tuple[str, str]
+"""An unordered pair of teachers, written in roster order."""
+
+
+@dataclass(frozen=True)
+class RotationPeriod:
+    """The span one partnership lasts: the whole year (`rotation: year`) or one cycle."""
+
+    id: str
+    cycles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SlotOptions:
+    """Feasible slots of one visit in one cycle, as bit masks over the cycle's slots."""
+
+    uncovered: int
+    covered: int
+
+    @property
+    def any(self) -> int:
+        return self.uncovered | self.covered
+
+    @property
+    def forced_cover(self) -> int | None:
+        """Covers the visit needs at least: 0 with a free slot, 1 with only covered ones, None if none."""
+        if self.uncovered:
+            return 0
+        if self.covered:
+            return 1
+        return None
+
+
+def slot_indices(mask: int) -> Iterator[int]:
+    """The set bits of a mask, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+@dataclass
+class Candidates:
+    """Admissible partnerships, their visits' feasible slots, and sabbatical visit options."""
+
+    roster: Roster
+    scoring: Scoring
+    teachers: list[str] = field(init=False)
+    index: dict[str, int] = field(init=False)
+    participants: list[str] = field(init=False)
+    periods: list[RotationPeriod] = field(init=False)
+    cycle_ids: list[str] = field(init=False)
+    slots: dict[str, list[str]] = field(init=False)
+    schools: list[str] = field(init=False)
+    school: dict[str, str] = field(init=False)
+    pair_edges: dict[str, list[Edge]] = field(init=False)
+    triad_edges: dict[str, list[Edge]] = field(init=False)
+    arcs: dict[tuple[str, str, str], SlotOptions] = field(init=False)
+    sabbatical_arcs: dict[tuple[str, str, str], SlotOptions] = field(init=False)
+    coaches: list[str] = field(init=False)
+    edge_score: dict[Edge, int] = field(init=False)
+    base_reason: dict[Edge, str] = field(init=False)
+    memo: dict[str, object] = field(init=False, default_factory=dict)
+    """Products derived from the candidates once per solve (pair columns, triad spaces)."""
+    _host: dict[tuple[str, str], int] = field(init=False)
+    _free: dict[tuple[str, str], int] = field(init=False)
+    _cover_on_hand: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        roster = self.roster
+        self.teachers = [teacher.id for teacher in roster.teachers]
+        self.index = {teacher_id: i for i, teacher_id in enumerate(self.teachers)}
+        self.participants = [t.id for t in roster.teachers if t.participates]
+        self.cycle_ids = [cycle.id for cycle in roster.cycles]
+        self.slots = {cycle: roster.cycle_slots(cycle) for cycle in self.cycle_ids}
+        self.school = {t: roster.school_of(t) for t in self.teachers}
+        self.schools = roster.schools()
+        if roster.policy.rotation == "year":
+            self.periods = [RotationPeriod("year", tuple(self.cycle_ids))]
+        else:
+            self.periods = [RotationPeriod(cycle, (cycle,)) for cycle in self.cycle_ids]
+        self._availability()
+        self._partner_candidates()
+        self._sabbatical_candidates()
+
+    # --- slots -----------------------------------------------------------------------------
+
+    def _availability(self) -> None:
+        """Per teacher and cycle: slots where it can host, where it is free, where it teaches."""
+        self._host, self._free, self._cover_on_hand = {}, {}, {}
+        for cycle in self.cycle_ids:
+            slots = self.slots[cycle]
+            periods = [parse_slot(slot)[1] for slot in slots]
+            cover = 0
+            for i, slot in enumerate(slots):
+                if self.roster.cover_limit(slot) > 0:
+                    cover |= 1 << i
+            self._cover_on_hand[cycle] = cover
+            position = {slot: i for i, slot in enumerate(slots)}
+            for teacher in self.roster.teachers:
+                teaches = set(teacher.teaches)
+                available = (1 << len(slots)) - 1
+                teaching = 0
+                weekly_off = {entry for entry in teacher.unavailable if "/" not in entry}
+                for i, period in enumerate(periods):
+                    if period in weekly_off:
+                        available &= ~(1 << i)
+                    if period in teaches:
+                        teaching |= 1 << i
+                for entry in teacher.unavailable:
+                    if entry in position:
+                        available &= ~(1 << position[entry])
+                key = (teacher.id, cycle)
+                self._host[key] = teaching & available
+                self._free[key] = available & ~teaching
+
+    def free_slots(self, teacher: str, cycle: str) -> int:
+        """Slots where the teacher is available and does not teach."""
+        return self._free[teacher, cycle]
+
+    def visit_options(self, visitor: str, host: str, cycle: str) -> SlotOptions:
+        """Where `visitor` can watch `host` teach in `cycle` (SPEC rules 5 and 7, per slot)."""
+        key = (visitor, host, cycle)
+        options = self.arcs.get(key)
+        if options is None:
+            options = self._peer_options(visitor, host, cycle)
+        return options
+
+    def _peer_options(self, visitor: str, host: str, cycle: str) -> SlotOptions:
+        host_mask = self._host[host, cycle]
+        uncovered = host_mask & self._free[visitor, cycle]
+        covered = 0
+        if self.can_be_released(visitor):
+            covered = host_mask & self._host[visitor, cycle] & self._cover_on_hand[cycle]
+        return SlotOptions(uncovered, covered)
+
+    def can_be_released(self, teacher: str) -> bool:
+        """Whether the teacher may ever be covered for a peer visit (`max_release`, `release_budget`)."""
+        limit = self.roster.teacher_by_id[teacher].max_release
+        budget = self.roster.policy.release_budget
+        return (limit is None or limit > 0) and (budget is None or budget > 0)
+
+    # --- partnerships ------------------------------------------------------------------------
+
+    def separation_reason(self, a: str, b: str) -> str | None:
+        """Why two teachers may never be partners whatever the slots, or None."""
+        roster = self.roster
+        x, y = roster.teacher_by_id[a], roster.teacher_by_id[b]
+        if not x.participates or not y.participates:
+            return "does not participate"
+        if self._avoid_pair(a, b):
+            return "avoid"
+        if x.evaluator == b or y.evaluator == a:
+            return "evaluator"
+        if not roster.policy.cross_school_pairs and self.school[a] != self.school[b]:
+            return "school"
+        return None
+
+    @cached_property
+    def _avoids(self) -> frozenset[Edge]:
+        return frozenset(
+            self.edge(relation.a, relation.b)
+            for relation in self.roster.relations
+            if relation.kind == "avoid"
+        )
+
+    def _avoid_pair(self, a: str, b: str) -> bool:
+        return self.edge(a, b) in self._avoids
+
+    @cached_property
+    def locks(self) -> list[Edge]:
+        """Locked pairs, once each, in roster order of the relations."""
+        seen: dict[Edge, None] = {}
+        for relation in self.roster.relations:
+            if relation.kind == "lock":
+                seen.setdefault(self.edge(relation.a, relation.b), None)
+        return list(seen)
+
+    def edge(self, a: str, b: str) -> Edge:
+        """The unordered pair in roster order."""
+        return (a, b) if self.index[a] < self.index[b] else (b, a)
+
+    def _partner_candidates(self) -> None:
+        """Admissible pairs per rotation period: as a pair (all its visits possible) or in a triad."""
+        reciprocal = self.roster.policy.reciprocal
+        self.arcs = {}
+        self.edge_score = {}
+        self.base_reason = {}
+        self.pair_edges = {period.id: [] for period in self.periods}
+        self.triad_edges = {period.id: [] for period in self.periods}
+        for a, b in itertools.combinations(self.participants, 2):
+            edge = (a, b)
+            reason = self.separation_reason(a, b)
+            if reason is not None:
+                self.base_reason[edge] = reason
+                continue
+            for cycle in self.cycle_ids:
+                for visitor, host in ((a, b), (b, a)):
+                    options = self._peer_options(visitor, host, cycle)
+                    if options.any:
+                        self.arcs[visitor, host, cycle] = options
+            self.edge_score[edge] = self.scoring.pair_score(a, b)
+            for period in self.periods:
+                as_pair, in_triad = True, True
+                for cycle in period.cycles:
+                    forward = (a, b, cycle) in self.arcs
+                    backward = (b, a, cycle) in self.arcs
+                    visits_possible = (
+                        (forward and backward) if reciprocal else (forward or backward)
+                    )
+                    if not visits_possible:
+                        as_pair = False
+                    if not (forward or backward):
+                        in_triad = False
+                if as_pair:
+                    self.pair_edges[period.id].append(edge)
+                if in_triad and self.roster.policy.allow_triads:
+                    self.triad_edges[period.id].append(edge)
+
+    def partner_able(self, period: str, school: str) -> int:
+        """How many of a school's participants have some admissible partner in a rotation period."""
+        return len(self._partner_able.get((period, school), ()))
+
+    @cached_property
+    def _partner_able(self) -> dict[tuple[str, str], set[str]]:
+        able: dict[tuple[str, str], set[str]] = {}
+        for period in self.periods:
+            for a, b in [*self.pair_edges[period.id], *self.triad_edges[period.id]]:
+                for teacher in (a, b):
+                    able.setdefault((period.id, self.school[teacher]), set()).add(teacher)
+        return able
+
+    def arc_options(self, visitor: str, host: str, cycle: str) -> SlotOptions | None:
+        """Feasible slots of a visit between admissible partners, None when it has none."""
+        return self.arcs.get((visitor, host, cycle))
+
+    def forced_cover(self, visitor: str, host: str, cycle: str) -> int | None:
+        options = self.arcs.get((visitor, host, cycle))
+        return None if options is None else options.forced_cover
+
+    # --- sabbatical visits ---------------------------------------------------------------------
+
+    def _sabbatical_candidates(self) -> None:
+        """Coach → coachee visit options per cycle (SPEC rule 8, slot by slot)."""
+        roster = self.roster
+        self.sabbatical_arcs = {}
+        self.coaches = []
+        for coach in roster.teachers:
+            if coach.sabbatical is None or coach.sabbatical.budget <= 0:
+                continue
+            self.coaches.append(coach.id)
+            topics = set(coach.sabbatical.topics)
+            for coachee in roster.teachers:
+                if coachee.id == coach.id or coachee.priority not in topics:
+                    continue
+                if self._avoid_pair(coach.id, coachee.id):
+                    continue
+                if coach.evaluator == coachee.id or coachee.evaluator == coach.id:
+                    continue
+                for cycle in self.cycle_ids:
+                    host_mask = self._host[coachee.id, cycle]
+                    uncovered = host_mask & self._free[coach.id, cycle]
+                    covered = host_mask & self._host[coach.id, cycle] & self._cover_on_hand[cycle]
+                    if uncovered or covered:
+                        self.sabbatical_arcs[coach.id, coachee.id, cycle] = SlotOptions(
+                            uncovered, covered
+                        )
+
+    def eligible_coachees(self, coach: str) -> list[str]:
+        """Coachees a coach could visit in some cycle, in roster order."""
+        seen: dict[str, None] = {}
+        for k, coachee, _cycle in self.sabbatical_arcs:
+            if k == coach:
+                seen.setdefault(coachee, None)
+        return sorted(seen, key=self.index.__getitem__)

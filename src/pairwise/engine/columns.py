@@ -1,0 +1,357 @@
+"""Partnership options ("columns"): every admissible pair and triad per rotation period, with its value.
+
+A column's `value` is its share of the objective when slots never clash: the partnership's pair
+terms, minus `cover` for each visit that has no uncovered feasible slot, plus `unpaired` for each
+member (who is then not unpaired). Summed over chosen columns plus `base_value()` it is the
+relaxation's objective. Triads are too many to list at 150 teachers (half a million per school),
+so they are enumerated with numpy and priced against LP duals, only the promising ones becoming
+columns.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import cast
+
+import numpy as np
+
+from pairwise.engine.candidates import Candidates, Edge, RotationPeriod
+
+
+@dataclass(frozen=True)
+class Column:
+    """One partnership a plan may contain: its members in one rotation period.
+
+    `owner` is the school a triad counts against (its first member's); `releases` are the covered
+    visits each member must make as visitor whatever the slots, `school_releases` those of each
+    school's members (`visit_needs`).
+    """
+
+    period: str
+    members: tuple[str, ...]
+    owner: str
+    value: int
+    score: int = 0
+    releases: tuple[tuple[str, int], ...] = ()
+    school_releases: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def is_triad(self) -> bool:
+        return len(self.members) == 3
+
+    def edges(self, candidates: Candidates) -> list[Edge]:
+        """The unordered pairs of members, in roster order."""
+        m = self.members
+        if len(m) == 2:
+            return [candidates.edge(m[0], m[1])]
+        return [
+            candidates.edge(m[0], m[1]),
+            candidates.edge(m[1], m[2]),
+            candidates.edge(m[0], m[2]),
+        ]
+
+    @property
+    def key(self) -> tuple[str, tuple[str, ...], str]:
+        return (self.period, self.members, self.owner)
+
+
+def base_value(candidates: Candidates) -> int:
+    """The objective with nobody partnered: `unpaired` for every participant and rotation period."""
+    weights = candidates.roster.policy.weights
+    return -weights.unpaired * len(candidates.participants) * len(candidates.periods)
+
+
+@dataclass(frozen=True)
+class VisitNeeds:
+    """What a partnership's visits in one cycle need at least, whatever slots they take: covers
+    in all, covered visits of each teacher, and covered visits of each school's teachers."""
+
+    covers: int
+    teachers: dict[str, int]
+    schools: dict[str, int]
+
+
+Ways = list[list[tuple[str, str]]]
+"""The ways a partnership may visit in a cycle: each a list of (visitor, host) visits."""
+
+
+def visit_ways(candidates: Candidates, members: tuple[str, ...]) -> Ways:
+    """Both ways round for a pair (one way each when visits are not reciprocal); both rings for a
+    triad."""
+    if len(members) == 2:
+        a, b = members
+        if candidates.roster.policy.reciprocal:
+            return [[(a, b), (b, a)]]
+        return [[(a, b)], [(b, a)]]
+    a, b, c = members
+    return [[(a, b), (b, c), (c, a)], [(a, c), (c, b), (b, a)]]
+
+
+def visit_needs(candidates: Candidates, ways: Ways, cycle: str) -> VisitNeeds | None:
+    """The least a partnership's visits need in a cycle, or None when no way fits.
+
+    The visits of one partnership share members two by two, so they take distinct slots: each
+    visit is uncovered or covered, and a choice fits when the visits' slot sets have distinct
+    representatives (Hall's condition, checked on every subset: there are at most three).
+    """
+    best_covers: int | None = None
+    teachers: dict[str, int] | None = None
+    schools: dict[str, int] | None = None
+    for way in ways:
+        options = [candidates.arc_options(visitor, host, cycle) for visitor, host in way]
+        if any(option is None for option in options):
+            continue
+        for kinds in itertools.product((False, True), repeat=len(way)):
+            masks = [
+                option.covered if covered else option.uncovered
+                for option, covered in zip(options, kinds, strict=True)
+                if option is not None
+            ]
+            if not _distinct_slots(masks):
+                continue
+            covered_visitors = [visitor for (visitor, _), c in zip(way, kinds, strict=True) if c]
+            count = len(covered_visitors)
+            best_covers = count if best_covers is None else min(best_covers, count)
+            per_teacher = {t: covered_visitors.count(t) for t in set(covered_visitors)}
+            per_school: dict[str, int] = {}
+            for visitor in covered_visitors:
+                school = candidates.school[visitor]
+                per_school[school] = per_school.get(school, 0) + 1
+            teachers = per_teacher if teachers is None else _least(teachers, per_teacher)
+            schools = per_school if schools is None else _least(schools, per_school)
+    if best_covers is None or teachers is None or schools is None:
+        return None
+    return VisitNeeds(best_covers, teachers, schools)
+
+
+def _least(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
+    """Per key, the smaller count (absent means zero)."""
+    return {
+        key: min(first[key], second[key])
+        for key in first
+        if key in second and min(first[key], second[key]) > 0
+    }
+
+
+def _distinct_slots(masks: list[int]) -> bool:
+    """Whether the sets (bit masks) have distinct representatives: every union of k of them has
+    at least k slots."""
+    for size in range(1, len(masks) + 1):
+        for chosen in itertools.combinations(masks, size):
+            union = 0
+            for mask in chosen:
+                union |= mask
+            if union.bit_count() < size:
+                return False
+    return True
+
+
+@dataclass(frozen=True)
+class PeriodNeeds:
+    """A partnership's visit needs summed over the cycles of its rotation period."""
+
+    covers: int
+    teachers: dict[str, int]
+    schools: dict[str, int]
+
+
+def period_needs(
+    candidates: Candidates, members: tuple[str, ...], period: RotationPeriod
+) -> PeriodNeeds | None:
+    """`visit_needs` over every cycle of the period, None when some cycle has no way."""
+    ways = visit_ways(candidates, members)
+    covers = 0
+    teachers: dict[str, int] = {}
+    schools: dict[str, int] = {}
+    for cycle in period.cycles:
+        needs = visit_needs(candidates, ways, cycle)
+        if needs is None:
+            return None
+        covers += needs.covers
+        for teacher, count in needs.teachers.items():
+            teachers[teacher] = teachers.get(teacher, 0) + count
+        for school, count in needs.schools.items():
+            schools[school] = schools.get(school, 0) + count
+    return PeriodNeeds(covers, teachers, schools)
+
+
+def triad_edge_covers(candidates: Candidates, edge: Edge, period: RotationPeriod) -> int:
+    """Covers of one triad edge's visit per cycle, taken the cheaper way round (a lower bound)."""
+    a, b = edge
+    total = 0
+    for cycle in period.cycles:
+        costs = [
+            cost
+            for cost in (candidates.forced_cover(a, b, cycle), candidates.forced_cover(b, a, cycle))
+            if cost is not None
+        ]
+        total += min(costs)
+    return total
+
+
+def pair_columns(candidates: Candidates) -> list[Column]:
+    """Every admissible pair in every rotation period, in period then roster order."""
+    if "pair_columns" not in candidates.memo:
+        candidates.memo["pair_columns"] = _pair_columns(candidates)
+    return list(cast(list[Column], candidates.memo["pair_columns"]))
+
+
+def _pair_columns(candidates: Candidates) -> list[Column]:
+    roster = candidates.roster
+    weights = roster.policy.weights
+    columns = []
+    for period in candidates.periods:
+        for edge in candidates.pair_edges[period.id]:
+            needs = period_needs(candidates, edge, period)
+            if needs is None or not _releases_fit(candidates, needs):
+                continue  # its visits cannot get distinct slots, or need more covers than allowed
+            columns.append(
+                Column(
+                    period.id,
+                    edge,
+                    candidates.school[edge[0]],
+                    candidates.edge_score[edge]
+                    - weights.cover * needs.covers
+                    + 2 * weights.unpaired,
+                    candidates.edge_score[edge],
+                    tuple(sorted(needs.teachers.items(), key=lambda i: candidates.index[i[0]])),
+                    tuple(sorted(needs.schools.items())),
+                )
+            )
+    return columns
+
+
+def _releases_fit(candidates: Candidates, needs: PeriodNeeds) -> bool:
+    """Whether a partnership's own forced covers stay within `max_release` and `release_budget`."""
+    roster = candidates.roster
+    for teacher, count in needs.teachers.items():
+        if _release_limit(roster.teacher_by_id[teacher].max_release) < count:
+            return False
+    budget = roster.policy.release_budget
+    return budget is None or all(count <= budget for count in needs.schools.values())
+
+
+def _release_limit(max_release: int | None) -> float:
+    return float("inf") if max_release is None else max_release
+
+
+def triad_column(
+    candidates: Candidates, period: RotationPeriod, members: tuple[str, ...], owner: str
+) -> Column | None:
+    """The column of a triad (members in roster order, the owner school's member first), or None
+    when its ring cannot visit in some cycle or needs more covers than allowed."""
+    needs = period_needs(candidates, members, period)
+    if needs is None or not _releases_fit(candidates, needs):
+        return None
+    weights = candidates.roster.policy.weights
+    score = sum(candidates.edge_score[candidates.edge(a, b)] for a, b in _triangle(members))
+    ordered = sorted(
+        members,
+        key=lambda t: (candidates.school[t] != owner, candidates.index[t]),
+    )
+    return Column(
+        period.id,
+        tuple(ordered),
+        owner,
+        score - weights.cover * needs.covers + 3 * weights.unpaired,
+        score,
+        tuple(sorted(needs.teachers.items(), key=lambda i: candidates.index[i[0]])),
+        tuple(sorted(needs.schools.items())),
+    )
+
+
+def _triangle(members: tuple[str, ...]) -> list[tuple[str, str]]:
+    a, b, c = members
+    return [(a, b), (b, c), (a, c)]
+
+
+def triad_owners(candidates: Candidates, members: tuple[str, ...]) -> list[str]:
+    """Schools a triad may count against: its members' schools (one unless cross-school pairs)."""
+    seen: dict[str, None] = {}
+    for teacher in sorted(members, key=candidates.index.__getitem__):
+        seen.setdefault(candidates.school[teacher], None)
+    return list(seen)
+
+
+@dataclass
+class TriadSpace:
+    """All triads of one rotation period and group (a school, or everyone with cross-school pairs)
+    as a dense matrix of optimistic edge values, for enumeration with numpy."""
+
+    period: RotationPeriod
+    teachers: list[str]
+    weight: np.ndarray  # optimistic edge value (score - cover * cheaper-way covers), -inf if none
+    owner_school: list[str]
+
+    def enumerate(
+        self,
+        edge_adjustment: np.ndarray,
+        node_adjustment: np.ndarray,
+        school_adjustment: np.ndarray,
+        threshold: float,
+    ) -> Iterator[tuple[int, int, int, float]]:
+        """Triads (i < j < k indices) whose adjusted value reaches `threshold`, with that value.
+
+        Adjusted value: the three edge weights minus `edge_adjustment`, minus the members'
+        `node_adjustment`, minus the smallest `school_adjustment` among the members.
+        """
+        weight = self.weight - edge_adjustment
+        n = len(self.teachers)
+        for i in range(n - 2):
+            row = weight[i, i + 1 :]
+            if not np.isfinite(row).any():
+                continue
+            block = weight[i + 1 :, i + 1 :]
+            values = row[:, None] + row[None, :] + block
+            values = values - node_adjustment[i] - node_adjustment[i + 1 :][:, None]
+            values = values - node_adjustment[i + 1 :][None, :]
+            school = np.minimum(school_adjustment[i], school_adjustment[i + 1 :])
+            values = values - np.minimum(school[:, None], school[None, :])
+            upper = np.triu(np.ones(values.shape, dtype=bool), k=1)
+            hits = np.argwhere(upper & (values >= threshold))
+            for j, k in hits:
+                yield i, int(i + 1 + j), int(i + 1 + k), float(values[j, k])
+
+
+def triad_spaces(candidates: Candidates) -> list[TriadSpace]:
+    """One triad space per rotation period and school (one per period with cross-school pairs)."""
+    if "triad_spaces" not in candidates.memo:
+        candidates.memo["triad_spaces"] = _triad_spaces(candidates)
+    return list(cast(list[TriadSpace], candidates.memo["triad_spaces"]))
+
+
+def _triad_spaces(candidates: Candidates) -> list[TriadSpace]:
+    if not candidates.roster.policy.allow_triads:
+        return []
+    weights = candidates.roster.policy.weights
+    spaces = []
+    cross_school = candidates.roster.policy.cross_school_pairs
+    for period in candidates.periods:
+        edges = candidates.triad_edges[period.id]
+        groups: dict[str, list[str]] = {}
+        degree: dict[str, int] = {}
+        for a, b in edges:
+            degree[a] = degree.get(a, 0) + 1
+            degree[b] = degree.get(b, 0) + 1
+        for teacher in candidates.participants:
+            if degree.get(teacher, 0) >= 2:
+                group = "" if cross_school else candidates.school[teacher]
+                groups.setdefault(group, []).append(teacher)
+        for teachers in groups.values():
+            if len(teachers) < 3:
+                continue
+            position = {teacher: i for i, teacher in enumerate(teachers)}
+            matrix = np.full((len(teachers), len(teachers)), -np.inf)
+            for edge in edges:
+                a, b = edge
+                if a in position and b in position:
+                    value = candidates.edge_score[edge] - weights.cover * triad_edge_covers(
+                        candidates, edge, period
+                    )
+                    matrix[position[a], position[b]] = matrix[position[b], position[a]] = value
+            spaces.append(
+                TriadSpace(period, teachers, matrix, [candidates.school[t] for t in teachers])
+            )
+    return spaces

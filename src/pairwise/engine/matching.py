@@ -1,0 +1,170 @@
+"""A quick good choice of partnerships: maximum-weight matching (NetworkX, exact for pairs alone),
+locks placed first, then the best triad per school that takes in a teacher left over.
+
+It seeds the exact relaxation with a hint and gives the LP pruning its threshold; it is never
+trusted for optimality.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from pairwise.engine.candidates import Candidates, Edge
+from pairwise.engine.columns import Column, base_value, triad_column
+
+
+def greedy_partnerships(candidates: Candidates, columns: list[Column]) -> list[Column] | None:
+    """Partnerships for every rotation period that keep every rule of the relaxation, or None.
+
+    When the matching spends more forced covers than `max_release` or `release_budget` allow, the
+    pairs needing them are dropped (first those of the teachers or schools over their limit, then
+    all) and the matching is redone.
+    """
+    excluded: set[tuple[str, Edge]] = set()
+    for attempt in range(4):
+        chosen = _match(candidates, columns, excluded)
+        if chosen is None:
+            return None
+        teachers_over, schools_over = _over_release(candidates, chosen)
+        if not teachers_over and not schools_over:
+            return chosen
+        for column in columns:
+            if (column.releases or column.school_releases) and (
+                attempt == 2
+                or any(teacher in teachers_over for teacher, _count in column.releases)
+                or any(school in schools_over for school, _count in column.school_releases)
+            ):
+                excluded.add((column.period, candidates.edge(*column.members)))
+    return None
+
+
+def _match(
+    candidates: Candidates, columns: list[Column], excluded: set[tuple[str, Edge]]
+) -> list[Column] | None:
+    pairs: dict[tuple[str, Edge], Column] = {}
+    for column in columns:
+        if not column.is_triad:
+            pairs[column.period, candidates.edge(*column.members)] = column
+    used: set[Edge] = set()
+    locks_open = list(candidates.locks)
+    chosen: list[Column] = []
+    for period in candidates.periods:
+        taken: set[str] = set()
+        period_columns: list[Column] = []
+        for edge in list(locks_open):
+            lock_column = pairs.get((period.id, edge))
+            if lock_column is None or edge in used or taken & set(edge):
+                continue
+            period_columns.append(lock_column)
+            taken.update(edge)
+            locks_open.remove(edge)
+        graph = nx.Graph()
+        for (period_id, edge), column in pairs.items():
+            if period_id != period.id or edge in used or taken & set(edge):
+                continue
+            if (period_id, edge) in excluded:
+                continue
+            graph.add_edge(edge[0], edge[1], weight=column.value)
+        matching = nx.max_weight_matching(graph)
+        for a, b in sorted(candidates.edge(a, b) for a, b in matching):
+            period_columns.append(pairs[period.id, (a, b)])
+            taken.update((a, b))
+        period_columns = _add_triads(candidates, period.id, period_columns, taken, used)
+        for column in period_columns:
+            used.update(column.edges(candidates))
+        chosen.extend(period_columns)
+    if locks_open:
+        return None
+    return chosen
+
+
+def _add_triads(
+    candidates: Candidates,
+    period_id: str,
+    period_columns: list[Column],
+    taken: set[str],
+    used: set[Edge],
+) -> list[Column]:
+    """Per school, turn the best pair plus a teacher left over into a triad when that pays."""
+    if not candidates.roster.policy.allow_triads:
+        return period_columns
+    period = next(p for p in candidates.periods if p.id == period_id)
+    triad_edges = set(candidates.triad_edges[period_id])
+    left_over = [t for t in candidates.participants if t not in taken]
+    best_by_school: dict[str, tuple[int, Column, Column]] = {}
+    for teacher in left_over:
+        for column in period_columns:
+            if column.is_triad:
+                continue
+            a, b = column.members
+            edges = [candidates.edge(teacher, a), candidates.edge(teacher, b)]
+            if any(edge not in triad_edges or edge in used for edge in edges):
+                continue
+            members = tuple(sorted((teacher, a, b), key=candidates.index.__getitem__))
+            owner = candidates.school[members[0]]
+            triad = triad_column(candidates, period, members, owner)
+            if triad is None:
+                continue
+            gain = triad.value - column.value
+            current = best_by_school.get(owner)
+            if gain > 0 and (current is None or gain > current[0]):
+                best_by_school[owner] = (gain, triad, column)
+    if candidates.roster.policy.cross_school_pairs:
+        # the owner school's partnered count must be odd; keep it simple: same-school triads only
+        best_by_school = {
+            school: entry
+            for school, entry in best_by_school.items()
+            if len({candidates.school[t] for t in entry[1].members}) == 1
+            and _partnered_in(candidates, school, period_columns, entry) % 2 == 1
+        }
+    replaced = {entry[2].key for entry in best_by_school.values()}
+    members_used: set[str] = set()
+    result = [column for column in period_columns if column.key not in replaced]
+    for _gain, triad, _pair in best_by_school.values():
+        if members_used & set(triad.members):
+            continue
+        members_used.update(triad.members)
+        result.append(triad)
+    return result
+
+
+def _partnered_in(
+    candidates: Candidates,
+    school: str,
+    period_columns: list[Column],
+    entry: tuple[int, Column, Column],
+) -> int:
+    _gain, triad, pair = entry
+    count = 0
+    for column in [*period_columns, triad]:
+        if column.key == pair.key:
+            continue
+        count += sum(1 for t in column.members if candidates.school[t] == school)
+    return count
+
+
+def _over_release(candidates: Candidates, chosen: list[Column]) -> tuple[set[str], set[str]]:
+    """Teachers over `max_release` and schools over `release_budget` in forced covers."""
+    roster = candidates.roster
+    per_teacher: dict[str, int] = {}
+    per_school: dict[str, int] = {}
+    for column in chosen:
+        for teacher, count in column.releases:
+            per_teacher[teacher] = per_teacher.get(teacher, 0) + count
+        for school, count in column.school_releases:
+            per_school[school] = per_school.get(school, 0) + count
+    teachers_over = set()
+    for teacher, count in per_teacher.items():
+        limit = roster.teacher_by_id[teacher].max_release
+        if limit is not None and count > limit:
+            teachers_over.add(teacher)
+    budget = roster.policy.release_budget
+    schools_over = set()
+    if budget is not None:
+        schools_over = {school for school, count in per_school.items() if count > budget}
+    return teachers_over, schools_over
+
+
+def partnerships_value(candidates: Candidates, chosen: list[Column]) -> int:
+    """The relaxation's objective of a choice of columns."""
+    return base_value(candidates) + sum(column.value for column in chosen)

@@ -1,0 +1,1 @@
+"""The CP-SAT models: the plan model with its visit slots, and the sabbatical model."""

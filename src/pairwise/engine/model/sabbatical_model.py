@@ -1,0 +1,299 @@
+"""Sabbatical visits placed around fixed peer visits: a small model of its own.
+
+Given where the peer visits are, the sabbatical visits only need slots where coach and coachee
+are free of them, and the covers the peer visits left in each slot. When this reaches the
+sabbatical relaxation's bound and the peer visits reach the peer relaxation's, the plan is proven
+optimal without ever building the joint model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import cast
+
+from ortools.sat.python import cp_model
+
+from pairwise.engine.candidates import Candidates, SlotOptions, slot_indices
+from pairwise.engine.model.plan_model import Arc, PlanSolution, SlotChoice
+from pairwise.engine.search import Report, SearchOutcome, SearchSettings, run_search
+from pairwise.roster.models import Sabbatical
+
+REPEAT_WEIGHT = 2
+"""In the tie-break a repeat visit to a coachee weighs more than a visit beyond a cycle's share."""
+
+
+@dataclass
+class SabbaticalModel:
+    """Sabbatical visit booleans per kept slot, around the peer visits of `peer`."""
+
+    candidates: Candidates
+    peer: PlanSolution
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    slots: dict[Arc, list[SlotChoice]] = field(default_factory=dict)
+    objective: cp_model.LinearExprT = 0
+    reserved: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(coach, cycle) -> cost: for bounds only, one free slot of that coach is kept for its own
+    peer visit as visitor, unless a cover of that cost is paid for it (see `_reservations`)."""
+    keep: dict[Arc, set[int]] = field(default_factory=dict)
+    """Slots kept for a coach's visits whatever the pruning (a warm start's own), when free."""
+    repeats: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    excess: dict[tuple[str, str], tuple[cp_model.IntVar, int]] = field(default_factory=dict)
+
+    def build(self) -> None:
+        """Variables, rule 6–8 constraints around the peer visits, and the sabbatical terms."""
+        candidates = self.candidates
+        roster = candidates.roster
+        weights = roster.policy.weights
+        occupied: dict[tuple[str, str], int] = {}
+        covers_used: dict[tuple[str, int, str], int] = {}
+        for (visitor, host, cycle), slot in self.peer.visits.items():
+            for teacher in (visitor, host):
+                occupied[teacher, cycle] = occupied.get((teacher, cycle), 0) | (1 << slot)
+            options = candidates.arc_options(visitor, host, cycle)
+            if options is not None and not (options.uncovered >> slot) & 1:
+                key = (cycle, slot, candidates.school[visitor])
+                covers_used[key] = covers_used.get(key, 0) + 1
+        busy = self._busy()
+        terms_variables: list[cp_model.IntVar] = []
+        terms_coefficients: list[int] = []
+        for arc, options in candidates.sabbatical_arcs.items():
+            coach, coachee, cycle = arc
+            blocked = occupied.get((coach, cycle), 0) | occupied.get((coachee, cycle), 0)
+            school = candidates.school[coach]
+            covered = options.covered & ~blocked
+            for slot in list(slot_indices(covered)):
+                limit = roster.cover_limit(candidates.slots[cycle][slot])
+                if covers_used.get((cycle, slot, school), 0) >= limit:
+                    covered &= ~(1 << slot)
+            free = SlotOptions(options.uncovered & ~blocked, covered)
+            needed = max(1, busy.get((coach, cycle), 1) + busy.get((coachee, cycle), 1) - 1)
+            uncovered_slots = list(slot_indices(free.uncovered))
+            if len(uncovered_slots) >= needed:
+                start = (candidates.index[coach] * 7 + candidates.index[coachee] * 3) % len(
+                    uncovered_slots
+                )
+                rotated = uncovered_slots[start:] + uncovered_slots[:start]
+                kept = sorted((slot, False) for slot in rotated[:needed])
+            else:
+                kept = sorted(
+                    [(slot, False) for slot in uncovered_slots]
+                    + [(slot, True) for slot in slot_indices(free.covered)]
+                )
+            for slot in sorted(self.keep.get(arc, set()) - {slot for slot, _ in kept}):
+                if free.any >> slot & 1:
+                    kept.append((slot, not (free.uncovered >> slot) & 1))
+            kept.sort()
+            choices = []
+            for slot, is_covered in kept:
+                var = self.model.new_bool_var(f"{coach} coaches {coachee} {cycle} #{slot}")
+                choices.append(SlotChoice(var, slot, is_covered))
+                terms_variables.append(var)
+                terms_coefficients.append(weights.sabbatical - (weights.cover if is_covered else 0))
+            if choices:
+                self.slots[arc] = choices
+        self._rules(covers_used)
+        for (coach, cycle), cost in self.reserved.items():
+            uncovered_visits = [
+                choice.var
+                for (k, _coachee, c), choices in self.slots.items()
+                if k == coach and c == cycle
+                for choice in choices
+                if not choice.covered
+            ]
+            room = candidates.free_slots(coach, cycle).bit_count() - 1
+            if len(uncovered_visits) <= room:
+                continue
+            pay = self.model.new_bool_var(f"{coach} covered for its peer visit in {cycle}")
+            self.model.add(sum(uncovered_visits) <= room + pay)
+            terms_variables.append(pay)
+            terms_coefficients.append(-cost)
+        self.objective = cp_model.LinearExpr.weighted_sum(terms_variables, terms_coefficients)
+        self.model.maximize(self.objective)
+
+    def _busy(self) -> dict[tuple[str, str], int]:
+        """Sabbatical visits a teacher can take part in per cycle (peer visits are fixed)."""
+        roster = self.candidates.roster
+        cap = roster.policy.sabbatical_visits_per_coachee
+        coach_room: dict[tuple[str, str], int] = {}
+        coachee_room: dict[tuple[str, str], int] = {}
+        for coach, coachee, cycle in self.candidates.sabbatical_arcs:
+            sabbatical = roster.teacher_by_id[coach].sabbatical
+            assert sabbatical is not None
+            coach_room[coach, cycle] = min(
+                sabbatical.budget, coach_room.get((coach, cycle), 0) + cap
+            )
+            coachee_room[coachee, cycle] = min(
+                cap, coachee_room.get((coachee, cycle), 0) + sabbatical.budget
+            )
+        busy: dict[tuple[str, str], int] = {}
+        for rooms in (coach_room, coachee_room):
+            for key, room in rooms.items():
+                busy[key] = busy.get(key, 0) + room
+        return busy
+
+    def _rules(self, covers_used: dict[tuple[str, int, str], int]) -> None:
+        candidates = self.candidates
+        roster = candidates.roster
+        per_teacher_slot: dict[tuple[str, str, int], list[cp_model.IntVar]] = {}
+        per_cover: dict[tuple[str, int, str], list[cp_model.IntVar]] = {}
+        per_coach: dict[str, list[cp_model.IntVar]] = {}
+        per_coachee: dict[str, list[cp_model.IntVar]] = {}
+        for (coach, coachee, cycle), choices in self.slots.items():
+            for choice in choices:
+                per_teacher_slot.setdefault((coach, cycle, choice.slot), []).append(choice.var)
+                per_teacher_slot.setdefault((coachee, cycle, choice.slot), []).append(choice.var)
+                if choice.covered:
+                    key = (cycle, choice.slot, candidates.school[coach])
+                    per_cover.setdefault(key, []).append(choice.var)
+                per_coach.setdefault(coach, []).append(choice.var)
+                per_coachee.setdefault(coachee, []).append(choice.var)
+        for variables in per_teacher_slot.values():
+            if len(variables) > 1:
+                self.model.add_at_most_one(variables)
+        for (cycle, slot, school), variables in per_cover.items():
+            room = roster.cover_limit(candidates.slots[cycle][slot]) - covers_used.get(
+                (cycle, slot, school), 0
+            )
+            if len(variables) > room:
+                self.model.add(sum(variables) <= room)
+        for coach, variables in per_coach.items():
+            sabbatical = roster.teacher_by_id[coach].sabbatical
+            assert sabbatical is not None
+            if len(variables) > sabbatical.budget:
+                self.model.add(sum(variables) <= sabbatical.budget)
+        cap = roster.policy.sabbatical_visits_per_coachee
+        for variables in per_coachee.values():
+            if len(variables) > cap:
+                self.model.add(sum(variables) <= cap)
+
+    def spread(self) -> cp_model.LinearExprT:
+        """The tie-break, to maximise: minus each repeat visit of a coach to the same coachee
+        (weighted), minus each visit a coach makes in a cycle beyond its even share
+        (ceil(budget / cycles)). Both are linear, so CP-SAT's LP bound is tight and it proves
+        the tie-break quickly."""
+        model = self.model
+        candidates = self.candidates
+        per_coachee: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        per_cycle: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        for (coach, coachee, cycle), choices in self.slots.items():
+            per_coachee.setdefault((coach, coachee), []).extend(c.var for c in choices)
+            per_cycle.setdefault((coach, cycle), []).extend(c.var for c in choices)
+        cap = candidates.roster.policy.sabbatical_visits_per_coachee
+        terms: list[cp_model.LinearExprT] = []
+        for (coach, coachee), variables in per_coachee.items():
+            if len(variables) < 2 or cap < 2:
+                continue
+            repeats = model.new_int_var(0, cap, f"{coach} repeats {coachee}")
+            model.add(repeats >= sum(variables) - 1)
+            self.repeats[coach, coachee] = repeats
+            terms.append(-REPEAT_WEIGHT * repeats)
+        cycles = len(candidates.cycle_ids)
+        for (coach, cycle), variables in per_cycle.items():
+            sabbatical = candidates.roster.teacher_by_id[coach].sabbatical
+            assert sabbatical is not None
+            share = -(-sabbatical.budget // cycles)
+            if len(variables) <= share:
+                continue
+            excess = model.new_int_var(0, sabbatical.budget, f"{coach} beyond share in {cycle}")
+            model.add(excess >= sum(variables) - share)
+            self.excess[coach, cycle] = (excess, share)
+            terms.append(-excess)
+        return sum(terms)
+
+    def spread_range(self) -> int:
+        """How low the tie-break can go: the most repeats and excess visits there can be."""
+        cap = self.candidates.roster.policy.sabbatical_visits_per_coachee
+        repeats = REPEAT_WEIGHT * cap * len(self.repeats)
+        excess = sum(
+            cast(Sabbatical, self.candidates.roster.teacher_by_id[coach].sabbatical).budget
+            for coach, _cycle in self.excess
+        )
+        return repeats + excess
+
+    def hint(self, visits: dict[Arc, list[int]]) -> None:
+        """A complete hint: the visits' slots and the tie-break's counts that follow from them."""
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
+        for arc, choices in self.slots.items():
+            chosen = set(visits.get(arc, ()))
+            for choice in choices:
+                self.model.add_hint(choice.var, choice.slot in chosen)
+        for (coach, coachee), var in self.repeats.items():
+            made = sum(len(visits.get((coach, coachee, c), ())) for c in self.candidates.cycle_ids)
+            self.model.add_hint(var, max(0, made - 1))
+        for (coach, cycle), (var, share) in self.excess.items():
+            made = sum(
+                len(slots) for (k, _e, c), slots in visits.items() if k == coach and c == cycle
+            )
+            self.model.add_hint(var, max(0, made - share))
+
+    def read(self, solver: cp_model.CpSolver) -> dict[Arc, list[int]]:
+        visits: dict[Arc, list[int]] = {}
+        for arc, choices in self.slots.items():
+            chosen = [choice.slot for choice in choices if solver.boolean_value(choice.var)]
+            if chosen:
+                visits[arc] = chosen
+        return visits
+
+
+@dataclass
+class SabbaticalPlacement:
+    """Sabbatical visits around fixed peer visits, their value, and whether it is proven best."""
+
+    visits: dict[Arc, list[int]]
+    value: int
+    optimal: bool
+    outcome: SearchOutcome | None = None
+    bound: int | None = None
+
+
+def place_sabbaticals(
+    candidates: Candidates,
+    peer: PlanSolution,
+    settings: SearchSettings,
+    time_limit: float,
+    report: Report | None = None,
+    spread: bool = False,
+    reserved: dict[tuple[str, str], int] | None = None,
+    hint: dict[Arc, list[int]] | None = None,
+) -> SabbaticalPlacement:
+    """The best sabbatical visits around `peer`'s visits; with `spread`, among those the most
+    spread out (the tie-break), in one search: the objective is value * W + spread with W above
+    any spread, so the value comes first."""
+    if not candidates.sabbatical_arcs:
+        return SabbaticalPlacement({}, 0, True)
+    keep = {arc: set(slots) for arc, slots in (hint or {}).items()}
+    sabbatical_model = SabbaticalModel(candidates, peer, reserved=reserved or {}, keep=keep)
+    sabbatical_model.build()
+    model = sabbatical_model.model
+    scale = 1
+    if spread:
+        tie_break = sabbatical_model.spread()
+        scale = sabbatical_model.spread_range() + 1
+        model.maximize(
+            cp_model.LinearExpr.weighted_sum([sabbatical_model.objective, tie_break], [scale, 1])
+        )
+    if hint is not None:
+        sabbatical_model.hint(hint)
+    scaled_report = None
+    if report is not None:
+        outer = report
+
+        def scaled_report(objective: int | None, bound: int | None) -> None:
+            # objective = value * scale + tie-break, the tie-break in (-scale, 0]
+            outer(
+                None if objective is None else -(-objective // scale),
+                None if bound is None else (bound + scale - 1) // scale,
+            )
+
+    outcome = run_search(model, settings, time_limit, scaled_report, presolve=False)
+    if not outcome.has_solution:
+        return SabbaticalPlacement({}, 0, False, outcome)
+    value = round(outcome.solver.value(sabbatical_model.objective))
+    optimal = outcome.status == "optimal"
+    bound = value
+    if not optimal and outcome.bound is not None:
+        # the tie-break is never positive and above -(scale - 1)
+        bound = (outcome.bound + scale - 1) // scale
+    return SabbaticalPlacement(
+        sabbatical_model.read(outcome.solver), value, optimal, outcome, max(bound, value)
+    )

@@ -1,0 +1,613 @@
+"""The engine: `solve(roster)` returns SPEC's optimal plan (or the best found, with an honest bound).
+
+How the model is split, and why the optimum stays exact:
+
+1. Tables share no variable or rule with the rest (meetings are not slots): `tables.seat_tables`
+   solves them apart and its optimum and bound are added.
+2. Candidates (`candidates.py`): admissible pairs per rotation period and, per visit and cycle,
+   its feasible slots as bit masks (uncovered: the visitor is free; covered: it teaches).
+3. Peer relaxation (`relaxation.py`): partnerships as columns (`columns.py`) where a visit costs a
+   cover only when it has no uncovered slot, ignoring slot clashes and per-slot covers. Dropping
+   rules only adds plans, so its optimum R bounds every plan's peer part. An LP over all columns
+   (`bound.py`: triads by column generation over every triangle, parity and blossom cuts) gives
+   duals whose Lagrangian bound rules columns out; CP-SAT then solves R exactly over the few left,
+   deepening the margin until the optimum is proven. A maximum-weight matching (`matching.py`) is
+   the fallback.
+4. Sabbatical bound S: an LP of visit counts; when needed, the sabbatical model alone (peer visits
+   only take slots away) and, for coaches who are also peers, with a free slot kept for their own
+   visit (valid when every plan that could beat the best partners them: checked by CP-SAT).
+5. Placement (`model.py` without sabbaticals, then `sabbatical.py` around the fixed peer visits):
+   exact slot pruning keeps both small. A plan worth R + S is proven optimal.
+6. Otherwise the relaxation's partnerships are placed with peer and sabbatical visits together,
+   and then the joint model (every column the LP cannot rule out for a plan better than the best)
+   searches from the best plan as a complete hint, bounded by R + S; its proof or bound is the
+   plan's bound.
+7. A tie-break, never at the cost of the objective: each coach's visits spread over distinct
+   coachees and over the cycles (folded into the sabbatical search, value first).
+
+A warm start (`hint`) only adds work that pays: its partnerships are placed in their own slots
+(cheap), start the LP's column generation with their triads and are the relaxation's incumbent;
+its sabbatical visits hint the sabbatical search, and are placed around its own partnerships only
+when step 5 does not prove the optimum. The bounds and proofs are the cold path's.
+
+Same roster, seed and workers give the same plan: every collection is iterated in roster order
+(never in the hash order of strings) and each search but the last-resort joint one runs CP-SAT
+single-threaded with the seed (deterministic); only a search cut short by the wall clock can end
+differently from run to run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from dataclasses import dataclass, field, replace
+
+from pairwise.engine.candidates import Candidates
+from pairwise.engine.columns import Column
+from pairwise.engine.lp_bound import LinearBound, prune
+from pairwise.engine.model.plan_model import Arc, PlanModel, PlanSolution
+from pairwise.engine.model.sabbatical_model import place_sabbaticals
+from pairwise.engine.plan.builder import Seating, build_plan, solution_from_plan
+from pairwise.engine.relaxation import sabbatical_count_bound, solve_peer_relaxation
+from pairwise.engine.search import Report, SearchSettings, restore_interrupt_handler, run_search
+from pairwise.result import Progress, ProgressCallback, Result
+from pairwise.roster.models import Plan, Roster
+from pairwise.roster.objective import Scoring
+
+TABLE_SHARE = 0.2
+RELAXATION_SHARE = 0.4
+PLACEMENT_SHARE = 0.5
+MINIMUM_PLACEMENT_SECONDS = 0.5
+"""The first placement runs at least this long even past the time limit: a plan beats none."""
+JOINT_FIRST_SLACK = 4
+JOINT_COLUMN_LIMIT = 4000
+"""Beyond this many columns the joint model is too big to search well: it is the last round."""
+SPREAD_RESERVE = 0.05
+"""Share of the time limit kept after the joint search for the sabbatical tie-break."""
+
+
+def solve(
+    roster: Roster,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    workers: int | None = None,
+    hint: Plan | None = None,
+    progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+) -> Result:
+    """Solve a roster: the optimal plan of SPEC.md, or the best found in `time_limit` seconds.
+
+    `hint` warm-starts from a previous plan; `progress` receives reports while it runs; setting
+    `stop` (or Ctrl-C) ends the search early with the best plan so far.
+    """
+    engine = _Engine(
+        roster,
+        time_limit=time_limit,
+        settings=SearchSettings(
+            seed=seed, workers=workers or os.cpu_count() or 1, stop=stop or threading.Event()
+        ),
+        hint=hint,
+        progress=progress,
+    )
+    try:
+        return engine.run()
+    except KeyboardInterrupt:
+        engine.settings.stop.set()
+        if not engine.proven():
+            with contextlib.suppress(KeyboardInterrupt):
+                engine.place_hint_sabbaticals()  # a plan at least as good as the hint
+        return engine.result(interrupted=True)
+
+
+@dataclass
+class _Engine:
+    """One solve's state: the best plan so far, the bound, the clock."""
+
+    roster: Roster
+    time_limit: float
+    settings: SearchSettings
+    hint: Plan | None
+    progress: ProgressCallback | None
+    started: float = field(default_factory=time.monotonic)
+    scoring: Scoring = field(init=False)
+    candidates: Candidates | None = None
+    seating: Seating | None = None
+    best: PlanSolution | None = None
+    peer_bound: int | None = None
+    sabbatical_bound: int = 0
+    infeasible_why: str | None = None
+    peer_value: int | None = None
+    spread_done: bool = False
+    linear: LinearBound | None = None
+    hint_peers: tuple[PlanSolution, dict[Arc, list[int]]] | None = None
+    """The warm start's placed partnerships and its sabbatical visits, still to be placed."""
+    stats: dict[str, float | int | str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.scoring = Scoring(self.roster)
+
+    # --- the clock and progress -------------------------------------------------------------
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def remaining(self) -> float:
+        return self.time_limit - self.elapsed()
+
+    def global_bound(self) -> int | None:
+        """The best proven bound on the whole plan so far (tables included)."""
+        upper = self._upper_bound()
+        if upper is None:
+            return None
+        return upper + (self.seating.bound if self.seating else 0)
+
+    def reporter(
+        self, phase: str, objective_offset: int | None = 0, bound_offset: int | None = None
+    ) -> Report:
+        """A search's report as global progress: its objective plus `objective_offset` is a whole
+        plan's value less the tables (None: not a plan); its bound plus `bound_offset` bounds every
+        plan less the tables (None: it bounds only its own restricted model)."""
+
+        def report(objective: int | None, bound: int | None) -> None:
+            if self.progress is None:
+                return
+            tables_objective = self.seating.objective if self.seating else 0
+            tables_bound = self.seating.bound if self.seating else 0
+            best = self.best.objective + tables_objective if self.best is not None else None
+            if objective is not None and objective_offset is not None:
+                candidate = objective + objective_offset + tables_objective
+                best = candidate if best is None else max(best, candidate)
+            total = self.global_bound()
+            if bound is not None and bound_offset is not None:
+                candidate_bound = bound + bound_offset + tables_bound
+                total = candidate_bound if total is None else min(total, candidate_bound)
+            self.progress(Progress(best, total, self.elapsed(), phase))
+
+        return report
+
+    # --- the pipeline -----------------------------------------------------------------------
+
+    def run(self) -> Result:
+        if not self._tables():
+            return self.result()
+        self.candidates = Candidates(self.roster, self.scoring)
+        self._sabbatical_relaxation()
+        if self.hint is not None:
+            self._place_hint()
+        relaxation = solve_peer_relaxation(
+            self.candidates,
+            self.settings,
+            max(0.05, RELAXATION_SHARE * self.remaining()),
+            self.reporter("relaxation", None, self.sabbatical_bound),
+            hint=self.best.columns if self.best is not None else None,
+        )
+        self.stats["relaxation_seconds"] = round(relaxation.seconds, 3)
+        self.stats["columns_kept"] = relaxation.columns_kept
+        self.linear = relaxation.linear
+        if relaxation.linear is not None:
+            self.stats["lp_bound"] = round(relaxation.linear.value, 3)
+        if relaxation.status == "infeasible":
+            self.infeasible_why = "the locked pairs cannot all be partners"
+            return self.result()
+        if relaxation.bound is not None:
+            self.peer_bound = relaxation.bound
+        if self.settings.stop.is_set() or relaxation.chosen is None:
+            self.place_hint_sabbaticals()
+            return self.result()
+        self._place(relaxation.chosen)
+        if not self.proven():
+            self.place_hint_sabbaticals()
+        if (
+            self.best is None
+            and self.candidates.locks
+            and not self.settings.stop.is_set()
+            and not self._locks_can_hold()
+        ):
+            self.infeasible_why = "the locked pairs' visits cannot all be placed"
+            return self.result()
+        if not self.proven() and not self.settings.stop.is_set() and self.remaining() > 0.05:
+            self._tighten_sabbatical_bound()
+        if not self.proven() and not self.settings.stop.is_set() and self.remaining() > 0.05:
+            self._place_together(relaxation.chosen)
+        if not self.proven() and not self.settings.stop.is_set() and self.remaining() > 0.05:
+            self._joint()
+        if self.best is not None and not self.spread_done and not self.settings.stop.is_set():
+            self._respread()
+        return self.result()
+
+    def _tables(self) -> bool:
+        """Seat the tables apart (their optimum adds to the rest); False when they cannot be."""
+        try:
+            from pairwise.engine.seating import seat_tables
+        except ImportError:  # pragma: no cover - the tables module ships with the engine
+            self.seating = Seating([], {}, 0, 0)
+            return True
+        solution = seat_tables(
+            self.roster,
+            scoring=self.scoring,
+            time_limit=max(0.1, TABLE_SHARE * self.time_limit),
+            seed=self.settings.seed,
+            workers=1,  # one worker: deterministic, and seatings are small
+            hint=list(self.hint.tables) if self.hint is not None else None,
+        )
+        restore_interrupt_handler()
+        self.stats["tables_seconds"] = round(solution.seconds, 3)
+        if not solution.feasible:
+            self.infeasible_why = "; ".join(solution.why) or "the tables cannot be seated"
+            return False
+        self.seating = Seating(
+            solution.tables,
+            solution.terms,
+            solution.objective,
+            max(solution.bound, solution.objective),
+        )
+        return True
+
+    def _sabbatical_relaxation(self) -> None:
+        assert self.candidates is not None
+        self.sabbatical_bound = sabbatical_count_bound(self.candidates)
+
+    def _tighten_sabbatical_bound(self) -> None:
+        """The best sabbatical visits with no peer visit in the way: a tighter bound than counts.
+
+        Peer visits only take slots and covers away, so no plan's sabbatical part beats this.
+        """
+        assert self.candidates is not None
+        if not self.candidates.sabbatical_arcs:
+            return
+        alone = place_sabbaticals(
+            self.candidates,
+            PlanSolution([], {}, {}, 0),
+            self.settings,
+            max(0.05, PLACEMENT_SHARE * self.remaining()),
+        )
+        if alone.bound is not None:
+            self.sabbatical_bound = min(self.sabbatical_bound, alone.bound)
+        self.stats["sabbatical_bound"] = self.sabbatical_bound
+        if self.proven() or self.settings.stop.is_set() or self.peer_bound is None:
+            return
+        reserved = self._reservations()
+        if not reserved:
+            return
+        coupled = place_sabbaticals(
+            self.candidates,
+            PlanSolution([], {}, {}, 0),
+            self.settings,
+            max(0.05, PLACEMENT_SHARE * self.remaining()),
+            reserved=reserved,
+        )
+        if coupled.bound is None or coupled.bound >= self.sabbatical_bound:
+            return
+        if self._coaches_stay_partnered(reserved, coupled.bound):
+            self.sabbatical_bound = coupled.bound
+            self.stats["sabbatical_bound"] = self.sabbatical_bound
+
+    def _reservations(self) -> dict[tuple[str, str], int]:
+        """Coaches who are also peers visit their partner once a cycle (reciprocal pairs and
+        triads alike), in a free slot of theirs or with a cover. That cover costs the peer part
+        `cover` beyond the relaxation when every partner the coach may have in a plan better than
+        the best so far offers it an uncovered slot (the relaxation then counted none): such a
+        coach's free slot is worth reserving in the sabbatical bound."""
+        assert self.candidates is not None
+        candidates = self.candidates
+        if not self.roster.policy.reciprocal or self.linear is None or self.best is None:
+            return {}
+        cover = self.roster.policy.weights.cover
+        if not cover:
+            return {}
+        # a plan better than the best has every column among these (see `bound.prune`)
+        columns = prune(candidates, self.linear, self.best.objective + 1 - self.sabbatical_bound)
+        partners: dict[tuple[str, str], set[str]] = {}
+        for column in columns:
+            for member in column.members:
+                others = partners.setdefault((column.period, member), set())
+                others.update(m for m in column.members if m != member)
+        reserved = {}
+        for coach in candidates.coaches:
+            for period in candidates.periods:
+                possible = partners.get((period.id, coach))
+                if not possible:
+                    continue
+                for cycle in period.cycles:
+                    forced = [candidates.forced_cover(coach, p, cycle) for p in sorted(possible)]
+                    if not any(cost for cost in forced if cost is not None):
+                        reserved[coach, cycle] = cover
+        return reserved
+
+    def _coaches_stay_partnered(self, reserved: dict[tuple[str, str], int], coupled: int) -> bool:
+        """Whether every plan that leaves a reserving coach unpaired is worth no more than the
+        coupled bound: its peer part must then stay below peer bound + coupled - alone."""
+        from pairwise.engine.relaxation import FULL_LP, column_model
+
+        assert self.candidates is not None and self.peer_bound is not None
+        linear = self.linear
+        if linear is None:
+            return False
+        alone = self.sabbatical_bound
+        threshold = self.peer_bound + coupled - alone + 1
+        columns = prune(self.candidates, linear, threshold)
+        model, variables = column_model(self.candidates, columns, lower_bound=threshold)
+        period_of = {c: p.id for p in self.candidates.periods for c in p.cycles}
+        keys = sorted({(period_of[cycle], coach) for coach, cycle in reserved})
+        model.add(
+            sum(variables.partnered(period, coach) for period, coach in keys) <= len(keys) - 1
+        )
+        outcome = run_search(
+            model, self.settings, max(0.05, 0.2 * self.remaining()), linearization=FULL_LP
+        )
+        return outcome.status == "infeasible"
+
+    def proven(self) -> bool:
+        return (
+            self.best is not None
+            and self.peer_bound is not None
+            and self.best.objective >= self.peer_bound + self.sabbatical_bound
+        )
+
+    def _upper_bound(self) -> int | None:
+        if self.peer_bound is None:
+            return None
+        return self.peer_bound + self.sabbatical_bound
+
+    def _consider(self, solution: PlanSolution) -> None:
+        if self.best is None or solution.objective > self.best.objective:
+            self.best = solution
+            self.spread_done = False
+
+    def _run_plan_model(
+        self,
+        columns: list[Column],
+        phase: str,
+        time_limit: float,
+        hint: PlanSolution | None,
+        workers: int = 1,
+    ) -> tuple[str, int | None]:
+        """Build and search a plan model; keep its solution when better. Returns (status, bound)."""
+        assert self.candidates is not None
+        plan_model = PlanModel(self.candidates, columns)
+        plan_model.build(upper_bound=self._upper_bound())
+        if hint is not None:
+            plan_model.hint(hint)
+        report = self.reporter(phase, 0, 0 if phase == "joint" else None)
+        outcome = run_search(plan_model.model, self.settings, time_limit, report, workers=workers)
+        self.stats[f"{phase}_seconds"] = round(outcome.seconds, 3)
+        self.stats[f"{phase}_variables"] = len(plan_model.model.proto.variables)
+        if outcome.has_solution:
+            self._consider(plan_model.read(outcome.solver))
+        return outcome.status, outcome.bound
+
+    def _place_hint(self) -> None:
+        """Place the warm start's own partnerships first (their slots kept and hinted): a plan
+        whatever the time left, and the relaxation's incumbent. Its sabbatical visits wait for
+        `place_hint_sabbaticals`, needed only when the relaxation's plan is not proven optimal."""
+        assert self.candidates is not None and self.hint is not None
+        solution = solution_from_plan(self.candidates, self.hint)
+        plan_model = PlanModel(
+            self.candidates,
+            solution.columns,
+            sabbaticals=False,
+            keep={arc: {slot} for arc, slot in solution.visits.items()},
+        )
+        plan_model.build()
+        plan_model.hint(solution)
+        outcome = run_search(
+            plan_model.model,
+            self.settings,
+            max(MINIMUM_PLACEMENT_SECONDS, 0.1 * self.remaining()),
+            self.reporter("hint"),
+        )
+        self.stats["hint_seconds"] = round(outcome.seconds, 3)
+        if not outcome.has_solution:
+            return
+        peers = plan_model.read(outcome.solver)
+        self._consider(peers)
+        self.hint_peers = (peers, solution.sabbatical_visits)
+
+    def place_hint_sabbaticals(self) -> None:
+        """The warm start's sabbatical visits around its placed partnerships: a plan at least as
+        good as the hint. Skipped once a plan is proven optimal (it could not beat it)."""
+        if self.hint_peers is None or self.candidates is None:
+            return
+        peers, visits = self.hint_peers
+        self.hint_peers = None
+        settings = self.settings
+        if settings.stop.is_set():
+            # stopped during the relaxation: this short search still keeps the hint's value
+            settings = replace(settings, stop=threading.Event())
+        placement = place_sabbaticals(
+            self.candidates,
+            peers,
+            settings,
+            max(MINIMUM_PLACEMENT_SECONDS, 0.1 * self.remaining()),
+            spread=True,
+            hint=visits,
+        )
+        self._consider(
+            PlanSolution(
+                peers.columns, peers.visits, placement.visits, peers.objective + placement.value
+            )
+        )
+
+    def _place(self, chosen: list[Column]) -> None:
+        """Place the relaxation's partnerships in slots, then the sabbatical visits around them."""
+        assert self.candidates is not None
+        plan_model = PlanModel(self.candidates, chosen, sabbaticals=False)
+        plan_model.build(upper_bound=self.peer_bound)
+        outcome = run_search(
+            plan_model.model,
+            self.settings,
+            max(MINIMUM_PLACEMENT_SECONDS, PLACEMENT_SHARE * self.remaining()),
+            self.reporter("placement"),
+        )
+        self.stats["placement_seconds"] = round(outcome.seconds, 3)
+        self.stats["placement_status"] = outcome.status
+        if not outcome.has_solution:
+            return
+        peers = plan_model.read(outcome.solver)
+        self.peer_value = peers.objective
+        self._consider(peers)  # a whole plan already, should the search stop here
+        if self.settings.stop.is_set():
+            return
+        hint = self.hint_peers[1] if self.hint_peers is not None else None
+        self._add_sabbaticals(peers, "sabbatical", spread=True, hint=hint)
+
+    def _add_sabbaticals(
+        self,
+        peers: PlanSolution,
+        phase: str,
+        spread: bool = False,
+        hint: dict[Arc, list[int]] | None = None,
+    ) -> None:
+        """The best sabbatical visits around `peers`' visits, kept when the whole is better."""
+        assert self.candidates is not None
+        placement = place_sabbaticals(
+            self.candidates,
+            peers,
+            self.settings,
+            max(0.05, PLACEMENT_SHARE * self.remaining()),
+            self.reporter(phase, peers.objective),
+            spread=spread,
+            hint=hint,
+        )
+        self.stats[f"{phase}_value"] = placement.value
+        combined = PlanSolution(
+            peers.columns, peers.visits, placement.visits, peers.objective + placement.value
+        )
+        if self.best is None or combined.objective >= self.best.objective:
+            self.best = combined
+            self.spread_done = spread
+
+    def _locks_can_hold(self) -> bool:
+        """Whether some plan keeps every lock (False only when proven impossible).
+
+        A plan stays a plan when partnerships without a locked pair are dropped (their teachers
+        unpaired) and sabbatical visits too, so a plan exists exactly when one exists over the
+        columns that contain a locked pair. Their model is small; its first solution is a plan.
+        """
+        from pairwise.engine.columns import pair_columns, triad_spaces
+        from pairwise.engine.lp_bound import lock_triads
+
+        assert self.candidates is not None
+        locks = set(self.candidates.locks)
+        columns = [
+            column
+            for column in pair_columns(self.candidates)
+            + lock_triads(self.candidates, triad_spaces(self.candidates))
+            if any(edge in locks for edge in column.edges(self.candidates))
+        ]
+        plan_model = PlanModel(self.candidates, columns, sabbaticals=False)
+        plan_model.build()
+        outcome = run_search(
+            plan_model.model,
+            self.settings,
+            max(MINIMUM_PLACEMENT_SECONDS, PLACEMENT_SHARE * self.remaining()),
+            self.reporter("locks"),
+        )
+        if outcome.has_solution:
+            self._consider(plan_model.read(outcome.solver))
+        # with cross-school pairs a triad needs its owner school's count odd, which dropping
+        # partnerships can break: no proof there
+        policy = self.roster.policy
+        proof = not (policy.cross_school_pairs and policy.allow_triads)
+        return not (outcome.status == "infeasible" and proof)
+
+    def _place_together(self, chosen: list[Column]) -> None:
+        """Peer and sabbatical visits placed in one model: a peer visit may move for a coach."""
+        self._run_plan_model(
+            list(chosen), "together", max(0.05, PLACEMENT_SHARE * self.remaining()), self.best
+        )
+
+    def _respread(self) -> None:
+        """Re-place the final plan's sabbatical visits with the spread tie-break."""
+        assert self.best is not None
+        best = self.best
+        peers = PlanSolution(
+            best.columns, best.visits, {}, best.objective - self._sabbatical_value(best)
+        )
+        self.best = None
+        self._add_sabbaticals(peers, "spread", spread=True)
+        if self.best is None or self.best.objective < best.objective:
+            self.best = best
+
+    def _sabbatical_value(self, solution: PlanSolution) -> int:
+        assert self.candidates is not None
+        weights = self.roster.policy.weights
+        value = 0
+        for arc, slots in solution.sabbatical_visits.items():
+            options = self.candidates.sabbatical_arcs[arc]
+            for slot in slots:
+                covered = not (options.uncovered >> slot) & 1
+                value += weights.sabbatical - (weights.cover if covered else 0)
+        return value
+
+    def _joint(self) -> None:
+        """Deepening over the joint model: with a slack s, every column able to be part of a plan
+        whose peer relaxation is worth R - s or more (and the best plan's own), searched together
+        from the best plan. A proven optimum bounds every plan inside; plans outside are worth at
+        most R - s - 1 + S. The slack grows until that meets the best plan or the time runs out."""
+        assert self.candidates is not None
+        linear = self.linear
+        slack = JOINT_FIRST_SLACK
+        while (
+            linear is not None
+            and self.best is not None
+            and self.peer_bound is not None
+            and not self.proven()
+            and not self.settings.stop.is_set()
+            and self.remaining() > 0.05
+        ):
+            floor = self.best.objective - self.sabbatical_bound
+            threshold = max(floor, self.peer_bound - slack)
+            columns = prune(self.candidates, linear, threshold)
+            keys = {column.key for column in columns}
+            columns += [column for column in self.best.columns if column.key not in keys]
+            self.stats["joint_columns"] = len(columns)
+            last = threshold == floor or len(columns) > JOINT_COLUMN_LIMIT
+            available = self.remaining() - SPREAD_RESERVE * self.time_limit
+            status, bound = self._run_plan_model(
+                columns,
+                "joint",
+                max(0.05, available if last else available / 3),
+                self.best,
+                workers=self.settings.workers,
+            )
+            outside = threshold - 1  # the most any plan left out is worth, in peer terms
+            if status == "optimal":
+                self.peer_bound = min(
+                    self.peer_bound, max(self.best.objective - self.sabbatical_bound, outside)
+                )
+            elif bound is not None:
+                self.peer_bound = min(self.peer_bound, max(bound - self.sabbatical_bound, outside))
+            if status != "optimal" or last:
+                return
+            slack *= 4
+
+    # --- the result ---------------------------------------------------------------------------
+
+    def result(self, interrupted: bool = False) -> Result:
+        seconds = self.elapsed()
+        self.stats["interrupted"] = int(interrupted or self.settings.stop.is_set())
+        if self.infeasible_why is not None:
+            self.stats["why"] = self.infeasible_why
+            return Result("infeasible", None, None, None, seconds, self.stats)
+        tables_bound = self.seating.bound if self.seating else 0
+        if self.best is None or self.candidates is None:
+            bound = None
+            if self.peer_bound is not None:
+                bound = self.peer_bound + self.sabbatical_bound + tables_bound
+            return Result("unknown", None, bound, None, seconds, self.stats)
+        upper = self._upper_bound()
+        bound = (upper if upper is not None else self.best.objective) + tables_bound
+        plan = build_plan(
+            self.candidates,
+            self.scoring,
+            self.best,
+            self.seating,
+            bound=bound,
+            seconds=seconds,
+            seed=self.settings.seed,
+        )
+        return Result(plan.status, plan.objective, plan.bound, plan, seconds, self.stats)

@@ -1,0 +1,237 @@
+"""Turning a model's solution into a SPEC plan (`pairwise/plan@1`), and a plan back into a hint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pairwise.analysis.network import plan_metrics
+from pairwise.engine.candidates import Candidates
+from pairwise.engine.columns import Column, pair_columns, triad_column
+from pairwise.engine.model.plan_model import PlanSolution
+from pairwise.engine.plan.reasons import partnership_reasons, unpaired_reason
+from pairwise.result import relative_gap
+from pairwise.roster.models import (
+    Partnership,
+    Plan,
+    SabbaticalVisit,
+    TableSeat,
+    Unpaired,
+    Visit,
+)
+from pairwise.roster.objective import Scoring, empty_terms
+
+
+@dataclass(frozen=True)
+class Seating:
+    """The tables part of a plan: seats, terms, objective and bound."""
+
+    tables: list[TableSeat]
+    terms: dict[str, int]
+    objective: int
+    bound: int
+
+
+def plan_terms(
+    candidates: Candidates, scoring: Scoring, solution: PlanSolution, seating: Seating | None
+) -> dict[str, int]:
+    """All 12 of SPEC's terms of a solution, signed."""
+    roster = candidates.roster
+    weights = roster.policy.weights
+    terms = empty_terms()
+    for column in solution.columns:
+        for name, value in scoring.group_terms(column.members).items():
+            terms[name] += value
+    covered = sum(
+        1 for arc, slot in solution.visits.items() if _peer_covered(candidates, arc, slot)
+    )
+    visits = 0
+    for arc, slots in solution.sabbatical_visits.items():
+        for slot in slots:
+            visits += 1
+            covered += _sabbatical_covered(candidates, arc, slot)
+    terms["cover"] -= weights.cover * covered
+    terms["sabbatical"] += weights.sabbatical * visits
+    partnered = sum(len(column.members) for column in solution.columns)
+    unpaired = len(candidates.participants) * len(candidates.periods) - partnered
+    terms["unpaired"] -= weights.unpaired * unpaired
+    if seating is not None:
+        for name, value in seating.terms.items():
+            terms[name] += value
+    return terms
+
+
+def _peer_covered(candidates: Candidates, arc: tuple[str, str, str], slot: int) -> bool:
+    options = candidates.arc_options(*arc)
+    return options is not None and not (options.uncovered >> slot) & 1
+
+
+def _sabbatical_covered(candidates: Candidates, arc: tuple[str, str, str], slot: int) -> bool:
+    options = candidates.sabbatical_arcs[arc]
+    return not (options.uncovered >> slot) & 1
+
+
+def build_plan(
+    candidates: Candidates,
+    scoring: Scoring,
+    solution: PlanSolution,
+    seating: Seating | None,
+    *,
+    bound: int,
+    seconds: float,
+    seed: int,
+) -> Plan:
+    """The complete plan of a solution: partnerships with reasons, visits, tables, metrics."""
+    roster = candidates.roster
+    period_cycles = {period.id: period.cycles for period in candidates.periods}
+    period_order = {period.id: i for i, period in enumerate(candidates.periods)}
+    columns = sorted(
+        solution.columns,
+        key=lambda c: (period_order[c.period], [candidates.index[m] for m in c.members]),
+    )
+    width = max(2, len(str(len(columns))))
+    partnerships = []
+    visits = []
+    cycle_order = {cycle: i for i, cycle in enumerate(candidates.cycle_ids)}
+    for number, column in enumerate(columns, start=1):
+        identifier = f"P{number:0{width}d}"
+        score = sum(scoring.group_terms(column.members).values())
+        partnerships.append(
+            Partnership(
+                id=identifier,
+                members=list(column.members),
+                cycles=list(period_cycles[column.period]),
+                score=score,
+                reasons=partnership_reasons(candidates, scoring, column.members),
+            )
+        )
+        column_visits = []
+        for cycle in period_cycles[column.period]:
+            for visitor in column.members:
+                for host in column.members:
+                    slot = solution.visits.get((visitor, host, cycle))
+                    if visitor == host or slot is None:
+                        continue
+                    name = candidates.slots[cycle][slot]
+                    start, end = roster.slot_times(name)
+                    column_visits.append(
+                        (
+                            cycle_order[cycle],
+                            slot,
+                            Visit(
+                                partnership=identifier,
+                                cycle=cycle,
+                                host=host,
+                                visitor=visitor,
+                                slot=name,
+                                start=start,
+                                end=end,
+                                covered=_peer_covered(candidates, (visitor, host, cycle), slot),
+                            ),
+                        )
+                    )
+        visits += [visit for _, _, visit in sorted(column_visits, key=lambda v: (v[0], v[1]))]
+    sabbatical_visits = []
+    for arc in sorted(
+        solution.sabbatical_visits,
+        key=lambda a: (candidates.index[a[0]], cycle_order[a[2]], candidates.index[a[1]]),
+    ):
+        coach, coachee, cycle = arc
+        for slot in sorted(solution.sabbatical_visits[arc]):
+            name = candidates.slots[cycle][slot]
+            start, end = roster.slot_times(name)
+            sabbatical_visits.append(
+                SabbaticalVisit(
+                    coach=coach,
+                    coachee=coachee,
+                    cycle=cycle,
+                    slot=name,
+                    start=start,
+                    end=end,
+                    covered=_sabbatical_covered(candidates, arc, slot),
+                )
+            )
+    terms = plan_terms(candidates, scoring, solution, seating)
+    objective = sum(terms.values())
+    bound = max(bound, objective)
+    plan = Plan(
+        roster=roster.name,
+        status="optimal" if objective == bound else "feasible",
+        objective=objective,
+        bound=bound,
+        gap=round(relative_gap(objective, bound), 6),
+        seconds=round(seconds, 3),
+        seed=seed,
+        terms=terms,
+        partnerships=partnerships,
+        visits=visits,
+        sabbatical_visits=sabbatical_visits,
+        tables=list(seating.tables) if seating is not None else [],
+        unpaired=unpaired_entries(candidates, solution.columns),
+    )
+    plan.metrics = plan_metrics(roster, plan)
+    return plan
+
+
+def unpaired_entries(candidates: Candidates, columns: list[Column]) -> list[Unpaired]:
+    """Each participating teacher left out of a rotation period, with the reason in words."""
+    partnered: set[tuple[str, str]] = set()
+    partners: dict[str, set[str]] = {}
+    for column in columns:
+        for member in column.members:
+            partnered.add((column.period, member))
+            partners.setdefault(member, set()).update(m for m in column.members if m != member)
+    entries = []
+    for teacher in candidates.participants:
+        whys: dict[str, list[str]] = {}
+        for period in candidates.periods:
+            if (period.id, teacher) in partnered:
+                continue
+            why = unpaired_reason(candidates, teacher, period.id, partners.get(teacher, set()))
+            whys.setdefault(why, []).extend(period.cycles)
+        for why, cycles in whys.items():
+            entries.append(Unpaired(teacher=teacher, cycles=cycles, why=why))
+    return entries
+
+
+# --- a plan as a hint --------------------------------------------------------------------------
+
+
+def solution_from_plan(candidates: Candidates, plan: Plan) -> PlanSolution:
+    """The parts of a (previous) plan that still fit this roster, as a solution to hint with."""
+    pairs = {(column.period, column.members): column for column in pair_columns(candidates)}
+    period_of_cycle = {cycle: period for period in candidates.periods for cycle in period.cycles}
+    columns: dict[tuple[str, tuple[str, ...], str], Column] = {}
+    for partnership in plan.partnerships:
+        members = [m for m in partnership.members if m in candidates.index]
+        if len(members) != len(partnership.members):
+            continue
+        periods = {
+            period_of_cycle[c].id: period_of_cycle[c]
+            for c in partnership.cycles
+            if c in period_of_cycle
+        }
+        for period in periods.values():
+            if len(members) == 2:
+                key = (period.id, candidates.edge(members[0], members[1]))
+                column = pairs.get(key)
+            else:
+                ordered = tuple(sorted(members, key=candidates.index.__getitem__))
+                column = triad_column(candidates, period, ordered, candidates.school[members[0]])
+            if column is not None:
+                columns[column.key] = column
+    slot_index = {
+        cycle: {slot: i for i, slot in enumerate(slots)}
+        for cycle, slots in candidates.slots.items()
+    }
+    visits: dict[tuple[str, str, str], int] = {}
+    for visit in plan.visits:
+        index = slot_index.get(visit.cycle, {}).get(visit.slot)
+        if index is not None:
+            visits[visit.visitor, visit.host, visit.cycle] = index
+    sabbatical: dict[tuple[str, str, str], list[int]] = {}
+    for sabbatical_visit in plan.sabbatical_visits:
+        index = slot_index.get(sabbatical_visit.cycle, {}).get(sabbatical_visit.slot)
+        arc = (sabbatical_visit.coach, sabbatical_visit.coachee, sabbatical_visit.cycle)
+        if index is not None and arc in candidates.sabbatical_arcs:
+            sabbatical.setdefault(arc, []).append(index)
+    return PlanSolution(list(columns.values()), visits, sabbatical, plan.objective)

@@ -1,0 +1,272 @@
+"""Upper bounds that ignore which slot each visit takes: partnerships alone, sabbatical visits alone.
+
+Peer relaxation: choose partnership columns (`columns.py`) per rotation period under SPEC's rules
+for partnerships, where each visit costs a cover only when it has no uncovered feasible slot.
+Slot clashes and the per-slot cover limit are dropped, and `max_release`/`release_budget` count
+only the covers every plan must pay. Dropping rules can only add plans, so its optimum bounds the
+true optimum from above. It is solved exactly with CP-SAT over the columns the LP bound cannot rule
+out (`bound.prune`), hinted with a maximum-weight matching.
+
+Sabbatical relaxation: visit counts per coach, coachee and cycle within the budget, the per-coachee
+cap and the number of distinct feasible slots, each worth `sabbatical` less `cover` when covered.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import cast
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from pairwise.engine.candidates import Candidates
+from pairwise.engine.columns import Column, base_value, pair_columns
+from pairwise.engine.lp_bound import LinearBound, linear_bound, prune
+from pairwise.engine.matching import greedy_partnerships, partnerships_value
+from pairwise.engine.model.partnership_rules import (
+    PartnershipVariables,
+    add_forced_releases,
+    add_partnership_rules,
+)
+from pairwise.engine.search import Report, SearchSettings, SearchStatus, run_search
+from pairwise.roster.models import Sabbatical
+
+FULL_LP = 2
+"""CP-SAT's linearization level for partnership models: the whole LP, with which a matching
+with a release knapsack closes in milliseconds instead of not at all."""
+
+
+@dataclass
+class PeerRelaxationResult:
+    """The relaxation's best partnerships, their value and the proven bound."""
+
+    status: SearchStatus
+    chosen: list[Column] | None
+    value: int | None
+    bound: int | None
+    linear: LinearBound | None
+    columns_kept: int = 0
+    interrupted: bool = False
+    seconds: float = 0.0
+
+
+def column_model(
+    candidates: Candidates,
+    columns: list[Column],
+    upper_bound: int | None = None,
+    lower_bound: int | None = None,
+) -> tuple[cp_model.CpModel, PartnershipVariables]:
+    """The relaxation as a CP-SAT model over the given columns (objective within the bounds)."""
+    model = cp_model.CpModel()
+    variables = PartnershipVariables.create(model, columns)
+    add_partnership_rules(model, candidates, variables)
+    add_forced_releases(model, candidates, variables)
+    objective = cp_model.LinearExpr.weighted_sum(
+        variables.chosen, [column.value for column in columns]
+    ) + base_value(candidates)
+    if upper_bound is not None:
+        model.add(objective <= upper_bound)
+    if lower_bound is not None:
+        model.add(objective >= lower_bound)
+    model.maximize(objective)
+    return model, variables
+
+
+def _hint(variables: PartnershipVariables, chosen: list[Column], model: cp_model.CpModel) -> None:
+    keys = {column.key for column in chosen}
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    for column, var in zip(variables.columns, variables.chosen, strict=True):
+        model.add_hint(var, column.key in keys)
+
+
+def _read(variables: PartnershipVariables, solver: cp_model.CpSolver) -> list[Column]:
+    return [
+        column
+        for column, var in zip(variables.columns, variables.chosen, strict=True)
+        if solver.boolean_value(var)
+    ]
+
+
+def valid_for_relaxation(candidates: Candidates, chosen: list[Column]) -> bool:
+    """Whether a choice of columns keeps every rule of the relaxation (checked by CP-SAT)."""
+    model, variables = column_model(candidates, chosen)
+    for var in variables.chosen:
+        model.add(var == 1)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 5.0
+    solver.parameters.catch_sigint_signal = False
+    return bool(solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE))
+
+
+def lowest_value(candidates: Candidates) -> int:
+    """No solution of the relaxation is worth less: every partnership at its worst imaginable."""
+    weights = candidates.roster.policy.weights
+    worst_pair = max([0, *(-score for score in candidates.edge_score.values())])
+    cycles = len(candidates.cycle_ids)
+    worst_partnership = 3 * worst_pair + 3 * 2 * weights.cover * cycles
+    partnerships = len(candidates.periods) * (len(candidates.participants) // 2)
+    return base_value(candidates) - partnerships * worst_partnership
+
+
+def solve_peer_relaxation(
+    candidates: Candidates,
+    settings: SearchSettings,
+    time_limit: float,
+    report: Report | None = None,
+    hint: list[Column] | None = None,
+) -> PeerRelaxationResult:
+    """The exact optimum of the peer relaxation (or the best found and its bound in time).
+
+    Deepening: with the proven bound B and a slack s, only the columns able to be in a solution
+    worth B - s or more are kept (`bound.prune`), and CP-SAT maximises over them. When its optimum
+    reaches B - s it is the true optimum (every solution worth that much uses kept columns only);
+    otherwise no solution reaches B - s, the bound drops to B - s - 1, and the slack grows. Its
+    best solution so far (or a maximum-weight matching) is a floor that ends the deepening. A small
+    slack leaves a tiny model when the LP is nearly tight, which it is on every timetable we have
+    seen.
+    """
+    started = time.monotonic()
+
+    def remaining() -> float:
+        return time_limit - (time.monotonic() - started)
+
+    linear = linear_bound(candidates, hint or ())
+    if not linear.feasible:
+        return PeerRelaxationResult("infeasible", None, None, None, linear)
+    bound = linear.integer_bound
+    best: list[Column] | None = None
+    best_value: int | None = None
+    if linear.integral:
+        # the LP's own solution is integral: usually the optimum itself
+        solution = linear.solution()
+        if valid_for_relaxation(candidates, solution):
+            best, best_value = solution, partnerships_value(candidates, solution)
+    if hint is not None and valid_for_relaxation(candidates, hint):
+        value = partnerships_value(candidates, hint)
+        if best_value is None or value > best_value:
+            best, best_value = hint, value
+    slack = 0
+    kept: list[Column] = []
+    rounds = 0
+    while best_value is None or best_value < bound:
+        rounds += 1
+        if rounds == 3 and best is None:
+            # a floor for the deepening when the LP is far from tight
+            greedy = greedy_partnerships(candidates, pair_columns(candidates))
+            if greedy is not None:
+                best, best_value = greedy, partnerships_value(candidates, greedy)
+                continue
+        threshold = bound - slack if best_value is None else max(best_value, bound - slack)
+        kept = prune(candidates, linear, threshold)
+        model, variables = column_model(candidates, kept, bound)
+        if best is not None:
+            _hint(variables, best, model)
+        outcome = run_search(model, settings, max(0.01, remaining()), report, linearization=FULL_LP)
+        if outcome.has_solution:
+            found = _read(variables, outcome.solver)
+            value = partnerships_value(candidates, found)
+            if best_value is None or value >= best_value:
+                best, best_value = found, value
+        if outcome.status in ("optimal", "infeasible"):
+            if best_value is not None and best_value >= threshold:
+                # every solution worth `threshold` or more uses kept columns only
+                bound = best_value
+                break
+            # no solution reaches the threshold
+            if best_value is None and threshold <= lowest_value(candidates):
+                # every column was kept and still nothing fits: the locks cannot hold
+                return PeerRelaxationResult("infeasible", None, None, None, linear)
+            bound = threshold - 1
+            slack = max(1, 4 * slack)
+            continue
+        if outcome.bound is not None and best_value is not None and threshold <= best_value:
+            bound = min(bound, max(outcome.bound, best_value))
+        break
+    if (best_value is None or best_value < bound) and not settings.stop.is_set():
+        # out of time before the optimum: a matching may still beat what the search found
+        greedy = greedy_partnerships(candidates, pair_columns(candidates))
+        if greedy is not None and (
+            best_value is None or partnerships_value(candidates, greedy) > best_value
+        ):
+            best, best_value = greedy, partnerships_value(candidates, greedy)
+    if best is None or best_value is None:
+        return PeerRelaxationResult(
+            "unknown", None, None, bound, linear, interrupted=settings.stop.is_set()
+        )
+    return PeerRelaxationResult(
+        "optimal" if best_value >= bound else "feasible",
+        best,
+        best_value,
+        max(bound, best_value),
+        linear,
+        columns_kept=len(kept),
+        interrupted=settings.stop.is_set(),
+        seconds=time.monotonic() - started,
+    )
+
+
+# --- sabbatical relaxation ----------------------------------------------------------------------
+
+
+def sabbatical_count_bound(candidates: Candidates) -> int:
+    """An upper bound on any plan's sabbatical terms: the LP of visit counts per coach, coachee and
+    cycle within the budget, the per-coachee cap and the distinct feasible slots (uncovered ones
+    worth `sabbatical`, covered ones `sabbatical - cover`), rounded down. Solved by GLOP: the
+    counts form a flow with a few side rows, and CP-SAT is slow to prove such integer models."""
+    roster = candidates.roster
+    weights = roster.policy.weights
+    cap = roster.policy.sabbatical_visits_per_coachee
+    if not candidates.sabbatical_arcs:
+        return 0
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    infinity = solver.infinity()
+    by_coach: dict[str, list[pywraplp.Variable]] = {}
+    by_coachee: dict[str, list[pywraplp.Variable]] = {}
+    by_coach_cycle: dict[tuple[str, str], list[pywraplp.Variable]] = {}
+    uncovered_by_coach_cycle: dict[tuple[str, str], list[pywraplp.Variable]] = {}
+    coach_slots: dict[tuple[str, str], int] = {}
+    coach_free_slots: dict[tuple[str, str], int] = {}
+    objective = solver.Objective()
+    for (coach, coachee, cycle), options in candidates.sabbatical_arcs.items():
+        free = solver.NumVar(0.0, float(min(cap, options.uncovered.bit_count())), "")
+        paid = solver.NumVar(0.0, float(min(cap, options.covered.bit_count())), "")
+        # one visit per slot: the pair has only so many distinct slots
+        distinct = solver.Constraint(-infinity, float(options.any.bit_count()))
+        distinct.SetCoefficient(free, 1.0)
+        distinct.SetCoefficient(paid, 1.0)
+        objective.SetCoefficient(free, float(weights.sabbatical))
+        objective.SetCoefficient(paid, float(weights.sabbatical - weights.cover))
+        for variable in (free, paid):
+            by_coach.setdefault(coach, []).append(variable)
+            by_coachee.setdefault(coachee, []).append(variable)
+            by_coach_cycle.setdefault((coach, cycle), []).append(variable)
+        uncovered_by_coach_cycle.setdefault((coach, cycle), []).append(free)
+        coach_slots[coach, cycle] = coach_slots.get((coach, cycle), 0) | options.any
+        coach_free_slots[coach, cycle] = coach_free_slots.get((coach, cycle), 0) | options.uncovered
+    rows: list[tuple[list[pywraplp.Variable], int]] = []
+    for coach, variables in by_coach.items():
+        sabbatical = roster.teacher_by_id[coach].sabbatical
+        assert sabbatical is not None
+        rows.append((variables, sabbatical.budget))
+    rows += [(variables, cap) for variables in by_coachee.values()]
+    for coach_cycle, variables in by_coach_cycle.items():
+        rows.append((variables, coach_slots[coach_cycle].bit_count()))
+        rows.append(
+            (uncovered_by_coach_cycle[coach_cycle], coach_free_slots[coach_cycle].bit_count())
+        )
+    for variables, limit in rows:
+        row = solver.Constraint(-infinity, float(limit))
+        for variable in variables:
+            row.SetCoefficient(variable, 1.0)
+    objective.SetMaximization()
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        # cannot happen for this bounded, feasible LP; a bound that always holds instead
+        return sum(
+            weights.sabbatical * cast(Sabbatical, roster.teacher_by_id[c].sabbatical).budget
+            for c in candidates.coaches
+        )
+    value: float = objective.Value()
+    return math.floor(value + 1e-6)

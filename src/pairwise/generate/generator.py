@@ -1,0 +1,956 @@
+"""Realistic synthetic rosters: elementary, K–8 and secondary schools, and districts of them.
+
+Everything is drawn from one `random.Random(seed)` in a fixed order over lists (never sets or
+hash-ordered dicts), so a seed always gives the same roster, byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pairwise.errors import InputError, Problem
+from pairwise.roster.load import roster_from_data
+from pairwise.roster.models import ROSTER_FORMAT, CoverOverride, Policy, Roster
+
+Kind = Literal["elementary", "secondary", "mixed"]
+KINDS: tuple[str, ...] = ("elementary", "secondary", "mixed")
+SchoolKind = Literal["elementary", "k8", "middle", "high"]
+
+DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+PERIODS_PER_DAY = 6
+CYCLE_NAMES: tuple[str, ...] = ("fall", "winter", "spring")
+
+TOPICS: tuple[str, ...] = (
+    "formative-assessment",
+    "classroom-management",
+    "literacy",
+    "numeracy",
+    "writing-feedback",
+    "differentiation",
+    "questioning",
+    "student-discourse",
+    "inquiry-learning",
+    "technology",
+    "social-emotional-learning",
+    "english-learners",
+    "project-based-learning",
+    "culturally-responsive-teaching",
+    "reading-comprehension",
+    "checks-for-understanding",
+)
+# How often each topic is someone's priority or strength, in TOPICS order: elementary staff work
+# on reading and number sense; secondary staff on discourse, inquiry and assessment.
+ELEMENTARY_WEIGHTS: tuple[int, ...] = (8, 8, 10, 9, 7, 6, 4, 4, 3, 3, 6, 4, 2, 3, 9, 5)
+SECONDARY_WEIGHTS: tuple[int, ...] = (9, 6, 3, 2, 6, 7, 7, 8, 7, 6, 4, 4, 6, 4, 3, 8)
+
+FIRST_NAMES: tuple[str, ...] = (
+    "Ana", "Ben", "Chloe", "Dev", "Eva", "Farid", "Grace", "Hiro", "Imani", "Jamal", "Keiko",
+    "Liam", "Maya", "Noah", "Olivia", "Priya", "Quinn", "Rosa", "Samir", "Tara", "Uma", "Victor",
+    "Wen", "Ximena", "Yusuf", "Zoe", "Aisha", "Brian", "Carmen", "Daniel", "Elena", "Felix",
+    "Gabriela", "Hannah", "Isaac", "Julia", "Kwame", "Laura", "Marcus", "Nadia", "Omar", "Paula",
+    "Rachel", "Sofia", "Thomas", "Valeria", "William", "Yara", "Andre", "Beatriz", "Caleb",
+    "Diana", "Ethan", "Fatima", "George", "Helen", "Ivan", "Jasmine", "Kevin", "Leah", "Mateo",
+    "Nina", "Oscar", "Rebecca", "Sean", "Tanya", "Vanessa", "Wesley", "Amara", "Luis", "Megan",
+    "Raj", "Sarah", "Tomás", "Lucy", "David", "Emily", "Jorge", "Mei", "Patrick",
+)  # fmt: skip
+LAST_NAMES: tuple[str, ...] = (
+    "Ruiz", "Okafor", "Martin", "Patel", "Lindqvist", "Haddad", "Kim", "Nguyen", "Johnson",
+    "Garcia", "Smith", "Chen", "Williams", "Brown", "Jones", "Miller", "Davis", "Rodriguez",
+    "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor",
+    "Moore", "Jackson", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark",
+    "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott",
+    "Torres", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell",
+    "Mitchell", "Carter", "Roberts", "Gomez", "Phillips", "Evans", "Turner", "Diaz", "Parker",
+    "Cruz", "Edwards", "Collins", "Reyes", "Stewart", "Morris", "Morales", "Murphy", "Cook",
+    "Rogers", "Gutierrez", "Ortiz", "Morgan", "Cooper", "Peterson", "Bailey", "Reed", "Kelly",
+    "Howard", "Kowalski", "Singh", "Ali", "Yamamoto", "Osei", "Novak", "Dubois", "Rossi",
+    "Schmidt", "Ivanova", "Mensah", "O'Brien", "Fischer", "Costa", "Sato", "Khan", "Park", "Tran",
+)  # fmt: skip
+SCHOOL_NAMES: tuple[str, ...] = (
+    "Lincoln", "Washington", "Jefferson", "Roosevelt", "Franklin", "Maple", "Oak Grove", "Cedar",
+    "Riverside", "Hillcrest", "Lakeview", "Sunset", "Pine Ridge", "Meadowbrook", "Westwood",
+    "Eastside", "Northgate", "Highland", "Valley View", "Brookside", "Fairview", "Greenfield",
+    "Kennedy", "Madison", "Adams", "Monroe", "Garfield", "Parkside", "Willow Creek", "Stonebridge",
+    "Oakridge", "Harbor", "Summit", "Cypress", "Aspen", "Juniper", "Sequoia", "Magnolia",
+    "Bayview", "Clearwater",
+)  # fmt: skip
+DISTRICT_NAMES: tuple[str, ...] = ("Riverside Unified", "Lakeshore County", "Mesa Valley")
+TIMEZONES: tuple[str, ...] = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Toronto",
+)
+SPECIALISTS: tuple[str, ...] = ("music", "art", "physical-education", "library", "drama", "stem")
+SUPPORT_ROLES: tuple[str, ...] = ("resource", "english-learners", "reading-intervention")
+DEPARTMENTS: tuple[tuple[str, float], ...] = (
+    ("english", 0.18),
+    ("mathematics", 0.17),
+    ("science", 0.15),
+    ("social-studies", 0.13),
+    ("special-education", 0.10),
+    ("world-languages", 0.09),
+    ("arts", 0.09),
+    ("physical-education", 0.09),
+    ("career-technical", 0.08),
+    ("music", 0.06),
+)
+GRADE_LABELS: tuple[str, ...] = ("k", "1", "2", "3", "4", "5", "6", "7", "8")
+
+# Clock times of the six daily periods (lunch falls between the third and the fourth).
+ELEMENTARY_TIMES: tuple[tuple[str, str], ...] = (
+    ("08:40", "09:30"),
+    ("09:35", "10:25"),
+    ("10:30", "11:20"),
+    ("12:05", "12:55"),
+    ("13:00", "13:50"),
+    ("13:55", "14:45"),
+)
+SECONDARY_TIMES: tuple[tuple[str, str], ...] = (
+    ("07:50", "08:45"),
+    ("08:50", "09:45"),
+    ("09:50", "10:45"),
+    ("10:50", "11:45"),
+    ("12:25", "13:20"),
+    ("13:25", "14:20"),
+)
+
+
+def period_id(day: str, number: int) -> str:
+    return f"{day}-{number}"
+
+
+ALL_PERIODS: tuple[str, ...] = tuple(
+    period_id(day, number) for day in DAY_NAMES for number in range(1, PERIODS_PER_DAY + 1)
+)
+
+
+def first_monday_on_or_after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+
+def cycle_weeks(year: int) -> list[list[dt.date]]:
+    """Two-week cycles in late October, late January and mid-April of the school year."""
+    starts = [
+        first_monday_on_or_after(dt.date(year, 10, 19)),
+        first_monday_on_or_after(dt.date(year + 1, 1, 25)),
+        first_monday_on_or_after(dt.date(year + 1, 4, 12)),
+    ]
+    return [[start, start + dt.timedelta(days=7)] for start in starts]
+
+
+@dataclass
+class Person:
+    """A teacher while the generator builds it (turned into roster JSON at the end)."""
+
+    id: str
+    name: str
+    school: str
+    role: str  # homeroom, specialist, support, subject, head, part-time, administrator
+    team: str | None
+    years: int
+    room: str
+    teaches: list[str] = field(default_factory=list)
+    priority: str = ""
+    strengths: list[str] = field(default_factory=list)
+    unavailable: list[str] = field(default_factory=list)
+    evaluator: str | None = None
+    max_release: int | None = None
+    participates: bool = True
+    sabbatical: dict[str, Any] | None = None
+
+
+@dataclass
+class SchoolPlan:
+    """One school to generate: its id, display name, kind and number of teachers."""
+
+    id: str
+    name: str
+    kind: SchoolKind
+    size: int
+
+
+@dataclass
+class Generated:
+    """A school's staff and teams as generated."""
+
+    people: list[Person]
+    teams: list[dict[str, Any]]
+
+
+class Generator:
+    """Builds one roster from a seeded random source; every draw happens in a fixed order."""
+
+    def __init__(self, seed: int, year: int) -> None:
+        self.random = random.Random(seed)
+        self.year = year
+        self.weeks = cycle_weeks(year)
+        self.names = self._name_pool()
+        self.next_teacher = 0
+        self.id_width = 3
+        self.single_school = True
+
+    # --- names and ids ------------------------------------------------------------------------
+
+    def _name_pool(self) -> list[str]:
+        pool = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
+        self.random.shuffle(pool)
+        return pool
+
+    def new_id(self) -> str:
+        self.next_teacher += 1
+        return f"t{self.next_teacher:0{self.id_width}d}"
+
+    def new_name(self) -> str:
+        return self.names.pop()
+
+    def experience(self) -> int:
+        bucket = self.random.choices(((0, 2), (3, 5), (6, 15), (16, 34)), (18, 17, 40, 25))[0]
+        return self.random.randint(*bucket)
+
+    def topic(self, weights: Sequence[int], exclude: Sequence[str] = ()) -> str:
+        while True:
+            choice = self.random.choices(TOPICS, weights)[0]
+            if choice not in exclude:
+                return choice
+
+    # --- timetables ---------------------------------------------------------------------------
+
+    def homeroom_teaches(self, grade_index: int) -> list[str]:
+        """A homeroom teacher teaches all day except while the grade is at specials."""
+        periods = []
+        for day_index, day in enumerate(DAY_NAMES):
+            specials = (grade_index + day_index) % PERIODS_PER_DAY + 1
+            periods += [period_id(day, n) for n in range(1, PERIODS_PER_DAY + 1) if n != specials]
+        return periods
+
+    def daily_free_teaches(self, free_per_day: int) -> list[str]:
+        """Teaches every period but `free_per_day` drawn afresh each day (specialists, support)."""
+        periods = []
+        for day in DAY_NAMES:
+            free = self.random.sample(range(1, PERIODS_PER_DAY + 1), free_per_day)
+            periods += [period_id(day, n) for n in range(1, PERIODS_PER_DAY + 1) if n not in free]
+        return periods
+
+    def fixed_prep_teaches(self, preps: Sequence[int]) -> list[str]:
+        """Secondary style: the same prep period(s) every day, teaching the rest."""
+        return [
+            period_id(day, n)
+            for day in DAY_NAMES
+            for n in range(1, PERIODS_PER_DAY + 1)
+            if n not in preps
+        ]
+
+    # --- schools ------------------------------------------------------------------------------
+
+    def elementary(self, school: SchoolPlan, grades: int) -> Generated:
+        """K–5 (or K–8 when `grades` is 9): grade teams of homeroom (or subject) teachers,
+        specialists without a team, support staff and an administrator who evaluates novices."""
+        size = school.size
+        administrators = 0 if size < 12 else (1 if size < 45 else 2)
+        specialists = max(1, round(size * 0.13))
+        support = 0 if size < 12 else max(1, round(size * 0.06))
+        classroom = size - administrators - specialists - support
+        team_count = min(grades, max(2, classroom // 2))
+        prefix = "" if self.single_school else f"{school.id}-"
+        teams = []
+        weights = ELEMENTARY_WEIGHTS
+        for index in range(team_count):
+            teams.append(
+                {
+                    "id": f"{prefix}grade-{GRADE_LABELS[index]}",
+                    "priority": self.topic(weights),
+                    "grade": index,
+                    "school": school.id,
+                }
+            )
+        people: list[Person] = []
+        room = 100
+        for position in range(classroom):
+            grade_index = position % team_count
+            room += 1
+            middle = grade_index >= 6
+            person = Person(
+                id=self.new_id(),
+                name=self.new_name(),
+                school=school.id,
+                role="subject" if middle else "homeroom",
+                team=str(teams[grade_index]["id"]),
+                years=self.experience(),
+                room=str(room),
+            )
+            if middle:
+                person.teaches = self.fixed_prep_teaches([self.random.randint(1, 6)])
+            else:
+                person.teaches = self.homeroom_teaches(grade_index)
+            people.append(person)
+        for index in range(specialists):
+            room += 1
+            person = Person(
+                id=self.new_id(),
+                name=self.new_name(),
+                school=school.id,
+                role="specialist",
+                team=None,
+                years=self.experience(),
+                room=SPECIALISTS[index % len(SPECIALISTS)],
+            )
+            person.teaches = self.daily_free_teaches(1)
+            people.append(person)
+        for index in range(support):
+            person = Person(
+                id=self.new_id(),
+                name=self.new_name(),
+                school=school.id,
+                role="support",
+                team=None,
+                years=self.experience(),
+                room=SUPPORT_ROLES[index % len(SUPPORT_ROLES)],
+            )
+            person.teaches = self.daily_free_teaches(self.random.randint(2, 3))
+            people.append(person)
+        admins = []
+        for _ in range(administrators):
+            person = Person(
+                id=self.new_id(),
+                name=self.new_name(),
+                school=school.id,
+                role="administrator",
+                team=None,
+                years=self.random.randint(10, 30),
+                room="office",
+                participates=False,
+            )
+            # an intervention group three mornings a week
+            person.teaches = [period_id(day, 1) for day in ("mon", "wed", "fri")]
+            people.append(person)
+            admins.append(person)
+        self.topics_for(people, teams, weights)
+        self.evaluate_novices(people, admins)
+        return Generated(people, teams)
+
+    def secondary(self, school: SchoolPlan) -> Generated:
+        """Departments as teams, each with a head who evaluates its members; 5 of 6 periods."""
+        size = school.size
+        department_count = min(len(DEPARTMENTS), max(3, round(size / 19)))
+        chosen = DEPARTMENTS[:department_count]
+        total = sum(share for _, share in chosen)
+        sizes = [max(2, int(size * share / total)) for _, share in chosen]
+        position = 0
+        while sum(sizes) < size:
+            sizes[position % department_count] += 1
+            position += 1
+        while sum(sizes) > size:
+            largest = max(range(department_count), key=lambda index: sizes[index])
+            sizes[largest] -= 1
+        prefix = f"{school.id}-" if not self.single_school else ""
+        teams = [
+            {
+                "id": f"{prefix}{name}",
+                "priority": self.topic(SECONDARY_WEIGHTS),
+                "school": school.id,
+            }
+            for name, _ in chosen
+        ]
+        people: list[Person] = []
+        room = 100
+        for team, count in zip(teams, sizes, strict=True):
+            members: list[Person] = []
+            for _ in range(count):
+                room += 1
+                person = Person(
+                    id=self.new_id(),
+                    name=self.new_name(),
+                    school=school.id,
+                    role="subject",
+                    team=str(team["id"]),
+                    years=self.experience(),
+                    room=str(room),
+                )
+                prep = self.random.randint(1, 6)
+                if self.random.random() < 0.05:
+                    person.role = "part-time"
+                    person.teaches = self.fixed_prep_teaches([4, 5, 6])
+                else:
+                    person.teaches = self.fixed_prep_teaches([prep])
+                members.append(person)
+            head = max(members, key=lambda person: (person.years, person.id))
+            head.role = "head"
+            head.years = max(head.years, 8)
+            # a head teaches one class fewer: a second free period for department duties
+            prep = self._prep_of(head)
+            duties = self.random.choice([n for n in range(1, PERIODS_PER_DAY + 1) if n != prep])
+            head.teaches = self.fixed_prep_teaches([prep, duties])
+            for member in members:
+                if member is not head:
+                    member.evaluator = head.id
+            people += members
+        self.topics_for(people, teams, SECONDARY_WEIGHTS)
+        return Generated(people, teams)
+
+    @staticmethod
+    def _prep_of(person: Person) -> int:
+        taught = {
+            int(period.split("-")[1]) for period in person.teaches if period.startswith("mon")
+        }
+        free = [n for n in range(1, PERIODS_PER_DAY + 1) if n not in taught]
+        return free[0] if free else 1
+
+    def topics_for(
+        self, people: list[Person], teams: list[dict[str, Any]], weights: Sequence[int]
+    ) -> None:
+        """Priorities (often the team's) and strengths (more for veterans)."""
+        team_priority = {str(team["id"]): str(team["priority"]) for team in teams}
+        for person in people:
+            if person.team is not None and self.random.random() < 0.35:
+                person.priority = team_priority[person.team]
+            else:
+                person.priority = self.topic(weights)
+            count = 1 + min(3, person.years // 6) + (1 if self.random.random() < 0.3 else 0)
+            strengths: list[str] = []
+            while len(strengths) < min(count, 4):
+                strengths.append(self.topic(weights, exclude=[person.priority, *strengths]))
+            person.strengths = strengths
+
+    def evaluate_novices(self, people: list[Person], evaluators: list[Person]) -> None:
+        """Administrators evaluate probationary teachers (under three years), split among them;
+        a small school without one has its most senior teacher evaluate novices of other teams."""
+        novices = [p for p in people if p.years < 3 and p.role != "administrator"]
+        if evaluators:
+            for index, novice in enumerate(novices):
+                novice.evaluator = evaluators[index % len(evaluators)].id
+            return
+        senior = max(people, key=lambda person: (person.years, person.id))
+        for novice in novices:
+            if novice.team != senior.team and novice is not senior:
+                novice.evaluator = senior.id
+
+    # --- the roster ---------------------------------------------------------------------------
+
+    def school_plans(self, teachers: int, schools: int, kind: Kind) -> list[SchoolPlan]:
+        """Each school's kind and size; one school takes them all."""
+        used = self.random.sample(SCHOOL_NAMES, schools)
+        if schools == 1:
+            school_kind: SchoolKind = {
+                "elementary": "elementary",
+                "secondary": "high",
+                "mixed": "k8",
+            }[kind]  # type: ignore[assignment]
+            return [
+                SchoolPlan(
+                    slug(used[0], school_kind), display(used[0], school_kind), school_kind, teachers
+                )
+            ]
+        kinds: list[SchoolKind] = []
+        for index in range(schools):
+            if kind == "elementary":
+                kinds.append("elementary")
+            elif kind == "secondary":
+                kinds.append("high" if index % 3 else "middle")
+            else:
+                # roughly a real district's mix: most schools elementary, a few K–8, middle, high
+                share = index / schools
+                kinds.append(
+                    "elementary"
+                    if share < 0.6
+                    else "k8"
+                    if share < 0.68
+                    else "middle"
+                    if share < 0.84
+                    else "high"
+                )
+        typical = {"elementary": 34.0, "k8": 52.0, "middle": 60.0, "high": 125.0}
+        raw = [typical[k] * self.random.uniform(0.75, 1.3) for k in kinds]
+        scale = teachers / sum(raw)
+        sizes = [max(8, int(value * scale)) for value in raw]
+        index = 0
+        while sum(sizes) < teachers:
+            sizes[index % schools] += 1
+            index += 1
+        while sum(sizes) > teachers:
+            largest = max(range(schools), key=lambda position: sizes[position])
+            sizes[largest] -= 1
+        return [
+            SchoolPlan(slug(name, k), display(name, k), k, size)
+            for name, k, size in zip(used, kinds, sizes, strict=True)
+        ]
+
+    def build(self, teachers: int, schools: int, kind: Kind) -> dict[str, Any]:
+        self.single_school = schools == 1
+        self.id_width = max(2, len(str(teachers)))
+        plans = self.school_plans(teachers, schools, kind)
+        people: list[Person] = []
+        teams: list[dict[str, Any]] = []
+        generated_by_school: list[tuple[SchoolPlan, Generated]] = []
+        for school in plans:
+            if school.kind == "elementary":
+                generated = self.elementary(school, grades=6)
+            elif school.kind == "k8":
+                generated = self.elementary(school, grades=9)
+            else:
+                generated = self.secondary(school)
+            generated_by_school.append((school, generated))
+            people += generated.people
+            teams += generated.teams
+        by_id = {person.id: person for person in people}
+        for _, generated in generated_by_school:
+            self.unavailability(generated.people)
+            self.release_limits(generated.people)
+            self.non_participants(generated.people)
+        coaches = self.coaches(people, teachers, schools, kind)
+        history = self.history(generated_by_school, by_id)
+        relations = self.relations(generated_by_school, history, coaches)
+        team_history = self.team_history(generated_by_school)
+        timezone = self.random.choice(TIMEZONES)
+        name = (
+            f"{plans[0].name} {self.year}-{(self.year + 1) % 100:02d}"
+            if self.single_school
+            else f"{self.random.choice(DISTRICT_NAMES)} School District {self.year}-{(self.year + 1) % 100:02d}"
+        )
+        team_counts = [len(generated.teams) for _, generated in generated_by_school]
+        tables_needed = max(1, max(team_counts) // 2)
+        times = SECONDARY_TIMES if kind == "secondary" else ELEMENTARY_TIMES
+        periods = [
+            {"id": period_id(day, n + 1), "day": day, "start": start, "end": end}
+            for day in DAY_NAMES
+            for n, (start, end) in enumerate(times)
+        ]
+        cycles = []
+        for cycle_name, weeks in zip(CYCLE_NAMES, self.weeks, strict=True):
+            meeting_day = weeks[1] + dt.timedelta(days=2)  # the second week's Wednesday
+            cycles.append(
+                {
+                    "id": cycle_name,
+                    "weeks": [week.isoformat() for week in weeks],
+                    "meetings": [
+                        {
+                            "id": f"{cycle_name}-pd",
+                            "date": meeting_day.isoformat(),
+                            "start": "15:15",
+                            "end": "16:30",
+                            "tables": tables_needed + self.random.randint(0, 1),
+                        }
+                    ],
+                }
+            )
+        policy = self.policy(plans, people)
+        return {
+            "format": ROSTER_FORMAT,
+            "name": name,
+            "year": self.year,
+            "timezone": timezone,
+            "periods": periods,
+            "cycles": cycles,
+            "teams": teams,
+            "teachers": [teacher_data(person) for person in people],
+            "history": history,
+            "team_history": team_history,
+            "relations": relations,
+            "policy": policy,
+        }
+
+    # --- the parts every school has -----------------------------------------------------------
+
+    def slot(self, cycle_index: int, week_index: int, period: str) -> str:
+        monday = self.weeks[cycle_index][week_index]
+        day = monday + dt.timedelta(days=DAY_NAMES.index(period.split("-")[0]))
+        return f"{day.isoformat()}/{period}"
+
+    def unavailability(self, people: list[Person]) -> None:
+        """A weekly duty in a free period for some; appointments and days out for others."""
+        for person in people:
+            draw = self.random.random()
+            if draw < 0.15:
+                free = [period for period in ALL_PERIODS if period not in person.teaches]
+                if free:
+                    person.unavailable.append(self.random.choice(free))
+            draw = self.random.random()
+            if draw < 0.2:
+                for _ in range(self.random.randint(1, 3)):
+                    entry = self.slot(
+                        self.random.randrange(3),
+                        self.random.randrange(2),
+                        self.random.choice(ALL_PERIODS),
+                    )
+                    if entry not in person.unavailable:
+                        person.unavailable.append(entry)
+            elif draw < 0.25:
+                # a conference or a field trip: a whole day out
+                cycle_index, week_index = self.random.randrange(3), self.random.randrange(2)
+                day = self.random.choice(DAY_NAMES)
+                for n in range(1, PERIODS_PER_DAY + 1):
+                    person.unavailable.append(self.slot(cycle_index, week_index, period_id(day, n)))
+
+    def release_limits(self, people: list[Person]) -> None:
+        for person in people:
+            person.max_release = self.random.choices((3, 2, 1, None), (60, 25, 10, 5))[0]
+
+    def non_participants(self, people: list[Person]) -> None:
+        """About one teacher in thirty sits the year out (leave, a new role)."""
+        candidates = [p for p in people if p.participates and p.role not in ("head",)]
+        count = len(people) // 30
+        for person in self.random.sample(candidates, min(count, len(candidates))):
+            person.participates = False
+
+    def coaches(
+        self, people: list[Person], teachers: int, schools: int, kind: Kind
+    ) -> list[Person]:
+        """Strong, experienced teachers released to coach colleagues on their topics."""
+        if schools > 1:
+            count = max(1, round(schools / 2))
+        elif kind == "secondary":
+            count = max(1, teachers // 25)
+        else:
+            count = max(1, teachers // 30)
+        candidates = [
+            p for p in people if p.years >= 8 and p.role not in ("administrator", "head")
+        ] or [p for p in people if p.role != "administrator"]
+        chosen = self.random.sample(candidates, min(count, len(candidates)))
+        chosen.sort(key=lambda person: person.id)
+        for index, coach in enumerate(chosen):
+            colleagues = [p for p in people if p.school == coach.school and p is not coach]
+            wanted: dict[str, int] = {}
+            for colleague in colleagues:
+                wanted[colleague.priority] = wanted.get(colleague.priority, 0) + 1
+            popular = [
+                topic
+                for topic in sorted(wanted, key=lambda topic: (-wanted[topic], topic))
+                if topic != coach.priority
+            ][:4]
+            topics = self.random.sample(popular, min(2, len(popular)))
+            if self.random.random() < 0.5:
+                extra = self.topic(ELEMENTARY_WEIGHTS, exclude=[*topics, coach.priority])
+                topics.append(extra)
+            coach.sabbatical = {"topics": topics, "budget": self.random.randint(4, 12)}
+            for topic in topics:
+                if topic not in coach.strengths and topic != coach.priority:
+                    coach.strengths.append(topic)
+            # a released coach sometimes sits out the peer partnerships
+            if index == len(chosen) - 1 and len(chosen) >= 2:
+                coach.participates = False
+        return chosen
+
+    def history(
+        self, schools: list[tuple[SchoolPlan, Generated]], by_id: dict[str, Person]
+    ) -> list[dict[str, Any]]:
+        """Three earlier years of partnerships within each school, former staff included."""
+        entries: list[dict[str, Any]] = []
+        former = 0
+        for year in range(self.year - 3, self.year):
+            age = self.year - year
+            for _school, generated in schools:
+                present = [
+                    p.id
+                    for p in generated.people
+                    if p.years >= age and p.role != "administrator" and self.random.random() < 0.85
+                ]
+                for _ in range(max(1, len(present) // 10)):
+                    former += 1
+                    present.append(f"x{former:03d}")
+                self.random.shuffle(present)
+                for index in range(0, len(present) - 1, 2):
+                    a, b = present[index], present[index + 1]
+                    if a in by_id and b in by_id and evaluates(by_id[a], by_id[b]):
+                        continue
+                    kind = "peer"
+                    if a in by_id and b in by_id:
+                        years_a, years_b = by_id[a].years - age, by_id[b].years - age
+                        if min(years_a, years_b) < 3 and max(years_a, years_b) >= 6:
+                            kind = "mentor"
+                        elif by_id[a].sabbatical or by_id[b].sabbatical:
+                            kind = "sabbatical" if self.random.random() < 0.5 else "peer"
+                    trust = round(max(-1.0, min(1.0, self.random.gauss(0.45, 0.4))), 1)
+                    first, second = sorted((a, b))
+                    entries.append(
+                        {"a": first, "b": second, "year": year, "kind": kind, "trust": trust}
+                    )
+        return entries
+
+    def team_history(self, schools: list[tuple[SchoolPlan, Generated]]) -> list[dict[str, Any]]:
+        """Table matchups of earlier years: two sessions last year, one in each year before."""
+        entries: list[dict[str, Any]] = []
+        for year in range(self.year - 3, self.year):
+            sessions = 2 if year == self.year - 1 else 1
+            for _school, generated in schools:
+                team_ids = [str(team["id"]) for team in generated.teams]
+                if len(team_ids) < 2:
+                    continue
+                for _ in range(sessions):
+                    order = team_ids[:]
+                    self.random.shuffle(order)
+                    for index in range(0, len(order) - 1, 2):
+                        first, second = sorted((order[index], order[index + 1]))
+                        entry = {"a": first, "b": second, "year": year}
+                        if entry not in entries:
+                            entries.append(entry)
+        return entries
+
+    def relations(
+        self,
+        schools: list[tuple[SchoolPlan, Generated]],
+        history: list[dict[str, Any]],
+        coaches: list[Person],
+    ) -> list[dict[str, Any]]:
+        """Avoid pairs (often a soured earlier partnership), mutual requests, and satisfiable locks."""
+        relations: list[dict[str, Any]] = []
+        taken: list[tuple[str, str]] = []
+        # earlier partners do not ask to be paired again (a repeat costs more than a request gives)
+        partnered = {order_pair(str(entry["a"]), str(entry["b"])) for entry in history}
+        for _school, generated in schools:
+            people = generated.people
+            size = len(people)
+            if size < 4:
+                continue
+            ids = [p.id for p in people]
+            soured = [
+                (str(entry["a"]), str(entry["b"]))
+                for entry in history
+                if entry["trust"] < -0.2 and entry["a"] in ids and entry["b"] in ids
+            ]
+            for a, b in soured[: max(1, size // 20)]:
+                if (a, b) not in taken:
+                    taken.append((a, b))
+                    relations.append({"a": a, "b": b, "kind": "avoid"})
+            while sum(1 for r in relations if r["a"] in ids and r["kind"] == "avoid") < max(
+                1, size // 20
+            ):
+                x, y = self.random.sample(people, 2)
+                pair = order_pair(x.id, y.id)
+                if pair not in taken:
+                    taken.append(pair)
+                    relations.append({"a": pair[0], "b": pair[1], "kind": "avoid"})
+            requests = max(1, size // 10)
+            attempts = 0
+            while requests and attempts < 200:
+                attempts += 1
+                x, y = self.random.sample(people, 2)
+                # Most requests are for a teammate strong in one's priority. Teammates often share
+                # their free period, so their visits need cover: this is what makes cover and the
+                # release budget bind.
+                teammates = [p for p in people if p.team == x.team and p is not x]
+                if x.team is not None and teammates and self.random.random() < 0.7:
+                    strong = [p for p in teammates if x.priority in p.strengths]
+                    y = self.random.choice(strong or teammates)
+                pair = order_pair(x.id, y.id)
+                if pair in taken or pair in partnered or evaluates(x, y):
+                    continue
+                taken.append(pair)
+                relations.append({"a": pair[0], "b": pair[1], "kind": "request"})
+                requests -= 1
+            locks = max(1, size // 40)
+            locked: list[str] = []
+            attempts = 0
+            while locks and attempts < 400:
+                attempts += 1
+                x, y = self.random.sample(people, 2)
+                pair = order_pair(x.id, y.id)
+                if (
+                    pair in taken
+                    or not (x.participates and y.participates)
+                    or evaluates(x, y)
+                    or x.id in locked
+                    or y.id in locked
+                    or not self.visits_possible(x, y)
+                ):
+                    continue
+                taken.append(pair)
+                locked += [x.id, y.id]
+                relations.append({"a": pair[0], "b": pair[1], "kind": "lock"})
+                locks -= 1
+        return relations
+
+    def visits_possible(self, x: Person, y: Person) -> bool:
+        """Each can visit the other without cover in every cycle (so a lock never forces cover)."""
+        for cycle_index in range(len(CYCLE_NAMES)):
+            for host, visitor in ((x, y), (y, x)):
+                if not any(
+                    period in host.teaches
+                    and period not in visitor.teaches
+                    and self.available(host, cycle_index, week, period)
+                    and self.available(visitor, cycle_index, week, period)
+                    for week in range(2)
+                    for period in ALL_PERIODS
+                ):
+                    return False
+        return True
+
+    def available(self, person: Person, cycle_index: int, week: int, period: str) -> bool:
+        return (
+            period not in person.unavailable
+            and self.slot(cycle_index, week, period) not in person.unavailable
+        )
+
+    def policy(self, schools: list[SchoolPlan], people: list[Person]) -> dict[str, Any]:
+        """Cover and release limits that bind a little: a few substitutes, a modest budget."""
+        sizes = sorted(school.size for school in schools)
+        typical = sizes[len(sizes) // 2]
+        cover = 1 if typical <= 35 else (2 if typical <= 100 else 3)
+        if len(schools) > 1:
+            cover = 2
+        participating = typical * sum(p.participates for p in people) / max(1, len(people))
+        budget = max(3, round(0.12 * participating * len(CYCLE_NAMES)))
+        overrides: list[dict[str, Any]] = []
+        for cycle_index in range(len(CYCLE_NAMES)):
+            # a testing morning without substitutes, and one day with an extra one booked
+            week = self.random.randrange(2)
+            day = self.random.choice(DAY_NAMES)
+            for n in (1, 2, 3):
+                overrides.append(
+                    {"slot": self.slot(cycle_index, week, period_id(day, n)), "cover": 0}
+                )
+            extra_day = self.random.choice([d for d in DAY_NAMES if d != day])
+            overrides.append(
+                {
+                    "slot": self.slot(
+                        cycle_index, 1 - week, period_id(extra_day, self.random.randint(1, 6))
+                    ),
+                    "cover": cover + 1,
+                }
+            )
+        # SPEC's defaults written out in full, with this school's covers and budget
+        return Policy(
+            cover_per_period=cover,
+            cover_overrides=[CoverOverride(**override) for override in overrides],
+            release_budget=budget,
+        ).model_dump(mode="json")
+
+
+def evaluates(x: Person, y: Person) -> bool:
+    """Either evaluates the other."""
+    return x.evaluator == y.id or y.evaluator == x.id
+
+
+def order_pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def slug(name: str, kind: SchoolKind) -> str:
+    suffix = {"elementary": "es", "k8": "k8", "middle": "ms", "high": "hs"}[kind]
+    return f"{name.lower().replace(' ', '-')}-{suffix}"
+
+
+def display(name: str, kind: SchoolKind) -> str:
+    suffix = {
+        "elementary": "Elementary",
+        "k8": "K-8 School",
+        "middle": "Middle School",
+        "high": "High School",
+    }[kind]
+    return f"{name} {suffix}"
+
+
+def teacher_data(person: Person) -> dict[str, Any]:
+    """A teacher as roster JSON, leaving out fields at their defaults."""
+    data: dict[str, Any] = {"id": person.id, "name": person.name}
+    if person.team is not None:
+        data["team"] = person.team
+    data["school"] = person.school
+    data["room"] = person.room
+    data["years_experience"] = person.years
+    data["priority"] = person.priority
+    data["strengths"] = person.strengths
+    data["teaches"] = person.teaches
+    if person.unavailable:
+        data["unavailable"] = person.unavailable
+    if person.evaluator is not None:
+        data["evaluator"] = person.evaluator
+    if person.max_release is not None:
+        data["max_release"] = person.max_release
+    if not person.participates:
+        data["participates"] = False
+    if person.sabbatical is not None:
+        data["sabbatical"] = person.sabbatical
+    return data
+
+
+def generate_roster(
+    teachers: int,
+    *,
+    schools: int = 1,
+    kind: str = "elementary",
+    seed: int = 0,
+    year: int = 2026,
+) -> Roster:
+    """A realistic synthetic roster of `teachers` teachers over `schools` schools, valid by SPEC."""
+    return roster_from_data(
+        generate_data(teachers, schools=schools, kind=kind, seed=seed, year=year)
+    )
+
+
+def generate_data(
+    teachers: int,
+    *,
+    schools: int = 1,
+    kind: str = "elementary",
+    seed: int = 0,
+    year: int = 2026,
+) -> dict[str, Any]:
+    """The roster of `generate_roster` as parsed JSON (before validation)."""
+    problems = []
+    if kind not in KINDS:
+        problems.append(Problem("kind", f"'{kind}' is not one of {', '.join(KINDS)}"))
+    if schools < 1:
+        problems.append(Problem("schools", "must be at least 1"))
+    elif schools > len(SCHOOL_NAMES):
+        problems.append(Problem("schools", f"at most {len(SCHOOL_NAMES)} schools"))
+    if teachers < 4 * max(1, schools):
+        problems.append(Problem("teachers", "must be at least 4 per school"))
+    if teachers > len(FIRST_NAMES) * len(LAST_NAMES):
+        problems.append(
+            Problem("teachers", f"at most {len(FIRST_NAMES) * len(LAST_NAMES):,} teachers")
+        )
+    if not 1900 <= year <= 2200:
+        problems.append(Problem("year", f"{year} is not a plausible school year"))
+    if problems:
+        raise InputError(problems)
+    generator = Generator(seed, year)
+    return generator.build(teachers, schools, kind)  # type: ignore[arg-type]
+
+
+def roster_text(roster: Roster, *, compact: bool = False) -> str:
+    """A roster as JSON text, fields at their defaults left out except the policy's (written in
+    full so a reader sees every rule); one line per period, team, teacher, entry and relation."""
+    data: dict[str, Any] = {}
+    for name in Roster.model_fields:
+        value = getattr(roster, name)
+        if name == "policy":
+            data[name] = value.model_dump(mode="json", exclude_none=True)
+        elif isinstance(value, list):
+            data[name] = [item.model_dump(mode="json", exclude_defaults=True) for item in value]
+        else:
+            data[name] = value
+    if compact:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    lines = ["{"]
+    keys = list(data)
+    for position, key in enumerate(keys):
+        value = data[key]
+        ending = "," if position < len(keys) - 1 else ""
+        if isinstance(value, list) and value:
+            lines.append(f"  {json.dumps(key)}: [")
+            for index, item in enumerate(value):
+                comma = "," if index < len(value) - 1 else ""
+                lines.append(f"    {json.dumps(item, ensure_ascii=False)}{comma}")
+            lines.append(f"  ]{ending}")
+        elif isinstance(value, dict):
+            lines.append(f"  {json.dumps(key)}: {{")
+            inner_keys = list(value)
+            for index, inner_key in enumerate(inner_keys):
+                comma = "," if index < len(inner_keys) - 1 else ""
+                inner = value[inner_key]
+                if isinstance(inner, list) and inner:
+                    items = ",\n".join(f"      {json.dumps(item)}" for item in inner)
+                    lines.append(f"    {json.dumps(inner_key)}: [\n{items}\n    ]{comma}")
+                else:
+                    lines.append(f"    {json.dumps(inner_key)}: {json.dumps(inner)}{comma}")
+            lines.append(f"  }}{ending}")
+        else:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{ending}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Formats other programs speak: workbooks, OneRoster, calendars, spreadsheets, the report."""

@@ -1,0 +1,1 @@
+"""Everything people read: calendars, spreadsheets and the HTML report."""

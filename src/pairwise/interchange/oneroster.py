@@ -1,0 +1,712 @@
+"""Reading a OneRoster 1.1 or 1.2 bulk CSV export (a zip or a folder) into a roster.
+
+What OneRoster gives: teachers (1.1: `users.csv` role; 1.2: `roles.csv`), their school (`orgs.csv`),
+their classes (`enrollments.csv`, `classes.csv`, `courses.csv`) with grades, subjects, rooms and
+period numbers, and the school year's terms (`academicSessions.csv`). What it lacks and pairwise
+needs is either given on the command line (bell times: `--bell-schedule`, the time zone) or made
+as a documented default (cycles: two weeks in the middle of each term) and reported in the
+warnings (priorities, strengths, experience, evaluators, history, relations, meetings), for the
+admin to fill in through the workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pairwise.errors import InputError, Problem
+from pairwise.interchange.workbook.layout import ImportResult
+from pairwise.interchange.workbook.read import (
+    CellError,
+    byte_limit,
+    check_zip,
+    column_letter,
+    convert,
+    csv_rows,
+    decode,
+    read_bytes,
+)
+from pairwise.roster.load import roster_from_data
+from pairwise.roster.models import DAYS, ROSTER_FORMAT
+
+TeamRule = Literal["auto", "grade", "subject"]
+
+INACTIVE = {"tobedeleted", "inactive"}
+SESSION_PREFERENCE = ("term", "semester", "gradingperiod", "schoolyear")
+CYCLE_WEEKS = 2
+# OneRoster files are larger than rosters (students are in them): allow more than a roster file
+_SIZE_FACTOR = 8
+BELL_COLUMNS = ("period", "day", "start", "end")
+_LIST_SPLIT = re.compile(r"\s*,\s*")
+
+
+def slug(text: str) -> str:
+    """A readable id from a name: lower case, runs of other characters as '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def split_list(text: str) -> list[str]:
+    """A OneRoster list field ("07,08") as its items."""
+    return [item for item in _LIST_SPLIT.split(text.strip()) if item]
+
+
+@dataclass
+class Row:
+    """One row of a CSV file, read by header name (case-insensitive)."""
+
+    file: str
+    number: int
+    cells: list[str]
+    columns: dict[str, int]
+
+    def get(self, column: str) -> str:
+        index = self.columns.get(column.lower())
+        if index is None or index >= len(self.cells):
+            return ""
+        return self.cells[index].strip()
+
+    def ref(self, column: str) -> str:
+        index = self.columns.get(column.lower(), 0)
+        return f"{self.file}!{column_letter(index)}{self.number}"
+
+    @property
+    def active(self) -> bool:
+        return self.get("status").lower() not in INACTIVE
+
+
+@dataclass
+class Table:
+    """A CSV file: its name, header positions and rows."""
+
+    name: str
+    columns: dict[str, int]
+    rows: list[Row]
+
+
+@dataclass
+class _Org:
+    name: str
+    kind: str
+
+
+@dataclass
+class _Class:
+    row: Row
+    grades: list[str]
+    subjects: list[str]
+    periods: list[str]
+    location: str
+
+
+@dataclass
+class _Bell:
+    period: str
+    day: str
+    start: str
+    end: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.day}-{slug(self.period) or self.period}"
+
+
+@dataclass
+class _Teacher:
+    row: Row
+    id: str
+    name: str
+    org_ids: list[tuple[str, str]]  # (org id, where it was read)
+    classes: list[str] = field(default_factory=list)
+
+
+def _grade_team(code: str) -> tuple[str, int | None]:
+    """A CEDS grade code as a team id and grade number ('03' -> grade-3, 3; 'KG' -> grade-k, 0)."""
+    if code.isdigit():
+        return f"grade-{int(code)}", int(code)
+    if code.upper() == "KG":
+        return "grade-k", 0
+    return f"grade-{slug(code) or code}", None
+
+
+class _Import:
+    """One OneRoster import: its files, what it found, its problems and warnings."""
+
+    def __init__(self, files: dict[str, tuple[str, str]]) -> None:
+        self.files = files  # lower-case file name -> (name as given, text)
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        self.tables: dict[str, Table] = {}
+        self.bells_complete = False
+
+    def table(self, name: str, required: tuple[str, ...], optional: bool = False) -> Table | None:
+        entry = self.files.get(name.lower())
+        if entry is None:
+            if not optional:
+                self.problems.append(Problem(name, "is missing from the export"))
+            return None
+        given, text = entry
+        rows = csv_rows(text)
+        header = [str(cell or "").strip() for cell in rows[0]] if rows else []
+        columns = {title.lower(): index for index, title in enumerate(header) if title}
+        missing = [column for column in required if column.lower() not in columns]
+        for column in missing:
+            self.problems.append(Problem(f"{given}!1", f"missing required column '{column}'"))
+        if missing:
+            return None
+        records = [
+            Row(given, number, [str(cell or "") for cell in cells], columns)
+            for number, cells in enumerate(rows[1:], start=2)
+            if any(str(cell or "").strip() for cell in cells)
+        ]
+        table = Table(given, columns, records)
+        self.tables[name] = table
+        return table
+
+    # -- version --
+
+    def version(self) -> str:
+        manifest = self.table("manifest.csv", ("propertyName", "value"), optional=True)
+        if manifest is None:
+            guess = "1.2" if "roles.csv" in self.files else "1.1"
+            if "manifest.csv" not in self.files:
+                self.warnings.append(
+                    f"the export has no manifest.csv: read as OneRoster {guess} "
+                    f"({'roles.csv is there' if guess == '1.2' else 'no roles.csv'})"
+                )
+            return guess
+        version = ""
+        for row in manifest.rows:
+            key, value = row.get("propertyName"), row.get("value")
+            if key == "oneroster.version":
+                version = value
+            elif key.startswith("file.") and value.lower() == "delta":
+                self.problems.append(
+                    Problem(
+                        row.ref("value"),
+                        f"{key} is a delta (changes only); pairwise reads a bulk export",
+                    )
+                )
+        if version.startswith("1.1") or version == "1.0":
+            return "1.1"
+        if version.startswith("1.2"):
+            return "1.2"
+        self.problems.append(
+            Problem(
+                manifest.name,
+                f"oneroster.version '{version}' is not supported (1.1 and 1.2 are)"
+                if version
+                else "no oneroster.version row",
+            )
+        )
+        return "1.2" if "roles.csv" in self.files else "1.1"
+
+    # -- orgs and teachers --
+
+    def orgs(self) -> dict[str, _Org]:
+        table = self.table("orgs.csv", ("sourcedId", "name"))
+        return {
+            row.get("sourcedId"): _Org(row.get("name"), row.get("type").lower())
+            for row in (table.rows if table else [])
+        }
+
+    def teachers(self, version: str) -> list[_Teacher]:
+        required: tuple[str, ...] = ("sourcedId", "givenName", "familyName")
+        if version == "1.1":
+            required += ("role", "orgSourcedIds")
+        users = self.table("users.csv", required)
+        org_ids: dict[str, list[tuple[str, str]]] = {}
+        if version == "1.2":
+            roles = self.table("roles.csv", ("userSourcedId", "role", "orgSourcedId"))
+            primary_first = sorted(
+                (row for row in (roles.rows if roles else []) if row.active),
+                key=lambda row: row.get("roleType").lower() != "primary",
+            )
+            for row in primary_first:
+                if row.get("role").lower() == "teacher":
+                    org_ids.setdefault(row.get("userSourcedId"), []).append(
+                        (row.get("orgSourcedId"), row.ref("orgSourcedId"))
+                    )
+        if users is None:
+            return []
+        teachers = []
+        skipped = 0
+        seen: dict[str, str] = {}
+        for row in users.rows:
+            if version == "1.1":
+                if row.get("role").lower() != "teacher":
+                    continue
+                orgs = [
+                    (org, row.ref("orgSourcedIds")) for org in split_list(row.get("orgSourcedIds"))
+                ]
+            else:
+                if row.get("sourcedId") not in org_ids:
+                    continue
+                orgs = list(org_ids[row.get("sourcedId")])
+                if row.get("primaryOrgSourcedId"):
+                    orgs.insert(0, (row.get("primaryOrgSourcedId"), row.ref("primaryOrgSourcedId")))
+            if not row.active or row.get("enabledUser").lower() == "false":
+                skipped += 1
+                continue
+            source_id = row.get("sourcedId")
+            if not source_id:
+                self.problems.append(Problem(row.ref("sourcedId"), "the sourcedId is empty"))
+                continue
+            teacher_id = source_id.replace("/", "-")
+            if teacher_id in seen:
+                self.problems.append(
+                    Problem(
+                        row.ref("sourcedId"),
+                        f"duplicate teacher sourcedId '{source_id}' (first at {seen[teacher_id]})",
+                    )
+                )
+                continue
+            seen[teacher_id] = row.ref("sourcedId")
+            if teacher_id != source_id:
+                self.warnings.append(
+                    f"teacher '{source_id}' is '{teacher_id}' ('/' is not allowed)"
+                )
+            given = row.get("preferredGivenName") or row.get("givenName")
+            family = row.get("preferredFamilyName") or row.get("familyName")
+            name = " ".join(part for part in (given, family) if part)
+            name = name or row.get("username") or source_id
+            teachers.append(_Teacher(row, teacher_id, name, orgs))
+        if skipped:
+            self.warnings.append(
+                f"left out {skipped} teacher{'s' if skipped != 1 else ''} who are disabled "
+                "(enabledUser false) or to be deleted"
+            )
+        return teachers
+
+    def schools(self, teachers: list[_Teacher], orgs: dict[str, _Org]) -> dict[str, str]:
+        """Each teacher's school label (a slug of the school's name), by teacher id."""
+        labels: dict[str, str] = {}
+        used: dict[str, str] = {}
+        school_of: dict[str, str] = {}
+        for teacher in teachers:
+            known = []
+            for org_id, where in teacher.org_ids:
+                if org_id not in orgs:
+                    self.problems.append(
+                        Problem(where, f"unknown org '{org_id}' (not in orgs.csv)")
+                    )
+                else:
+                    known.append(org_id)
+            if not known:
+                continue
+            schools = [org_id for org_id in known if orgs[org_id].kind == "school"]
+            org_id = (schools or known)[0]
+            if org_id not in labels:
+                label = slug(orgs[org_id].name) or slug(org_id) or org_id
+                if label in used and used[label] != org_id:
+                    label = f"{label}-{slug(org_id) or org_id}"
+                labels[org_id] = label
+                used[label] = org_id
+            school_of[teacher.id] = labels[org_id]
+        return school_of
+
+    # -- classes --
+
+    def classes(self) -> tuple[dict[str, _Class], set[str]]:
+        """Active classes by sourcedId, and the ids of inactive ones."""
+        table = self.table("classes.csv", ("sourcedId",))
+        courses = self.table("courses.csv", ("sourcedId",), optional=True)
+        course_info = {
+            row.get("sourcedId"): row for row in (courses.rows if courses else []) if row.active
+        }
+        if table is not None and "periods" not in table.columns:
+            self.warnings.append("classes.csv has no periods column: nobody teaches any period")
+        found: dict[str, _Class] = {}
+        inactive: set[str] = set()
+        for row in table.rows if table else []:
+            if not row.active:
+                inactive.add(row.get("sourcedId"))
+                continue
+            course = course_info.get(row.get("courseSourcedId"))
+            grades = split_list(row.get("grades")) or (
+                split_list(course.get("grades")) if course else []
+            )
+            subjects = split_list(row.get("subjects")) or (
+                split_list(course.get("subjects")) if course else []
+            )
+            found[row.get("sourcedId")] = _Class(
+                row, grades, subjects, split_list(row.get("periods")), row.get("location")
+            )
+        return found, inactive
+
+    def enrol(
+        self, teachers: list[_Teacher], classes: dict[str, _Class], inactive: set[str]
+    ) -> None:
+        table = self.table("enrollments.csv", ("classSourcedId", "userSourcedId", "role"))
+        by_id = {teacher.row.get("sourcedId"): teacher for teacher in teachers}
+        for row in table.rows if table else []:
+            teacher = by_id.get(row.get("userSourcedId"))
+            if teacher is None or not row.active or row.get("role").lower() != "teacher":
+                continue
+            class_id = row.get("classSourcedId")
+            if class_id in inactive:
+                continue
+            if class_id not in classes:
+                self.problems.append(
+                    Problem(
+                        row.ref("classSourcedId"),
+                        f"unknown class '{class_id}' (not in classes.csv)",
+                    )
+                )
+            elif class_id not in teacher.classes:
+                teacher.classes.append(class_id)
+
+    # -- bell schedule, periods, teams --
+
+    def bells(self, path: Path) -> list[_Bell]:
+        before = len(self.problems)
+        text = decode(read_bytes(path, byte_limit()), str(path))
+        self.files["#bell"] = (path.name, text)
+        table = self.table("#bell", BELL_COLUMNS)
+        bells: list[_Bell] = []
+        seen: dict[tuple[str, str], str] = {}
+        for row in table.rows if table else []:
+            values: dict[str, Any] = {}
+            for column, kind in (
+                ("period", "text"),
+                ("day", "day"),
+                ("start", "time"),
+                ("end", "time"),
+            ):
+                text = row.get(column)
+                if not text:
+                    if column != "day":
+                        self.problems.append(Problem(row.ref(column), f"the {column} is required"))
+                    continue
+                try:
+                    values[column] = convert(kind, text)
+                except CellError as error:
+                    self.problems.append(Problem(row.ref(column), str(error)))
+            if not {"period", "start", "end"} <= set(values) or (
+                row.get("day") and "day" not in values
+            ):
+                continue
+            # a blank day: the period rings at that time every school day
+            days = [values["day"]] if "day" in values else list(DAYS[:5])
+            for day in days:
+                key = (values["period"], day)
+                if key in seen:
+                    self.problems.append(
+                        Problem(
+                            row.ref("period"),
+                            f"period '{key[0]}' on {day} is already at {seen[key]}",
+                        )
+                    )
+                    continue
+                seen[key] = row.ref("period")
+                bells.append(_Bell(values["period"], day, values["start"], values["end"]))
+        bells.sort(key=lambda bell: (DAYS.index(bell.day), bell.start, bell.period))
+        # classes are checked against the bell schedule only once it reads cleanly
+        self.bells_complete = len(self.problems) == before
+        return bells
+
+    def teaches(
+        self, teacher: _Teacher, classes: dict[str, _Class], bells: list[_Bell], reported: set[str]
+    ) -> list[str]:
+        """The periods a teacher teaches: their classes' period numbers on every bell day."""
+        by_period: dict[str, list[str]] = {}
+        for bell in bells:
+            by_period.setdefault(bell.period.lower(), []).append(bell.id)
+        ids: set[str] = set()
+        for class_id in teacher.classes:
+            info = classes[class_id]
+            for period in info.periods:
+                found = by_period.get(period.lower())
+                if found:
+                    ids.update(found)
+                elif self.bells_complete and class_id not in reported:
+                    reported.add(class_id)
+                    self.problems.append(
+                        Problem(
+                            info.row.ref("periods"),
+                            f"period '{period}' of class '{class_id}' is not in the bell schedule",
+                        )
+                    )
+        return [bell.id for bell in bells if bell.id in ids]
+
+    @staticmethod
+    def team_of(
+        teacher: _Teacher, classes: dict[str, _Class], rule: TeamRule
+    ) -> tuple[str, int | None] | None:
+        """A teacher's team from their classes: one grade (homeroom) or their main subject."""
+        grades = Counter(
+            grade for class_id in teacher.classes for grade in classes[class_id].grades
+        )
+        subjects = Counter(
+            subject for class_id in teacher.classes for subject in classes[class_id].subjects
+        )
+
+        def most(counter: Counter[str]) -> str:
+            return sorted(counter.items(), key=lambda item: (-item[1], item[0]))[0][0]
+
+        use_grade = {
+            "grade": bool(grades),
+            "subject": not subjects and bool(grades),
+            # one grade and several subjects (or none): an elementary grade team
+            "auto": bool(grades) and (not subjects or (len(grades) == 1 and len(subjects) > 1)),
+        }[rule]
+        if use_grade:
+            return _grade_team(most(grades))
+        if subjects:
+            subject = most(subjects)
+            return slug(subject) or subject, None
+        return None
+
+    # -- cycles --
+
+    def cycles(self, year: int | None) -> tuple[int | None, list[dict[str, Any]], str]:
+        """The roster's year, one cycle per term, and the school year's title."""
+        table = self.table(
+            "academicSessions.csv", ("sourcedId", "title", "type", "startDate", "endDate")
+        )
+        sessions = []
+        for row in table.rows if table else []:
+            if not row.active:
+                continue
+            dates = []
+            for column in ("startDate", "endDate"):
+                try:
+                    dates.append(dt.date.fromisoformat(convert("date", row.get(column)[:10])))
+                except (CellError, ValueError) as error:
+                    self.problems.append(Problem(row.ref(column), str(error)))
+            if len(dates) == 2:
+                if dates[1] < dates[0]:
+                    self.problems.append(Problem(row.ref("endDate"), "ends before it starts"))
+                    continue
+                school_year = row.get("schoolYear") or str(dates[0].year)
+                sessions.append((school_year, row, dates[0], dates[1]))
+        if not sessions:
+            if table is not None:
+                self.problems.append(
+                    Problem(
+                        table.name, "no active sessions: pairwise needs the terms to place cycles"
+                    )
+                )
+            return year, [], ""
+        groups: dict[str, list[tuple[str, Row, dt.date, dt.date]]] = {}
+        for session in sessions:
+            groups.setdefault(session[0], []).append(session)
+        start_year = {key: min(s[2] for s in group).year for key, group in groups.items()}
+        if year is not None:
+            chosen = [key for key, first in start_year.items() if first == year]
+            if not chosen:
+                years = ", ".join(str(value) for value in sorted(set(start_year.values())))
+                self.problems.append(
+                    Problem(
+                        "--year",
+                        f"no school year starts in {year} in academicSessions.csv (found {years})",
+                    )
+                )
+                return year, [], ""
+        else:
+            chosen = list(groups)
+            if len(set(start_year.values())) > 1:
+                years = ", ".join(str(value) for value in sorted(set(start_year.values())))
+                self.problems.append(
+                    Problem(
+                        "--year",
+                        f"academicSessions.csv holds several school years ({years}): choose one with --year",
+                    )
+                )
+                return None, [], ""
+        group = [session for key in chosen for session in groups[key]]
+        roster_year = min(session[2] for session in group).year
+        title = next(
+            (s[1].get("title") for s in group if s[1].get("type").lower() == "schoolyear"), ""
+        )
+        for kind in SESSION_PREFERENCE:
+            terms = [s for s in group if s[1].get("type").lower() == kind]
+            if terms:
+                break
+        terms.sort(key=lambda session: session[2])
+        cycles: list[dict[str, Any]] = []
+        used_weeks: set[str] = set()
+        used_ids: set[str] = set()
+        for _key, row, start, end in terms:
+            weeks = [week for week in middle_weeks(start, end) if week not in used_weeks]
+            if not weeks:
+                continue
+            used_weeks.update(weeks)
+            cycle_id = (
+                slug(row.get("title")) or slug(row.get("sourcedId")) or f"cycle-{len(cycles) + 1}"
+            )
+            while cycle_id in used_ids:
+                cycle_id += "-2"
+            used_ids.add(cycle_id)
+            cycles.append({"id": cycle_id, "weeks": weeks})
+        if cycles:
+            described = "; ".join(f"{c['id']}: weeks of {', '.join(c['weeks'])}" for c in cycles)
+            self.warnings.append(
+                f"cycles: one per {terms[0][1].get('type') or 'term'}, {CYCLE_WEEKS} weeks in its "
+                f"middle ({described}); change them in the workbook's Cycles sheet"
+            )
+        return roster_year, cycles, title
+
+
+def middle_weeks(start: dt.date, end: dt.date, count: int = CYCLE_WEEKS) -> list[str]:
+    """The Mondays of `count` weeks around the middle of [start, end], inside it where possible."""
+    first_monday = start - dt.timedelta(days=start.weekday())
+    last_monday = end - dt.timedelta(days=end.weekday())
+    mondays = (last_monday - first_monday).days // 7 + 1
+    middle = first_monday + dt.timedelta(weeks=max(0, (mondays - count) // 2))
+    return [
+        (middle + dt.timedelta(weeks=index)).isoformat() for index in range(min(count, mondays))
+    ]
+
+
+def export_files(source: Path) -> dict[str, tuple[str, str]]:
+    """The CSV files of an export (zip or folder) by lower-case name: (name, text)."""
+    limit = byte_limit() * _SIZE_FACTOR
+    files: dict[str, tuple[str, str]] = {}
+    if source.is_dir():
+        for entry in sorted(source.iterdir()):
+            if entry.is_file() and entry.suffix.lower() == ".csv":
+                files[entry.name.lower()] = (
+                    entry.name,
+                    decode(read_bytes(entry, limit), str(entry)),
+                )
+    else:
+        archive = check_zip(read_bytes(source, limit), str(source), limit)
+        with archive:
+            for info in archive.infolist():
+                name = info.filename.rsplit("/", 1)[-1]
+                if (
+                    info.is_dir()
+                    or not name.lower().endswith(".csv")
+                    or "__MACOSX" in info.filename
+                ):
+                    continue
+                if name.lower() in files:
+                    raise InputError(
+                        [Problem(f"{source}!{info.filename}", f"a second {name} in the zip")]
+                    )
+                files[name.lower()] = (
+                    name,
+                    decode(archive.read(info), f"{source}!{info.filename}"),
+                )
+    if not files:
+        raise InputError([Problem(str(source), "holds no OneRoster CSV files")])
+    return files
+
+
+def read_oneroster(
+    source: str | Path,
+    *,
+    bell_schedule: str | Path | None,
+    timezone: str | None,
+    year: int | None = None,
+    teams: TeamRule = "auto",
+) -> ImportResult:
+    """A roster from a OneRoster 1.1/1.2 bulk CSV export (zip or folder) and a bell schedule.
+
+    Raises `InputError` with every problem located as `file.csv!C5` (or an option's name).
+    """
+    path = Path(source)
+    importer = _Import(export_files(path))
+    problems = importer.problems
+    if timezone is None:
+        problems.append(Problem("--timezone", "is required: OneRoster exports carry no time zone"))
+    else:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(Problem("--timezone", f"unknown IANA time zone '{timezone}'"))
+    bells: list[_Bell] = []
+    if bell_schedule is None:
+        problems.append(
+            Problem(
+                "--bell-schedule",
+                "is required: OneRoster has period numbers but no times; give a CSV with "
+                "columns period,day,start,end",
+            )
+        )
+    else:
+        bells = importer.bells(Path(bell_schedule))
+
+    version = importer.version()
+    orgs = importer.orgs()
+    teachers = importer.teachers(version)
+    school_of = importer.schools(teachers, orgs)
+    classes, inactive = importer.classes()
+    importer.enrol(teachers, classes, inactive)
+    roster_year, cycles, year_title = importer.cycles(year)
+
+    schools = sorted(set(school_of.values()))
+    team_by_id: dict[str, dict[str, Any]] = {}
+    reported: set[str] = set()
+    teacher_data = []
+    without_classes = []
+    for teacher in teachers:
+        entry: dict[str, Any] = {"id": teacher.id, "name": teacher.name}
+        school = school_of.get(teacher.id)
+        if school is not None:
+            entry["school"] = school
+        team = importer.team_of(teacher, classes, teams)
+        if team is not None:
+            team_id, grade = team
+            if len(schools) > 1 and school is not None:
+                team_id = f"{school}-{team_id}"
+            entry["team"] = team_id
+            record = team_by_id.setdefault(team_id, {"id": team_id})
+            if grade is not None:
+                record["grade"] = grade
+            if school is not None:
+                record["school"] = school
+        entry["teaches"] = importer.teaches(teacher, classes, bells, reported)
+        rooms = Counter(classes[c].location for c in teacher.classes if classes[c].location)
+        if rooms:
+            entry["room"] = sorted(rooms.items(), key=lambda item: (-item[1], item[0]))[0][0]
+        if not teacher.classes:
+            without_classes.append(teacher.id)
+        teacher_data.append(entry)
+
+    if not teachers and "users.csv" in importer.tables:
+        problems.append(Problem(importer.tables["users.csv"].name, "holds no active teachers"))
+    if problems:
+        raise InputError(problems, source=str(path))
+
+    warnings = importer.warnings
+    if without_classes:
+        shown = ", ".join(without_classes[:8]) + (", ..." if len(without_classes) > 8 else "")
+        warnings.append(
+            f"{len(without_classes)} teacher{'s' if len(without_classes) != 1 else ''} "
+            f"without classes ({shown}): they teach no period"
+        )
+    warnings.append(
+        "OneRoster carries no priorities, strengths, years of experience, evaluators, history, "
+        "relations or meetings: write the roster into a workbook (pairwise template staff.xlsx "
+        "--from ROSTER), fill those in, and import it back (pairwise import staff.xlsx -o ROSTER)"
+    )
+    names = sorted({orgs[o].name for t in teachers for o, _ in t.org_ids if o in orgs})
+    district = next((org.name for org in orgs.values() if org.kind == "district"), "")
+    base = names[0] if len(names) == 1 else district or "OneRoster import"
+    if roster_year is None:  # cycles() reports why whenever it finds no year
+        raise InputError([Problem("academicSessions.csv", "no school year found")], str(path))
+    name = f"{base} {year_title or f'{roster_year}-{(roster_year + 1) % 100:02d}'}"
+    data = {
+        "format": ROSTER_FORMAT,
+        "name": name,
+        "year": roster_year,
+        "timezone": timezone,
+        "periods": [
+            {"id": bell.id, "day": bell.day, "start": bell.start, "end": bell.end} for bell in bells
+        ],
+        "cycles": cycles,
+        "teams": sorted(team_by_id.values(), key=lambda team: (team.get("school", ""), team["id"])),
+        "teachers": teacher_data,
+    }
+    try:
+        roster = roster_from_data(data)
+    except InputError as error:
+        error.source = str(path)
+        raise
+    return ImportResult(roster, warnings)

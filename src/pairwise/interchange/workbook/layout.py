@@ -1,0 +1,391 @@
+"""Rosters as spreadsheets: the workbook template (`pairwise template`) and its import (`pairwise import`).
+
+One sheet per part of the roster; the same sheets may be given as CSV files named after them
+(`Teachers.csv`, ...). This module holds the layout both directions share and the public API;
+`workbook_write.py` turns a roster into sheets and `workbook_read.py` turns sheets into a roster.
+
+Conventions the admin sees (and the README documents):
+- Row 1 holds the column headers; columns may come in any order. `#` marks a comment: a row whose
+  first filled cell or id cell starts with `#`, a column whose header does and a sheet whose name
+  does are skipped (row 2 explains each column; the blank template's grey example rows and example
+  timetable columns start with `#`).
+- Lists (strengths, sabbatical topics) are written in one cell, separated by commas.
+- Timetable: one row per teacher, one column per period id; `T` = teaches, `X` = unavailable every
+  week, `TX` = both. Single dated unavailability goes in the Unavailable sheet.
+- Yes/no cells take yes/no (also true/false, y/n, 1/0); a blank cell takes the SPEC's default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pairwise.roster.models import DAYS, Roster
+
+EXAMPLE_MARK = "#"
+
+# Kinds of cell, used by both directions:
+# text (stripped), int, float, bool (yes/no), date (YYYY-MM-DD), time (HH:MM), day (mon..sun),
+# list (comma-separated text), choice (lower-cased text checked by the roster model).
+CellKind = str
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table sheet: its header, what it holds, and how a cell is read."""
+
+    header: str
+    kind: CellKind
+    note: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    source: str = ""  # the sheet a drop-down list takes its values from ("Teams", "Topics", ...)
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    """A sheet of rows under a header (Teachers, Periods, ...)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    example: tuple[object, ...]
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of a key/value sheet (Roster, Policy)."""
+
+    key: str
+    kind: CellKind
+    note: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SettingsSheet:
+    """A sheet of `setting | value | note` rows."""
+
+    name: str
+    settings: tuple[Setting, ...]
+    required: bool = False
+
+
+YES_NO = ("yes", "no")
+MARKS = ("T", "X", "TX")
+
+TEACHERS = TableSheet(
+    "Teachers",
+    (
+        Column("id", "text", "# unique id, e.g. t01 (no '/')", required=True),
+        Column("name", "text", "full name", required=True),
+        Column("team", "text", "team id from the Teams sheet (blank: none)", source="Teams"),
+        Column("school", "text", "school (blank: the roster's one school)"),
+        Column("years_experience", "int", "years of teaching (blank: 0)"),
+        Column("priority", "text", "this year's coaching priority (a topic)", source="Topics"),
+        Column("strengths", "list", "topics they are strong in, comma-separated", source="Topics"),
+        Column("evaluator", "text", "id of the teacher who evaluates them", source="Teachers"),
+        Column("max_release", "int", "most covered visits as visitor (blank: no limit)"),
+        Column("participates", "bool", "in peer partnerships? yes/no (blank: yes)", choices=YES_NO),
+        Column(
+            "sabbatical_topics",
+            "list",
+            "mini-sabbatical coach: topics they coach, comma-separated",
+            source="Topics",
+        ),
+        Column("sabbatical_budget", "int", "coach's release periods this year"),
+        Column("room", "text", "classroom (the calendar's location)"),
+    ),
+    (
+        "#t01",
+        "Ana Ruiz",
+        "grade-3",
+        "oakridge",
+        2,
+        "formative-assessment",
+        "literacy, classroom-management",
+        "t30",
+        3,
+        "yes",
+        "",
+        "",
+        "Room 12",
+    ),
+    required=True,
+)
+
+TIMETABLE_FIXED = (
+    Column(
+        "teacher",
+        "text",
+        "# teacher id; then one column per period id (columns headed # are skipped)",
+        required=True,
+    ),
+    Column("name", "text", "(for reading only)"),
+)
+TIMETABLE = TableSheet(
+    "Timetable",
+    TIMETABLE_FIXED,
+    ("#t01", "Ana Ruiz"),
+)
+
+UNAVAILABLE = TableSheet(
+    "Unavailable",
+    (
+        Column("teacher", "text", "# teacher id", required=True, source="Teachers"),
+        Column("date", "date", "date they cannot host or visit", required=True),
+        Column("period", "text", "period id (blank: every period that day)", source="Periods"),
+    ),
+    ("#t01", "2026-10-06", "tue-3"),
+)
+
+PERIODS = TableSheet(
+    "Periods",
+    (
+        Column("id", "text", "# unique period id, e.g. mon-1", required=True),
+        Column("day", "day", "mon, tue, wed, thu, fri, sat or sun", required=True, choices=DAYS),
+        Column("start", "time", "start, HH:MM", required=True),
+        Column("end", "time", "end, HH:MM", required=True),
+    ),
+    ("#mon-1", "mon", "08:30", "09:20"),
+    required=True,
+)
+
+CYCLES = TableSheet(
+    "Cycles",
+    (
+        Column("cycle", "text", "# cycle id; one row per week of the cycle", required=True),
+        Column("week", "date", "the Monday of a week of that cycle", required=True),
+    ),
+    ("#fall", "2026-10-05"),
+    required=True,
+)
+
+MEETINGS = TableSheet(
+    "Meetings",
+    (
+        Column("cycle", "text", "# cycle id from the Cycles sheet", required=True, source="Cycles"),
+        Column("id", "text", "unique meeting id", required=True),
+        Column("date", "date", "date of the staff meeting", required=True),
+        Column("start", "time", "start, HH:MM", required=True),
+        Column("end", "time", "end, HH:MM", required=True),
+        Column("tables", "int", "tables on hand (blank: no limit)"),
+    ),
+    ("#fall", "fall-pd", "2026-10-16", "13:00", "15:00", 8),
+)
+
+TEAMS = TableSheet(
+    "Teams",
+    (
+        Column("id", "text", "# unique team id, e.g. grade-3", required=True),
+        Column("priority", "text", "the team's priority (a topic)", source="Topics"),
+        Column("grade", "int", "grade taught (blank: none)"),
+        Column("school", "text", "school (blank: its members')"),
+    ),
+    ("#grade-3", "writing-feedback", 3, "oakridge"),
+)
+
+HISTORY = TableSheet(
+    "History",
+    (
+        Column("a", "text", "# teacher id (former staff allowed)", required=True),
+        Column("b", "text", "their partner's id", required=True),
+        Column("year", "int", "school year of the partnership", required=True),
+        Column(
+            "kind", "choice", "peer, mentor or sabbatical", choices=("peer", "mentor", "sabbatical")
+        ),
+        Column("trust", "float", "trust the pair reported, -1 to 1 (blank: 0)"),
+    ),
+    ("#t01", "t07", 2025, "peer", 0.8),
+)
+
+TEAM_HISTORY = TableSheet(
+    "TeamHistory",
+    (
+        Column("a", "text", "# team id (former teams allowed)", required=True),
+        Column("b", "text", "the team it sat with", required=True),
+        Column("year", "int", "school year of the matchup", required=True),
+    ),
+    ("#grade-2", "grade-3", 2025),
+)
+
+RELATIONS = TableSheet(
+    "Relations",
+    (
+        Column("a", "text", "# teacher id", required=True, source="Teachers"),
+        Column("b", "text", "teacher id", required=True, source="Teachers"),
+        Column(
+            "kind",
+            "choice",
+            "avoid (never partners), request (reward), lock (must be partners)",
+            required=True,
+            choices=("avoid", "request", "lock"),
+        ),
+    ),
+    ("#t01", "t09", "avoid"),
+)
+
+COVER_OVERRIDES = TableSheet(
+    "CoverOverrides",
+    (
+        Column("date", "date", "# date of the slot", required=True),
+        Column("period", "text", "period id", required=True, source="Periods"),
+        Column("cover", "int", "substitutes on hand then, per school", required=True),
+    ),
+    ("#2026-10-06", "tue-3", 0),
+)
+
+TABLE_SHEETS: tuple[TableSheet, ...] = (
+    TEACHERS,
+    TIMETABLE,
+    UNAVAILABLE,
+    PERIODS,
+    CYCLES,
+    MEETINGS,
+    TEAMS,
+    HISTORY,
+    TEAM_HISTORY,
+    RELATIONS,
+    COVER_OVERRIDES,
+)
+
+ROSTER_SETTINGS = SettingsSheet(
+    "Roster",
+    (
+        Setting("format", "text", "the roster format: leave it as it is"),
+        Setting("name", "text", "the roster's name, e.g. Oakridge Elementary 2026-27"),
+        Setting("year", "int", "the school year the plan is for, e.g. 2026"),
+        Setting("timezone", "text", "IANA time zone, e.g. America/Toronto"),
+    ),
+    required=True,
+)
+
+WEIGHT_NOTES = {
+    "complement": "reward: my priority is your strength",
+    "shared_priority": "reward: partners share a priority",
+    "trust": "reward per unit of past trust",
+    "repeat": "penalty: a recent partner again",
+    "cross_team": "reward: partners from different teams",
+    "mentoring": "reward: a novice with an experienced teacher",
+    "request": "reward: a requested pair",
+    "cover": "penalty per covered visit",
+    "team_complement": "reward: a team's priority is the other's strength",
+    "team_repeat": "penalty: teams sat together recently",
+    "sabbatical": "reward per sabbatical visit",
+    "unpaired": "penalty per teacher left unpaired",
+}
+
+POLICY_SETTINGS = SettingsSheet(
+    "Policy",
+    (
+        Setting(
+            "rotation",
+            "choice",
+            "year: one partner all year; cycle: a new partner each cycle",
+            ("year", "cycle"),
+        ),
+        Setting("reciprocal", "bool", "each partner visits the other (yes/no)", YES_NO),
+        Setting("allow_triads", "bool", "one triad when the count is odd (yes/no)", YES_NO),
+        Setting("cover_per_period", "int", "substitutes on hand per period, per school"),
+        Setting("release_budget", "int", "covered peer visits for the year (blank: no limit)"),
+        Setting("repeat_window_years", "int", "years in which a repeat partner is penalised"),
+        Setting("novice_years", "int", "fewer years than this: a novice"),
+        Setting("mentor_years", "int", "at least this many years: a mentor"),
+        Setting("sabbatical_visits_per_coachee", "int", "most sabbatical visits per coachee"),
+        Setting("cross_school_pairs", "bool", "partners may come from different schools", YES_NO),
+        *(Setting(f"weights.{name}", "int", note) for name, note in WEIGHT_NOTES.items()),
+    ),
+)
+
+TOPICS_SHEET = "Topics"
+STARTER_TOPICS = (
+    "classroom-management",
+    "differentiation",
+    "formative-assessment",
+    "inquiry",
+    "literacy",
+    "numeracy",
+    "questioning",
+    "student-engagement",
+    "technology",
+    "writing-feedback",
+)
+
+SHEET_ORDER: tuple[str, ...] = (
+    "Roster",
+    "Teachers",
+    "Timetable",
+    "Unavailable",
+    "Periods",
+    "Cycles",
+    "Meetings",
+    "Teams",
+    "History",
+    "TeamHistory",
+    "Relations",
+    "Policy",
+    "CoverOverrides",
+    TOPICS_SHEET,
+)
+
+
+def normalise_header(text: str) -> str:
+    """Header matching ignores case, spaces, underscores and hyphens ('Max release' = max_release)."""
+    return "".join(ch for ch in text.lower() if ch not in " _-")
+
+
+@dataclass
+class ImportResult:
+    """A roster read from a workbook, CSV folder or OneRoster export, and what the admin should know."""
+
+    roster: Roster
+    warnings: list[str] = field(default_factory=list)
+
+
+def canonical(roster: Roster) -> Roster:
+    """The roster as a workbook holds it: `teaches` and weekly `unavailable` in timetable order.
+
+    A workbook's timetable is a grid, so the order of those lists (and repeats in them) cannot be
+    kept; dated unavailability follows the weekly periods in its own order.
+    """
+    order = {period.id: index for index, period in enumerate(roster.periods)}
+    teachers = []
+    for teacher in roster.teachers:
+        weekly = sorted(
+            {entry for entry in teacher.unavailable if "/" not in entry},
+            key=lambda period_id: order[period_id],
+        )
+        dated = [entry for entry in teacher.unavailable if "/" in entry]
+        teachers.append(
+            teacher.model_copy(
+                update={
+                    "teaches": sorted(set(teacher.teaches), key=lambda period_id: order[period_id]),
+                    "unavailable": weekly + dated,
+                }
+            )
+        )
+    return roster.model_copy(update={"teachers": teachers})
+
+
+def template_workbook(roster: Roster | None = None) -> bytes:
+    """The .xlsx bytes of the template: blank with example rows, or holding `roster`."""
+    from pairwise.interchange.workbook.write import workbook_bytes
+
+    return workbook_bytes(roster)
+
+
+def template_csv_files(roster: Roster | None = None) -> dict[str, str]:
+    """The template's sheets as CSV texts, keyed by file name (`Teachers.csv`, ...)."""
+    from pairwise.interchange.workbook.write import csv_texts
+
+    return csv_texts(roster)
+
+
+def import_workbook(source: str | Path) -> ImportResult:
+    """Read a .xlsx workbook, or a folder of the same sheets as CSV files, into a valid roster.
+
+    Raises `InputError` with every problem located by sheet and cell (`Teachers!C14: ...`).
+    """
+    from pairwise.interchange.workbook.read import read_source
+
+    return read_source(Path(source))

@@ -1,0 +1,223 @@
+"""Cross-reference validation of a roster: the rules that relate one part of it to another.
+
+Every problem is collected (never the first only) as `path: message`. Conflicts between an admin's
+decisions (a lock that is also an avoid, say) are not malformations: `explain` reports those.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pairwise.errors import Problem
+from pairwise.roster.models import DAYS, Roster, parse_slot
+
+
+def cross_check(roster: Roster) -> list[Problem]:
+    """Every cross-reference problem of a shape-valid roster, in file order."""
+    problems: list[Problem] = []
+    problems += _timezone(roster)
+    problems += _unique_ids(roster)
+    problems += _periods(roster)
+    problems += _cycles(roster)
+    problems += _teams(roster)
+    problems += _teachers(roster)
+    problems += _history(roster)
+    problems += _relations(roster)
+    problems += _policy(roster)
+    return problems
+
+
+def _timezone(roster: Roster) -> list[Problem]:
+    try:
+        ZoneInfo(roster.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return [Problem("timezone", f"unknown IANA time zone '{roster.timezone}'")]
+    return []
+
+
+def _duplicates(ids: Iterable[tuple[str, str]], what: str) -> list[Problem]:
+    seen: dict[str, str] = {}
+    problems = []
+    for path, identifier in ids:
+        if identifier in seen:
+            problems.append(
+                Problem(path, f"duplicate {what} id '{identifier}' (first at {seen[identifier]})")
+            )
+        else:
+            seen[identifier] = path
+    return problems
+
+
+def _unique_ids(roster: Roster) -> list[Problem]:
+    meetings = [
+        (f"cycles[{c}].meetings[{m}].id", meeting.id)
+        for c, cycle in enumerate(roster.cycles)
+        for m, meeting in enumerate(cycle.meetings)
+    ]
+    return (
+        _duplicates(((f"periods[{i}].id", p.id) for i, p in enumerate(roster.periods)), "period")
+        + _duplicates(((f"cycles[{i}].id", c.id) for i, c in enumerate(roster.cycles)), "cycle")
+        + _duplicates(meetings, "meeting")
+        + _duplicates(((f"teams[{i}].id", t.id) for i, t in enumerate(roster.teams)), "team")
+        + _duplicates(
+            ((f"teachers[{i}].id", t.id) for i, t in enumerate(roster.teachers)), "teacher"
+        )
+    )
+
+
+def _periods(roster: Roster) -> list[Problem]:
+    problems = []
+    for i, period in enumerate(roster.periods):
+        if period.start >= period.end:
+            problems.append(
+                Problem(
+                    f"periods[{i}]", f"starts at {period.start}, not before its end {period.end}"
+                )
+            )
+    return problems
+
+
+def _cycles(roster: Roster) -> list[Problem]:
+    problems = []
+    week_owner: dict[str, str] = {}
+    for c, cycle in enumerate(roster.cycles):
+        for w, week in enumerate(cycle.weeks):
+            path = f"cycles[{c}].weeks[{w}]"
+            day = dt.date.fromisoformat(week)
+            if day.weekday() != 0:
+                problems.append(Problem(path, f"'{week}' is a {DAYS[day.weekday()]}, not a Monday"))
+            if week in week_owner:
+                problems.append(
+                    Problem(path, f"week '{week}' is already in cycle '{week_owner[week]}'")
+                )
+            else:
+                week_owner[week] = cycle.id
+        for m, meeting in enumerate(cycle.meetings):
+            if meeting.start >= meeting.end:
+                problems.append(
+                    Problem(
+                        f"cycles[{c}].meetings[{m}]",
+                        f"starts at {meeting.start}, not before its end {meeting.end}",
+                    )
+                )
+    return problems
+
+
+def _teams(roster: Roster) -> list[Problem]:
+    problems = []
+    for i, team in enumerate(roster.teams):
+        schools = {t.school for t in roster.teachers if t.team == team.id and t.school is not None}
+        if team.school is not None:
+            schools.add(team.school)
+        if len(schools) > 1:
+            problems.append(
+                Problem(
+                    f"teams[{i}]",
+                    f"team '{team.id}' spans schools {', '.join(sorted(schools))}; a team belongs to one",
+                )
+            )
+    return problems
+
+
+def _slot_problem(roster: Roster, text: str) -> str | None:
+    """Why `text` is not a slot of this roster's timetable, or None when it is one."""
+    try:
+        day, period_id = parse_slot(text)
+    except ValueError as error:
+        return str(error)
+    period = roster.period_by_id.get(period_id)
+    if period is None:
+        return f"unknown period '{period_id}'"
+    if DAYS[day.weekday()] != period.day:
+        return f"'{text}': {day.isoformat()} is a {DAYS[day.weekday()]}, but period '{period_id}' is on {period.day}"
+    return None
+
+
+def _teachers(roster: Roster) -> list[Problem]:
+    problems = []
+    for i, teacher in enumerate(roster.teachers):
+        path = f"teachers[{i}]"
+        if teacher.team is not None and teacher.team not in roster.team_by_id:
+            problems.append(Problem(f"{path}.team", f"unknown team '{teacher.team}'"))
+        for j, period_id in enumerate(teacher.teaches):
+            if period_id not in roster.period_by_id:
+                problems.append(Problem(f"{path}.teaches[{j}]", f"unknown period '{period_id}'"))
+        for j, entry in enumerate(teacher.unavailable):
+            if "/" not in entry:
+                if entry not in roster.period_by_id:
+                    problems.append(
+                        Problem(f"{path}.unavailable[{j}]", f"unknown period '{entry}'")
+                    )
+                continue
+            reason = _slot_problem(roster, entry)
+            if reason:
+                problems.append(Problem(f"{path}.unavailable[{j}]", reason))
+        if teacher.evaluator is not None:
+            if teacher.evaluator == teacher.id:
+                problems.append(Problem(f"{path}.evaluator", "a teacher cannot evaluate themself"))
+            elif teacher.evaluator not in roster.teacher_by_id:
+                problems.append(
+                    Problem(f"{path}.evaluator", f"unknown teacher '{teacher.evaluator}'")
+                )
+    return problems
+
+
+def _history(roster: Roster) -> list[Problem]:
+    problems = []
+    for i, entry in enumerate(roster.history):
+        if entry.a == entry.b:
+            problems.append(
+                Problem(f"history[{i}]", f"'{entry.a}' cannot be partnered with themself")
+            )
+        if entry.year >= roster.year:
+            problems.append(
+                Problem(
+                    f"history[{i}].year",
+                    f"{entry.year} is not earlier than the roster's year {roster.year}",
+                )
+            )
+    for i, team_entry in enumerate(roster.team_history):
+        if team_entry.a == team_entry.b:
+            problems.append(
+                Problem(f"team_history[{i}]", f"team '{team_entry.a}' cannot sit with itself")
+            )
+        if team_entry.year >= roster.year:
+            problems.append(
+                Problem(
+                    f"team_history[{i}].year",
+                    f"{team_entry.year} is not earlier than the roster's year {roster.year}",
+                )
+            )
+    return problems
+
+
+def _relations(roster: Roster) -> list[Problem]:
+    problems = []
+    for i, relation in enumerate(roster.relations):
+        for side in ("a", "b"):
+            teacher_id = getattr(relation, side)
+            if teacher_id not in roster.teacher_by_id:
+                problems.append(
+                    Problem(f"relations[{i}].{side}", f"unknown teacher '{teacher_id}'")
+                )
+        if relation.a == relation.b:
+            problems.append(
+                Problem(f"relations[{i}]", f"'{relation.a}' cannot be in a relation with themself")
+            )
+    return problems
+
+
+def _policy(roster: Roster) -> list[Problem]:
+    problems = []
+    counts = Counter(override.slot for override in roster.policy.cover_overrides)
+    for i, override in enumerate(roster.policy.cover_overrides):
+        path = f"policy.cover_overrides[{i}].slot"
+        reason = _slot_problem(roster, override.slot)
+        if reason:
+            problems.append(Problem(path, reason))
+        elif counts[override.slot] > 1:
+            problems.append(Problem(path, f"slot '{override.slot}' is overridden more than once"))
+    return problems

@@ -1,0 +1,1 @@
+"""A district solved school by school, with cross-school coaching placed after."""

@@ -1,0 +1,1009 @@
+"""Multi-year rotation (`pairwise solve --years K`): K consecutive years with no pair partnered twice.
+
+How it works:
+
+1. A rotation model (CP-SAT) chooses every year's partnerships at once: a boolean per (year,
+   rotation period, admissible pair) and per (year, period, triad); no pair is used twice over the
+   K years, nor in a year within `repeat_window_years` of its last partnership in the history.
+   Its objective is each year's SPEC partnership value for that year (trust and repeats aging one
+   year per year; visits that can only be covered cost their cover), minus `unpaired`. It offers
+   only partnerships the engine has a column for, and keeps each year's forced covers within
+   `max_release` and `release_budget`: otherwise a year's locks could not all hold, and the year
+   would be solved again unlocked and the later years planned again (measured: every year of
+   secondary-150, a rotation each time).
+2. A rotation is repeat-free when no year leaves more teachers unpaired than that year would on
+   its own (a teacher with no admissible partner is unpaired every year anyway). When none exists
+   the largest number of years that has one is found and `RotationError` says so.
+3. Tie-break, never at the cost of the objective: the cumulative network (history plus the K
+   years) with as few connected components as possible, counted exactly by a flow from a virtual
+   root (each component needs its own root arc); skipped when the rotation found already has as
+   few as the network with every possible pair.
+4. Each year is then solved by the engine (`pairwise.solve.solve`) on a derived roster: that year,
+   the history plus the earlier planned years, a `lock` relation for every chosen pair and an
+   `avoid` relation for every pair it must not repeat; locks of the roster bind the first year
+   only. The engine schedules visits, sabbatical visits and tables with the roster's timetable.
+   If a year's locked partnerships cannot all get their visits, that year is solved with the
+   avoids only and the later years are planned again from what was actually chosen.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+from ortools.sat.python import cp_model
+
+from pairwise.engine.candidates import Candidates
+from pairwise.engine.columns import pair_columns, triad_column
+from pairwise.errors import PairwiseError
+from pairwise.result import Progress, ProgressCallback, Result
+from pairwise.roster.models import HistoryEntry, Relation, Roster
+from pairwise.roster.objective import Scoring
+
+Group = tuple[str, ...]
+"""A partnership's members (2 or 3), in roster order."""
+
+Releases = tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]
+"""A partnership's forced covers per member and per school (`Column.releases`, `school_releases`)."""
+
+MAX_TRIADS_PER_PERIOD = 3_000
+"""Triads kept per rotation period, the best by score: a 57-teacher school has 26,000 admissible
+ones, and a rotation needs one per period; beyond a few thousand the model only grows slower."""
+
+FEWEST_SHARE = 0.1
+OBJECTIVE_SHARE = 0.6
+CONNECTIVITY_SHARE = 0.3
+"""Shares of the rotation's time for each year's fewest unpaired (each distinct year), the
+objective, and the connectivity tie-break; fixed shares of deterministic time, not what the wall
+clock leaves, so that the answer does not depend on the machine's load."""
+
+
+class RotationError(PairwiseError):
+    """No repeat-free rotation of the asked number of years; `years_possible` is the most there is."""
+
+    def __init__(self, message: str, years_possible: int | None) -> None:
+        super().__init__(message)
+        self.years_possible = years_possible
+
+
+@dataclass
+class YearResult(Result):
+    """One year's `Result`, with the derived roster its plan was solved and checked against."""
+
+    roster: Roster | None = None
+    year: int = 0
+
+
+@dataclass
+class Rotation:
+    """The rotation model's answer: per year, per rotation period, its partnerships."""
+
+    years: list[int]
+    periods: list[tuple[str, tuple[str, ...]]]  # (period id, its cycles), the same every year
+    groups: list[list[list[Group]]]  # [year][period] -> partnerships
+    objective: int
+    bound: int | None  # None when the search proved nothing in its time (the greedy rotation)
+    optimal: bool
+    components: int  # of the cumulative network: the history and the rotation's pairs
+    seconds: float = 0.0
+
+
+@dataclass
+class _Context:
+    """What the rotation model needs about the roster, computed once."""
+
+    roster: Roster
+    participants: list[str]
+    index: dict[str, int]
+    school: dict[str, str]
+    periods: list[tuple[str, tuple[str, ...]]]
+    pair_edges: dict[str, list[tuple[str, str]]]
+    triads: dict[str, list[tuple[Group, int]]]  # period -> (triad, forced covers)
+    pair_covers: dict[tuple[str, tuple[str, str]], int]  # (period, pair) -> forced covers
+    locks: list[tuple[str, str]]
+    releases: dict[tuple[str, Group], Releases]
+    """Per (period, partnership): the covered visits its members and schools must make whatever
+    the slots, which the engine bounds by `max_release` and `release_budget`."""
+
+
+def _context(roster: Roster) -> _Context:
+    candidates = Candidates(roster, Scoring(roster))
+    index = candidates.index
+    policy = roster.policy
+    periods = [(period.id, period.cycles) for period in candidates.periods]
+    # only partnerships the engine can take: a pair column exists when its visits can get slots
+    # and its own forced covers fit the release limits (else a lock on it makes the year infeasible)
+    releases: dict[tuple[str, Group], Releases] = {
+        (column.period, column.members): (column.releases, column.school_releases)
+        for column in pair_columns(candidates)
+    }
+    pair_edges = {
+        period_id: [e for e in candidates.pair_edges[period_id] if (period_id, e) in releases]
+        for period_id, _ in periods
+    }
+    pair_covers: dict[tuple[str, tuple[str, str]], int] = {}
+    for period_id, cycles in periods:
+        for a, b in pair_edges[period_id]:
+            pair_covers[period_id, (a, b)] = sum(
+                _pair_cover(candidates, a, b, cycle, policy.reciprocal) for cycle in cycles
+            )
+    triads: dict[str, list[tuple[Group, int]]] = {period_id: [] for period_id, _ in periods}
+    if policy.allow_triads:
+        for period_id, cycles in periods:
+            triads[period_id] = _triad_options(candidates, period_id, cycles, releases)
+    locks = [
+        candidates.edge(relation.a, relation.b)
+        for relation in roster.relations
+        if relation.kind == "lock"
+    ]
+    return _Context(
+        roster=roster,
+        participants=candidates.participants,
+        index=index,
+        school=candidates.school,
+        periods=periods,
+        pair_edges=pair_edges,
+        triads=triads,
+        pair_covers=pair_covers,
+        locks=list(dict.fromkeys(locks)),
+        releases=releases,
+    )
+
+
+def _pool(candidates: Candidates, teacher: str) -> str:
+    """Where a teacher's triad counts: its school, or one pool when pairs may cross schools."""
+    return "" if candidates.roster.policy.cross_school_pairs else candidates.school[teacher]
+
+
+def _pools_needing_triads(candidates: Candidates, period_id: str) -> set[str]:
+    """Pools where a triad can matter: an odd number of teachers who can be partnered, or pairs
+    that cannot partner everyone (elsewhere a triad would leave someone unpaired)."""
+    members: dict[str, set[str]] = {}
+    edges = [*candidates.pair_edges[period_id], *candidates.triad_edges[period_id]]
+    for a, b in edges:
+        members.setdefault(_pool(candidates, a), set()).update((a, b))
+    needing = set()
+    for pool, teachers in members.items():
+        if len(teachers) % 2:
+            needing.add(pool)
+            continue
+        graph = nx.Graph()
+        graph.add_nodes_from(teachers)
+        graph.add_edges_from(e for e in candidates.pair_edges[period_id] if e[0] in teachers)
+        if 2 * len(nx.max_weight_matching(graph, maxcardinality=True)) < len(teachers):
+            needing.add(pool)
+    return needing
+
+
+def _triad_options(
+    candidates: Candidates,
+    period_id: str,
+    cycles: Sequence[str],
+    releases: dict[tuple[str, Group], Releases],
+) -> list[tuple[Group, int]]:
+    """A period's admissible triads (members in roster order, a ring of visits possible in every
+    cycle, the engine has a column for it) with the covers their ring needs; the best
+    `MAX_TRIADS_PER_PERIOD` by this year's score. Adds the triads' forced covers to `releases`."""
+    index = candidates.index
+    needing = _pools_needing_triads(candidates, period_id)
+    edges = [e for e in candidates.triad_edges[period_id] if _pool(candidates, e[0]) in needing]
+    neighbours: dict[str, set[str]] = {}
+    for a, b in edges:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    score = candidates.edge_score
+    ranked: list[tuple[int, tuple[int, int, int], Group]] = []
+    for a, b in edges:
+        for c in neighbours[a] & neighbours[b]:
+            if index[c] > index[b]:
+                value = score[a, b] + score[candidates.edge(a, c)] + score[candidates.edge(b, c)]
+                ranked.append((-value, (index[a], index[b], index[c]), (a, b, c)))
+    # twice the cap by score before covers are counted, which lower some
+    ranked = heapq.nsmallest(2 * MAX_TRIADS_PER_PERIOD, ranked)
+    period = next(p for p in candidates.periods if p.id == period_id)
+    options = []
+    for _, _, triad in ranked:
+        covers = _ring_cover(candidates, triad, cycles)
+        if covers is None:
+            continue
+        column = triad_column(candidates, period, triad, candidates.school[triad[0]])
+        if column is None:
+            continue  # its ring cannot get distinct slots or needs more covers than allowed
+        options.append((triad, covers))
+        releases[period_id, triad] = (column.releases, column.school_releases)
+    return options
+
+
+def _pair_cover(candidates: Candidates, a: str, b: str, cycle: str, reciprocal: bool) -> int:
+    """Covers a pair's visits need at least in one cycle (each visit alone)."""
+    forced = [candidates.forced_cover(a, b, cycle), candidates.forced_cover(b, a, cycle)]
+    possible = [cover for cover in forced if cover is not None]
+    return sum(possible) if reciprocal else min(possible, default=0)
+
+
+def _ring_cover(candidates: Candidates, triad: Group, cycles: Sequence[str]) -> int | None:
+    """Covers a triad's ring of visits needs at least over the cycles, None when no ring exists."""
+    a, b, c = triad
+    total = 0
+    for cycle in cycles:
+        best = None
+        for ring in (((a, b), (b, c), (c, a)), ((a, c), (c, b), (b, a))):
+            covers = [candidates.forced_cover(v, h, cycle) for v, h in ring]
+            if all(cover is not None for cover in covers):
+                value = sum(cover for cover in covers if cover is not None)
+                best = value if best is None else min(best, value)
+        if best is None:
+            return None
+        total += best
+    return total
+
+
+# --- the rotation model ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Greedy:
+    """The greedy rotation a model is hinted with: its partnerships, value and unpaired per year."""
+
+    groups: list[list[list[Group]]]
+    value: int
+    unpaired: list[int]
+    locks_kept: bool
+
+
+class _RotationModel:
+    """K years of partnerships in one CP-SAT model (see the module's docstring)."""
+
+    def __init__(self, context: _Context, years: list[int], *, keep_locks: bool) -> None:
+        self.context = context
+        self.years = years
+        self.keep_locks = keep_locks
+        roster = context.roster
+        self.model = cp_model.CpModel()
+        self.pairs: dict[tuple[int, str], dict[tuple[str, str], cp_model.IntVar]] = {}
+        self.triads: dict[tuple[int, str], dict[Group, cp_model.IntVar]] = {}
+        self.unpaired: dict[tuple[int, str], dict[str, cp_model.IntVar]] = {}
+        self.value: list[cp_model.LinearExprT] = []
+        weights = roster.policy.weights
+        window = roster.policy.repeat_window_years
+        usage: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        self.scores: dict[tuple[int, str], dict[Group, int]] = {}
+        for k, year in enumerate(years):
+            scoring = Scoring(roster, year=year)
+
+            def allowed(a: str, b: str, scoring: Scoring = scoring, year: int = year) -> bool:
+                last = scoring.last_partnered(a, b)
+                return last is None or year - last > window
+
+            pair_score: dict[tuple[str, str], int] = {}
+            for period_id, _ in context.periods:
+                for edge in context.pair_edges[period_id]:
+                    pair_score[edge] = scoring.pair_score(*edge)
+                for triad, _covers in context.triads[period_id]:
+                    for a, b in itertools.combinations(triad, 2):
+                        if (a, b) not in pair_score:
+                            pair_score[a, b] = scoring.pair_score(a, b)
+
+            for period_id, _cycles in context.periods:
+                key = (k, period_id)
+                self.pairs[key] = {}
+                self.scores[key] = {}
+                for edge in context.pair_edges[period_id]:
+                    if not allowed(*edge):
+                        continue
+                    variable = self.model.new_bool_var(f"{year} {period_id} {edge}")
+                    self.pairs[key][edge] = variable
+                    usage.setdefault(edge, []).append(variable)
+                    cover = context.pair_covers[period_id, edge]
+                    score = pair_score[edge] - weights.cover * cover
+                    self.scores[key][edge] = score
+                    self.value.append(score * variable)
+                scored = [
+                    (
+                        triad,
+                        sum(pair_score[a, b] for a, b in itertools.combinations(triad, 2))
+                        - weights.cover * covers,
+                    )
+                    for triad, covers in context.triads[period_id]
+                    if all(allowed(a, b) for a, b in itertools.combinations(triad, 2))
+                ]
+                if len(scored) > MAX_TRIADS_PER_PERIOD:
+                    # the best by score (a stable sort keeps roster order among equals)
+                    scored = sorted(scored, key=lambda option: -option[1])[:MAX_TRIADS_PER_PERIOD]
+                self.triads[key] = {}
+                for triad, score in scored:
+                    variable = self.model.new_bool_var(f"{year} {period_id} {triad}")
+                    self.triads[key][triad] = variable
+                    self.scores[key][triad] = score
+                    self.value.append(score * variable)
+                    for a, b in itertools.combinations(triad, 2):
+                        usage.setdefault((a, b), []).append(variable)
+                self.unpaired[key] = {
+                    teacher: self.model.new_bool_var(f"{year} {period_id} {teacher} unpaired")
+                    for teacher in context.participants
+                }
+                self.value += [-weights.unpaired * u for u in self.unpaired[key].values()]
+                self._one_partnership_each(key)
+                self._one_triad_per_school(key)
+                self._parity(key)
+            self._release_limits(k)
+        # no pair twice over the years (a triad uses each of its three pairs)
+        for variables in usage.values():
+            if len(variables) > 1:
+                self.model.add_at_most_one(variables)
+        self.usage = usage
+        self.triads_of: dict[tuple[int, str], dict[str, list[Group]]] = {
+            key: {} for key in self.triads
+        }
+        for key, triads in self.triads.items():
+            for triad in triads:
+                for teacher in triad:
+                    self.triads_of[key].setdefault(teacher, []).append(triad)
+        self._partners_enough(usage)
+        if keep_locks and years:
+            self._locks_first_year()
+
+    def _partners_enough(self, usage: dict[tuple[str, str], list[cp_model.IntVar]]) -> None:
+        """Redundant, for the proof: a teacher partnered in more periods than it has possible
+        partners is a contradiction the search alone finds slowly (a triad takes two partners)."""
+        partners: dict[str, set[str]] = {}
+        for a, b in usage:
+            partners.setdefault(a, set()).add(b)
+            partners.setdefault(b, set()).add(a)
+        taken: dict[str, list[cp_model.LinearExprT]] = {}
+        for key in self.pairs:
+            for (a, b), variable in self.pairs[key].items():
+                taken.setdefault(a, []).append(variable)
+                taken.setdefault(b, []).append(variable)
+            for triad, variable in self.triads[key].items():
+                for teacher in triad:
+                    taken.setdefault(teacher, []).append(2 * variable)
+        for teacher, terms in taken.items():
+            self.model.add(sum(terms) <= len(partners.get(teacher, ())))
+
+    def _release_limits(self, k: int) -> None:
+        """A year's forced covers within `max_release` per teacher and `release_budget` per
+        school, as the engine requires (`partnerships.add_forced_releases`)."""
+        roster = self.context.roster
+        per_teacher: dict[str, list[cp_model.LinearExprT]] = {}
+        per_school: dict[str, list[cp_model.LinearExprT]] = {}
+        for period_id, _ in self.context.periods:
+            chosen = [*self.pairs[k, period_id].items(), *self.triads[k, period_id].items()]
+            for group, variable in chosen:
+                teachers, schools = self.context.releases[period_id, group]
+                for teacher, count in teachers:
+                    per_teacher.setdefault(teacher, []).append(count * variable)
+                for school, count in schools:
+                    per_school.setdefault(school, []).append(count * variable)
+        for teacher, terms in per_teacher.items():
+            limit = roster.teacher_by_id[teacher].max_release
+            if limit is not None:
+                self.model.add(sum(terms) <= limit)
+        budget = roster.policy.release_budget
+        if budget is not None:
+            for terms in per_school.values():
+                self.model.add(sum(terms) <= budget)
+
+    def _one_partnership_each(self, key: tuple[int, str]) -> None:
+        incident: dict[str, list[cp_model.IntVar]] = {t: [] for t in self.context.participants}
+        for (a, b), variable in self.pairs[key].items():
+            incident[a].append(variable)
+            incident[b].append(variable)
+        for triad, variable in self.triads[key].items():
+            for teacher in triad:
+                incident[teacher].append(variable)
+        for teacher, variables in incident.items():
+            self.model.add_exactly_one([*variables, self.unpaired[key][teacher]])
+
+    def _one_triad_per_school(self, key: tuple[int, str]) -> None:
+        by_school: dict[str, list[cp_model.IntVar]] = {}
+        for triad, variable in self.triads[key].items():
+            by_school.setdefault(self.context.school[triad[0]], []).append(variable)
+        for variables in by_school.values():
+            if len(variables) > 1:
+                self.model.add_at_most_one(variables)
+
+    def _parity(self, key: tuple[int, str]) -> None:
+        """Redundant, for the search: pairs take two teachers, so a school's unpaired teachers plus
+        its triad have the parity of its head count (with every teacher partnered and an even count,
+        no triad: CP-SAT does not see this alone and loses itself among the triads)."""
+        members: dict[str, list[str]] = {}
+        for teacher in self.context.participants:
+            members.setdefault(self._triad_school(teacher), []).append(teacher)
+        triads: dict[str, list[cp_model.IntVar]] = {}
+        for triad, variable in self.triads[key].items():
+            triads.setdefault(self._triad_school(triad[0]), []).append(variable)
+        for school, teachers in members.items():
+            halves = self.model.new_int_var(0, len(teachers) // 2, f"{key} {school} pairs")
+            self.model.add(
+                sum(self.unpaired[key][t] for t in teachers)
+                + sum(triads.get(school, []))
+                + 2 * halves
+                == len(teachers)
+            )
+
+    def _triad_school(self, teacher: str) -> str:
+        """The school a teacher counts in: its own, or one pool when pairs may cross schools."""
+        return "" if self.context.roster.policy.cross_school_pairs else self.context.school[teacher]
+
+    def _locks_first_year(self) -> None:
+        for a, b in self.context.locks:
+            holders: list[cp_model.IntVar] = []
+            for period_id, _ in self.context.periods:
+                key = (0, period_id)
+                if (a, b) in self.pairs[key]:
+                    holders.append(self.pairs[key][a, b])
+                holders += [v for triad, v in self.triads[key].items() if a in triad and b in triad]
+            self.model.add_bool_or(holders)  # an empty clause makes the model infeasible
+
+    def unpaired_in_year(self, k: int) -> cp_model.LinearExprT:
+        return sum(
+            u for period_id, _ in self.context.periods for u in self.unpaired[k, period_id].values()
+        )
+
+    def add_components(self, hint: Sequence[Group] = ()) -> cp_model.LinearExprT:
+        """Components of the cumulative network: a flow from a virtual root reaches every teacher
+        along history edges and chosen pairs; each component needs one root arc of its own.
+        `hint`: the partnerships of a solution, whose spanning-tree flow completes the hint."""
+        roster = self.context.roster
+        teachers = [teacher.id for teacher in roster.teachers]
+        count = len(teachers)
+        known = set(teachers)
+        history_edges = {
+            (entry.a, entry.b) if entry.a <= entry.b else (entry.b, entry.a)
+            for entry in roster.history
+            if entry.a in known and entry.b in known and entry.a != entry.b
+        }
+        chosen = {
+            (a, b) if a <= b else (b, a): sum(variables) for (a, b), variables in self.usage.items()
+        }
+        hinted = _tree_flows(teachers, history_edges, hint)
+        inflow: dict[str, list[cp_model.IntVar]] = {t: [] for t in teachers}
+        outflow: dict[str, list[cp_model.IntVar]] = {t: [] for t in teachers}
+        for edge in sorted(history_edges | set(chosen)):
+            a, b = edge
+            for source, target in ((a, b), (b, a)):
+                flow = self.model.new_int_var(0, count, f"flow {source}>{target}")
+                if edge not in history_edges:
+                    self.model.add(flow <= count * chosen[edge])
+                outflow[source].append(flow)
+                inflow[target].append(flow)
+                if hint:
+                    self.model.add_hint(flow, hinted.get((source, target), 0))
+        roots = []
+        for teacher in teachers:
+            root = self.model.new_bool_var(f"root {teacher}")
+            flow = self.model.new_int_var(0, count, f"flow root>{teacher}")
+            self.model.add(flow <= count * root)
+            if hint:
+                self.model.add_hint(flow, hinted.get(("", teacher), 0))
+                self.model.add_hint(root, ("", teacher) in hinted)
+            roots.append(root)
+            arriving = [*inflow[teacher], flow]
+            leaving = outflow[teacher]
+            self.model.add(
+                cp_model.LinearExpr.weighted_sum(
+                    [*arriving, *leaving], [1] * len(arriving) + [-1] * len(leaving)
+                )
+                == 1
+            )
+        return cp_model.LinearExpr.sum(roots)
+
+    def read(self, solver: cp_model.CpSolver) -> list[list[list[Group]]]:
+        groups = []
+        for k in range(len(self.years)):
+            per_period = []
+            for period_id, _ in self.context.periods:
+                key = (k, period_id)
+                chosen: list[Group] = [
+                    edge for edge, v in self.pairs[key].items() if solver.boolean_value(v)
+                ]
+                chosen += [
+                    triad for triad, v in self.triads[key].items() if solver.boolean_value(v)
+                ]
+                chosen.sort(key=lambda group: [self.context.index[t] for t in group])
+                per_period.append(chosen)
+            groups.append(per_period)
+        return groups
+
+    def greedy_hint(self, sweeps: int = 3) -> _Greedy:
+        """Hint the model with a good rotation: a maximum-weight matching (NetworkX, exact for one
+        period) of the pairs not used yet, period after period; then each period matched again
+        with the others fixed while that gains (a teacher left over joins a pair as a triad)."""
+        keys = list(self.pairs)
+        choice: dict[tuple[int, str], tuple[set[Group], int]] = {}
+        for key in keys:
+            choice[key] = self._period_choice(key, self._used(choice, skip=None))
+        for _sweep in range(sweeps):
+            improved = False
+            for key in keys:
+                better = self._period_choice(key, self._used(choice, skip=key))
+                if better[1] > choice[key][1]:
+                    choice[key] = better
+                    improved = True
+            if not improved:
+                break
+        unpaired = [0] * len(self.years)
+        for key in keys:
+            chosen = choice[key][0]
+            partnered = {teacher for group in chosen for teacher in group}
+            unpaired[key[0]] += len(self.context.participants) - len(partnered)
+            for edge, variable in self.pairs[key].items():
+                self.model.add_hint(variable, edge in chosen)
+            for triad, variable in self.triads[key].items():
+                self.model.add_hint(variable, triad in chosen)
+            for teacher, variable in self.unpaired[key].items():
+                self.model.add_hint(variable, teacher not in partnered)
+        locks_kept = not self.keep_locks or all(
+            any(
+                set(lock) <= set(group)
+                for (k, _), (chosen, _) in choice.items()
+                if k == 0
+                for group in chosen
+            )
+            for lock in self.context.locks
+        )
+        groups = [
+            [
+                sorted(choice[k, period_id][0], key=lambda g: [self.context.index[t] for t in g])
+                for period_id, _ in self.context.periods
+            ]
+            for k in range(len(self.years))
+        ]
+        value = sum(value for _, value in choice.values())
+        return _Greedy(groups, value, unpaired, locks_kept)
+
+    def _used(
+        self, choice: dict[tuple[int, str], tuple[set[Group], int]], skip: tuple[int, str] | None
+    ) -> set[tuple[str, str]]:
+        used: set[tuple[str, str]] = set()
+        for key, (chosen, _) in choice.items():
+            if key != skip:
+                for group in chosen:
+                    used.update(itertools.combinations(group, 2))
+        return used
+
+    def _period_choice(
+        self, key: tuple[int, str], used: set[tuple[str, str]]
+    ) -> tuple[set[Group], int]:
+        """One period's best partnerships avoiding `used` pairs (groups in roster order) and value."""
+        index = self.context.index
+        chosen: set[Group] = set()
+        if self.keep_locks and key == next(iter(self.pairs)):
+            # the first year's first period holds the locked pairs
+            for lock in self.context.locks:
+                taken = any(teacher in group for group in chosen for teacher in lock)
+                if lock in self.pairs[key] and lock not in used and not taken:
+                    chosen.add(lock)
+        locked = {teacher for group in chosen for teacher in group}
+        graph = nx.Graph()
+        graph.add_nodes_from(t for t in self.context.participants if t not in locked)
+        for edge in self.pairs[key]:
+            if edge not in used and not (set(edge) & locked):
+                graph.add_edge(*edge, weight=self.scores[key][edge])
+        matching = nx.max_weight_matching(graph, maxcardinality=True)
+        chosen |= {tuple(sorted(pair, key=index.__getitem__)) for pair in matching}
+        partnered = {teacher for group in chosen for teacher in group}
+        schools_with_triad: set[str] = set()
+        for teacher in self.context.participants:
+            if teacher in partnered:
+                continue
+            best: tuple[int, Group, Group] | None = None
+            for triad in self.triads_of[key].get(teacher, []):
+                others = tuple(t for t in triad if t != teacher)
+                if others not in chosen or self._triad_school(triad[0]) in schools_with_triad:
+                    continue
+                if any(pair in used for pair in itertools.combinations(triad, 2)):
+                    continue
+                score = self.scores[key][triad]
+                if best is None or score > best[0]:
+                    best = (score, triad, others)
+            if best is not None:
+                chosen.discard(best[2])
+                chosen.add(best[1])
+                partnered.add(teacher)
+                schools_with_triad.add(self._triad_school(best[1][0]))
+        unpaired = len(self.context.participants) - len(partnered)
+        value = sum(self.scores[key][group] for group in chosen)
+        return chosen, value - self.context.roster.policy.weights.unpaired * unpaired
+
+    def hint(self, solver: cp_model.CpSolver) -> None:
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
+        variables: list[cp_model.IntVar] = []
+        for pairs in self.pairs.values():
+            variables += pairs.values()
+        for triads in self.triads.values():
+            variables += triads.values()
+        for unpaired in self.unpaired.values():
+            variables += unpaired.values()
+        for variable in variables:
+            self.model.add_hint(variable, solver.boolean_value(variable))
+
+
+def _tree_flows(
+    teachers: list[str], history_edges: set[tuple[str, str]], groups: Sequence[Group]
+) -> dict[tuple[str, str], int]:
+    """A flow that reaches every teacher: per component, from its first teacher (the root arc
+    `("", root)`) down a breadth-first tree, each arc carrying the size of the subtree below."""
+    graph = nx.Graph()
+    graph.add_nodes_from(teachers)
+    graph.add_edges_from(history_edges)
+    graph.add_edges_from(pair for group in groups for pair in itertools.combinations(group, 2))
+    flows: dict[tuple[str, str], int] = {}
+    seen: set[str] = set()
+    for root in teachers:
+        if root in seen:
+            continue
+        tree = nx.bfs_tree(graph, root, sort_neighbors=sorted)
+        seen.update(tree)
+        below = {node: 1 for node in tree}
+        for node in reversed(list(nx.topological_sort(tree))):
+            for child in tree.successors(node):
+                flows[node, child] = below[child]
+                below[node] += below[child]
+        flows["", root] = below[root]
+    return flows
+
+
+def _solver(budget: float, seed: int, workers: int) -> cp_model.CpSolver:
+    """A CP-SAT solver stopped by deterministic time (`budget`, about seconds on one core), so the
+    same roster, seed and workers give the same rotation whatever the machine's load; the wall
+    clock only stops a search that runs far over."""
+    solver = cp_model.CpSolver()
+    # leave Ctrl-C to the caller (solve stops the whole run and keeps its best plan)
+    solver.parameters.catch_sigint_signal = False
+    solver.parameters.max_deterministic_time = max(0.05, budget)
+    solver.parameters.max_time_in_seconds = 4 * max(0.05, budget) + 5
+    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = max(1, workers)
+    # measured: presolve costs seconds on these wide assignment models and the search then proves
+    # less (30 teachers, 3 years: optimal in 3 s without it, a 5 % gap after 10 s with it)
+    solver.parameters.cp_model_presolve = False
+    if workers > 1:
+        # several workers stay deterministic only when interleaved
+        solver.parameters.interleave_search = True
+    return solver
+
+
+def _floor(value: float) -> int:
+    return math.floor(value + 1e-6)
+
+
+def _fewest_unpaired(
+    context: _Context, year: int, keep_locks: bool, time_limit: float, seed: int, workers: int
+) -> int | None:
+    """The fewest teachers a year leaves unpaired on its own (None when its locks cannot hold)."""
+    model = _RotationModel(context, [year], keep_locks=keep_locks)
+    model.model.minimize(model.unpaired_in_year(0))
+    greedy = model.greedy_hint()
+    if greedy.locks_kept and greedy.unpaired[0] == 0 and _hint_holds(model.model, seed):
+        return 0  # nobody unpaired and every constraint checked: nothing fewer exists
+    solver = _solver(time_limit, seed, workers)
+    status = solver.solve(model.model)
+    if status == cp_model.OPTIMAL:
+        return round(solver.objective_value)
+    if status == cp_model.INFEASIBLE:
+        return None
+    # not proven in time: the best known is an upper bound, the safe side for what a year may leave
+    known = [greedy.unpaired[0]] if greedy.locks_kept else []
+    if status == cp_model.FEASIBLE:
+        known.append(round(solver.objective_value))
+    return min(known, default=len(context.participants))
+
+
+def _hint_holds(model: cp_model.CpModel, seed: int) -> bool:
+    """Whether the model's hint satisfies all its constraints (hinted variables fixed; measured:
+    a fraction of a second where proving the same optimum takes seconds)."""
+    solver = _solver(5.0, seed, 1)
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _fewest_components(context: _Context, usage: Sequence[tuple[str, str]]) -> int:
+    """Components of the network with every pair the rotation could use: no rotation has fewer."""
+    roster = context.roster
+    graph = nx.Graph()
+    graph.add_nodes_from(teacher.id for teacher in roster.teachers)
+    graph.add_edges_from(
+        (entry.a, entry.b) for entry in roster.history if entry.a in graph and entry.b in graph
+    )
+    graph.add_edges_from(usage)
+    return int(nx.number_connected_components(graph))
+
+
+def _repeat_free(
+    context: _Context, years: list[int], fewest: list[int], keep_locks: bool
+) -> _RotationModel:
+    """The rotation model with no year leaving more teachers unpaired than it would alone."""
+    model = _RotationModel(context, years, keep_locks=keep_locks)
+    for k, limit in enumerate(fewest):
+        model.model.add(model.unpaired_in_year(k) <= limit)
+    return model
+
+
+def plan_rotation(
+    roster: Roster,
+    years: int,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    workers: int = 1,
+    keep_locks: bool = True,
+) -> Rotation:
+    """Choose `years` years of partnerships from `roster.year` on, repeat-free (see the module).
+
+    Raises `RotationError` when no repeat-free rotation of that many years exists.
+    """
+    started = time.monotonic()
+    if years < 1:
+        raise RotationError("plan at least one year", None)
+    context = _context(roster)
+    year_list = [roster.year + k for k in range(years)]
+    slice_seconds = max(1.0, FEWEST_SHARE * time_limit)
+    fewest: list[int] = []
+    cache: dict[tuple[bool, frozenset[frozenset[str]]], int | None] = {}
+    window = roster.policy.repeat_window_years
+    for k, year in enumerate(year_list):
+        # years that block the same history pairs leave the same teachers unpaired
+        blocked = frozenset(
+            frozenset((entry.a, entry.b))
+            for entry in roster.history
+            if entry.year < year and year - entry.year <= window
+        )
+        key = (keep_locks and k == 0, blocked)
+        if key not in cache:
+            cache[key] = _fewest_unpaired(context, year, key[0], slice_seconds, seed, workers)
+        value = cache[key]
+        if value is None:
+            raise RotationError(
+                f"the locked pairs of {roster.year} cannot all be partners; "
+                "`pairwise explain` names the conflict",
+                0,
+            )
+        fewest.append(value)
+
+    model = _repeat_free(context, year_list, fewest, keep_locks)
+    model.model.maximize(sum(model.value))
+    greedy = model.greedy_hint()
+    greedy_holds = greedy.locks_kept and all(
+        unpaired <= limit for unpaired, limit in zip(greedy.unpaired, fewest, strict=True)
+    )
+    solver = _solver(OBJECTIVE_SHARE * time_limit, seed, workers)
+    status = solver.solve(model.model)
+    if status == cp_model.INFEASIBLE:
+        possible = _largest_repeat_free(
+            context, year_list, fewest, keep_locks, slice_seconds, seed, workers
+        )
+        participants = len(context.participants)
+        raise RotationError(
+            f"no repeat-free rotation of {years} years exists for {participants} teachers: "
+            f"at most {possible} year{'s' if possible != 1 else ''} give everyone a partner "
+            "they have not had (within the history's repeat window) each year",
+            possible,
+        )
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        objective = round(solver.objective_value)
+        bound = _floor(solver.best_objective_bound)
+        groups = model.read(solver)
+    elif greedy_holds:
+        objective, bound, groups = greedy.value, None, greedy.groups
+    else:
+        raise RotationError(
+            f"no repeat-free rotation of {years} years was found within the time limit; "
+            "allow more time or plan fewer years",
+            None,
+        )
+    optimal = status == cp_model.OPTIMAL
+    fewest_components = _fewest_components(context, list(model.usage))
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
+        _components(roster, groups) > fewest_components
+    ):
+        model.hint(solver)
+        model.model.add(sum(model.value) >= objective)
+        components_expression = model.add_components(
+            [group for year in groups for period in year for group in period]
+        )
+        model.model.minimize(components_expression)
+        second = _solver(CONNECTIVITY_SHARE * time_limit, seed, workers)
+        second_status = second.solve(model.model)
+        if second_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            groups = model.read(second)
+            objective = max(objective, round(second.value(sum(model.value))))
+    return Rotation(
+        years=year_list,
+        periods=context.periods,
+        groups=groups,
+        objective=objective,
+        bound=None if bound is None else max(bound, objective),
+        optimal=optimal,
+        components=_components(roster, groups),
+        seconds=time.monotonic() - started,
+    )
+
+
+def _components(roster: Roster, groups: list[list[list[Group]]]) -> int:
+    """Connected components of the roster's teachers over history and the rotation's pairs."""
+    graph = nx.Graph()
+    graph.add_nodes_from(teacher.id for teacher in roster.teachers)
+    graph.add_edges_from(
+        (entry.a, entry.b) for entry in roster.history if entry.a in graph and entry.b in graph
+    )
+    for year in groups:
+        for period in year:
+            for group in period:
+                graph.add_edges_from(itertools.combinations(group, 2))
+    return int(nx.number_connected_components(graph))
+
+
+def _largest_repeat_free(
+    context: _Context,
+    years: list[int],
+    fewest: list[int],
+    keep_locks: bool,
+    time_limit: float,
+    seed: int,
+    workers: int,
+) -> int:
+    """The most leading years with a repeat-free rotation (fewer years never break one that holds)."""
+    low, high = 0, len(years) - 1  # `high` years may hold; all `len(years)` do not
+    while low < high:
+        middle = (low + high + 1) // 2
+        model = _repeat_free(context, years[:middle], fewest[:middle], keep_locks)
+        status = _solver(time_limit, seed, workers).solve(model.model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+# --- each year's plan -------------------------------------------------------------------------
+
+
+def derived_roster(
+    roster: Roster,
+    year: int,
+    earlier: Sequence[tuple[int, Group]],
+    chosen: Sequence[Group],
+    *,
+    keep_locks: bool,
+) -> Roster:
+    """The roster of one planned year: `year`, history plus the earlier planned partnerships, a lock
+    for every chosen pair, and an avoid for each pair the rotation must not repeat."""
+    window = roster.policy.repeat_window_years
+    history = [
+        *roster.history,
+        *(
+            HistoryEntry(a=a, b=b, year=planned_year, kind="peer")
+            for planned_year, group in earlier
+            for a, b in itertools.combinations(group, 2)
+        ),
+    ]
+    # the roster's own locks bind its own year (the rotation already chose those pairs), also
+    # when the engine is left to choose the year's partners itself
+    relations = [relation for relation in roster.relations if relation.kind != "lock" or keep_locks]
+    locked = {frozenset((r.a, r.b)) for r in relations if r.kind == "lock"}
+    for group in chosen:
+        for a, b in itertools.combinations(group, 2):
+            if frozenset((a, b)) not in locked:
+                relations.append(Relation(a=a, b=b, kind="lock"))
+                locked.add(frozenset((a, b)))
+    # never again: every pair of the earlier planned years, and history's pairs within the window
+    again = [(a, b) for _, group in earlier for a, b in itertools.combinations(group, 2)]
+    again += [(e.a, e.b) for e in roster.history if year - e.year <= window]
+    avoided = {frozenset((r.a, r.b)) for r in relations if r.kind == "avoid"}
+    known = roster.teacher_by_id
+    for a, b in again:
+        pair = frozenset((a, b))
+        if a in known and b in known and a != b and pair not in avoided | locked:
+            relations.append(Relation(a=a, b=b, kind="avoid"))
+            avoided.add(pair)
+    return roster.model_copy(
+        update={"year": year, "history": history, "relations": relations}, deep=True
+    )
+
+
+def _groups_of(result: Result) -> list[Group]:
+    if result.plan is None:
+        return []
+    return [tuple(partnership.members) for partnership in result.plan.partnerships]
+
+
+def solve_years(
+    roster: Roster,
+    years: int,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[Result]:
+    """Plan `years` consecutive years from `roster.year`: one `YearResult` (a `Result` with its
+    derived roster) per year, each plan stating its `year`. `time_limit` is per year.
+
+    Raises `RotationError` when no repeat-free rotation of that many years exists.
+    """
+    from pairwise.engine.pipeline import solve
+
+    workers = workers or 1
+    rotation = plan_rotation(
+        roster, years, time_limit=time_limit, seed=seed, workers=workers, keep_locks=True
+    )
+    if progress is not None:
+        progress(Progress(rotation.objective, rotation.bound, rotation.seconds, "rotation"))
+    results: list[Result] = []
+    earlier: list[tuple[int, Group]] = []
+    planned = rotation.groups
+    for k in range(years):
+        year = roster.year + k
+        chosen = [group for period in planned[k] for group in period]
+        derived = derived_roster(roster, year, earlier, chosen, keep_locks=k == 0)
+        report = _year_progress(progress, year)
+        result = solve(derived, time_limit=time_limit, seed=seed, workers=workers, progress=report)
+        replan = result.status == "infeasible"
+        if replan:
+            # the locked pairs' visits cannot all be placed: let the engine choose this year's
+            # partners (never a repeat), then plan the later years again from what it chose
+            derived = derived_roster(roster, year, earlier, [], keep_locks=k == 0)
+            result = solve(
+                derived, time_limit=time_limit, seed=seed, workers=workers, progress=report
+            )
+        results.append(_year_result(result, derived, year))
+        earlier += [(year, group) for group in (_groups_of(result) or chosen)]
+        if replan and k + 1 < years:
+            later = derived_roster(roster, year + 1, earlier, [], keep_locks=False)
+            planned = [
+                *planned[: k + 1],
+                *plan_rotation(
+                    later,
+                    years - k - 1,
+                    time_limit=time_limit,
+                    seed=seed,
+                    workers=workers,
+                    keep_locks=False,
+                ).groups,
+            ]
+    return results
+
+
+def _year_progress(progress: ProgressCallback | None, year: int) -> ProgressCallback | None:
+    if progress is None:
+        return None
+
+    def report(update: Progress) -> None:
+        progress(
+            Progress(
+                update.objective, update.bound, update.seconds, f"{year} {update.phase}".strip()
+            )
+        )
+
+    return report
+
+
+def _year_result(result: Result, derived: Roster, year: int) -> YearResult:
+    plan = result.plan.model_copy(update={"year": year}) if result.plan is not None else None
+    return YearResult(
+        status=result.status,
+        objective=result.objective,
+        bound=result.bound,
+        plan=plan,
+        seconds=result.seconds,
+        stats=dict(result.stats),
+        roster=derived,
+        year=year,
+    )
+
+
+__all__ = [
+    "Rotation",
+    "RotationError",
+    "YearResult",
+    "derived_roster",
+    "plan_rotation",
+    "solve_years",
+]
