@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-RUNNER = Path(__file__).parent.parent / "benchmarks" / "run.py"
+RUNNER = Path(__file__).parents[2] / "benchmarks" / "run.py"
 
 
 def _runner() -> ModuleType:

@@ -16,7 +16,7 @@ from pairwise.generate.generator import generate_roster, roster_text
 from pairwise.roster.load import load_roster, roster_from_json
 from pairwise.roster.models import Roster
 
-INSTANCES = Path(__file__).parent.parent / "instances"
+INSTANCES = Path(__file__).parents[2] / "instances"
 
 # file name -> the `pairwise generate` arguments that make it (instances/README.md shows the same)
 RECIPES: dict[str, dict[str, object]] = {

@@ -18,11 +18,11 @@ from pairwise.roster.load import load_roster
 from pairwise.roster.models import Plan, Roster
 from pairwise.roster.objective import Scoring
 from solvers.bruteforce import solve as brute_force
+from tests.builders import make_roster, staggered
 from tests.helpers import assert_plan_valid, fixture_path, load_fixture
 from tests.strategies import rosters
-from tests.test_engine_rosters import make_roster, staggered
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def solved(roster: Roster, **options: Any) -> Plan:

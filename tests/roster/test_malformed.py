@@ -8,7 +8,6 @@ sizes are refused by a named limit; structured mutations of a valid roster are r
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import os
 import re
@@ -31,7 +30,7 @@ from pairwise.roster.load import (
 )
 from tests.helpers import fixture_path
 
-CORPUS = Path(__file__).parent / "malformed"
+CORPUS = Path(__file__).parents[1] / "malformed"
 EXPECTED: dict[str, list[str]] = json.loads((CORPUS / "expected.json").read_text())
 VALID = fixture_path("oakridge-tiny")
 PLAN = {
@@ -43,10 +42,6 @@ PLAN = {
 }
 OLD_PLAN = '{"untouched": true}\n'
 HEADER = re.compile(r"^error: (.+: )?(\d+) problems?$")
-
-
-def has_command(name: str) -> bool:
-    return importlib.util.find_spec(f"pairwise.cli.commands.{name}") is not None
 
 
 def run(*arguments: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -95,7 +90,6 @@ def test_explain(name: str) -> None:
     assert_bad_input(*run("explain", str(CORPUS / name)), EXPECTED[name])
 
 
-@pytest.mark.skipif(not has_command("solve"), reason="the solve command is not in this build yet")
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_solve_leaves_the_output_untouched(name: str, tmp_path: Path) -> None:
     output = tmp_path / "existing.json"

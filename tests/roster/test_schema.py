@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from pairwise.cli.app import main
 from pairwise.roster.models import TERM_NAMES
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
 
 @pytest.mark.parametrize("which", ["roster", "plan"])

@@ -20,20 +20,20 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pairwise import executor
 from pairwise.cli.app import main
 from pairwise.generate.generator import generate_roster
 from pairwise.roster.load import load_plan
 from pairwise.roster.models import Roster
+from pairwise.runs import executor
 from pairwise.runs.district.core import solve_district
 from pairwise.runs.executor import DaskExecutor
 from pairwise.runs.whatif import parse_axes, run_whatif, variant_roster
+from tests.builders import greedy_engine
 from tests.helpers import assert_plan_valid, load_fixture
-from tests.test_district import greedy_engine
 
 distributed = pytest.importorskip("distributed")
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+REPOSITORY = Path(__file__).resolve().parents[2]
 DASK = Path(sys.executable).with_name("dask")
 STARTUP_SECONDS = 90.0
 

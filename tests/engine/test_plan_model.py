@@ -6,31 +6,17 @@ one rule off to show the optimum moves (so the test can fail).
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from pairwise.engine.candidates import Candidates
-from pairwise.engine.columns import Column, pair_columns, triad_column, triad_owners, triad_spaces
+from pairwise.engine.columns import Column, pair_columns
 from pairwise.engine.model.plan_model import PlanModel, PlanSolution
 from pairwise.engine.search import SearchSettings, run_search
 from pairwise.roster.models import Roster
 from pairwise.roster.objective import Scoring
-from tests.test_engine_rosters import make_roster, staggered
+from tests.builders import every_column, make_roster, staggered
 
 UNPAIRED = 1000
-
-
-def every_column(candidates: Candidates) -> list[Column]:
-    """Every pair and every triad (tiny rosters only)."""
-    columns = pair_columns(candidates)
-    for space in triad_spaces(candidates):
-        for members in itertools.combinations(space.teachers, 3):
-            for owner in triad_owners(candidates, members):
-                column = triad_column(candidates, space.period, members, owner)
-                if column is not None:
-                    columns.append(column)
-    return columns
 
 
 def best(roster: Roster, *, sabbaticals: bool = True) -> PlanSolution:

@@ -15,7 +15,7 @@ from solvers import greedy, random_pairs
 from tests.helpers import assert_plan_valid, load_fixture
 from tests.strategies import rosters
 
-INSTANCES = Path(__file__).parent.parent / "instances"
+INSTANCES = Path(__file__).parents[2] / "instances"
 SOLVERS: dict[str, Callable[[Roster, int], Plan | None]] = {
     "greedy": greedy.solve,
     "random_pairs": random_pairs.solve,

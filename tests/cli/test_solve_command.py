@@ -17,10 +17,10 @@ from click.testing import CliRunner
 from pairwise.cli.app import main
 from pairwise.result import Result
 from pairwise.roster.load import load_plan, plan_from_json
+from tests.builders import make_roster, staggered
 from tests.helpers import assert_plan_valid, fixture_path, load_fixture
-from tests.test_engine_rosters import make_roster, staggered
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TINY = str(fixture_path("oakridge-tiny"))
 
 

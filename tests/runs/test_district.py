@@ -8,7 +8,6 @@ function, so the pool's worker processes import it by name).
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 import pytest
@@ -28,25 +27,8 @@ from pairwise.runs.district.core import (
     split_hint,
     task_time_limits,
 )
-from solvers.greedy import solve as greedy_solve
+from tests.builders import greedy_engine
 from tests.helpers import assert_plan_valid
-
-
-def greedy_engine(
-    roster: Roster,
-    *,
-    time_limit: float = 30.0,
-    seed: int = 0,
-    workers: int | None = None,
-    hint: Plan | None = None,
-    progress: Any = None,
-) -> Result:
-    """Stand-in engine: the admin's greedy (valid plans, no proof; its bound is its objective)."""
-    started = time.perf_counter()
-    plan = greedy_solve(roster, seed=seed)
-    if plan is None:
-        return Result("infeasible", None, None, None, time.perf_counter() - started)
-    return Result("feasible", plan.objective, plan.bound, plan, time.perf_counter() - started)
 
 
 def infeasible_for_sunset(roster: Roster, **options: Any) -> Result:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pairwise.engine.candidates import Candidates, slot_indices
 from pairwise.engine.columns import triad_column
 from pairwise.roster.objective import Scoring
-from tests.test_engine_rosters import make_roster
+from tests.builders import make_roster
 
 
 def candidates_of(roster: object) -> Candidates:

@@ -1,17 +1,18 @@
-"""Small roster builders for the engine's tests (and a check that what they build is valid).
-
-`make_roster` writes the JSON a person would, with a timetable of `periods` periods on Monday and
-`cycles` cycles of one week each unless told otherwise; teachers are given as short dicts.
-"""
+"""Builders of small rosters for the tests, and stand-in engines (shared by many test modules)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import time
 from typing import Any
 
+from pairwise.engine.candidates import Candidates
+from pairwise.engine.columns import Column, pair_columns, triad_column, triad_owners, triad_spaces
+from pairwise.result import Result
 from pairwise.roster.load import roster_from_data
-from pairwise.roster.models import Roster
-from pairwise.roster.validate import cross_check
+from pairwise.roster.models import Plan, Roster
+from solvers.greedy import solve as greedy_solve
 
 FIRST_MONDAY = dt.date(2026, 10, 5)
 
@@ -103,15 +104,30 @@ def free_pairs_roster(count: int, **options: Any) -> Roster:
     return make_roster(teachers, **options)
 
 
-def test_builders_make_valid_rosters() -> None:
-    roster = make_roster(
-        [{"id": "a", "teaches": ["mon-1"]}, {"id": "b", "teaches": ["mon-2"]}],
-        cycles=2,
-        weeks=2,
-        meetings=1,
-        teams=[{"id": "x"}, {"id": "y"}],
-    )
-    assert cross_check(roster) == []
-    assert [cycle.id for cycle in roster.cycles] == ["c1", "c2"]
-    assert len(roster.cycle_slots("c1")) == 8
-    assert cross_check(free_pairs_roster(6)) == []
+def every_column(candidates: Candidates) -> list[Column]:
+    """Every pair and every triad (tiny rosters only)."""
+    columns = pair_columns(candidates)
+    for space in triad_spaces(candidates):
+        for members in itertools.combinations(space.teachers, 3):
+            for owner in triad_owners(candidates, members):
+                column = triad_column(candidates, space.period, members, owner)
+                if column is not None:
+                    columns.append(column)
+    return columns
+
+
+def greedy_engine(
+    roster: Roster,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    workers: int | None = None,
+    hint: Plan | None = None,
+    progress: Any = None,
+) -> Result:
+    """Stand-in engine: the admin's greedy (valid plans, no proof; its bound is its objective)."""
+    started = time.perf_counter()
+    plan = greedy_solve(roster, seed=seed)
+    if plan is None:
+        return Result("infeasible", None, None, None, time.perf_counter() - started)
+    return Result("feasible", plan.objective, plan.bound, plan, time.perf_counter() - started)

@@ -28,9 +28,9 @@ from pairwise.runs.whatif import (
     warm_start_parents,
     write_chart,
 )
+from tests.builders import greedy_engine
 from tests.helpers import assert_plan_valid, fixture_path, load_fixture
 from tests.strategies import rosters
-from tests.test_district import greedy_engine
 
 # --- parsing -------------------------------------------------------------------------------
 

@@ -12,9 +12,8 @@ from pairwise.engine.relaxation import column_model, solve_peer_relaxation
 from pairwise.engine.search import SearchSettings, run_search
 from pairwise.roster.models import Roster
 from pairwise.roster.objective import Scoring
+from tests.builders import every_column, make_roster, staggered
 from tests.strategies import rosters
-from tests.test_engine_model import every_column
-from tests.test_engine_rosters import make_roster, staggered
 
 UNPAIRED = 1000
 

@@ -22,7 +22,7 @@ from pairwise.roster.models import Plan, Roster
 from tests.helpers import assert_plan_valid, fixture_path, load_fixture, load_plan_fixture
 from tests.strategies import plans_for, rosters
 
-REPOSITORY = Path(__file__).parent.parent
+REPOSITORY = Path(__file__).parents[2]
 SPREADSHEETS = ["partnerships.csv", "visits.csv", "sabbatical_visits.csv", "tables.csv"]
 
 
