@@ -2,8 +2,9 @@
 
 The public API, small and typed:
 
-    roster = pairwise.load_roster("roster.json")
+    roster = pairwise.load_roster("roster.json")   # or roster_from_json(text), roster_from_dict(data)
     result = pairwise.solve(roster, time_limit=30, seed=0)      # Result: status, objective, bound, plan
+    # progress=callback(Progress) while it runs; stop=threading.Event() ends it with the best plan
     report = pairwise.check(roster, result.plan)                # CheckReport: ok, violations, terms
     pairwise.export_plan(roster, result.plan, "handout/")       # calendars, CSV, HTML report
 
@@ -18,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 from pairwise.deprecated_paths import install_moved_module_aliases
 from pairwise.errors import InputError, PairwiseError, Problem
 from pairwise.result import Progress, Result
-from pairwise.roster.load import load_plan, load_roster, plan_from_json, roster_from_json
+from pairwise.roster.load import (
+    load_plan,
+    load_roster,
+    plan_from_json,
+    roster_from_dict,
+    roster_from_json,
+)
 from pairwise.roster.models import (
     Cycle,
     Meeting,
@@ -127,6 +134,7 @@ __all__ = [
     "load_roster",
     "plan_from_json",
     "read_oneroster",
+    "roster_from_dict",
     "roster_from_json",
     "rotation_history",
     "run_whatif",

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("schema", "Print the JSON Schema of the roster or plan format."),
     "template": ("template", "Write a workbook to fill in (optionally from a roster)."),
     "import": ("import_roster", "Read a workbook, CSV folder or OneRoster export into a roster."),
+    "serve": ("serve", "Serve the JSON API and the admin page over HTTP."),
 }
 
 EXIT_DONE = 0

@@ -13,6 +13,7 @@ import sys
 import types
 import typing
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -298,6 +299,12 @@ def load_plan(source: str | Path) -> Plan:
 def roster_from_json(text: str) -> Roster:
     """A validated roster from JSON text."""
     return roster_from_data(parse_json(text))
+
+
+def roster_from_dict(data: Mapping[str, Any]) -> Roster:
+    """A validated roster from a dict (as `json.loads` returns one): shape and cross-references
+    checked exactly as loading a file does, every problem at once as an `InputError`."""
+    return roster_from_data(dict(data) if not isinstance(data, dict) else data)
 
 
 def plan_from_json(text: str) -> Plan:
