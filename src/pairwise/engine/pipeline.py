@@ -42,6 +42,7 @@ import contextlib
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from pairwise.engine.candidates import Candidates
@@ -66,6 +67,8 @@ JOINT_COLUMN_LIMIT = 4000
 """Beyond this many columns the joint model is too big to search well: it is the last round."""
 SPREAD_RESERVE = 0.05
 """Share of the time limit kept after the joint search for the sabbatical tie-break."""
+SNAPSHOT_INTERVAL = 2.0
+"""Seconds between two plans handed to `incumbent` (the first improvement goes at once)."""
 
 
 def solve(
@@ -77,11 +80,13 @@ def solve(
     hint: Plan | None = None,
     progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
+    incumbent: Callable[[Plan], None] | None = None,
 ) -> Result:
     """Solve a roster: the optimal plan of SPEC.md, or the best found in `time_limit` seconds.
 
     `hint` warm-starts from a previous plan; `progress` receives reports while it runs; setting
-    `stop` (or Ctrl-C) ends the search early with the best plan so far.
+    `stop` (or Ctrl-C) ends the search early with the best plan so far; `incumbent` receives the
+    best plan so far when it improves (at most every few seconds), for a caller that keeps it.
     """
     engine = _Engine(
         roster,
@@ -91,6 +96,7 @@ def solve(
         ),
         hint=hint,
         progress=progress,
+        incumbent=incumbent,
     )
     try:
         return engine.run()
@@ -112,6 +118,8 @@ class _Engine:
     hint: Plan | None
     progress: ProgressCallback | None
     started: float = field(default_factory=time.monotonic)
+    incumbent: Callable[[Plan], None] | None = None
+    last_snapshot: float = float("-inf")
     scoring: Scoring = field(init=False)
     candidates: Candidates | None = None
     seating: Seating | None = None
@@ -356,6 +364,17 @@ class _Engine:
         if self.best is None or solution.objective > self.best.objective:
             self.best = solution
             self.spread_done = False
+            self._snapshot()
+
+    def _snapshot(self) -> None:
+        """The best plan so far to `incumbent`, at most every `SNAPSHOT_INTERVAL` seconds."""
+        if self.incumbent is None or self.best is None or self.candidates is None:
+            return
+        now = time.monotonic()
+        if now - self.last_snapshot < SNAPSHOT_INTERVAL:
+            return
+        self.last_snapshot = now
+        self.incumbent(self._plan(self.best, self.elapsed()))
 
     def _run_plan_model(
         self,
@@ -477,8 +496,11 @@ class _Engine:
             peers.columns, peers.visits, placement.visits, peers.objective + placement.value
         )
         if self.best is None or combined.objective >= self.best.objective:
+            improved = self.best is None or combined.objective > self.best.objective
             self.best = combined
             self.spread_done = spread
+            if improved:
+                self._snapshot()
 
     def _locks_can_hold(self) -> bool:
         """Whether some plan keeps every lock (False only when proven impossible).
@@ -599,15 +621,21 @@ class _Engine:
             if self.peer_bound is not None:
                 bound = self.peer_bound + self.sabbatical_bound + tables_bound
             return Result("unknown", None, bound, None, seconds, self.stats)
+        plan = self._plan(self.best, seconds)
+        return Result(plan.status, plan.objective, plan.bound, plan, seconds, self.stats)
+
+    def _plan(self, best: PlanSolution, seconds: float) -> Plan:
+        """`best` as a plan, with the best bound proven so far."""
+        assert self.candidates is not None
+        tables_bound = self.seating.bound if self.seating else 0
         upper = self._upper_bound()
-        bound = (upper if upper is not None else self.best.objective) + tables_bound
-        plan = build_plan(
+        bound = (upper if upper is not None else best.objective) + tables_bound
+        return build_plan(
             self.candidates,
             self.scoring,
-            self.best,
+            best,
             self.seating,
             bound=bound,
             seconds=seconds,
             seed=self.settings.seed,
         )
-        return Result(plan.status, plan.objective, plan.bound, plan, seconds, self.stats)

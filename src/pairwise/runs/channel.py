@@ -71,6 +71,11 @@ class TaskLine:
         self._watcher = threading.Thread(target=self._watch, daemon=True)
         self._watcher.start()
 
+    def incumbent(self, plan: Plan) -> None:
+        """The best plan so far, sent whole (the engine sends one every few seconds at most)."""
+        with contextlib.suppress(Exception):
+            self.channel.send({"key": self.channel.key, "plan": plan.as_json()})
+
     def progress(self, progress: Progress) -> None:
         now = time.monotonic()
         if now - self._last_sent < NOTE_INTERVAL:
@@ -252,7 +257,8 @@ class ChannelSolver:
 
     It travels inside the task like any solver (it pickles: the channel does), so the executor
     runs it unchanged on the pool or the cluster. `solver` is the engine when None; another
-    solver gets the progress callback, and the stop event when it takes a `stop` argument.
+    solver gets the progress callback, and the stop event and the incumbent callback when it
+    takes `stop` and `incumbent` arguments. Notes are dicts: progress figures, or `plan` (JSON).
     """
 
     channel: Channel
@@ -272,8 +278,11 @@ class ChannelSolver:
         try:
             if self.solver is not None:
                 options: dict[str, Any] = {"progress": line.progress}
-                if "stop" in inspect.signature(self.solver).parameters:
+                accepted = inspect.signature(self.solver).parameters
+                if "stop" in accepted:
                     options["stop"] = line.stop
+                if "incumbent" in accepted:
+                    options["incumbent"] = line.incumbent
                 return self.solver(
                     roster, time_limit=time_limit, seed=seed, workers=workers, hint=hint, **options
                 )
@@ -287,6 +296,7 @@ class ChannelSolver:
                 hint=hint,
                 progress=line.progress,
                 stop=line.stop,
+                incumbent=line.incumbent,
             )
         finally:
             line.close()

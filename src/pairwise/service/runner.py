@@ -133,6 +133,9 @@ class JobRunner:
         self._hub.pump(self._deliver, self._active)
 
     def _deliver(self, note: dict[str, Any]) -> None:
+        if "plan" in note:
+            self.store.snapshot(str(note["key"]), str(note["plan"]))
+            return
         self.store.progress(
             str(note["key"]),
             note.get("objective"),

@@ -264,14 +264,20 @@ class JobStore:
         bound: int | None,
         elapsed: float,
         phase: str,
-        plan_json: str | None = None,
     ) -> None:
-        """A running job's latest figures (and its best plan so far, when given)."""
+        """A running job's latest figures."""
         with self._write() as cursor:
             cursor.execute(
-                "UPDATE jobs SET objective = ?, bound = ?, elapsed = ?, phase = ?, "
-                "plan = COALESCE(?, plan) WHERE id = ? AND status = 'running'",
-                (objective, bound, elapsed, phase, plan_json, job_id),
+                "UPDATE jobs SET objective = ?, bound = ?, elapsed = ?, phase = ? "
+                "WHERE id = ? AND status = 'running'",
+                (objective, bound, elapsed, phase, job_id),
+            )
+
+    def snapshot(self, job_id: str, plan_json: str) -> None:
+        """A running job's best plan so far: what it keeps should the service die."""
+        with self._write() as cursor:
+            cursor.execute(
+                "UPDATE jobs SET plan = ? WHERE id = ? AND status = 'running'", (plan_json, job_id)
             )
 
     def finish(self, job_id: str, finish: Finish) -> None:
