@@ -65,3 +65,50 @@ def test_old_flat_import_paths_warn_and_give_the_same_objects(
     # binding the old module on the package never hides the API function of the same name
     for function_name in ("check", "solve", "explain"):
         assert callable(getattr(pairwise, function_name)), function_name
+
+
+def test_solve_from_a_dict_with_progress_and_a_stop() -> None:
+    import json
+    import threading
+
+    from tests.helpers import assert_plan_valid, fixture_path
+
+    data = json.loads(fixture_path("oakridge-tiny").read_text())
+    roster = pairwise.roster_from_dict(data)
+    assert roster == pairwise.roster_from_json(json.dumps(data))
+    reports: list[pairwise.Progress] = []
+    plans: list[pairwise.Plan] = []
+    result = pairwise.solve(
+        roster,
+        time_limit=20,
+        progress=reports.append,
+        stop=threading.Event(),
+        incumbent=plans.append,
+    )
+    assert result.status == "optimal" and result.plan is not None
+    assert_plan_valid(roster, result.plan)
+    assert reports and plans
+    # a stop set before the solve starts ends it at once
+    stopped = threading.Event()
+    stopped.set()
+    early = pairwise.solve(roster, time_limit=20, stop=stopped)
+    assert early.stats["interrupted"] == 1
+
+
+def test_roster_from_dict_checks_cross_references_as_loading_does() -> None:
+    import json
+
+    from tests.helpers import fixture_path
+
+    data = json.loads(fixture_path("oakridge-tiny").read_text())
+    data["teachers"][0]["teaches"] = ["mon-99"]
+    data["teachers"][1]["team"] = 7
+    with pytest.raises(pairwise.InputError) as raised:
+        pairwise.roster_from_dict(data)
+    paths = [problem.path for problem in raised.value.problems]
+    assert "teachers[1].team" in paths
+    with pytest.raises(pairwise.InputError) as again:
+        pairwise.roster_from_dict({**data, "teachers": data["teachers"][:1] + data["teachers"][2:]})
+    assert [str(problem) for problem in again.value.problems] == [
+        "teachers[0].teaches[0]: unknown period 'mon-99'"
+    ]

@@ -92,7 +92,7 @@ def command(
     missing = [name for name in NEEDED if importlib.util.find_spec(name) is None]
     if missing:
         raise PairwiseError(
-            f"the service needs {', '.join(missing)}, which are not installed: {SERVICE_HINT}"
+            f"the service is not installed here (missing: {', '.join(missing)}): {SERVICE_HINT}"
         )
     tokens = read_tokens(tokens_path) if tokens_path is not None else None
     if tokens is None and not is_loopback(host):
