@@ -109,6 +109,8 @@ def test_roster_from_dict_checks_cross_references_as_loading_does() -> None:
     assert "teachers[1].team" in paths
     with pytest.raises(pairwise.InputError) as again:
         pairwise.roster_from_dict({**data, "teachers": data["teachers"][:1] + data["teachers"][2:]})
+    # with the second teacher gone, her relation names an unknown teacher too
     assert [str(problem) for problem in again.value.problems] == [
-        "teachers[0].teaches[0]: unknown period 'mon-99'"
+        "teachers[0].teaches[0]: unknown period 'mon-99'",
+        "relations[0].a: unknown teacher 't02'",
     ]
