@@ -121,6 +121,9 @@ async function solveRoster(event) {
   say("Queued as job " + created.id + ".");
   follow(created.id);
   listJobs();
+// a link to one job: /#job=ID
+const linked = /^#job=([0-9a-f]+)$/.exec(location.hash);
+if (linked) follow(linked[1]);
 }
 
 function showJob(job) {
@@ -178,6 +181,9 @@ async function follow(id) {
   }
   if (last && current === id) {
     listJobs();
+// a link to one job: /#job=ID
+const linked = /^#job=([0-9a-f]+)$/.exec(location.hash);
+if (linked) follow(linked[1]);
     if (last.has_plan) showResult(last);
   }
 }
@@ -254,6 +260,10 @@ async function listJobs() {
 
 $("token").value = sessionStorage.getItem("pairwise-token") || "";
 $("roster-form").addEventListener("submit", solveRoster);
+$("token-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  listJobs();
+});
 $("validate-button").addEventListener("click", validateRoster);
 $("refresh-jobs").addEventListener("click", listJobs);
 $("stop-button").addEventListener("click", async () => {
@@ -268,3 +278,6 @@ $("resume-button").addEventListener("click", async () => {
 $("download-zip").addEventListener("click", () => current && download(`/v1/jobs/${current}/export.zip`, `pairwise-${current}.zip`));
 $("download-plan").addEventListener("click", () => current && download(`/v1/jobs/${current}/plan`, `plan-${current}.json`));
 listJobs();
+// a link to one job: /#job=ID
+const linked = /^#job=([0-9a-f]+)$/.exec(location.hash);
+if (linked) follow(linked[1]);
