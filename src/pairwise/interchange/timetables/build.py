@@ -10,12 +10,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pairwise.errors import InputError, Problem
-from pairwise.generate.generator import cycle_weeks
+from pairwise.generate.vocabulary import cycle_weeks
+from pairwise.interchange.bells import Bell, check_timezone
 from pairwise.interchange.timetables.clock import (
-    Bell,
     Times,
     default_bell,
     from_bells,
@@ -92,16 +91,6 @@ def _team(
     return safe_id(name), int(grade.group(1)) if grade else None
 
 
-def _check_timezone(timezone: str | None, program: str, problems: list[Problem]) -> None:
-    if timezone is None:
-        problems.append(Problem("--timezone", f"is required: {program} files carry no time zone"))
-        return
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        problems.append(Problem("--timezone", f"unknown IANA time zone '{timezone}'"))
-
-
 def _cycles(year: int) -> list[dict[str, Any]]:
     return [
         {"id": name, "weeks": [week.isoformat() for week in weeks]}
@@ -112,7 +101,7 @@ def _cycles(year: int) -> list[dict[str, Any]]:
 def build_roster(table: Timetable, options: Options, today: dt.date | None = None) -> ImportResult:
     """The roster a timetable gives, or an `InputError` with every problem found on the way."""
     problems = table.problems
-    _check_timezone(options.timezone, table.program, problems)
+    check_timezone(options.timezone, f"{table.program} files", problems)
     if options.teams == "department" and table.no_departments:
         problems.append(Problem("--teams", f"department: {table.no_departments}"))
     times = _times(table, options)
@@ -152,7 +141,7 @@ def build_roster(table: Timetable, options: Options, today: dt.date | None = Non
 
     if idle:
         warnings.append(
-            f"{len(idle)} teacher{'s' if len(idle) != 1 else ''} teach no placed lesson "
+            f"{len(idle)} teacher{'s teach' if len(idle) != 1 else ' teaches'} no placed lesson "
             f"({shown(idle)}): they teach no period"
         )
     year = options.year

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pairwise.errors import Problem
+from pairwise.interchange.bells import Bell
 from pairwise.interchange.timetables.model import Day
 
 DEFAULT_FIRST_START = 8 * 60 + 30
@@ -18,16 +20,6 @@ _DAY_MINUTES = 24 * 60
 _CLOCK = re.compile(
     r"(?<![\d:.])([01]?\d|2[0-3])\s*[:.hH]\s*([0-5]\d)(?!\d)(?:\s*([aApP])\.?\s*[mM]\.?)?"
 )
-
-
-@dataclass(frozen=True)
-class Bell:
-    """One row of a bell schedule: a period's name or number on one day, and its times."""
-
-    period: str
-    day: str
-    start: str
-    end: str
 
 
 @dataclass(frozen=True)
@@ -83,7 +75,7 @@ def from_names(days: Sequence[Day], problems: list[Problem], where: str) -> Time
     only_starts = False
     for day in days:
         found = read[day.code] or []
-        gaps = [b[0] - a[0] for a, b in zip(found, found[1:], strict=False) if b[0] > a[0]]
+        gaps = [b[0] - a[0] for a, b in itertools.pairwise(found) if b[0] > a[0]]
         typical = round(statistics.median(lengths or gaps or [DEFAULT_LENGTH]))
         for index, (hour, (start, end)) in enumerate(zip(day.hours, found, strict=True)):
             if end is None:
@@ -111,21 +103,14 @@ def from_bells(
 ) -> Times:
     """The periods' times from a bell schedule whose `period` names an hour or gives its number."""
     by_key: dict[tuple[str, str], Bell] = {}
-    for bell in bells:
-        by_key.setdefault((bell.day, bell.period.strip().casefold()), bell)
+    for row in bells:
+        by_key.setdefault((row.day, row.period.strip().casefold()), row)
     by_period: dict[str, tuple[str, str]] = {}
     missing: dict[str, list[str]] = {}
     for day in days:
         for hour in day.hours:
-            keys = (hour.name, str(hour.number), *hour.keys)
-            bell = next(
-                (
-                    by_key[(day.code, key.strip().casefold())]
-                    for key in keys
-                    if (day.code, key.strip().casefold()) in by_key
-                ),
-                None,
-            )
+            keys = [key.strip().casefold() for key in (hour.name, str(hour.number), *hour.keys)]
+            bell = next((by_key[(day.code, k)] for k in keys if (day.code, k) in by_key), None)
             if bell is None:
                 missing.setdefault(f"'{hour.name}' (period {hour.number})", []).append(day.code)
             else:

@@ -8,41 +8,42 @@ import unicodedata
 
 from pairwise.roster.models import DAYS
 
-# Full names and the usual abbreviations, accents removed, lower case.
-_NAMES: dict[str, tuple[str, ...]] = {
+# Full names and the usual abbreviations, accents removed, lower case, separated by spaces.
+_NAMES: dict[str, str] = {
     "mon": (
         "monday mon mo montag lundi lun lunes lunedi segunda segunda-feira seg maandag ma "
-        "poniedzialek pon luni pazartesi mandag maanantai ma deutera pondeli ponedeljak"
-    ).split(),
+        "poniedzialek pon luni pazartesi mandag maanantai deutera pondeli ponedeljak"
+    ),
     "tue": (
-        "tuesday tue tues tu di dienstag mardi mar martes martedi terca terca-feira ter dinsdag "
-        "wtorek wt marti sali tisdag tirsdag tiistai ti triti utery utorak"
-    ).split(),
+        "tuesday tue tues tu di dienstag mardi mar martes martedi terca terca-feira ter "
+        "dinsdag wtorek wt marti sali tisdag tirsdag tiistai ti triti utery utorak"
+    ),
     "wed": (
-        "wednesday wed we mi mittwoch mercredi mer miercoles mercoledi quarta quarta-feira qua "
-        "woensdag wo sroda sr miercuri carsamba onsdag on keskiviikko ke tetarti streda sreda"
-    ).split(),
+        "wednesday wed we mi mittwoch mercredi mer miercoles mercoledi quarta quarta-feira "
+        "qua woensdag wo sroda sr miercuri carsamba onsdag on keskiviikko ke tetarti streda "
+        "sreda"
+    ),
     "thu": (
         "thursday thu thur thurs th do donnerstag jeudi jeu jueves jue giovedi gio quinta "
-        "quinta-feira qui donderdag czwartek cz joi persembe torsdag to torstai pempti ctvrtek "
-        "cetvrtak"
-    ).split(),
+        "quinta-feira qui donderdag czwartek cz joi persembe torsdag to torstai pempti "
+        "ctvrtek cetvrtak"
+    ),
     "fri": (
-        "friday fri fr freitag vendredi ven viernes vie venerdi sexta sexta-feira sex vrijdag vr "
-        "piatek pt vineri cuma fredag fre perjantai pe paraskevi patek petak"
-    ).split(),
+        "friday fri fr freitag vendredi ven viernes vie venerdi sexta sexta-feira sex vrijdag "
+        "vr piatek pt vineri cuma fredag fre perjantai pe paraskevi patek petak"
+    ),
     "sat": (
         "saturday sat sa samstag samedi sam sabado sab sabato zaterdag za sobota sambata "
         "cumartesi lordag lauantai la savvato subota"
-    ).split(),
+    ),
     "sun": (
-        "sunday sun su sonntag dimanche dim domingo dom domenica zondag zo niedziela nd duminica "
-        "pazar sondag sunnuntai kyriaki nedele nedelja"
-    ).split(),
+        "sunday sun su so sonntag dimanche dim domingo dom domenica zondag zo niedziela nd "
+        "duminica pazar sondag sunnuntai kyriaki nedele nedelja"
+    ),
 }
 _LOOKUP: dict[str, set[str]] = {}
 for _code, _words in _NAMES.items():
-    for _word in _words:
+    for _word in _words.split():
         _LOOKUP.setdefault(_word, set()).add(_code)
 
 

@@ -83,16 +83,16 @@ def _grid(root: ET.Element, table: Timetable) -> None:
     if not named and len(day_names) > 1:
         table.warnings.append(
             "the day names do not say which weekday each is: read in order from Monday ("
-            + ", ".join(f"{name} = {code}" for (name, _), code in zip(day_names, codes, strict=True))
+            + ", ".join(
+                f"{name} = {code}" for (name, _), code in zip(day_names, codes, strict=True)
+            )
             + ")"
         )
     hours = tuple(
         Hour(number, name, long_name)
         for number, (name, long_name) in enumerate(hour_names, start=1)
     )
-    table.days = [
-        Day(code, name, hours) for code, (name, _) in zip(codes, day_names, strict=True)
-    ]
+    table.days = [Day(code, name, hours) for code, (name, _) in zip(codes, day_names, strict=True)]
 
 
 def _teachers(root: ET.Element, table: Timetable) -> dict[str, str]:
@@ -148,7 +148,9 @@ def _activities(root: ET.Element, table: Timetable, teacher_ids: dict[str, str])
         duration = _whole(text(element, "Duration") or "1", where, "Duration", table.problems, 1)
         active = flag(text(element, "Active"), default=True)
         if active is None:
-            table.problems.append(Problem(where, f"Active '{text(element, 'Active')}' is not true or false"))
+            table.problems.append(
+                Problem(where, f"Active '{text(element, 'Active')}' is not true or false")
+            )
         if activity_id is None or duration is None or active is None:
             continue
         where = f"activity {activity_id}"
@@ -159,7 +161,9 @@ def _activities(root: ET.Element, table: Timetable, teacher_ids: dict[str, str])
         teachers = texts(element, "Teacher")
         for name in teachers:
             if name not in teacher_ids:
-                table.problems.append(Problem(where, f"unknown teacher '{name}' (not in Teachers_List)"))
+                table.problems.append(
+                    Problem(where, f"unknown teacher '{name}' (not in Teachers_List)")
+                )
         found.append(
             _Activity(
                 activity_id,
@@ -211,9 +215,13 @@ def _placements(root: ET.Element, table: Timetable) -> dict[int, tuple[int, int]
             day = _position(day_text, day_names)
             hour = _position(hour_text, hour_names)
             if day is None:
-                table.problems.append(Problem(where, f"unknown day '{day_text}' (not in Days_List)"))
+                table.problems.append(
+                    Problem(where, f"unknown day '{day_text}' (not in Days_List)")
+                )
             if hour is None:
-                table.problems.append(Problem(where, f"unknown hour '{hour_text}' (not in Hours_List)"))
+                table.problems.append(
+                    Problem(where, f"unknown hour '{hour_text}' (not in Hours_List)")
+                )
             if day is None or hour is None:
                 continue
             earlier = placed.setdefault(int(activity), (day, hour))
@@ -231,7 +239,9 @@ def _placements(root: ET.Element, table: Timetable) -> dict[int, tuple[int, int]
 def _rooms(root: ET.Element) -> dict[int, str]:
     """Activity id -> the room an active 100 % preferred-room constraint gives it."""
     rooms: dict[int, str] = {}
-    for element in children(child(root, "Space_Constraints_List"), "ConstraintActivityPreferredRoom"):
+    for element in children(
+        child(root, "Space_Constraints_List"), "ConstraintActivityPreferredRoom"
+    ):
         try:
             full = float(text(element, "Weight_Percentage") or "0") >= 100.0
         except ValueError:
@@ -249,8 +259,12 @@ def _lessons(
     year_of: dict[str, str],
     table: Timetable,
 ) -> None:
-    unplaced = [activity.id for activity in activities if activity.active and activity.id not in placed]
-    placed_active = [activity for activity in activities if activity.active and activity.id in placed]
+    unplaced = [
+        activity.id for activity in activities if activity.active and activity.id not in placed
+    ]
+    placed_active = [
+        activity for activity in activities if activity.active and activity.id in placed
+    ]
     if not placed_active:
         table.problems.append(Problem("Time_Constraints_List", HOW_TO_SAVE_PLACED))
         return

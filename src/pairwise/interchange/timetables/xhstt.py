@@ -74,7 +74,10 @@ def _choose(root: ET.Element, wanted: str | None, table: Timetable) -> ET.Elemen
         found = [item for item in instances if item.get("Id", "") == wanted]
         if not found:
             table.problems.append(
-                Problem("--instance", f"no instance '{wanted}' in the archive (it holds {shown(listed)})")
+                Problem(
+                    "--instance",
+                    f"no instance '{wanted}' in the archive (it holds {shown(listed)})",
+                )
             )
             return None
         return found[0]
@@ -227,7 +230,10 @@ def _events(instance: ET.Element, table: Timetable) -> dict[str, _Event]:
         duration_text = text(item, "Duration")
         if not duration_text.isdigit() or int(duration_text) < 1:
             table.problems.append(
-                Problem(f"event '{event_id}'", f"Duration '{duration_text}' is not a whole number of at least 1")
+                Problem(
+                    f"event '{event_id}'",
+                    f"Duration '{duration_text}' is not a whole number of at least 1",
+                )
             )
             continue
         event = _Event(
@@ -257,7 +263,9 @@ def _solution(
     solving = [(group, solutions) for group, solutions in solving if solutions]
     if wanted is not None:
         named = [item for item in groups if item.get("Id", "") == wanted]
-        found = [(group, solutions) for group, solutions in solving if group.get("Id", "") == wanted]
+        found = [
+            (group, solutions) for group, solutions in solving if group.get("Id", "") == wanted
+        ]
         if not found:
             others = [group.get("Id", "") for group, _ in solving]
             table.problems.append(
@@ -288,14 +296,16 @@ def _solution(
             f"solution group '{group.get('Id', '')}' holds {len(solutions)} solutions of "
             f"'{instance_id}': the first is read"
         )
-    table.warnings.append(f"read solution group '{group.get('Id', '')}' of instance '{instance_id}'")
+    table.warnings.append(
+        f"read solution group '{group.get('Id', '')}' of instance '{instance_id}'"
+    )
     return solutions[0]
 
 
 def _lessons(solution: ET.Element, instance: _Instance, table: Timetable) -> None:
     position = {time_id: index for index, time_id in enumerate(instance.times)}
     timed: dict[str, int] = {}
-    pieces = [
+    pieces: list[tuple[str, ET.Element | None]] = [
         (item.get("Reference", ""), item) for item in children(child(solution, "Events"), "Event")
     ]
     solved = {event_id for event_id, _ in pieces}
@@ -304,7 +314,9 @@ def _lessons(solution: ET.Element, instance: _Instance, table: Timetable) -> Non
     for event_id, item in pieces:
         event = instance.events.get(event_id)
         if event is None:
-            table.problems.append(Problem(f"solution event '{event_id}'", "no such event in the instance"))
+            table.problems.append(
+                Problem(f"solution event '{event_id}'", "no such event in the instance")
+            )
             continue
         duration_text = text(item, "Duration") if item is not None else ""
         duration = int(duration_text) if duration_text.isdigit() else event.duration
@@ -317,12 +329,17 @@ def _lessons(solution: ET.Element, instance: _Instance, table: Timetable) -> Non
         start = position[time]
         if start + duration > len(instance.times):
             table.problems.append(
-                Problem(f"solution event '{event_id}'", f"runs past the last time ({time}, {duration} times)")
+                Problem(
+                    f"solution event '{event_id}'",
+                    f"runs past the last time ({time}, {duration} times)",
+                )
             )
             continue
         timed[event_id] = timed.get(event_id, 0) + duration
         assigned = [r.get("Reference", "") for r in children(child(item, "Resources"), "Resource")]
-        attending = [instance.resources[r] for r in [*event.resources, *assigned] if r in instance.resources]
+        attending = [
+            instance.resources[r] for r in [*event.resources, *assigned] if r in instance.resources
+        ]
         teachers = [r for r in attending if r.kind == "teacher"]
         groups = [r.name for r in attending if r.kind == "class"]
         rooms = [r.name for r in attending if r.kind == "room"]
