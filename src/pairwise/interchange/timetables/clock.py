@@ -106,21 +106,21 @@ def from_bells(
     for row in bells:
         by_key.setdefault((row.day, row.period.strip().casefold()), row)
     by_period: dict[str, tuple[str, str]] = {}
-    missing: dict[str, list[str]] = {}
+    missing: dict[int, tuple[str, list[str]]] = {}  # period number -> (first name, days)
     for day in days:
         for hour in day.hours:
             keys = [key.strip().casefold() for key in (hour.name, str(hour.number), *hour.keys)]
             bell = next((by_key[(day.code, k)] for k in keys if (day.code, k) in by_key), None)
             if bell is None:
-                missing.setdefault(f"'{hour.name}' (period {hour.number})", []).append(day.code)
+                missing.setdefault(hour.number, (hour.name, []))[1].append(day.code)
             else:
                 by_period[day.period_id(hour)] = (bell.start, bell.end)
-    for hour_name, day_codes in missing.items():
+    for number, (name, day_codes) in missing.items():
         problems.append(
             Problem(
                 where,
-                f"no bell for hour {hour_name} on {', '.join(day_codes)}: give a row whose "
-                "period is the hour's name or number",
+                f"no bell for period {number} (hour '{name}') on {', '.join(day_codes)}: give a "
+                "row whose period is the hour's name or number",
             )
         )
     return Times(by_period, "the bell schedule")

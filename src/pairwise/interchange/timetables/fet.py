@@ -145,6 +145,8 @@ def _activities(root: ET.Element, table: Timetable, teacher_ids: dict[str, str])
     for index, element in enumerate(children(child(root, "Activities_List"), "Activity"), start=1):
         where = f"Activities_List/Activity[{index}]"
         activity_id = _whole(text(element, "Id"), where, "Id", table.problems, 0)
+        if activity_id is not None:
+            where = f"activity {activity_id}"
         duration = _whole(text(element, "Duration") or "1", where, "Duration", table.problems, 1)
         active = flag(text(element, "Active"), default=True)
         if active is None:
@@ -153,7 +155,6 @@ def _activities(root: ET.Element, table: Timetable, teacher_ids: dict[str, str])
             )
         if activity_id is None or duration is None or active is None:
             continue
-        where = f"activity {activity_id}"
         if activity_id in seen:
             table.problems.append(Problem(where, "the Id is used by two activities"))
             continue

@@ -252,22 +252,32 @@ def _events(instance: ET.Element, table: Timetable) -> dict[str, _Event]:
     return events
 
 
-def _solution(
+@dataclass
+class _Candidate:
+    """One solution group's solution of the instance."""
+
+    group: str
+    solution: ET.Element
+    others: int  # further solutions of the instance in the same group
+
+
+def _candidates(
     root: ET.Element, instance_id: str, wanted: str | None, table: Timetable
-) -> ET.Element | None:
+) -> list[_Candidate]:
+    """The solution groups that solve the instance, in file order (only `wanted`, if given)."""
     groups = children(child(root, "SolutionGroups"), "SolutionGroup")
-    solving = [
-        (group, [s for s in children(group, "Solution") if s.get("Reference", "") == instance_id])
-        for group in groups
-    ]
-    solving = [(group, solutions) for group, solutions in solving if solutions]
-    if wanted is not None:
-        named = [item for item in groups if item.get("Id", "") == wanted]
-        found = [
-            (group, solutions) for group, solutions in solving if group.get("Id", "") == wanted
+    solving: list[_Candidate] = []
+    for group in groups:
+        solutions = [
+            s for s in children(group, "Solution") if s.get("Reference", "") == instance_id
         ]
+        if solutions:
+            solving.append(_Candidate(group.get("Id", ""), solutions[0], len(solutions) - 1))
+    if wanted is not None:
+        found = [candidate for candidate in solving if candidate.group == wanted]
         if not found:
-            others = [group.get("Id", "") for group, _ in solving]
+            named = any(group.get("Id", "") == wanted for group in groups)
+            others = [candidate.group for candidate in solving]
             table.problems.append(
                 Problem(
                     "--solution",
@@ -279,8 +289,7 @@ def _solution(
                     + (f" (these do: {shown(others)})" if others else ""),
                 )
             )
-            return None
-        solving = found
+        return found
     if not solving:
         table.problems.append(
             Problem(
@@ -289,24 +298,19 @@ def _solution(
                 "timetable; give an archive that holds one",
             )
         )
-        return None
-    group, solutions = solving[0]
-    if len(solutions) > 1:
-        table.warnings.append(
-            f"solution group '{group.get('Id', '')}' holds {len(solutions)} solutions of "
-            f"'{instance_id}': the first is read"
-        )
-    table.warnings.append(
-        f"read solution group '{group.get('Id', '')}' of instance '{instance_id}'"
-    )
-    return solutions[0]
+    return solving
 
 
-def _lessons(solution: ET.Element, instance: _Instance, table: Timetable) -> None:
+def _lessons(candidate: _Candidate, instance: _Instance) -> tuple[list[Lesson], list[Problem]]:
+    """The lessons one solution gives, and its problems (an event it does not time is one)."""
+    lessons: list[Lesson] = []
+    problems: list[Problem] = []
+    where = f"solution group '{candidate.group}'"
     position = {time_id: index for index, time_id in enumerate(instance.times)}
     timed: dict[str, int] = {}
     pieces: list[tuple[str, ET.Element | None]] = [
-        (item.get("Reference", ""), item) for item in children(child(solution, "Events"), "Event")
+        (item.get("Reference", ""), item)
+        for item in children(child(candidate.solution, "Events"), "Event")
     ]
     solved = {event_id for event_id, _ in pieces}
     # an instance event left out of the solution still has its preassigned time, if any
@@ -314,8 +318,8 @@ def _lessons(solution: ET.Element, instance: _Instance, table: Timetable) -> Non
     for event_id, item in pieces:
         event = instance.events.get(event_id)
         if event is None:
-            table.problems.append(
-                Problem(f"solution event '{event_id}'", "no such event in the instance")
+            problems.append(
+                Problem(f"{where}, event '{event_id}'", "no such event in the instance")
             )
             continue
         duration_text = text(item, "Duration") if item is not None else ""
@@ -323,15 +327,14 @@ def _lessons(solution: ET.Element, instance: _Instance, table: Timetable) -> Non
         time = (reference(item, "Time") if item is not None else "") or event.time
         if not time:
             continue
-        if time not in position:
-            table.problems.append(Problem(f"solution event '{event_id}'", f"unknown time '{time}'"))
-            continue
-        start = position[time]
-        if start + duration > len(instance.times):
-            table.problems.append(
+        start = position.get(time)
+        if start is None or start + duration > len(instance.times):
+            problems.append(
                 Problem(
-                    f"solution event '{event_id}'",
-                    f"runs past the last time ({time}, {duration} times)",
+                    f"{where}, event '{event_id}'",
+                    f"unknown time '{time}'"
+                    if start is None
+                    else f"runs past the last time ({time}, {duration} times)",
                 )
             )
             continue
@@ -347,7 +350,7 @@ def _lessons(solution: ET.Element, instance: _Instance, table: Timetable) -> Non
             continue  # a meeting of teachers, or nobody to teach
         periods = tuple(instance.period_of[t] for t in instance.times[start : start + duration])
         for teacher in dict.fromkeys(teacher.id for teacher in teachers):
-            table.lessons.append(
+            lessons.append(
                 Lesson(
                     safe_id(teacher),
                     periods,
@@ -362,14 +365,32 @@ def _lessons(solution: ET.Element, instance: _Instance, table: Timetable) -> Non
         if timed.get(event.id, 0) < event.duration
     ]
     if untimed:
-        table.problems.append(
+        problems.append(
             Problem(
-                "SolutionGroups",
-                f"the solution does not time every event: {len(untimed)} events have fewer timed "
-                f"periods than their duration ({shown(untimed)}); pairwise needs a complete "
-                "timetable",
+                where,
+                f"does not time every event: {len(untimed)} events have fewer timed periods "
+                f"than their duration ({shown(untimed)}); pairwise needs a complete timetable",
             )
         )
+    return lessons, problems
+
+
+def _read_solution(candidates: list[_Candidate], instance: _Instance, table: Timetable) -> None:
+    """The lessons of the first candidate that times every event, else the first one's problems."""
+    first_problems: list[Problem] = []
+    for candidate in candidates:
+        lessons, problems = _lessons(candidate, instance)
+        if not problems:
+            table.lessons = lessons
+            if candidate.others:
+                table.warnings.append(
+                    f"solution group '{candidate.group}' holds {candidate.others + 1} solutions "
+                    "of the instance: the first is read"
+                )
+            table.warnings.append(f"read the timetable of solution group '{candidate.group}'")
+            return
+        first_problems = first_problems or problems
+    table.problems += first_problems
 
 
 def read_xhstt(
@@ -385,8 +406,8 @@ def read_xhstt(
     times, period_of = _times(chosen, table)
     resources = _resources(chosen, table)
     events = _events(chosen, table)
-    solved = _solution(root, instance_id, solution, table)
-    if solved is None or table.problems:
+    candidates = _candidates(root, instance_id, solution, table)
+    if table.problems:
         return table
-    _lessons(solved, _Instance(times, period_of, resources, events), table)
+    _read_solution(candidates, _Instance(times, period_of, resources, events), table)
     return table
