@@ -131,7 +131,7 @@ def test_a_fet_file_with_no_placed_activity_says_how_to_save_one(tmp_path: Path)
     (problem,) = problems_of(error)
     assert problem.startswith("Time_Constraints_List: no activity is placed in time")
     assert "NAME_data_and_timetable.fet" in problem
-    assert "Lock all activities" in problem
+    assert "fet-results/timetables/NAME/" in problem
 
 
 def test_every_problem_of_a_fet_file_is_reported_at_once(tmp_path: Path) -> None:

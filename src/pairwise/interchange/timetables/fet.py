@@ -34,10 +34,10 @@ PLACING_CONSTRAINTS = ("ConstraintActivityPreferredStartingTime", "ConstraintAct
 NO_DEPARTMENTS = "FET files have no departments; use --teams subject or --teams class"
 HOW_TO_SAVE_PLACED = (
     "no activity is placed in time, so the file holds no timetable. In FET, generate the "
-    "timetable, then import the NAME_data_and_timetable.fet file FET writes into its results "
-    "folder (fet-results/timetables/NAME/), or lock every activity (Timetable > Lock/unlock > "
-    "Lock all activities) and save the file: either way each activity gets a 100 % preferred "
-    "starting time"
+    "timetable, then import the NAME_data_and_timetable.fet file FET writes beside it in its "
+    "results folder (fet-results/timetables/NAME/): it fixes every activity where FET placed it "
+    "with a 100 % preferred starting time (so does locking every activity in FET's timetable "
+    "view, then saving the file)"
 )
 
 
