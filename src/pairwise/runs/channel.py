@@ -37,12 +37,17 @@ NOTE_INTERVAL = 0.5
 """Seconds between two progress notes of one task (the last one always goes)."""
 STOP_POLL = 0.25
 """Seconds between two looks at a task's stop flag."""
+LOST_AFTER = 40
+"""Failed looks in a row after which the caller is taken to be gone (10 s): the task stops."""
 
 
 class Channel(Protocol):
     """The task's end: picklable, so it travels inside the task."""
 
     key: str
+
+    def attach(self) -> None:
+        """Called in the task's own thread before anything is sent (Dask finds its client)."""
 
     def send(self, note: dict[str, Any]) -> None: ...
 
@@ -65,6 +70,7 @@ class TaskLine:
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
+        channel.attach()
         self.stop = threading.Event()
         self._last_sent = 0.0
         self._done = threading.Event()
@@ -85,11 +91,14 @@ class TaskLine:
             self.channel.send(progress_note(self.channel.key, progress))
 
     def _watch(self) -> None:
+        failures = 0
         while not self._done.wait(STOP_POLL):
             try:
                 stopped = self.channel.stopped()
-            except Exception:  # the caller is gone: nobody wants the result any more
-                stopped = True
+                failures = 0
+            except Exception:  # a hiccup; many in a row: the caller is gone
+                failures += 1
+                stopped = failures >= LOST_AFTER
             if stopped:
                 self.stop.set()
                 return
@@ -139,6 +148,9 @@ class _QueueChannel:
         self.key = key
         self._notes = notes
         self._stop_flag = stop_flag
+
+    def attach(self) -> None:
+        """Nothing to find: the queue and the flag travelled with the channel."""
 
     def send(self, note: dict[str, Any]) -> None:
         self._notes.put(note)
@@ -201,14 +213,27 @@ class _DaskChannel:
         self.key = key
         self.queue_name = queue_name
         self.event_name = event_name
+        self._queue: Any = None
+        self._event: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"key": self.key, "queue_name": self.queue_name, "event_name": self.event_name}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["key"], state["queue_name"], state["event_name"])  # type: ignore[misc]
+
+    def attach(self) -> None:
+        # the worker's client is found from the task's thread only; the watcher thread uses it
+        distributed: Any = importlib.import_module("distributed")
+        client = distributed.get_client()
+        self._queue = distributed.Queue(self.queue_name, client=client)
+        self._event = distributed.Event(self.event_name, client=client)
 
     def send(self, note: dict[str, Any]) -> None:
-        distributed: Any = importlib.import_module("distributed")
-        distributed.Queue(self.queue_name).put(note, timeout=5)
+        self._queue.put(note, timeout=5)
 
     def stopped(self) -> bool:
-        distributed: Any = importlib.import_module("distributed")
-        return bool(distributed.Event(self.event_name).is_set())
+        return bool(self._event.is_set())
 
 
 class DaskHub(ChannelHub):

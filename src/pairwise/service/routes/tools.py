@@ -92,7 +92,7 @@ async def explain(
         float, Query(gt=0, allow_inf_nan=False, description="Seconds for the explanation.")
     ] = 10.0,
 ) -> dict[str, Any]:
-    from pairwise.explanation.core import explain as explain_roster
+    from pairwise.explanation.diagnose import explain as explain_roster
 
     limits = limits_of(request)
     check_time_limit(time_limit, limits)

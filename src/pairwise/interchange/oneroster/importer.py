@@ -12,80 +12,29 @@ admin to fill in through the workbook.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pairwise.errors import InputError, Problem
-from pairwise.interchange.workbook.layout import ImportResult
-from pairwise.interchange.workbook.read import (
-    CellError,
-    byte_limit,
-    check_zip,
-    column_letter,
-    convert,
-    csv_rows,
-    decode,
-    read_bytes,
+from pairwise.interchange.bells import Bell, check_timezone, read_bell_schedule
+from pairwise.interchange.oneroster.tables import (
+    Row,
+    Table,
+    export_files,
+    read_table,
+    slug,
+    split_list,
 )
+from pairwise.interchange.workbook.cells import CellError, convert
+from pairwise.interchange.workbook.layout import ImportResult
 from pairwise.roster.load import roster_from_data
-from pairwise.roster.models import DAYS, ROSTER_FORMAT
+from pairwise.roster.models import ROSTER_FORMAT
 
 TeamRule = Literal["auto", "grade", "subject"]
-
-INACTIVE = {"tobedeleted", "inactive"}
 SESSION_PREFERENCE = ("term", "semester", "gradingperiod", "schoolyear")
 CYCLE_WEEKS = 2
-# OneRoster files are larger than rosters (students are in them): allow more than a roster file
-_SIZE_FACTOR = 8
-BELL_COLUMNS = ("period", "day", "start", "end")
-_LIST_SPLIT = re.compile(r"\s*,\s*")
-
-
-def slug(text: str) -> str:
-    """A readable id from a name: lower case, runs of other characters as '-'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def split_list(text: str) -> list[str]:
-    """A OneRoster list field ("07,08") as its items."""
-    return [item for item in _LIST_SPLIT.split(text.strip()) if item]
-
-
-@dataclass
-class Row:
-    """One row of a CSV file, read by header name (case-insensitive)."""
-
-    file: str
-    number: int
-    cells: list[str]
-    columns: dict[str, int]
-
-    def get(self, column: str) -> str:
-        index = self.columns.get(column.lower())
-        if index is None or index >= len(self.cells):
-            return ""
-        return self.cells[index].strip()
-
-    def ref(self, column: str) -> str:
-        index = self.columns.get(column.lower(), 0)
-        return f"{self.file}!{column_letter(index)}{self.number}"
-
-    @property
-    def active(self) -> bool:
-        return self.get("status").lower() not in INACTIVE
-
-
-@dataclass
-class Table:
-    """A CSV file: its name, header positions and rows."""
-
-    name: str
-    columns: dict[str, int]
-    rows: list[Row]
 
 
 @dataclass
@@ -101,18 +50,6 @@ class _Class:
     subjects: list[str]
     periods: list[str]
     location: str
-
-
-@dataclass
-class _Bell:
-    period: str
-    day: str
-    start: str
-    end: str
-
-    @property
-    def id(self) -> str:
-        return f"{self.day}-{slug(self.period) or self.period}"
 
 
 @dataclass
@@ -150,20 +87,9 @@ class _Import:
                 self.problems.append(Problem(name, "is missing from the export"))
             return None
         given, text = entry
-        rows = csv_rows(text)
-        header = [str(cell or "").strip() for cell in rows[0]] if rows else []
-        columns = {title.lower(): index for index, title in enumerate(header) if title}
-        missing = [column for column in required if column.lower() not in columns]
-        for column in missing:
-            self.problems.append(Problem(f"{given}!1", f"missing required column '{column}'"))
-        if missing:
+        table = read_table(given, text, required, self.problems)
+        if table is None:
             return None
-        records = [
-            Row(given, number, [str(cell or "") for cell in cells], columns)
-            for number, cells in enumerate(rows[1:], start=2)
-            if any(str(cell or "").strip() for cell in cells)
-        ]
-        table = Table(given, columns, records)
         self.tables[name] = table
         return table
 
@@ -362,55 +288,15 @@ class _Import:
 
     # -- bell schedule, periods, teams --
 
-    def bells(self, path: Path) -> list[_Bell]:
+    def bells(self, path: Path) -> list[Bell]:
         before = len(self.problems)
-        text = decode(read_bytes(path, byte_limit()), str(path))
-        self.files["#bell"] = (path.name, text)
-        table = self.table("#bell", BELL_COLUMNS)
-        bells: list[_Bell] = []
-        seen: dict[tuple[str, str], str] = {}
-        for row in table.rows if table else []:
-            values: dict[str, Any] = {}
-            for column, kind in (
-                ("period", "text"),
-                ("day", "day"),
-                ("start", "time"),
-                ("end", "time"),
-            ):
-                text = row.get(column)
-                if not text:
-                    if column != "day":
-                        self.problems.append(Problem(row.ref(column), f"the {column} is required"))
-                    continue
-                try:
-                    values[column] = convert(kind, text)
-                except CellError as error:
-                    self.problems.append(Problem(row.ref(column), str(error)))
-            if not {"period", "start", "end"} <= set(values) or (
-                row.get("day") and "day" not in values
-            ):
-                continue
-            # a blank day: the period rings at that time every school day
-            days = [values["day"]] if "day" in values else list(DAYS[:5])
-            for day in days:
-                key = (values["period"], day)
-                if key in seen:
-                    self.problems.append(
-                        Problem(
-                            row.ref("period"),
-                            f"period '{key[0]}' on {day} is already at {seen[key]}",
-                        )
-                    )
-                    continue
-                seen[key] = row.ref("period")
-                bells.append(_Bell(values["period"], day, values["start"], values["end"]))
-        bells.sort(key=lambda bell: (DAYS.index(bell.day), bell.start, bell.period))
+        bells = read_bell_schedule(path, self.problems)
         # classes are checked against the bell schedule only once it reads cleanly
         self.bells_complete = len(self.problems) == before
         return bells
 
     def teaches(
-        self, teacher: _Teacher, classes: dict[str, _Class], bells: list[_Bell], reported: set[str]
+        self, teacher: _Teacher, classes: dict[str, _Class], bells: list[Bell], reported: set[str]
     ) -> list[str]:
         """The periods a teacher teaches: their classes' period numbers on every bell day."""
         by_period: dict[str, list[str]] = {}
@@ -563,41 +449,6 @@ def middle_weeks(start: dt.date, end: dt.date, count: int = CYCLE_WEEKS) -> list
     ]
 
 
-def export_files(source: Path) -> dict[str, tuple[str, str]]:
-    """The CSV files of an export (zip or folder) by lower-case name: (name, text)."""
-    limit = byte_limit() * _SIZE_FACTOR
-    files: dict[str, tuple[str, str]] = {}
-    if source.is_dir():
-        for entry in sorted(source.iterdir()):
-            if entry.is_file() and entry.suffix.lower() == ".csv":
-                files[entry.name.lower()] = (
-                    entry.name,
-                    decode(read_bytes(entry, limit), str(entry)),
-                )
-    else:
-        archive = check_zip(read_bytes(source, limit), str(source), limit)
-        with archive:
-            for info in archive.infolist():
-                name = info.filename.rsplit("/", 1)[-1]
-                if (
-                    info.is_dir()
-                    or not name.lower().endswith(".csv")
-                    or "__MACOSX" in info.filename
-                ):
-                    continue
-                if name.lower() in files:
-                    raise InputError(
-                        [Problem(f"{source}!{info.filename}", f"a second {name} in the zip")]
-                    )
-                files[name.lower()] = (
-                    name,
-                    decode(archive.read(info), f"{source}!{info.filename}"),
-                )
-    if not files:
-        raise InputError([Problem(str(source), "holds no OneRoster CSV files")])
-    return files
-
-
 def read_oneroster(
     source: str | Path,
     *,
@@ -613,14 +464,8 @@ def read_oneroster(
     path = Path(source)
     importer = _Import(export_files(path))
     problems = importer.problems
-    if timezone is None:
-        problems.append(Problem("--timezone", "is required: OneRoster exports carry no time zone"))
-    else:
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            problems.append(Problem("--timezone", f"unknown IANA time zone '{timezone}'"))
-    bells: list[_Bell] = []
+    check_timezone(timezone, "OneRoster exports", problems)
+    bells: list[Bell] = []
     if bell_schedule is None:
         problems.append(
             Problem(
