@@ -21,9 +21,10 @@ REF_TEMPLATE = "#/components/schemas/{model}"
 
 def _add_model(components: dict[str, Any], model: type[BaseModel]) -> None:
     document = model.model_json_schema(ref_template=REF_TEMPLATE, mode="validation")
+    # the format's own schema wins over FastAPI's rendering of the same model for a response
     for name, definition in document.pop("$defs", {}).items():
-        components.setdefault(name, definition)
-    components.setdefault(model.__name__, document)
+        components[name] = definition
+    components[model.__name__] = document
 
 
 def _problem_media(document: dict[str, Any]) -> None:
