@@ -344,6 +344,11 @@ class DaskExecutor(Executor):
         if max_cores_per_task is not None:
             self.cores_per_task = max(1, min(self.cores_per_task, max_cores_per_task))
 
+    @property
+    def client(self) -> Any:
+        """The `distributed.Client` talking to the scheduler (channels to tasks use it too)."""
+        return self._client
+
     def submit(self, task: SolveTask) -> Any:
         return self._client.submit(
             run_task, replace(task, workers=self.cores_per_task), pure=False, key=None

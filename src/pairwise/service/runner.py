@@ -66,7 +66,7 @@ class JobRunner:
         executor: Executor
         if self.settings.scheduler is not None:
             executor = DaskExecutor(self.settings.scheduler, max_cores_per_task=1)
-            self._hub = DaskHub(getattr(executor, "_client"))  # noqa: B009
+            self._hub = DaskHub(executor.client)
         else:
             executor = LocalExecutor(self.settings.workers, cores_per_task=1)
             self._hub = ProcessHub()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
 from pairwise.errors import InputError
@@ -33,7 +34,7 @@ from pairwise.service.settings import DEFAULT_TIME_LIMIT
 from pairwise.service.store import Job, JobStore
 from pairwise.service.views import JobCreated, JobList, JobView, job_view
 
-EVENT_POLL = 0.5
+EVENT_POLL = 0.2
 """Seconds between two looks at a followed job."""
 MAX_VARIANTS = 64
 REPORT_POLICY = (
@@ -73,11 +74,14 @@ async def solve(
 ) -> JSONResponse:
     store, limits = store_of(request), limits_of(request)
     check_time_limit(time_limit, limits)
-    check_queue(store, tenant, limits)
+    await run_in_threadpool(check_queue, store, tenant, limits)
     intake = await read_roster(request, limits)
     roster = intake.roster
     options = {"time_limit": time_limit, "seed": seed, "district": len(roster.schools()) > 1}
-    job = store.create(tenant, "solve", roster.as_json(), options, intake.warnings)
+    # the store syncs to disk: off the event loop
+    job = await run_in_threadpool(
+        store.create, tenant, "solve", roster.as_json(), options, intake.warnings
+    )
     runner_of(request).wake()
     return _created(job)
 
@@ -119,10 +123,12 @@ async def whatif(
             [f"vary: {variants} variants is over the limit of {MAX_VARIANTS}"],
         )
     check_time_limit(time_limit * variants, limits)
-    check_queue(store, tenant, limits)
+    await run_in_threadpool(check_queue, store, tenant, limits)
     intake = await read_roster(request, limits)
     options = {"time_limit": time_limit, "seed": seed, "vary": list(vary)}
-    job = store.create(tenant, "whatif", intake.roster.as_json(), options, intake.warnings)
+    job = await run_in_threadpool(
+        store.create, tenant, "whatif", intake.roster.as_json(), options, intake.warnings
+    )
     runner_of(request).wake()
     return _created(job)
 
@@ -161,7 +167,7 @@ def job_events(request: Request, job_id: str, tenant: Tenant) -> StreamingRespon
 async def _events(request: Request, store: JobStore, job_id: str) -> AsyncIterator[str]:
     last = ""
     while True:
-        job = store.get(job_id)
+        job = await run_in_threadpool(store.get, job_id)
         if job is None:
             return
         data = job_view(job).model_dump_json()
