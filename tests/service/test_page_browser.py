@@ -1,12 +1,24 @@
 """The admin page in headless Chromium, served by a real service: it follows a job to its end,
-shows the summary and the report, lists the jobs, and asks nothing of any other host."""
+shows the summary and the report, lists the jobs, and asks nothing of any other host; an admin's
+workbook upload shows its problems by sheet and cell, and a fixed one is solved."""
 
 from __future__ import annotations
 
+import fcntl
+import io
+import json
+import os
+import subprocess
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
+from pairwise.interchange.workbook.layout import template_workbook
+from pairwise.roster.load import plan_from_json, roster_from_json
+from tests.helpers import assert_plan_valid
 from tests.interchange.test_report_browser import CHROMIUM, chromium, page_requests
 from tests.service.server import FINISHED, Servers, roster_text, wait_for
 
@@ -52,3 +64,133 @@ def test_page_follows_a_job_and_shows_its_plan(servers: Servers, tmp_path: Path)
     requests = page_requests(net_log)
     assert requests
     assert all(url.startswith(server.base) for url in requests), requests
+
+
+class DevTools:
+    """Chromium driven over the DevTools protocol on a pipe (`--remote-debugging-pipe`): JSON
+    messages ended by NUL, the browser reading fd 3 and writing fd 4."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self._to_browser_read, self._to_browser = os.pipe()
+        self._from_browser, self._from_browser_write = os.pipe()
+        ends = (self._to_browser_read, self._from_browser_write)
+
+        def onto_3_and_4() -> None:
+            high = [fcntl.fcntl(end, fcntl.F_DUPFD, 10) for end in ends]
+            os.dup2(high[0], 3)
+            os.dup2(high[1], 4)
+
+        self.process = subprocess.Popen(
+            [
+                str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-extensions", "--no-first-run",
+                f"--user-data-dir={tmp_path / 'devtools-profile'}", "--remote-debugging-pipe",
+                "about:blank",
+            ],
+            pass_fds=(3, 4),
+            preexec_fn=onto_3_and_4,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for end in ends:
+            os.close(end)
+        self._buffer = b""
+        self._next = 0
+        self.session = ""
+
+    def send(self, method: str, **params: Any) -> dict[str, Any]:
+        self._next += 1
+        message: dict[str, Any] = {"id": self._next, "method": method, "params": params}
+        if self.session:
+            message["sessionId"] = self.session
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        while True:
+            reply = self._receive()
+            if reply.get("id") == self._next:
+                assert "error" not in reply, reply
+                result: dict[str, Any] = reply.get("result", {})
+                return result
+
+    def _receive(self) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            piece = os.read(self._from_browser, 65536)
+            assert piece, "Chromium closed its DevTools pipe"
+            self._buffer += piece
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        parsed: dict[str, Any] = json.loads(message)
+        return parsed
+
+    def open(self, url: str) -> None:
+        target = self.send("Target.createTarget", url=url)["targetId"]
+        self.session = self.send("Target.attachToTarget", targetId=target, flatten=True)[
+            "sessionId"
+        ]
+
+    def evaluate(self, expression: str) -> Any:
+        return self.send("Runtime.evaluate", expression=expression, returnByValue=True)[
+            "result"
+        ].get("value")
+
+    def wait_for(self, expression: str, seconds: float = 60) -> Any:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            time.sleep(0.1)
+        raise AssertionError(f"never true in the page: {expression}")
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait(30)
+        os.close(self._to_browser)
+        os.close(self._from_browser)
+
+
+def test_page_shows_a_workbooks_problems_by_sheet_and_cell_then_solves_it(
+    servers: Servers, tmp_path: Path
+) -> None:
+    server = servers.start(tmp_path / "data")
+    roster = roster_from_json(roster_text("elementary-24"))
+    book = load_workbook(io.BytesIO(template_workbook(roster)))
+    book["Teachers"].cell(row=5, column=3).value = "nonsense-team"
+    broken = tmp_path / "staff 2026 (broken).xlsx"
+    book.save(broken)
+    fixed = tmp_path / "staff 2026.xlsx"
+    fixed.write_bytes(template_workbook(roster))
+    browser = DevTools(tmp_path)
+    try:
+        browser.open(f"{server.base}/")
+        browser.wait_for(
+            "document.readyState === 'complete' && document.getElementById('file') !== null"
+        )
+        document = browser.send("DOM.getDocument")["root"]["nodeId"]
+        field = browser.send("DOM.querySelector", nodeId=document, selector="#file")["nodeId"]
+        browser.send("DOM.setFileInputFiles", nodeId=field, files=[str(broken)])
+        browser.evaluate("document.getElementById('validate-button').click()")
+        problems = browser.wait_for(
+            "!document.getElementById('problems').hidden && "
+            "document.getElementById('problem-groups').innerText"
+        )
+        assert "Sheet Teachers" in problems
+        assert "C5\tunknown team 'nonsense-team'" in problems
+        browser.send("DOM.setFileInputFiles", nodeId=field, files=[str(fixed)])
+        browser.evaluate("document.getElementById('time-limit').value = '20'")
+        browser.evaluate("document.getElementById('solve-button').click()")
+        status = browser.wait_for(
+            "['optimal', 'feasible'].includes(document.getElementById('job-status').textContent)"
+            " && !document.getElementById('result').hidden"
+            " && document.getElementById('job-status').textContent",
+            seconds=120,
+        )
+        assert status == "optimal"
+        assert browser.evaluate("document.getElementById('problems').hidden") is True
+        summary = browser.evaluate("document.getElementById('summary').innerText")
+        assert "Partnerships" in summary and "complement" in summary
+        browser.wait_for("document.getElementById('report').srcdoc.length > 1000")
+    finally:
+        browser.close()
+    jobs = server.client().get("/v1/jobs").json()["jobs"]
+    assert [job["status"] for job in jobs] == ["optimal"]
+    plan = plan_from_json(server.client().get(f"/v1/jobs/{jobs[0]['id']}/plan").text)
+    assert_plan_valid(roster, plan)
