@@ -1,6 +1,7 @@
-"""The admin page in headless Chromium, served by a real service: it follows a job to its end,
-shows the summary and the report, lists the jobs, and asks nothing of any other host; an admin's
-workbook upload shows its problems by sheet and cell, and a fixed one is solved."""
+"""The admin page in headless Chromium, served by a real service and driven over the DevTools
+protocol: it follows a job to its end, shows the summary and the report, lists the jobs, asks
+nothing of any other host and logs nothing; an admin's workbook upload shows its problems by sheet
+and cell, and a fixed one is solved."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from openpyxl import load_workbook
 from pairwise.interchange.workbook.layout import template_workbook
 from pairwise.roster.load import plan_from_json, roster_from_json
 from tests.helpers import assert_plan_valid
-from tests.interchange.test_report_browser import CHROMIUM, chromium, page_requests
+from tests.interchange.test_report_browser import CHROMIUM
 from tests.service.server import FINISHED, Servers, roster_text, wait_for
 
 pytestmark = [
@@ -39,31 +40,44 @@ def test_page_follows_a_job_and_shows_its_plan(servers: Servers, tmp_path: Path)
     )
     job_id = answer.json()["id"]
     assert wait_for(client, job_id, FINISHED)["status"] == "optimal"
-    net_log = tmp_path / "net.json"
-    # virtual time lets the page's requests finish before the DOM is read (Chromium hangs when
-    # it is combined with --screenshot, so there is none)
-    result = chromium(
-        tmp_path,
-        "--enable-logging=stderr",
-        "--v=0",
-        f"--log-net-log={net_log}",
-        "--window-size=1280,2400",
-        "--virtual-time-budget=5000",
-        "--dump-dom",
-        f"{server.base}/#job={job_id}",
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    dom = result.stdout
-    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
-    assert console == []
-    assert 'id="job-status" class="status-optimal">optimal<' in dom
-    assert "<th>Objective</th><td>379 (bound 379)</td>" in dom
-    assert "srcdoc=" in dom  # the report, in its sandboxed frame
-    assert dom.count("Open</button>") == 1  # the jobs list
-    # every request went to the service itself
-    requests = page_requests(net_log)
-    assert requests
-    assert all(url.startswith(server.base) for url in requests), requests
+    browser = DevTools(tmp_path)
+    try:
+        browser.open(f"{server.base}/#job={job_id}")
+        status = browser.wait_for(
+            "!document.getElementById('result').hidden"
+            " && document.getElementById('report').srcdoc.length > 1000"
+            " && document.getElementById('job-status').textContent"
+        )
+        assert status == "optimal"
+        assert browser.evaluate("document.getElementById('job-objective').textContent") == "379"
+        summary = browser.evaluate("document.getElementById('summary').innerText")
+        assert "Objective\t379 (bound 379)" in summary
+        listed = browser.wait_for("document.querySelectorAll('#jobs tbody tr').length")
+        assert listed == 1
+        # everything the page asked for came from the service itself
+        requested = browser.evaluate(
+            "performance.getEntriesByType('resource').map((entry) => entry.name)"
+        )
+        assert requested and all(url.startswith(server.base) for url in requested), requested
+        assert browser.complaints() == []
+    finally:
+        browser.close()
+
+
+def test_the_check_sees_console_errors_and_other_hosts(servers: Servers, tmp_path: Path) -> None:
+    # a page that breaks both rules is caught, so a pass above means something
+    server = servers.start(tmp_path / "data")
+    browser = DevTools(tmp_path)
+    try:
+        browser.open(f"{server.base}/")
+        browser.wait_for("document.getElementById('file') !== null")
+        browser.evaluate("console.error('boom'); fetch('https://example.invalid/x').catch(() => 0)")
+        browser.wait_for("true")
+        complaints = browser.complaints()
+        assert any("boom" in line for line in complaints), complaints
+        assert any("example.invalid" in line for line in complaints), complaints
+    finally:
+        browser.close()
 
 
 class DevTools:
@@ -97,6 +111,7 @@ class DevTools:
         self._buffer = b""
         self._next = 0
         self.session = ""
+        self.events: list[dict[str, Any]] = []
 
     def send(self, method: str, **params: Any) -> dict[str, Any]:
         self._next += 1
@@ -106,7 +121,9 @@ class DevTools:
         os.write(self._to_browser, json.dumps(message).encode() + b"\0")
         while True:
             reply = self._receive()
-            if reply.get("id") == self._next:
+            if "id" not in reply:
+                self.events.append(reply)
+            elif reply["id"] == self._next:
                 assert "error" not in reply, reply
                 result: dict[str, Any] = reply.get("result", {})
                 return result
@@ -121,10 +138,30 @@ class DevTools:
         return parsed
 
     def open(self, url: str) -> None:
-        target = self.send("Target.createTarget", url=url)["targetId"]
+        """A new tab, listening to its console and log, then sent to `url`."""
+        target = self.send("Target.createTarget", url="about:blank")["targetId"]
         self.session = self.send("Target.attachToTarget", targetId=target, flatten=True)[
             "sessionId"
         ]
+        for domain in ("Runtime", "Log", "Page"):
+            self.send(f"{domain}.enable")
+        self.send("Page.navigate", url=url)
+
+    def complaints(self) -> list[str]:
+        """Console messages, uncaught exceptions and browser log errors (a blocked request, a
+        security policy refusal) seen so far."""
+        lines = []
+        for event in self.events:
+            params = event.get("params", {})
+            if event.get("method") == "Runtime.consoleAPICalled":
+                lines.append(" ".join(str(arg.get("value")) for arg in params.get("args", [])))
+            elif event.get("method") == "Runtime.exceptionThrown":
+                lines.append(str(params.get("exceptionDetails", {}).get("text")))
+            elif event.get("method") == "Log.entryAdded":
+                entry = params.get("entry", {})
+                if entry.get("level") in {"error", "warning"}:
+                    lines.append(f"{entry.get('text')} {entry.get('url', '')}")
+        return lines
 
     def evaluate(self, expression: str) -> Any:
         return self.send("Runtime.evaluate", expression=expression, returnByValue=True)[
@@ -188,6 +225,9 @@ def test_page_shows_a_workbooks_problems_by_sheet_and_cell_then_solves_it(
         summary = browser.evaluate("document.getElementById('summary').innerText")
         assert "Partnerships" in summary and "complement" in summary
         browser.wait_for("document.getElementById('report').srcdoc.length > 1000")
+        # the browser logs the refused workbook's answer, and nothing else
+        assert [line.split(": ")[0] for line in browser.complaints()] == ["Failed to load resource"]
+        assert "status of 422" in browser.complaints()[0]
     finally:
         browser.close()
     jobs = server.client().get("/v1/jobs").json()["jobs"]
