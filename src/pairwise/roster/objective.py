@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pairwise.roster.models import HistoryEntry, Roster, TeamHistoryEntry
+from pairwise.roster.models import TERM_NAMES, HistoryEntry, Roster, TeamHistoryEntry
 
 PAIR_TERMS: tuple[str, ...] = (
     "complement",
@@ -26,8 +26,6 @@ PAIR_TERMS: tuple[str, ...] = (
 
 def empty_terms() -> dict[str, int]:
     """Every term SPEC names, at zero, in SPEC's order."""
-    from pairwise.roster.models import TERM_NAMES
-
     return dict.fromkeys(TERM_NAMES, 0)
 
 

@@ -10,7 +10,9 @@ import click
 
 from pairwise.errors import InputError, Problem
 from pairwise.files import write_atomic
-from pairwise.interchange.workbook.layout import ImportResult, import_workbook
+from pairwise.interchange.oneroster.importer import TeamRule, read_oneroster
+from pairwise.interchange.workbook.layout import ImportResult
+from pairwise.interchange.workbook.read import import_workbook
 
 ONE_ROSTER_ONLY = ("--bell-schedule", "--year", "--timezone", "--teams")
 
@@ -58,8 +60,6 @@ def command(
     if not path.exists():
         raise InputError([Problem(source, "no such file or folder")])
     if oneroster:
-        from pairwise.interchange.oneroster.importer import TeamRule, read_oneroster
-
         result: ImportResult = read_oneroster(
             path,
             bell_schedule=bell_schedule,
