@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from pairwise.interchange.workbook.layout import import_workbook, template_workbook
     from pairwise.runs.district.core import solve_district
     from pairwise.runs.multiyear.core import RotationError, solve_years
+    from pairwise.runs.replan import replan
     from pairwise.runs.whatif import run_whatif
 
 # name -> module that defines it, imported on first access
@@ -74,6 +75,7 @@ _LAZY: dict[str, str] = {
     "rotation_history": "pairwise.analysis.history",
     "HistoryReport": "pairwise.analysis.history",
     "run_whatif": "pairwise.runs.whatif",
+    "replan": "pairwise.runs.replan",
     "import_workbook": "pairwise.interchange.workbook.layout",
     "template_workbook": "pairwise.interchange.workbook.layout",
     "read_oneroster": "pairwise.interchange.oneroster",
@@ -127,6 +129,7 @@ __all__ = [
     "load_roster",
     "plan_from_json",
     "read_oneroster",
+    "replan",
     "roster_from_json",
     "rotation_history",
     "run_whatif",
