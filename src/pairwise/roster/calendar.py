@@ -1,8 +1,9 @@
-"""School dates, in one place: a slot's date, date ranges, whether a teacher is on staff or away.
+"""School dates: a slot's date, which dates are school days, and counting school days.
 
-Every part that reasons about dates (the engine's availability, re-planning, calendars, rollover)
-uses these functions, so a date means the same everywhere. The independent checker keeps its own
-small copy on purpose (it shares no code with the engine).
+One home for the date logic the engine, re-planning and rollover share (the checker keeps its own
+small copy: it imports only the roster models). A school day is a date whose weekday has a period
+in the timetable; the roster holds no holidays, so every such date counts. Whether a teacher is on
+staff or away on a date (`begin_date`, `end_date`, date ranges in `unavailable`) is here too.
 """
 
 from __future__ import annotations
@@ -10,7 +11,58 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from pairwise.roster.models import Cycle, Roster, Teacher, parse_slot
+from pairwise.roster.models import DAYS, Cycle, Roster, Teacher, parse_slot
+
+
+def slot_date(slot: str) -> dt.date:
+    """The date of a slot written `DATE/PERIOD`."""
+    return parse_slot(slot)[0]
+
+
+def school_weekdays(roster: Roster) -> frozenset[int]:
+    """The weekdays (Monday = 0) on which the timetable has a period."""
+    return frozenset(DAYS.index(period.day) for period in roster.periods)
+
+
+def is_school_day(roster: Roster, day: dt.date) -> bool:
+    """Whether the timetable has a period on that date's weekday."""
+    return day.weekday() in school_weekdays(roster)
+
+
+def school_days_between(weekdays: frozenset[int], earlier: dt.date, later: dt.date) -> int:
+    """School days after `earlier` up to and including `later` (0 when on the same day or before)."""
+    if later <= earlier or not weekdays:
+        return 0
+    total = (later - earlier).days
+    whole_weeks, rest = divmod(total, 7)
+    count = whole_weeks * len(weekdays)
+    for offset in range(1, rest + 1):
+        if (earlier + dt.timedelta(days=whole_weeks * 7 + offset)).weekday() in weekdays:
+            count += 1
+    return count
+
+
+def within_school_days(
+    weekdays: frozenset[int], earlier: dt.date, later: dt.date, days: int
+) -> bool:
+    """Whether `later` is on `earlier`'s date or at most `days` school days after it."""
+    return later >= earlier and school_days_between(weekdays, earlier, later) <= days
+
+
+def add_school_days(weekdays: frozenset[int], day: dt.date, days: int) -> dt.date:
+    """The date `days` school days after `day` (`day` itself for 0)."""
+    if not weekdays:
+        raise ValueError("a timetable without periods has no school days")
+    current = day
+    remaining = days
+    while remaining > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() in weekdays:
+            remaining -= 1
+    return current
+
+
+# --- staff dates ----------------------------------------------------------------------------
 
 RANGE_SEPARATOR = ".."
 
@@ -36,11 +88,6 @@ def parse_date_range(entry: str) -> tuple[dt.date, dt.date] | None:
 def is_date_range(entry: str) -> bool:
     """Whether an `unavailable` entry is a date range rather than a period or a slot."""
     return RANGE_SEPARATOR in entry
-
-
-def slot_date(slot: str) -> dt.date:
-    """The date of a slot `DATE/PERIOD`."""
-    return parse_slot(slot)[0]
 
 
 def on_staff(teacher: Teacher, day: dt.date) -> bool:
