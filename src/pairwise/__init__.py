@@ -52,15 +52,10 @@ if TYPE_CHECKING:
     from pairwise.interchange.export.bundle import ExportSummary, export_plan
     from pairwise.interchange.oneroster.importer import read_oneroster
     from pairwise.interchange.workbook.layout import import_workbook, template_workbook
-<<<<<<< HEAD
-    from pairwise.runs.district.core import solve_district
-    from pairwise.runs.multiyear.core import RotationError, solve_years
-    from pairwise.runs.replan import replan
-=======
     from pairwise.runs.district.solve import solve_district
     from pairwise.runs.multiyear.choices import RotationError
     from pairwise.runs.multiyear.years import solve_years
->>>>>>> main
+    from pairwise.runs.replan import replan
     from pairwise.runs.whatif import run_whatif
 
 # name -> module that defines it, imported on first access
