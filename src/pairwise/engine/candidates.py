@@ -141,8 +141,10 @@ class Candidates:
                     for entry in teacher.unavailable
                     if "/" not in entry and not is_date_range(entry)
                 }
-                dated = teacher.begin_date or teacher.end_date or len(weekly_off) < len(
-                    teacher.unavailable
+                dated = (
+                    teacher.begin_date
+                    or teacher.end_date
+                    or len(weekly_off) < len(teacher.unavailable)
                 )
                 for i, period in enumerate(periods):
                     if period in weekly_off or (dated and away_on(teacher, days[i])):

@@ -56,34 +56,34 @@ def _visit_changes(frame: Frame, new: Plan, added_why: dict[str, str]) -> list[C
             after[members, visit.visitor, visit.host, visit.cycle] = visit
     changes = []
     for key, old in before.items():
-        members = old_members.get(old.partnership, [])
+        names = old_members.get(old.partnership, [])
         now = after.get(key)
         if now is None:
             changes.append(
                 Change(
                     kind="cancelled",
-                    session=_visit_session(old, members),
-                    was=_visit_session(old, members),
-                    why=_cancelled_why(frame, new, old, members),
+                    session=_visit_session(old, names),
+                    was=_visit_session(old, names),
+                    why=_cancelled_why(frame, new, old, names),
                 )
             )
         elif now.slot != old.slot:
             changes.append(
                 Change(
                     kind="moved",
-                    session=_visit_session(now, members),
-                    was=_visit_session(old, members),
+                    session=_visit_session(now, names),
+                    was=_visit_session(old, names),
                     why=_moved_why(frame, old.visitor, old.host, old.cycle, old.slot),
                 )
             )
     for key, now in after.items():
         if key not in before:
-            members = new_members.get(now.partnership, [])
+            names = new_members.get(now.partnership, [])
             why = added_why.get(now.partnership) or (
                 f"partnership {now.partnership} visits in cycle {now.cycle} again"
             )
             changes.append(
-                Change(kind="added", session=_visit_session(now, members), was=None, why=why)
+                Change(kind="added", session=_visit_session(now, names), was=None, why=why)
             )
     return changes
 

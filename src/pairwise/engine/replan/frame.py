@@ -100,9 +100,9 @@ class Frame:
     def __post_init__(self) -> None:
         roster = self.roster
         self.started, self.ahead = [], []
-        for cycle in roster.cycles:
-            first, _ = cycle_dates(roster, cycle)
-            (self.started if first < self.start else self.ahead).append(cycle.id)
+        for record in roster.cycles:
+            first, _ = cycle_dates(roster, record)
+            (self.started if first < self.start else self.ahead).append(record.id)
         self.slot_index = {
             cycle: {slot: i for i, slot in enumerate(slots)}
             for cycle, slots in self.candidates.slots.items()

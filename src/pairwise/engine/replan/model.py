@@ -47,6 +47,8 @@ class Owed:
 @dataclass
 class ReplanModel:
     frame: Frame
+    sabbaticals: bool = True
+    """False: peer visits and tables only (the quick first pass whose plan hints the full one)."""
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     owed: list[Owed] = field(default_factory=list)
     chosen: list[cp_model.IntVar] = field(default_factory=list)
@@ -69,7 +71,8 @@ class ReplanModel:
         self._busy()
         self._owed_visits()
         self._new_partnerships()
-        self._sabbaticals()
+        if self.sabbaticals:
+            self._sabbaticals()
         self._one_partnership_per_cycle()
         self._triads()
         self._locks()
@@ -420,7 +423,7 @@ class ReplanModel:
                 for before in previous:
                     if (a, b) in before and repeat:
                         both = self.model.new_bool_var(f"again {a} {b}")
-                        self.model.add(both >= together + before[a, b] - 1)
+                        self.model.add(both >= together + before[a, b] - 1)  # type: ignore[operator]
                         terms.append((both, -repeat))
             previous.append(now)
         return terms
@@ -474,11 +477,11 @@ class ReplanModel:
             else:
                 parts.append(sum(c.var for c in choices))
         for arc, choices in self.sabbatical.items():
-            was = self.sabbatical_was.get(arc, [])
+            before = self.sabbatical_was.get(arc, [])
             now = sum(c.var for c in choices)
-            same = sum(c.var for c in choices if c.slot in was)
-            change = self.model.new_int_var(0, max(len(was), len(choices)), f"change {arc}")
-            self.model.add(change >= len(was) - same)
+            same = sum(c.var for c in choices if c.slot in before)
+            change = self.model.new_int_var(0, max(len(before), len(choices)), f"change {arc}")
+            self.model.add(change >= len(before) - same)
             self.model.add(change >= now - same)
             parts.append(change)
         for key, var in self.tables.items():
