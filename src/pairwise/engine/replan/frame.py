@@ -31,6 +31,7 @@ from pairwise.roster.calendar import (
     on_staff_in_cycle,
     slot_date,
 )
+from pairwise.roster.facts import can_be_released
 from pairwise.roster.models import Plan, Roster
 from pairwise.roster.objective import Scoring
 
@@ -214,7 +215,7 @@ class Frame:
         options = self.candidates.visit_options(visitor, host, cycle)
         mask = self.ahead_mask[cycle]
         covered = options.covered
-        if not self.candidates.can_be_released(visitor):
+        if not can_be_released(self.roster, visitor):
             covered = 0
         return SlotOptions(options.uncovered & mask, covered & mask)
 
