@@ -64,7 +64,11 @@ MOVED_MODULES: dict[str, tuple[str, ...]] = {
         "pairwise.runs.multiyear.rotation",
         "pairwise.runs.multiyear.choices",
     ),
-    "pairwise.workbook": ("pairwise.interchange.workbook.layout",),
+    "pairwise.workbook": (
+        "pairwise.interchange.workbook.layout",
+        "pairwise.interchange.workbook.read",
+        "pairwise.interchange.workbook.write",
+    ),
     "pairwise.workbook_read": (
         "pairwise.interchange.workbook.read",
         "pairwise.interchange.workbook.cells",
@@ -74,7 +78,8 @@ MOVED_MODULES: dict[str, tuple[str, ...]] = {
     "pairwise.workbook_write": ("pairwise.interchange.workbook.write",),
     "pairwise.oneroster": (
         "pairwise.interchange.oneroster.importer",
-        "pairwise.interchange.oneroster.tables",
+        "pairwise.interchange.oneroster.files",
+        "pairwise.interchange.csv_tables",
     ),
     "pairwise.export": ("pairwise.interchange.export.bundle",),
     "pairwise.export_calendar": ("pairwise.interchange.export.calendars",),
