@@ -130,7 +130,7 @@ async def _from_form(request: Request, limits: Limits) -> Intake:
 
 def read_workbook(content: bytes, name: str, limits: Limits) -> Intake:
     """A roster from workbook bytes: problems by sheet and cell (`Teachers!C14: ...`)."""
-    from pairwise.interchange.workbook.layout import import_workbook
+    from pairwise.interchange.workbook.read import import_workbook
 
     with tempfile.TemporaryDirectory(prefix="pairwise-upload-") as folder:
         path = Path(folder) / Path(name).name

@@ -23,6 +23,7 @@ from pairwise.errors import InputError
 from pairwise.result import Progress
 from pairwise.roster.load import roster_from_json
 from pairwise.runs.channel import ChannelHub, ChannelSolver, DaskHub, ProcessHub
+from pairwise.runs.district.solve import solve_district_inline
 from pairwise.runs.executor import DaskExecutor, Executor, LocalExecutor, Solver, SolveTask
 from pairwise.service.settings import ServiceSettings
 from pairwise.service.store import Finish, Job, JobStore
@@ -178,7 +179,7 @@ class JobRunner:
             time_limit=float(options["time_limit"]),
             seed=int(options["seed"]),
             hint_json=hint,
-            district=bool(options.get("district")),
+            runner=solve_district_inline if options.get("district") else None,
             solver=ChannelSolver(channel, self.solver),
         )
         try:
