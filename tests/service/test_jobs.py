@@ -8,7 +8,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from pairwise.interchange.workbook.layout import template_workbook
+from pairwise import template_workbook
 from pairwise.roster.load import plan_from_json, roster_from_json
 from tests.helpers import assert_plan_valid, fixture_path
 from tests.service.server import FINISHED, Servers, roster_text, wait_for

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from pairwise.interchange.workbook.layout import template_workbook
+from pairwise import template_workbook
 from pairwise.roster.load import plan_from_json, roster_from_json
 from tests.helpers import assert_plan_valid
 from tests.interchange.test_report_browser import CHROMIUM
