@@ -9,9 +9,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ortools.sat.python import cp_model
 
+from pairwise.engine.model.visit_rules import (
+    CoachingArc,
+    SlotChoice,
+    cover_per_slot,
+    no_double_booking,
+    sabbatical_budget,
+    sabbatical_per_coachee,
+)
+from pairwise.engine.search import new_solver
 from pairwise.roster.models import (
     Roster,
     SabbaticalVisit,
@@ -20,6 +30,16 @@ from pairwise.roster.models import (
 from pairwise.runs.district.split import Availability, cross_coachees
 
 PHASE_TWO_SECONDS = 5.0
+
+
+class CrossVisitOption(NamedTuple):
+    """A possible cross-school sabbatical visit, in one slot (its position in the district's
+    slots), covered or not."""
+
+    coach: str
+    coachee: str
+    slot: int
+    covered: bool
 
 
 def place_cross_visits(
@@ -75,7 +95,7 @@ def place_cross_visits(
             cover_left[key] = roster.cover_limit(availability.slots[slot]) - cover_used[key]
         return cover_left[key]
 
-    candidates: list[Candidate] = []
+    candidates: list[CrossVisitOption] = []
     for coach in roster.teachers:
         if coach.sabbatical is None:
             continue
@@ -94,7 +114,9 @@ def place_cross_visits(
             # per cycle, so a coach's visits can spread over the cycles (a tie-break)
             for cycle_mask in availability.cycle_masks:
                 uncovered = _lowest_bits(both & cycle_mask & ~coach_teaching, wanted)
-                candidates += [(coach.id, coachee.id, slot, False) for slot in uncovered]
+                candidates += [
+                    CrossVisitOption(coach.id, coachee.id, slot, False) for slot in uncovered
+                ]
                 if len(uncovered) < wanted and gain_covered > 0:
                     with_cover = [
                         slot
@@ -103,7 +125,9 @@ def place_cross_visits(
                         )
                         if covers_left(school, slot) > 0
                     ][: wanted - len(uncovered)]
-                    candidates += [(coach.id, coachee.id, slot, True) for slot in with_cover]
+                    candidates += [
+                        CrossVisitOption(coach.id, coachee.id, slot, True) for slot in with_cover
+                    ]
     if not candidates:
         return []
     limits = _CrossLimits(
@@ -118,6 +142,7 @@ def place_cross_visits(
         gain_uncovered=gain_uncovered,
         gain_covered=gain_covered,
         cycle_of_slot=availability.cycle_index,
+        cycle_id=[availability.cycle_of[slot] for slot in availability.slots],
         visits_per_cycle=Counter(
             (visit.coach, availability.cycle_index[availability.position[visit.slot]])
             for visit in sabbatical_visits
@@ -165,17 +190,17 @@ class _CrossLimits:
     gain_uncovered: int
     gain_covered: int
     cycle_of_slot: list[int]
+    cycle_id: list[str]
+    """Per slot position, its cycle's id."""
     visits_per_cycle: Counter[tuple[str, int]]
 
     def gain(self, covered: bool) -> int:
         return self.gain_covered if covered else self.gain_uncovered
 
 
-Candidate = tuple[str, str, int, bool]
-"""A possible cross-school visit: coach, coachee, slot position, covered."""
-
-
-def _greedy_cross_visits(candidates: list[Candidate], limits: _CrossLimits) -> list[Candidate]:
+def _greedy_cross_visits(
+    candidates: list[CrossVisitOption], limits: _CrossLimits
+) -> list[CrossVisitOption]:
     """Coaches with the fewest options first; each visit uncovered if it can be, then to the
     coachee and in the cycle the coach has used least: a start, often optimal, that spreads."""
     by_coach: dict[str, list[int]] = {}
@@ -219,12 +244,12 @@ def _greedy_cross_visits(candidates: list[Candidate], limits: _CrossLimits) -> l
 
 
 def _choose_cross_visits(
-    candidates: list[Candidate],
+    candidates: list[CrossVisitOption],
     limits: _CrossLimits,
     *,
     seed: int,
     deterministic_seconds: float,
-) -> list[Candidate]:
+) -> list[CrossVisitOption]:
     """Pick candidates: budgets, caps, one visit per person per slot, covers per school and slot.
 
     The greedy choice is kept when it reaches the obvious bound (every coach's remaining budget,
@@ -241,35 +266,26 @@ def _choose_cross_visits(
         return greedy
     model = cp_model.CpModel()
     chosen = [model.new_bool_var(f"{c} visits {e} in slot {s}") for c, e, s, _ in candidates]
-    by_coach: dict[str, list[int]] = {}
-    by_coachee: dict[str, list[int]] = {}
-    by_person_slot: dict[tuple[str, int], list[int]] = {}
-    by_cover: dict[tuple[str, int], list[int]] = {}
-    for index, (coach, coachee, slot, covered) in enumerate(candidates):
-        by_coach.setdefault(coach, []).append(index)
-        by_coachee.setdefault(coachee, []).append(index)
-        by_person_slot.setdefault((coach, slot), []).append(index)
-        by_person_slot.setdefault((coachee, slot), []).append(index)
-        if covered:
-            by_cover.setdefault((limits.school_of[coach], slot), []).append(index)
-    for coach, indices in by_coach.items():
-        model.add(sum(chosen[i] for i in indices) <= limits.budget_left[coach])
-    for coachee, indices in by_coachee.items():
-        model.add(sum(chosen[i] for i in indices) <= limits.room_left[coachee])
-    for indices in by_person_slot.values():
-        if len(indices) > 1:
-            model.add_at_most_one(chosen[i] for i in indices)
-    for (school, slot), indices in by_cover.items():
-        model.add(sum(chosen[i] for i in indices) <= limits.covers_left(school, slot))
+    visits: dict[CoachingArc, list[SlotChoice]] = {}
+    for option, var in zip(candidates, chosen, strict=True):
+        arc = (option.coach, option.coachee, limits.cycle_id[option.slot])
+        visits.setdefault(arc, []).append(SlotChoice(var, option.slot, option.covered))
+    sabbatical_budget(model, limits.budget_left.__getitem__, visits)
+    sabbatical_per_coachee(model, limits.room_left.__getitem__, visits)
+    no_double_booking(model, visits)
+    cover_per_slot(
+        model,
+        limits.school_of,
+        lambda key: limits.covers_left(key[2], key[1]),
+        visits,
+    )
     model.maximize(sum(limits.gain(candidates[i][3]) * chosen[i] for i in range(len(candidates))))
     picked = set(greedy)
     for index, candidate in enumerate(candidates):
         model.add_hint(chosen[index], candidate in picked)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1  # one worker and deterministic time: the same answer always
-    solver.parameters.random_seed = seed
+    # one worker and deterministic time: the same answer always
+    solver = new_solver(4 * deterministic_seconds + 5, seed=seed, workers=1)
     solver.parameters.max_deterministic_time = deterministic_seconds
-    solver.parameters.max_time_in_seconds = 4 * deterministic_seconds + 5
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return greedy
