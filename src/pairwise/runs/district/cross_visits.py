@@ -32,16 +32,6 @@ from pairwise.runs.district.split import Availability, cross_coachees
 PHASE_TWO_SECONDS = 5.0
 
 
-class CrossVisitOption(NamedTuple):
-    """A possible cross-school sabbatical visit, in one slot (its position in the district's
-    slots), covered or not."""
-
-    coach: str
-    coachee: str
-    slot: int
-    covered: bool
-
-
 def place_cross_visits(
     roster: Roster,
     visits: Sequence[Visit],
@@ -198,6 +188,15 @@ class _CrossLimits:
         return self.gain_covered if covered else self.gain_uncovered
 
 
+class CrossVisitOption(NamedTuple):
+    """A possible cross-school visit: coach, coachee, the slot's position, whether it needs cover."""
+
+    coach: str
+    coachee: str
+    slot: int
+    covered: bool
+
+
 def _greedy_cross_visits(
     candidates: list[CrossVisitOption], limits: _CrossLimits
 ) -> list[CrossVisitOption]:
@@ -279,7 +278,9 @@ def _choose_cross_visits(
         lambda key: limits.covers_left(key[2], key[1]),
         visits,
     )
-    model.maximize(sum(limits.gain(candidates[i][3]) * chosen[i] for i in range(len(candidates))))
+    model.maximize(
+        sum(limits.gain(candidates[i].covered) * chosen[i] for i in range(len(candidates)))
+    )
     picked = set(greedy)
     for index, candidate in enumerate(candidates):
         model.add_hint(chosen[index], candidate in picked)
