@@ -127,7 +127,7 @@ def test_check_bad_input_exits_2(tmp_path: Path) -> None:
     plan = edited(tmp_path, PLAN, {"status": "great", "visitz": []})
     code, _, err = run("check", ROSTER, plan)
     assert code == 2
-    assert "status: Input should be 'optimal', 'feasible' or 'infeasible'" in err
+    assert "status: must be 'optimal', 'feasible' or 'infeasible'" in err
     assert "visitz: unknown field 'visitz'; did you mean 'visits'?" in err
     code, _, err = run("check", str(tmp_path / "nothing.json"), PLAN)
     assert code == 2 and "no such file" in err

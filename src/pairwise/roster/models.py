@@ -14,9 +14,20 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
 ROSTER_FORMAT = "pairwise/roster@1"
+# validation context under which a roster is built without its cross-reference checks: the loader
+# runs them itself to report each problem by path; internal repairs build partial rosters
+SKIP_CROSS_CHECK = "skip_cross_check"
 PLAN_FORMAT = "pairwise/plan@1"
 
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -46,9 +57,15 @@ def _calendar_date(value: str) -> str:
 def _identifier(value: str) -> str:
     if not value.strip():
         raise ValueError("an id cannot be empty")
+    return value
+
+
+def _period_identifier(value: str) -> str:
+    # only a period id is written inside a slot (`DATE/PERIOD`); every other id is free text
+    _identifier(value)
     if "/" in value:
         raise ValueError(
-            f"'{value}': an id cannot contain '/' (it separates a slot's date and period)"
+            f"'{value}': a period id cannot contain '/' (it separates a slot's date and period)"
         )
     return value
 
@@ -66,9 +83,23 @@ def _finite(value: float) -> float:
     return value
 
 
-ClockTime = Annotated[str, AfterValidator(_clock_time)]
-CalendarDate = Annotated[str, AfterValidator(_calendar_date)]
-Identifier = Annotated[str, AfterValidator(_identifier)]
+# each pattern restates its validator for JSON Schema readers; the validator's message is ours
+ClockTime = Annotated[
+    str, AfterValidator(_clock_time), Field(json_schema_extra={"pattern": _TIME.pattern})
+]
+CalendarDate = Annotated[
+    str,
+    AfterValidator(_calendar_date),
+    Field(json_schema_extra={"pattern": _DATE.pattern, "format": "date"}),
+]
+Identifier = Annotated[
+    str, AfterValidator(_identifier), Field(json_schema_extra={"pattern": "\\S"})
+]
+PeriodIdentifier = Annotated[
+    str,
+    AfterValidator(_period_identifier),
+    Field(json_schema_extra={"pattern": "^[^/]*[^/\\s][^/]*$"}),
+]
 Whole = Annotated[int, BeforeValidator(_not_a_flag)]
 Count = Annotated[int, Field(ge=0), BeforeValidator(_not_a_flag)]
 
@@ -100,7 +131,7 @@ class Strict(BaseModel):
 
 
 class Period(Strict):
-    id: Identifier
+    id: PeriodIdentifier
     day: Day
     start: ClockTime
     end: ClockTime
@@ -122,6 +153,7 @@ class Cycle(Strict):
 
 class Team(Strict):
     id: Identifier
+    name: str | None = None
     priority: str | None = None
     grade: Whole | None = None
     school: str | None = None
@@ -154,8 +186,9 @@ class HistoryEntry(Strict):
     b: str
     year: Whole
     kind: Literal["peer", "mentor", "sabbatical"] = "peer"
+    # the range first, so that the schema states it as minimum/maximum (JSON Schema's words)
     trust: Annotated[
-        float, BeforeValidator(_not_a_flag), AfterValidator(_finite), Field(ge=-1.0, le=1.0)
+        float, Field(ge=-1.0, le=1.0), BeforeValidator(_not_a_flag), AfterValidator(_finite)
     ] = 0.0
 
 
@@ -225,6 +258,20 @@ class Roster(Strict):
     relations: list[Relation] = Field(default_factory=list)
     policy: Policy = Field(default_factory=Policy)
 
+    @model_validator(mode="after")
+    def _references_resolve(self, info: ValidationInfo) -> Roster:
+        """A roster built from a dict is checked as a loaded one is: every reference resolves."""
+        if isinstance(info.context, Mapping) and info.context.get(SKIP_CROSS_CHECK):
+            return self
+        # imported here: the cross-checks read these models, so validate.py imports this module
+        from pairwise.roster.validate import cross_check
+
+        problems = cross_check(self)
+        if problems:
+            listed = "; ".join(str(problem) for problem in problems)
+            raise ValueError(f"the roster's references do not all resolve: {listed}")
+        return self
+
     # Derived facts every consumer needs the same way; computed once per roster.
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Roster:
@@ -253,6 +300,20 @@ class Roster(Strict):
     @cached_property
     def cycle_by_id(self) -> dict[str, Cycle]:
         return {cycle.id: cycle for cycle in self.cycles}
+
+    def teacher_name(self, teacher_id: str) -> str:
+        """A teacher's name as the roster spells it; the id for a blank name or former staff."""
+        teacher = self.teacher_by_id.get(teacher_id)
+        if teacher is None or not teacher.name.strip():
+            return teacher_id
+        return teacher.name.strip()
+
+    def team_name(self, team_id: str) -> str:
+        """A team's display name, else its id."""
+        team = self.team_by_id.get(team_id)
+        if team is None or team.name is None or not team.name.strip():
+            return team_id
+        return team.name.strip()
 
     def school_of(self, teacher_id: str) -> str:
         """A teacher's school: its own, else its team's, else '' (the roster's one school)."""

@@ -47,7 +47,7 @@ from pairwise.interchange.workbook.layout import (
     normalise_header,
 )
 from pairwise.roster.load import MAX_BYTES_DEFAULT, MAX_BYTES_VARIABLE, roster_from_data
-from pairwise.roster.models import DAYS, ROSTER_FORMAT, Roster
+from pairwise.roster.models import DAYS, ROSTER_FORMAT, SKIP_CROSS_CHECK, Roster
 
 # a zip that unpacks to many times its size is refused before openpyxl opens it
 _UNPACK_FACTOR = 16
@@ -1083,7 +1083,7 @@ def cross_problems_beside_shape(data: dict[str, Any], shape: list[Problem]) -> l
         return node
 
     try:
-        repaired = Roster.model_validate(prune(data, ""))
+        repaired = Roster.model_validate(prune(data, ""), context={SKIP_CROSS_CHECK: True})
     except ValidationError:
         return []
 
