@@ -284,6 +284,17 @@ def validate_model(
     if not isinstance(data, dict):
         raise InputError([Problem("", f"the top level must be a JSON object ({expected_format})")])
     given = data.get("format")
+    kinds = {ROSTER_FORMAT: "roster", PLAN_FORMAT: "plan"}
+    if given in kinds and given != expected_format:
+        raise InputError(
+            [
+                Problem(
+                    "format",
+                    f"this is a {kinds[given]} ('{given}'), not a {kinds[expected_format]} "
+                    f"('{expected_format}')",
+                )
+            ]
+        )
     if given is not None and given != expected_format:
         raise InputError(
             [

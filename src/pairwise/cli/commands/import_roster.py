@@ -10,6 +10,7 @@ import click
 
 from pairwise.errors import InputError, Problem
 from pairwise.files import write_atomic
+from pairwise.interchange.sources import RosterSource
 from pairwise.interchange.workbook.layout import ImportResult, import_workbook
 
 ONE_ROSTER_ONLY = ("--bell-schedule", "--year", "--timezone", "--teams")
@@ -86,7 +87,8 @@ def command(
             )
         result = import_workbook(path)
     roster = result.roster
-    for warning in result.warnings:
+    read = RosterSource(roster, source, result.warnings, result.locations, result.topics)
+    for warning in read.notices():
         click.echo(f"warning: {warning}", err=True)
     text = roster.as_json()
     if output == "-":

@@ -340,6 +340,10 @@ class ImportResult:
 
     roster: Roster
     warnings: list[str] = field(default_factory=list)
+    # where each roster path was read from (`teachers[2].priority` -> `Teachers!F4`)
+    locations: dict[str, str] = field(default_factory=dict)
+    # the topics the source offers (a workbook's Topics sheet), empty when it has none
+    topics: list[str] = field(default_factory=list)
 
 
 def canonical(roster: Roster) -> Roster:
