@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import click
 
-from pairwise.explanation.core import precheck
-from pairwise.interchange.sources import RosterSource
+from pairwise.explanation.prechecks import precheck
+from pairwise.interchange.roster_input import RosterSource
 
 
 def print_advice(source: RosterSource) -> int:

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from pairwise.checker.rules import check
 from pairwise.errors import InputError, Problem
-from pairwise.interchange.sources import is_spreadsheet_source, read_roster
+from pairwise.interchange.roster_input import is_spreadsheet_source, read_roster
 from pairwise.roster.load import load_plan, parse_json, read_text
 from pairwise.roster.models import PLAN_FORMAT, ROSTER_FORMAT, TERM_NAMES
 

@@ -7,8 +7,9 @@ import sys
 
 import click
 
-from pairwise.explanation.core import explain, format_explanation
-from pairwise.interchange.sources import read_roster
+from pairwise.explanation.diagnose import explain
+from pairwise.explanation.report import format_explanation
+from pairwise.interchange.roster_input import read_roster
 
 EXIT_FEASIBLE = 0
 EXIT_INFEASIBLE = 3

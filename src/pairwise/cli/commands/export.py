@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pairwise.interchange.export.bundle import export_plan
-from pairwise.interchange.sources import read_roster
+from pairwise.interchange.roster_input import read_roster
 from pairwise.roster.load import load_plan
 
 

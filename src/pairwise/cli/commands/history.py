@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pairwise.analysis.history import HistoryReport, rotation_history
-from pairwise.interchange.sources import read_roster
+from pairwise.interchange.roster_input import read_roster
 from pairwise.roster.load import load_plan
 
 

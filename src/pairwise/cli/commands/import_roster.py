@@ -10,7 +10,7 @@ import click
 
 from pairwise.errors import InputError, Problem
 from pairwise.files import write_atomic
-from pairwise.interchange.sources import RosterSource
+from pairwise.interchange.roster_input import RosterSource
 from pairwise.interchange.workbook.layout import ImportResult, import_workbook
 
 ONE_ROSTER_ONLY = ("--bell-schedule", "--year", "--timezone", "--teams")
@@ -59,7 +59,7 @@ def command(
     if not path.exists():
         raise InputError([Problem(source, "no such file or folder")])
     if oneroster:
-        from pairwise.interchange.oneroster import TeamRule, read_oneroster
+        from pairwise.interchange.oneroster.importer import TeamRule, read_oneroster
 
         result: ImportResult = read_oneroster(
             path,

@@ -8,7 +8,7 @@ import click
 
 from pairwise.errors import InputError, Problem
 from pairwise.files import write_atomic
-from pairwise.interchange.sources import read_roster
+from pairwise.interchange.roster_input import read_roster
 from pairwise.interchange.workbook.layout import template_csv_files, template_workbook
 
 

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pairwise.cli.roster_advice import print_advice
-from pairwise.interchange.sources import read_roster
+from pairwise.interchange.roster_input import read_roster
 
 EXIT_NO_PLAN_CAN_EXIST = 3
 

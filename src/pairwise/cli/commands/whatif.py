@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pairwise.errors import InputError, Problem
-from pairwise.interchange.sources import read_roster
+from pairwise.interchange.roster_input import read_roster
 from pairwise.result import Progress
 from pairwise.runs.whatif import (
     CHART_SUFFIXES,
