@@ -285,7 +285,7 @@ def validate_model(
         raise InputError([Problem("", f"the top level must be a JSON object ({expected_format})")])
     given = data.get("format")
     kinds = {ROSTER_FORMAT: "roster", PLAN_FORMAT: "plan"}
-    if given in kinds and given != expected_format:
+    if isinstance(given, str) and given in kinds and given != expected_format:
         raise InputError(
             [
                 Problem(
