@@ -390,7 +390,8 @@ class Partnership(Strict):
     id: str
     members: list[str] = Field(min_length=2, max_length=3)
     cycles: list[str]
-    score: int = 0
+    # the engine states these; a plan made by hand or by another system may leave them out
+    score: int | None = None
     reasons: list[str] = Field(default_factory=list)
 
 
@@ -400,8 +401,10 @@ class Visit(Strict):
     host: str
     visitor: str
     slot: str
-    start: str = ""
-    end: str = ""
+    start: str | None = (
+        None  # derived from the slot; the engine states it, a hand-made plan may not
+    )
+    end: str | None = None
     covered: bool = False
 
 
@@ -410,8 +413,8 @@ class SabbaticalVisit(Strict):
     coachee: str
     cycle: str
     slot: str
-    start: str = ""
-    end: str = ""
+    start: str | None = None
+    end: str | None = None
     covered: bool = False
 
 
@@ -448,19 +451,21 @@ class Plan(Strict):
     format: Literal["pairwise/plan@1"] = "pairwise/plan@1"
     roster: str
     year: int | None = None
-    status: Literal["optimal", "feasible", "infeasible"]
-    objective: int
-    bound: int
-    gap: float = 0.0
-    seconds: float = 0.0
-    seed: int = 0
-    terms: dict[str, int] = Field(default_factory=dict)
+    # What the solver says about the plan. The engine states every one; a plan made by hand or by
+    # another system may state only its sessions, and `check` then computes the rest.
+    status: Literal["optimal", "feasible", "infeasible"] | None = None
+    objective: int | None = None
+    bound: int | None = None
+    gap: float | None = None
+    seconds: float | None = None
+    seed: int | None = None
+    terms: dict[str, int] | None = None
     partnerships: list[Partnership] = Field(default_factory=list)
     visits: list[Visit] = Field(default_factory=list)
     sabbatical_visits: list[SabbaticalVisit] = Field(default_factory=list)
     tables: list[TableSeat] = Field(default_factory=list)
     unpaired: list[Unpaired] = Field(default_factory=list)
-    metrics: Metrics = Field(default_factory=Metrics)
+    metrics: Metrics | None = None
 
     def as_json(self) -> str:
         """The plan as JSON text, stable byte for byte for the same content."""

@@ -41,9 +41,10 @@ def command(roster_path: str, plan_path: str, as_json: bool) -> None:
     table.add_column("stated", justify="right")
     table.add_column("recomputed", justify="right")
     for name in TERM_NAMES:
-        stated = plan.terms.get(name)
+        stated = (plan.terms or {}).get(name)
         table.add_row(name, "-" if stated is None else str(stated), str(report.terms[name]))
-    table.add_row("objective", str(plan.objective), str(report.objective), style="bold")
+    stated_objective = "-" if plan.objective is None else str(plan.objective)
+    table.add_row("objective", stated_objective, str(report.objective), style="bold")
     Console(highlight=False).print(table)
     if report.ok:
         click.echo("plan is valid")
