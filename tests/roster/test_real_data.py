@@ -58,7 +58,7 @@ def test_ids_with_slashes_are_solved_checked_and_exported(tmp_path: Path) -> Non
 
 def test_only_a_period_id_must_be_free_of_slashes() -> None:
     with pytest.raises(InputError) as caught:
-        make_roster(staggered(["a", "b"], 4) + [{"id": "c", "teaches": ["mon/1"]}])
+        make_roster([*staggered(["a", "b"], 4), {"id": "c", "teaches": ["mon/1"]}])
     assert "unknown period 'mon/1'" in str(caught.value)
     data = json.loads(fixture_path("oakridge-tiny").read_text())
     data["periods"][0]["id"] = "mon/1"
