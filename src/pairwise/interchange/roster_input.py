@@ -18,6 +18,7 @@ from pairwise.roster.notices import roster_notices
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"
+TIMETABLE_SUFFIXES = (".fet", ".xml")  # FET and XHSTT files, read by `pairwise import`
 # a roster path written inside a message (`relations[2]`, `teachers[0].evaluator`)
 PATH_IN_TEXT = re.compile(
     r"\b(?:teachers|periods|cycles|teams|history|team_history|relations|policy)"
@@ -89,6 +90,16 @@ def read_roster(source: str | Path) -> RosterSource:
     OneRoster export needs a bell schedule and a time zone, which only `import` takes.
     """
     name = str(source)
+    if name != "-" and Path(name).suffix.lower() in TIMETABLE_SUFFIXES:
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    "looks like a timetabling program's file: read it into a roster with "
+                    "`pairwise import` first (it asks for what the file does not hold)",
+                )
+            ]
+        )
     if not is_spreadsheet_source(name):
         return RosterSource(load_roster(name), name)
     path = Path(name)
