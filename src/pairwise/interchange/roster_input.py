@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pairwise.errors import InputError, Problem
-from pairwise.interchange.workbook.layout import import_workbook
+from pairwise.interchange.workbook.read import import_workbook
 from pairwise.roster.load import load_roster
 from pairwise.roster.models import Roster
 from pairwise.roster.notices import roster_notices

@@ -13,7 +13,8 @@ from pairwise.cli.wording import counted
 from pairwise.errors import InputError, Problem
 from pairwise.files import write_atomic
 from pairwise.interchange.roster_input import RosterSource
-from pairwise.interchange.workbook.layout import ImportResult, import_workbook
+from pairwise.interchange.workbook.layout import ImportResult
+from pairwise.interchange.workbook.read import import_workbook
 
 ONE_ROSTER_ONLY = ("--bell-schedule", "--year", "--timezone", "--teams")
 TIMETABLE_SUFFIXES = (".fet", ".xml")

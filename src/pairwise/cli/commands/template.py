@@ -9,7 +9,7 @@ import click
 from pairwise.errors import InputError, Problem
 from pairwise.files import write_atomic
 from pairwise.interchange.roster_input import read_roster
-from pairwise.interchange.workbook.layout import template_csv_files, template_workbook
+from pairwise.interchange.workbook.write import template_csv_files, template_workbook
 
 
 @click.command("template")
