@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -29,6 +29,10 @@ ROSTER_FORMAT = "pairwise/roster@1"
 # validation context under which a roster is built without its cross-reference checks: the loader
 # runs them itself to report each problem by path; internal repairs build partial rosters
 SKIP_CROSS_CHECK = "skip_cross_check"
+# The cross-reference checks a roster built from a dict runs. `pairwise.roster.validate` registers
+# them when it is imported (by the package, so always): it reads these models, so this module
+# cannot import it without a cycle, and the checker, which imports only this module, stays apart.
+REFERENCE_CHECKS: list[Callable[[Roster], Sequence[object]]] = []
 PLAN_FORMAT = "pairwise/plan@1"
 
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -216,6 +220,8 @@ class Teacher(Strict):
     room: str | None = None
     roadmap: Roadmap | None = None
     tandem: bool = False
+    begin_date: CalendarDate | None = None
+    end_date: CalendarDate | None = None
 
 
 class HistoryEntry(Strict):
@@ -303,10 +309,9 @@ class Roster(Strict):
         """A roster built from a dict is checked as a loaded one is: every reference resolves."""
         if isinstance(info.context, Mapping) and info.context.get(SKIP_CROSS_CHECK):
             return self
-        # imported here: the cross-checks read these models, so validate.py imports this module
-        from pairwise.roster.validate import cross_check
-
-        problems = cross_check(self)
+        if not REFERENCE_CHECKS:  # never a roster silently left unchecked
+            raise RuntimeError("import pairwise.roster.validate before building a roster")
+        problems = [problem for check in REFERENCE_CHECKS for problem in check(self)]
         if problems:
             listed = "; ".join(str(problem) for problem in problems)
             raise ValueError(f"the roster's references do not all resolve: {listed}")
@@ -525,6 +530,34 @@ class Metrics(BaseModel):
     network: Network = Field(default_factory=Network)
 
 
+class Change(Strict):
+    """One change a re-plan made to the plan in force: a session `moved`, `cancelled` or `added`.
+
+    `session` is the session as it is now (as it was, for a cancelled one), `was` as it was
+    before (None for an added one); each holds the session's own fields and its `kind`
+    (`visit`, `sabbatical_visit` or `table`)."""
+
+    kind: Literal["moved", "cancelled", "added"]
+    session: dict[str, Any]
+    was: dict[str, Any] | None = None
+    why: str = ""
+
+
+class Replans(Strict):
+    """How a re-plan relates to the plan in force it was made from."""
+
+    model_config = ConfigDict(
+        extra="forbid", validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+    )
+
+    plan: str
+    """sha256 of the bytes of the plan in force."""
+    start: CalendarDate = Field(alias="from")
+    objective_bound: int
+    changes: list[Change] = Field(default_factory=list)
+    change_bound: int = 0
+
+
 class Plan(Strict):
     format: Literal["pairwise/plan@1"] = "pairwise/plan@1"
     roster: str
@@ -547,6 +580,7 @@ class Plan(Strict):
     unplaced_conversations: list[UnplacedConversation] = Field(default_factory=list)
     conversation_counts: ConversationCounts = Field(default_factory=ConversationCounts)
     metrics: Metrics | None = None
+    replans: Replans | None = Field(default=None, exclude_if=lambda value: value is None)
 
     def as_json(self) -> str:
         """The plan as JSON text, stable byte for byte for the same content."""

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pairwise.errors import Problem
-from pairwise.roster.models import DAYS, Roster, parse_slot
+from pairwise.roster.calendar import is_date_range, parse_date_range
+from pairwise.roster.models import DAYS, REFERENCE_CHECKS, Roster, parse_slot
 
 
 def cross_check(roster: Roster) -> list[Problem]:
@@ -222,6 +223,12 @@ def _teachers(roster: Roster) -> list[Problem]:
             if period_id not in roster.period_by_id:
                 problems.append(Problem(f"{path}.teaches[{j}]", f"unknown period '{period_id}'"))
         for j, entry in enumerate(teacher.unavailable):
+            if is_date_range(entry):
+                try:
+                    parse_date_range(entry)
+                except ValueError as error:
+                    problems.append(Problem(f"{path}.unavailable[{j}]", str(error)))
+                continue
             if "/" not in entry:
                 if entry not in roster.period_by_id:
                     problems.append(
@@ -231,6 +238,17 @@ def _teachers(roster: Roster) -> list[Problem]:
             reason = _slot_problem(roster, entry)
             if reason:
                 problems.append(Problem(f"{path}.unavailable[{j}]", reason))
+        if (
+            teacher.begin_date is not None
+            and teacher.end_date is not None
+            and teacher.end_date < teacher.begin_date
+        ):
+            problems.append(
+                Problem(
+                    f"{path}.end_date",
+                    f"{teacher.end_date} is before the begin_date {teacher.begin_date}",
+                )
+            )
         if teacher.evaluator is not None:
             if teacher.evaluator == teacher.id:
                 problems.append(Problem(f"{path}.evaluator", "a teacher cannot evaluate themself"))
@@ -297,3 +315,6 @@ def _policy(roster: Roster) -> list[Problem]:
         elif counts[override.slot] > 1:
             problems.append(Problem(path, f"slot '{override.slot}' is overridden more than once"))
     return problems
+
+
+REFERENCE_CHECKS.append(cross_check)

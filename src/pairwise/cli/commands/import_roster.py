@@ -27,6 +27,14 @@ def _looks_like_oneroster(source: Path) -> bool:
     return source.suffix.lower() == ".zip"
 
 
+def _looks_like_timetable(source: Path) -> bool:
+    from pairwise.interchange.timetables.read import sniff_format
+
+    if not source.is_file():
+        return False
+    return source.suffix.lower() in TIMETABLE_SUFFIXES or sniff_format(source) is not None
+
+
 def _read_oneroster(
     path: Path, bell_schedule: str | None, year: int | None, timezone: str | None, teams: str
 ) -> ImportResult:
@@ -127,11 +135,7 @@ def command(
     ]
     if len(chosen) > 1:
         raise InputError([Problem(chosen[1], f"cannot be given with {chosen[0]}")])
-    timetable = (
-        fet
-        or xhstt
-        or (not oneroster and path.is_file() and path.suffix.lower() in TIMETABLE_SUFFIXES)
-    )
+    timetable = fet or xhstt or (not oneroster and _looks_like_timetable(path))
     xhstt_options = [
         name for name, value in (("--instance", instance), ("--solution", solution)) if value
     ]
