@@ -624,6 +624,8 @@ class _Engine:
                 bound = self.peer_bound + self.sabbatical_bound + tables_bound
             return Result("unknown", None, bound, None, seconds, self.stats)
         plan = self._plan(self.best, seconds)
+        # the engine states every solver field of its plans
+        assert plan.status is not None and plan.objective is not None
         return Result(plan.status, plan.objective, plan.bound, plan, seconds, self.stats)
 
     def _plan(self, best: PlanSolution, seconds: float) -> Plan:
