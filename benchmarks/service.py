@@ -140,6 +140,8 @@ def main() -> None:
     parser.add_argument("--sequential", type=int, default=10)
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--update-readme", action="store_true")
+    parser.add_argument("--results", default=str(RESULTS), help="folder for service.json")
+    parser.add_argument("--readme", default=str(README), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     roster_path = ROOT / "instances" / f"{arguments.instance}.json"
     roster = load_roster(roster_path)
@@ -200,10 +202,11 @@ def main() -> None:
         checked += 1
     summary = _summary(arguments, local, sequential, outcomes, wall, checked)
     _print(summary)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "service.json").write_text(json.dumps(summary, indent=2) + "\n")
+    results = Path(arguments.results)
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "service.json").write_text(json.dumps(summary, indent=2) + "\n")
     if arguments.update_readme:
-        _update_readme(summary)
+        _update_readme(summary, Path(arguments.readme))
 
 
 def _keep(
@@ -260,7 +263,7 @@ def _print(summary: dict[str, Any]) -> None:
         print(f"{key:32} {value}")
 
 
-def _update_readme(summary: dict[str, Any]) -> None:
+def _update_readme(summary: dict[str, Any], readme: Path) -> None:
     met = "met" if summary["added_latency_ms"] < summary["target_added_ms"] else "NOT met"
     block = "\n".join(
         [
@@ -280,11 +283,11 @@ def _update_readme(summary: dict[str, Any]) -> None:
             f"| turnaround per job, median / 95th percentile | {summary['turnaround_median_s']} s / {summary['turnaround_p95_s']} s |",
         ]
     )
-    text = README.read_text()
+    text = readme.read_text()
     start, end = "<!-- service -->", "<!-- /service -->"
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
-    README.write_text(f"{head}{start}\n{block}\n{end}{tail}")
+    readme.write_text(f"{head}{start}\n{block}\n{end}{tail}")
 
 
 if __name__ == "__main__":

@@ -102,6 +102,11 @@ def install_handlers(app: FastAPI) -> None:
     async def request_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         return problem_response(422, "the request is not valid", _validation_errors(error))
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        # uvicorn logs the traceback; the caller gets a problem without it
+        return problem_response(500, "the service met an unexpected error (it is logged)")
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         detail = (
