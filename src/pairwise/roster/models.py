@@ -322,7 +322,7 @@ class Roster(Strict):
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Roster:
         """A copy whose derived lookups are computed afresh (an update may change what they index)."""
         copy = super().model_copy(update=update, deep=deep)
-        for name in ("teacher_by_id", "team_by_id", "period_by_id", "cycle_by_id"):
+        for name in ("teacher_by_id", "team_by_id", "period_by_id", "cycle_by_id", "_name_count"):
             copy.__dict__.pop(name, None)
         return copy
 
@@ -346,12 +346,21 @@ class Roster(Strict):
     def cycle_by_id(self) -> dict[str, Cycle]:
         return {cycle.id: cycle for cycle in self.cycles}
 
+    @cached_property
+    def _name_count(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for teacher in self.teachers:
+            counts[teacher.name.strip()] = counts.get(teacher.name.strip(), 0) + 1
+        return counts
+
     def teacher_name(self, teacher_id: str) -> str:
-        """A teacher's name as the roster spells it; the id for a blank name or former staff."""
+        """How the admin reads a teacher: the name as the roster spells it, with the id when two
+        teachers share the name; the id for a blank name or former staff."""
         teacher = self.teacher_by_id.get(teacher_id)
         if teacher is None or not teacher.name.strip():
             return teacher_id
-        return teacher.name.strip()
+        name = teacher.name.strip()
+        return f"{name} ({teacher_id})" if self._name_count[name] > 1 else name
 
     def team_name(self, team_id: str) -> str:
         """A team's display name, else its id."""
