@@ -31,7 +31,7 @@ from pairwise.roster.models import (
 
 
 def check(roster: Roster, plan: Plan) -> CheckReport:
-    """Check `plan` against every hard rule of SPEC and recompute its objective term by term."""
+    """Check `plan` against every hard rule (docs/rules.md) and recompute its objective term by term."""
     return Checker(roster, plan).run()
 
 

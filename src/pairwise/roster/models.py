@@ -1,4 +1,4 @@
-"""The roster and plan formats of SPEC.md (`pairwise/roster@1`, `pairwise/plan@1`) as pydantic models.
+"""The roster and plan formats (docs/roster.md, docs/plan.md) (`pairwise/roster@1`, `pairwise/plan@1`) as pydantic models.
 
 These classes are the project's vocabulary: the model, the checker, the exporters and the importers
 all speak it. Field-level rules (types, ranges, date and time syntax) live here; rules that relate
@@ -122,7 +122,7 @@ def parse_slot(slot: str) -> tuple[dt.date, str]:
 
 
 def slot_name(day: dt.date, period_id: str) -> str:
-    """The SPEC's name of one period in one dated week: `DATE/PERIOD`."""
+    """The name of one period in one dated week: `DATE/PERIOD`."""
     return f"{day.isoformat()}/{period_id}"
 
 
@@ -253,7 +253,7 @@ class CoverOverride(Strict):
 
 
 class Weights(Strict):
-    """Objective weights; each is non-negative, the sign of its term is SPEC's."""
+    """Objective weights; each is non-negative, the sign of its term is the objective's."""
 
     complement: Count = 10
     shared_priority: Count = 3
@@ -453,9 +453,8 @@ class Visit(Strict):
     host: str
     visitor: str
     slot: str
-    start: str | None = (
-        None  # derived from the slot; the engine states it, a hand-made plan may not
-    )
+    # derived from the slot: the engine states them, a plan made by hand may leave them out
+    start: str | None = None
     end: str | None = None
     covered: bool = False
     mode: Literal["visit", "co-teach"] = "visit"

@@ -16,7 +16,7 @@ from pairwise.roster.objective import Scoring
 def partnership_reasons(
     candidates: Candidates, scoring: Scoring, members: Sequence[str]
 ) -> list[str]:
-    """What each of SPEC's pair terms says about a partnership, most valuable first."""
+    """What each of the objective's pair terms says about a partnership, most valuable first."""
     roster = candidates.roster
     policy = roster.policy
     weights = policy.weights
