@@ -29,7 +29,7 @@ from pairwise.roster.objective import Scoring
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class _PartnershipOption:
     """A partnership the model may choose: a locked pair, or a triad containing one."""
 
     members: tuple[str, ...]
@@ -86,7 +86,7 @@ class _Model:
         self.visits = visits
         self.model: Any = cp_model.CpModel()
         self.literal: dict[Rule, Any] = {}
-        self.candidates: list[_Candidate] = []
+        self.candidates: list[_PartnershipOption] = []
         self.visit_slots: list[_VisitSlot] = []
         self._build()
         self.rules = sorted(self.literal, key=lambda r: (RULE_KINDS.index(r.kind), r.subject))
@@ -106,7 +106,7 @@ class _Model:
         demand: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
         for period in self.facts.periods:
             candidates = [
-                _Candidate(
+                _PartnershipOption(
                     members, period, self.model.new_bool_var(f"{'+'.join(members)}@{period}")
                 )
                 for members in self._candidate_members(period)
@@ -164,7 +164,7 @@ class _Model:
                 members[tuple(sorted((a, b, x)))] = None
         return list(members)
 
-    def _one_partnership_per_teacher(self, candidates: list[_Candidate]) -> None:
+    def _one_partnership_per_teacher(self, candidates: list[_PartnershipOption]) -> None:
         per_teacher: dict[str, list[Any]] = defaultdict(list)
         for candidate in candidates:
             for member in candidate.members:
@@ -173,7 +173,7 @@ class _Model:
             if len(variables) > 1:
                 self.model.add_at_most_one(variables)
 
-    def _partner_rules(self, candidate: _Candidate) -> None:
+    def _partner_rules(self, candidate: _PartnershipOption) -> None:
         facts = self.facts
         for a, b in itertools.combinations(candidate.members, 2):
             pair = pair_key(a, b)
@@ -190,7 +190,7 @@ class _Model:
         if len(candidate.members) == 3 and not facts.policy.allow_triads:
             self.forbid_unless_relaxed(candidate.chosen, Rule("allow_triads"))
 
-    def _triads(self, candidates: list[_Candidate]) -> None:
+    def _triads(self, candidates: list[_PartnershipOption]) -> None:
         """At most one triad per school and period, and only when the school's count is odd."""
         school = self.facts.school
         owned: dict[str, list[Any]] = defaultdict(list)
@@ -219,7 +219,10 @@ class _Model:
             self.model.add(total == 2 * half + 1).only_enforce_if(has_triad)
 
     def _visit_directions(
-        self, candidate: _Candidate, cycle_id: str, demand: dict[tuple[str, str, str], list[Any]]
+        self,
+        candidate: _PartnershipOption,
+        cycle_id: str,
+        demand: dict[tuple[str, str, str], list[Any]],
     ) -> None:
         chosen = candidate.chosen
         if len(candidate.members) == 2:
@@ -259,7 +262,7 @@ class _Model:
     def _no_repeat_partners(self) -> None:
         if self.facts.policy.rotation != "cycle" or len(self.facts.cycle_ids) < 2:
             return
-        together: dict[tuple[str, str], list[_Candidate]] = defaultdict(list)
+        together: dict[tuple[str, str], list[_PartnershipOption]] = defaultdict(list)
         for candidate in self.candidates:
             for a, b in itertools.combinations(candidate.members, 2):
                 together[(a, b)].append(candidate)
