@@ -21,7 +21,7 @@ from pairwise.engine.search import new_solver
 from pairwise.explanation.facts import Facts, Option
 from pairwise.explanation.prechecks import tables_short
 from pairwise.explanation.report import RULE_KINDS, Rule, Status
-from pairwise.roster.facts import pair_key
+from pairwise.roster.facts import pair_key, release_limits
 from pairwise.roster.models import Plan, Roster
 from pairwise.roster.objective import Scoring
 
@@ -164,6 +164,7 @@ class _Model:
                 members[tuple(sorted((a, b, x)))] = None
         return list(members)
 
+    # rule 1: one partnership per teacher and period (the explanation's home)
     def _one_partnership_per_teacher(self, candidates: list[_PartnershipOption]) -> None:
         per_teacher: dict[str, list[Any]] = defaultdict(list)
         for candidate in candidates:
@@ -173,6 +174,7 @@ class _Model:
             if len(variables) > 1:
                 self.model.add_at_most_one(variables)
 
+    # rule 2: avoid, evaluator, same school
     def _partner_rules(self, candidate: _PartnershipOption) -> None:
         facts = self.facts
         for a, b in itertools.combinations(candidate.members, 2):
@@ -190,6 +192,7 @@ class _Model:
         if len(candidate.members) == 3 and not facts.policy.allow_triads:
             self.forbid_unless_relaxed(candidate.chosen, Rule("allow_triads"))
 
+    # rule 1: triads
     def _triads(self, candidates: list[_PartnershipOption]) -> None:
         """At most one triad per school and period, and only when the school's count is odd."""
         school = self.facts.school
@@ -218,6 +221,7 @@ class _Model:
             total = sum(count * variable for count, variable in terms)
             self.model.add(total == 2 * half + 1).only_enforce_if(has_triad)
 
+    # rule 4: the visits each partnership makes
     def _visit_directions(
         self,
         candidate: _PartnershipOption,
@@ -248,6 +252,7 @@ class _Model:
         for visitor, host in ((a, x), (x, b), (b, a)):
             demand[(cycle_id, visitor, host)].append(other)
 
+    # rule 2: locks
     def _locks(self) -> None:
         for pair in self.facts.locks:
             containing = [
@@ -259,6 +264,7 @@ class _Model:
             else:
                 self.model.add_bool_or([literal.Not()])
 
+    # rule 3: no repeat within the year
     def _no_repeat_partners(self) -> None:
         if self.facts.policy.rotation != "cycle" or len(self.facts.cycle_ids) < 2:
             return
@@ -296,6 +302,7 @@ class _Model:
                 kept.append(option)
         return kept
 
+    # rule 5, rule 6, rule 7: visits in feasible slots, no double booking, covers and releases
     def _place_visits(self, demand: dict[tuple[str, str, str], list[Any]]) -> None:
         facts = self.facts
         busy: dict[tuple[str, str], list[Any]] = defaultdict(list)
@@ -326,20 +333,15 @@ class _Model:
             limit, rule = facts.cover_limit(slot)
             if len(variables) > limit:
                 self.model.add(sum(variables) <= limit).only_enforce_if(self.rule(rule))
-        for teacher_id, variables in released.items():
-            release = facts.teacher[teacher_id].max_release
-            if release is not None and len(variables) > release:
-                self.model.add(sum(variables) <= release).only_enforce_if(
-                    self.rule(Rule("max_release", (teacher_id,)))
+        # rule 7: max_release, release_budget (limits from roster.facts), each one relaxable
+        for release in release_limits(facts.roster, released, school_covers):
+            if len(release.items) > release.limit:
+                kind = "max_release" if release.kind == "teacher" else "release_budget"
+                self.model.add(sum(release.items) <= release.limit).only_enforce_if(
+                    self.rule(Rule(kind, (release.name,)))
                 )
-        budget = facts.policy.release_budget
-        if budget is not None:
-            for school, variables in school_covers.items():
-                if len(variables) > budget:
-                    self.model.add(sum(variables) <= budget).only_enforce_if(
-                        self.rule(Rule("release_budget", (school,)))
-                    )
 
+    # rule 9: enough tables
     def _tables(self) -> None:
         for cycle in self.facts.roster.cycles:
             for meeting in cycle.meetings:

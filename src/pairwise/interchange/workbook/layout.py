@@ -83,10 +83,14 @@ TEACHERS = TableSheet(
         SheetColumn("school", "text", "school (blank: the roster's one school)"),
         SheetColumn("years_experience", "int", "years of teaching (blank: 0)"),
         SheetColumn("priority", "text", "this year's coaching priority (a topic)", source="Topics"),
-        SheetColumn("strengths", "list", "topics they are strong in, comma-separated", source="Topics"),
+        SheetColumn(
+            "strengths", "list", "topics they are strong in, comma-separated", source="Topics"
+        ),
         SheetColumn("evaluator", "text", "id of the teacher who evaluates them", source="Teachers"),
         SheetColumn("max_release", "int", "most covered visits as visitor (blank: no limit)"),
-        SheetColumn("participates", "bool", "in peer partnerships? yes/no (blank: yes)", choices=YES_NO),
+        SheetColumn(
+            "participates", "bool", "in peer partnerships? yes/no (blank: yes)", choices=YES_NO
+        ),
         SheetColumn(
             "sabbatical_topics",
             "list",
@@ -143,7 +147,9 @@ PERIODS = TableSheet(
     "Periods",
     (
         SheetColumn("id", "text", "# unique period id, e.g. mon-1 (no '/')", required=True),
-        SheetColumn("day", "day", "mon, tue, wed, thu, fri, sat or sun", required=True, choices=DAYS),
+        SheetColumn(
+            "day", "day", "mon, tue, wed, thu, fri, sat or sun", required=True, choices=DAYS
+        ),
         SheetColumn("start", "time", "start, HH:MM", required=True),
         SheetColumn("end", "time", "end, HH:MM", required=True),
     ),
@@ -164,7 +170,9 @@ CYCLES = TableSheet(
 MEETINGS = TableSheet(
     "Meetings",
     (
-        SheetColumn("cycle", "text", "# cycle id from the Cycles sheet", required=True, source="Cycles"),
+        SheetColumn(
+            "cycle", "text", "# cycle id from the Cycles sheet", required=True, source="Cycles"
+        ),
         SheetColumn("id", "text", "unique meeting id", required=True),
         SheetColumn("date", "date", "date of the staff meeting", required=True),
         SheetColumn("start", "time", "start, HH:MM", required=True),
