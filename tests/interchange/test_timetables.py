@@ -280,6 +280,22 @@ def test_hour_names_without_times_take_the_default_bell_and_say_so(tmp_path: Pat
     assert any("the default bell (the first period at 08:30" in w for w in result.warnings)
 
 
+def test_hour_names_with_some_times_are_not_enough_and_the_warning_says_which(
+    tmp_path: Path,
+) -> None:
+    path = edited(
+        tmp_path,
+        FET5,
+        ("<Name>15.50 - 16.50</Name>", "<Name>last</Name>"),
+    )
+    result = read_timetable(path, timezone="Europe/Paris", year=2026)
+    assert result.roster.periods[0].start == "08:30"
+    assert (
+        "only some of the FET file's hour names hold clock times (13.30 - 14.30, 14.40 - 15.40; "
+        "not last): periods follow the default bell"
+    ) in "\n".join(result.warnings)
+
+
 def test_a_bell_schedule_gives_the_times_by_period_number() -> None:
     result = read_timetable(
         ARCHIVE, timezone="Europe/Berlin", year=2026, instance="Lindenhof-2026", bell_schedule=BELLS
