@@ -4,7 +4,7 @@ Variables: each owed visit's slot (a continuing partnership's), each possible ne
 the way its members visit, each sabbatical visit ahead, each table of a meeting ahead. Kept
 sessions are constants: they count in the year-long limits and in the objective (`offset`).
 
-Two stages over the same model: the first maximises the objective (SPEC's, less the constant
+Two stages over the same model: the first maximises the objective (the contract's, less the constant
 part); the second holds it at least at the first stage's value (less `keep_within` percent) and
 minimises the changes. Slot pruning is the engine's exchange argument, with the plan in force's own
 slot always kept, so it is exact for both stages.
@@ -90,6 +90,8 @@ class ReplanModel:
         for cycle in frame.started + frame.ahead:
             for teacher in frame.candidates.participants:
                 self.busy[teacher, cycle] = 2
+            if not self.sabbaticals:
+                continue
             for coach in frame.candidates.coaches:
                 sabbatical = frame.roster.teacher_by_id[coach].sabbatical
                 assert sabbatical is not None
@@ -97,6 +99,8 @@ class ReplanModel:
         for unit in frame.units:
             for member in unit.members:
                 self.busy[member, unit.cycle] = max(self.busy[member, unit.cycle], 2)
+        if not self.sabbaticals:
+            return
         coachees = {coachee for _c, coachee, _y in frame.candidates.sabbatical_arcs}
         for coachee in coachees:
             for cycle in frame.started + frame.ahead:
@@ -431,7 +435,7 @@ class ReplanModel:
     # --- objective and changes -----------------------------------------------------------------
 
     def _objective(self) -> LinearExpr:
-        """SPEC's objective less its constant part (kept sessions, continuing partnerships)."""
+        """the objective (docs/objective.md) less its constant part (kept sessions, continuing partnerships)."""
         frame = self.frame
         weights = frame.roster.policy.weights
         terms: list[tuple[LinearExpr, int]] = []
