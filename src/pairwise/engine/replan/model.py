@@ -75,6 +75,7 @@ class ReplanModel:
             self._sabbaticals()
         self._one_partnership_per_cycle()
         self._triads()
+        self._no_repeat_partners()
         self._locks()
         self._slots()
         self._limits()
@@ -258,6 +259,20 @@ class ReplanModel:
             for terms in by_school.values():
                 if len(terms) > 1:
                     self.model.add(sum(terms) <= 1)
+
+    def _no_repeat_partners(self) -> None:
+        """Rule 3 under `rotation: cycle`: no pair partnered in two cycles ahead (pairs of the
+        started cycles are no candidates at all, see `Frame._admissible`)."""
+        frame = self.frame
+        if frame.roster.policy.rotation != "cycle":
+            return
+        by_edge: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        for j, column in enumerate(frame.new_partnerships):
+            for a, b in itertools.combinations(column.members, 2):
+                by_edge.setdefault(frame.candidates.edge(a, b), []).append(self.chosen[j])
+        for variables in by_edge.values():
+            if len(variables) > 1:
+                self.model.add_at_most_one(variables)
 
     def _locks(self) -> None:
         """A locked pair not partnered in the kept part of the year is partnered ahead."""
