@@ -23,11 +23,11 @@ from pairwise.interchange.export.calendars import (
     Revision,
     build_calendars,
     previous_revisions,
-    teacher_file_name,
 )
 from pairwise.interchange.export.common import reference_problems
 from pairwise.interchange.export.report import render_report
 from pairwise.interchange.export.spreadsheets import build_spreadsheets
+from pairwise.interchange.file_names import safe_file_names
 from pairwise.roster.models import Plan, Roster
 
 ALL_CALENDAR = "all.ics"
@@ -72,8 +72,9 @@ def render_export(
         rendered.warnings += warnings
     calendars = build_calendars(roster, plan, previous)
     rendered.files[ALL_CALENDAR] = calendars.all_sessions
+    names = safe_file_names(calendars.by_teacher, ".ics")
     for teacher_id, calendar in calendars.by_teacher.items():
-        rendered.files[f"{TEACHER_FOLDER}/{teacher_file_name(teacher_id)}"] = calendar
+        rendered.files[f"{TEACHER_FOLDER}/{names[teacher_id]}"] = calendar
     rendered.files.update(build_spreadsheets(roster, plan))
     rendered.files[REPORT] = render_report(roster, plan)
     rendered.sessions = len(calendars.sessions)
