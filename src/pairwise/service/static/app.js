@@ -240,22 +240,25 @@ async function download(path, name) {
 async function listJobs() {
   const response = await api("/v1/jobs");
   if (!response.ok) return;
-  const body = $("jobs").tBodies[0];
-  body.replaceChildren();
+  const rows = [];
   for (const job of (await response.json()).jobs) {
-    const row = body.insertRow();
+    const row = element("tr");
     const open = element("button", "Open");
     open.type = "button";
     open.addEventListener("click", () => follow(job.id));
+    const action = element("td");
+    action.append(open);
     row.append(
       element("td", job.created.replace("T", " ")),
       element("td", job.kind),
       element("td", job.status, "status-" + job.status),
       element("td", job.objective ?? "–"),
-      element("td"),
+      action,
     );
-    row.cells[4].append(open);
+    rows.push(row);
   }
+  // replaced whole once the answer is in, so two refreshes at once never mix their rows
+  $("jobs").tBodies[0].replaceChildren(...rows);
 }
 
 $("token").value = sessionStorage.getItem("pairwise-token") || "";
