@@ -3,7 +3,7 @@
 `roster_data(...)` draws the JSON of a roster that `roster_from_data` accepts; `rosters(...)` draws
 the validated `Roster`. Size parameters keep them tiny where a test needs brute force, e.g.
 `rosters(max_teachers=5, max_cycles=1, max_weeks=1, max_periods=3)`. Every feature of the format can
-appear: several schools, odd counts, history with trust, team history, avoid/request/lock relations,
+appear: several schools, odd counts, history with trust, team history, avoid/request/lock/continue relations,
 evaluators, sabbatical coaches, meetings with tables, cover overrides, unavailability, either
 rotation, reciprocal or not, triads allowed or not, cross-school pairs.
 """
@@ -236,13 +236,22 @@ def roster_data(
                 "a": pair[0],
                 "b": pair[1],
                 # locks are rarer: a lock beside an avoid or an evaluator has no plan
-                "kind": draw(st.sampled_from(["avoid", "avoid", "request", "request", "lock"])),
+                "kind": draw(
+                    st.sampled_from(["avoid", "avoid", "request", "request", "lock", "continue"])
+                ),
             }
             for pair in draw(
                 st.lists(
                     st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True), max_size=3
                 )
             )
+        ]
+        # a pair that must never be partners cannot have asked to continue (validation says so)
+        avoided = {frozenset((r["a"], r["b"])) for r in data["relations"] if r["kind"] == "avoid"}
+        data["relations"] = [
+            r
+            for r in data["relations"]
+            if r["kind"] != "continue" or frozenset((r["a"], r["b"])) not in avoided
         ]
 
     policy: dict[str, Any] = {

@@ -149,7 +149,11 @@ class _Checker:
         }
         self.cover_override = {o.slot: o.cover for o in self.policy.cover_overrides}
         self.avoid = {_pair(r.a, r.b) for r in roster.relations if r.kind == "avoid"}
-        self.request = {_pair(r.a, r.b) for r in roster.relations if r.kind == "request"}
+        # a `continue` pair (both asked to keep working together) earns the request reward, once
+        self.request = {
+            _pair(r.a, r.b) for r in roster.relations if r.kind in ("request", "continue")
+        }
+        self.continuing = {_pair(r.a, r.b) for r in roster.relations if r.kind == "continue"}
         # a lock is an admin's decision for the roster's year ("must be partners this year"); a
         # later year's plan of a multi-year rotation is not bound by it
         binds_locks = plan.year is None or plan.year == roster.year
@@ -839,7 +843,8 @@ class _Checker:
                 if x.priority is not None and x.priority == y.priority:
                     terms["shared_priority"] += weights.shared_priority
                 terms["trust"] += round(weights.trust * trust.get(key, 0.0))
-                terms["repeat"] -= weights.repeat * self._repeat_factor(last_year.get(key))
+                if key not in self.continuing:
+                    terms["repeat"] -= weights.repeat * self._repeat_factor(last_year.get(key))
                 if x.team != y.team:
                     terms["cross_team"] += weights.cross_team
                 if (x.years_experience < novice and y.years_experience >= mentor) or (

@@ -165,10 +165,15 @@ class TeamHistoryEntry(Strict):
     year: Whole
 
 
+RelationKind = Literal["avoid", "request", "lock", "continue"]
+RELATION_KINDS: tuple[str, ...] = ("avoid", "request", "lock", "continue")
+"""`continue`: both partners asked to keep working together (no repeat cost, the request reward)."""
+
+
 class Relation(Strict):
     a: str
     b: str
-    kind: Literal["avoid", "request", "lock"]
+    kind: RelationKind
 
 
 class CoverOverride(Strict):

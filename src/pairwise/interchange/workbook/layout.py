@@ -217,9 +217,10 @@ RELATIONS = TableSheet(
         Column(
             "kind",
             "choice",
-            "avoid (never partners), request (reward), lock (must be partners)",
+            "avoid (never partners), request (reward), lock (must be partners), "
+            "continue (both asked to keep working together: no repeat cost, the request reward)",
             required=True,
-            choices=("avoid", "request", "lock"),
+            choices=("avoid", "request", "lock", "continue"),
         ),
     ),
     ("#t01", "t09", "avoid"),
