@@ -246,13 +246,6 @@ def roster_data(
                 )
             )
         ]
-        # a pair that must never be partners cannot have asked to continue (validation says so)
-        avoided = {frozenset((r["a"], r["b"])) for r in data["relations"] if r["kind"] == "avoid"}
-        data["relations"] = [
-            r
-            for r in data["relations"]
-            if r["kind"] != "continue" or frozenset((r["a"], r["b"])) not in avoided
-        ]
 
     policy: dict[str, Any] = {
         "rotation": rotation if rotation is not None else draw(st.sampled_from(["year", "cycle"])),

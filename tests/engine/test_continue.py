@@ -4,15 +4,10 @@ and they earn the request reward, in the engine, the checker and both reference 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from pairwise.checker.rules import check
 from pairwise.engine.pipeline import solve
-from pairwise.errors import InputError
 from pairwise.interchange.workbook.layout import import_workbook, template_workbook
-from pairwise.roster.load import roster_from_data
 from pairwise.roster.models import Roster
 from pairwise.roster.objective import Scoring
 from solvers import bruteforce, greedy
@@ -86,18 +81,14 @@ def test_checker_recomputes_the_continue_terms() -> None:
     assert not report.ok
 
 
-def test_continue_beside_avoid_is_refused_by_path() -> None:
-    data: dict[str, Any] = four_teachers([]).model_dump()
-    data["relations"] = [
-        {"a": "a", "b": "b", "kind": "avoid"},
-        {"a": "b", "b": "a", "kind": "continue"},
-    ]
-    with pytest.raises(InputError) as caught:
-        roster_from_data(data)
-    assert [str(p) for p in caught.value.problems] == [
-        "relations[1]: 'b' and 'a' cannot continue together: relations[0] says they must never "
-        "be partners (avoid)"
-    ]
+def test_avoid_wins_over_continue() -> None:
+    roster = four_teachers(
+        [{"a": "a", "b": "b", "kind": "avoid"}, {"a": "b", "b": "a", "kind": "continue"}]
+    )
+    result = solve(roster, time_limit=20.0, workers=1)
+    assert result.plan is not None
+    assert_plan_valid(roster, result.plan)
+    assert ["a", "b"] not in [sorted(p.members) for p in result.plan.partnerships]
 
 
 def test_continue_survives_the_workbook(tmp_path: Path) -> None:

@@ -207,21 +207,6 @@ def _relations(roster: Roster) -> list[Problem]:
             problems.append(
                 Problem(f"relations[{i}]", f"'{relation.a}' cannot be in a relation with themself")
             )
-    avoided = {
-        frozenset((relation.a, relation.b)): i
-        for i, relation in enumerate(roster.relations)
-        if relation.kind == "avoid"
-    }
-    for i, relation in enumerate(roster.relations):
-        pair = frozenset((relation.a, relation.b))
-        if relation.kind == "continue" and pair in avoided:
-            problems.append(
-                Problem(
-                    f"relations[{i}]",
-                    f"'{relation.a}' and '{relation.b}' cannot continue together: "
-                    f"relations[{avoided[pair]}] says they must never be partners (avoid)",
-                )
-            )
     return problems
 
 
