@@ -126,7 +126,7 @@ def solve_once(solver: str, roster: Any, seed: int, time_limit: float, workers: 
 
         if len(roster.schools()) > 1:
             try:
-                from pairwise.runs.district.core import solve_district
+                from pairwise.runs.district.solve import solve_district
             except ImportError:
                 result = solve(roster, time_limit=time_limit, seed=seed, workers=workers)
             else:

@@ -42,41 +42,44 @@ install_moved_module_aliases()
 
 if TYPE_CHECKING:
     from pairwise.analysis.history import HistoryReport, rotation_history
-    from pairwise.checker.rules import CheckReport, Violation, check
+    from pairwise.checker.report import CheckReport, Violation
+    from pairwise.checker.rules import check
     from pairwise.engine.pipeline import solve
     from pairwise.engine.seating import TableSolution, seat_tables
-    from pairwise.explanation.core import Explanation, explain, format_explanation
-    from pairwise.generate.generator import generate_roster
+    from pairwise.explanation.diagnose import explain
+    from pairwise.explanation.report import Explanation, format_explanation
+    from pairwise.generate.rosters import generate_roster
     from pairwise.interchange.export.bundle import ExportSummary, export_plan
-    from pairwise.interchange.oneroster import read_oneroster
+    from pairwise.interchange.oneroster.importer import read_oneroster
     from pairwise.interchange.workbook.layout import import_workbook, template_workbook
-    from pairwise.runs.district.core import solve_district
-    from pairwise.runs.multiyear.core import RotationError, solve_years
+    from pairwise.runs.district.solve import solve_district
+    from pairwise.runs.multiyear.choices import RotationError
+    from pairwise.runs.multiyear.years import solve_years
     from pairwise.runs.whatif import run_whatif
 
 # name -> module that defines it, imported on first access
 _LAZY: dict[str, str] = {
     "check": "pairwise.checker.rules",
-    "CheckReport": "pairwise.checker.rules",
-    "Violation": "pairwise.checker.rules",
+    "CheckReport": "pairwise.checker.report",
+    "Violation": "pairwise.checker.report",
     "solve": "pairwise.engine.pipeline",
-    "solve_district": "pairwise.runs.district.core",
-    "solve_years": "pairwise.runs.multiyear.core",
-    "RotationError": "pairwise.runs.multiyear.core",
+    "solve_district": "pairwise.runs.district.solve",
+    "solve_years": "pairwise.runs.multiyear.years",
+    "RotationError": "pairwise.runs.multiyear.choices",
     "seat_tables": "pairwise.engine.seating",
     "TableSolution": "pairwise.engine.seating",
-    "format_explanation": "pairwise.explanation.core",
-    "explain": "pairwise.explanation.core",
-    "Explanation": "pairwise.explanation.core",
+    "format_explanation": "pairwise.explanation.report",
+    "explain": "pairwise.explanation.diagnose",
+    "Explanation": "pairwise.explanation.report",
     "export_plan": "pairwise.interchange.export.bundle",
     "ExportSummary": "pairwise.interchange.export.bundle",
-    "generate_roster": "pairwise.generate.generator",
+    "generate_roster": "pairwise.generate.rosters",
     "rotation_history": "pairwise.analysis.history",
     "HistoryReport": "pairwise.analysis.history",
     "run_whatif": "pairwise.runs.whatif",
     "import_workbook": "pairwise.interchange.workbook.layout",
     "template_workbook": "pairwise.interchange.workbook.layout",
-    "read_oneroster": "pairwise.interchange.oneroster",
+    "read_oneroster": "pairwise.interchange.oneroster.importer",
 }
 
 

@@ -20,15 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pairwise.cli.app import main
-from pairwise.explanation.core import (
-    Explanation,
-    explain,
-    feasible_plan,
-    format_explanation,
-    is_feasible,
-    precheck,
-    rules_hold,
-)
+from pairwise.explanation.diagnose import explain
+from pairwise.explanation.feasibility import feasible_plan, is_feasible, rules_hold
+from pairwise.explanation.prechecks import precheck
+from pairwise.explanation.report import Explanation, format_explanation
 from pairwise.roster.load import load_roster, roster_from_data
 from pairwise.roster.models import Roster
 from solvers import bruteforce

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from pairwise.cli.app import main
 from pairwise.errors import InputError
-from pairwise.generate.generator import generate_roster, roster_text
+from pairwise.generate.rosters import generate_roster, roster_text
 from pairwise.roster.load import load_roster, roster_from_json
 from pairwise.roster.models import Roster
 

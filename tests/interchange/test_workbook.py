@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from pairwise.errors import InputError
-from pairwise.generate.generator import generate_roster
+from pairwise.generate.rosters import generate_roster
 from pairwise.interchange.workbook.layout import (
     SHEET_ORDER,
     canonical,

@@ -21,11 +21,11 @@ import pytest
 from click.testing import CliRunner
 
 from pairwise.cli.app import main
-from pairwise.generate.generator import generate_roster
+from pairwise.generate.rosters import generate_roster
 from pairwise.roster.load import load_plan
 from pairwise.roster.models import Roster
 from pairwise.runs import executor
-from pairwise.runs.district.core import solve_district
+from pairwise.runs.district.solve import solve_district
 from pairwise.runs.executor import DaskExecutor
 from pairwise.runs.whatif import parse_axes, run_whatif, variant_roster
 from tests.builders import greedy_engine

@@ -13,20 +13,14 @@ from typing import Any
 import pytest
 
 from pairwise.checker.rules import check
-from pairwise.generate.generator import generate_roster
+from pairwise.generate.rosters import generate_roster
 from pairwise.result import Progress, Result, relative_gap
 from pairwise.roster.load import roster_from_data
 from pairwise.roster.models import Plan, Roster, SabbaticalVisit, Visit
 from pairwise.roster.objective import empty_terms
-from pairwise.runs.district.core import (
-    STAND_IN_MARK,
-    cross_coachees,
-    place_cross_visits,
-    solve_district,
-    split_district,
-    split_hint,
-    task_time_limits,
-)
+from pairwise.runs.district.cross_visits import place_cross_visits
+from pairwise.runs.district.solve import solve_district, task_time_limits
+from pairwise.runs.district.split import STAND_IN_MARK, cross_coachees, split_district, split_hint
 from tests.builders import greedy_engine
 from tests.helpers import assert_plan_valid
 

@@ -11,18 +11,12 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from pairwise.generate.generator import generate_roster
+from pairwise.generate.rosters import generate_roster
 from pairwise.roster.load import roster_from_data
 from pairwise.roster.models import Roster
-from pairwise.runs.multiyear.core import (
-    Group,
-    Rotation,
-    RotationError,
-    YearResult,
-    derived_roster,
-    plan_rotation,
-    solve_years,
-)
+from pairwise.runs.multiyear.choices import Group, Rotation, RotationError, YearResult
+from pairwise.runs.multiyear.rotation import plan_rotation
+from pairwise.runs.multiyear.years import derived_roster, solve_years
 from tests.helpers import assert_plan_valid, load_fixture
 
 DAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -352,7 +346,7 @@ def test_a_year_keeps_its_schools_release_budget() -> None:
 
 def test_the_first_years_own_locks_stay_when_the_engine_chooses_the_partners() -> None:
     # the retry path of solve_years hands the engine no chosen pairs; the roster's lock still binds
-    from pairwise.runs.multiyear.core import derived_roster
+    from pairwise.runs.multiyear.years import derived_roster
 
     roster = load_fixture("oakridge-tiny.json")
     data = roster.model_dump()

@@ -248,7 +248,7 @@ def test_cold_runs_have_no_warm_start() -> None:
 
 
 def test_a_district_roster_varies_as_a_district() -> None:
-    from pairwise.generate.generator import generate_roster
+    from pairwise.generate.rosters import generate_roster
 
     roster = generate_roster(40, schools=2, kind="mixed", seed=5)
     axes = parse_axes(["release_budget=0:4:4"])

@@ -7,181 +7,45 @@ hash-ordered dicts), so a seed always gives the same roster, byte for byte.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from pairwise.errors import InputError, Problem
-from pairwise.roster.load import roster_from_data
-from pairwise.roster.models import ROSTER_FORMAT, CoverOverride, Policy, Roster
-
-Kind = Literal["elementary", "secondary", "mixed"]
-KINDS: tuple[str, ...] = ("elementary", "secondary", "mixed")
-SchoolKind = Literal["elementary", "k8", "middle", "high"]
-
-DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
-PERIODS_PER_DAY = 6
-CYCLE_NAMES: tuple[str, ...] = ("fall", "winter", "spring")
-
-TOPICS: tuple[str, ...] = (
-    "formative-assessment",
-    "classroom-management",
-    "literacy",
-    "numeracy",
-    "writing-feedback",
-    "differentiation",
-    "questioning",
-    "student-discourse",
-    "inquiry-learning",
-    "technology",
-    "social-emotional-learning",
-    "english-learners",
-    "project-based-learning",
-    "culturally-responsive-teaching",
-    "reading-comprehension",
-    "checks-for-understanding",
+from pairwise.generate.staff import (
+    Generated,
+    Person,
+    SchoolPlan,
+    display,
+    evaluates,
+    order_pair,
+    slug,
+    teacher_data,
 )
-# How often each topic is someone's priority or strength, in TOPICS order: elementary staff work
-# on reading and number sense; secondary staff on discourse, inquiry and assessment.
-ELEMENTARY_WEIGHTS: tuple[int, ...] = (8, 8, 10, 9, 7, 6, 4, 4, 3, 3, 6, 4, 2, 3, 9, 5)
-SECONDARY_WEIGHTS: tuple[int, ...] = (9, 6, 3, 2, 6, 7, 7, 8, 7, 6, 4, 4, 6, 4, 3, 8)
-
-FIRST_NAMES: tuple[str, ...] = (
-    "Ana", "Ben", "Chloe", "Dev", "Eva", "Farid", "Grace", "Hiro", "Imani", "Jamal", "Keiko",
-    "Liam", "Maya", "Noah", "Olivia", "Priya", "Quinn", "Rosa", "Samir", "Tara", "Uma", "Victor",
-    "Wen", "Ximena", "Yusuf", "Zoe", "Aisha", "Brian", "Carmen", "Daniel", "Elena", "Felix",
-    "Gabriela", "Hannah", "Isaac", "Julia", "Kwame", "Laura", "Marcus", "Nadia", "Omar", "Paula",
-    "Rachel", "Sofia", "Thomas", "Valeria", "William", "Yara", "Andre", "Beatriz", "Caleb",
-    "Diana", "Ethan", "Fatima", "George", "Helen", "Ivan", "Jasmine", "Kevin", "Leah", "Mateo",
-    "Nina", "Oscar", "Rebecca", "Sean", "Tanya", "Vanessa", "Wesley", "Amara", "Luis", "Megan",
-    "Raj", "Sarah", "Tomás", "Lucy", "David", "Emily", "Jorge", "Mei", "Patrick",
-)  # fmt: skip
-LAST_NAMES: tuple[str, ...] = (
-    "Ruiz", "Okafor", "Martin", "Patel", "Lindqvist", "Haddad", "Kim", "Nguyen", "Johnson",
-    "Garcia", "Smith", "Chen", "Williams", "Brown", "Jones", "Miller", "Davis", "Rodriguez",
-    "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor",
-    "Moore", "Jackson", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark",
-    "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott",
-    "Torres", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell",
-    "Mitchell", "Carter", "Roberts", "Gomez", "Phillips", "Evans", "Turner", "Diaz", "Parker",
-    "Cruz", "Edwards", "Collins", "Reyes", "Stewart", "Morris", "Morales", "Murphy", "Cook",
-    "Rogers", "Gutierrez", "Ortiz", "Morgan", "Cooper", "Peterson", "Bailey", "Reed", "Kelly",
-    "Howard", "Kowalski", "Singh", "Ali", "Yamamoto", "Osei", "Novak", "Dubois", "Rossi",
-    "Schmidt", "Ivanova", "Mensah", "O'Brien", "Fischer", "Costa", "Sato", "Khan", "Park", "Tran",
-)  # fmt: skip
-SCHOOL_NAMES: tuple[str, ...] = (
-    "Lincoln", "Washington", "Jefferson", "Roosevelt", "Franklin", "Maple", "Oak Grove", "Cedar",
-    "Riverside", "Hillcrest", "Lakeview", "Sunset", "Pine Ridge", "Meadowbrook", "Westwood",
-    "Eastside", "Northgate", "Highland", "Valley View", "Brookside", "Fairview", "Greenfield",
-    "Kennedy", "Madison", "Adams", "Monroe", "Garfield", "Parkside", "Willow Creek", "Stonebridge",
-    "Oakridge", "Harbor", "Summit", "Cypress", "Aspen", "Juniper", "Sequoia", "Magnolia",
-    "Bayview", "Clearwater",
-)  # fmt: skip
-DISTRICT_NAMES: tuple[str, ...] = ("Riverside Unified", "Lakeshore County", "Mesa Valley")
-TIMEZONES: tuple[str, ...] = (
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Toronto",
+from pairwise.generate.vocabulary import (
+    ALL_PERIODS,
+    CYCLE_NAMES,
+    DAY_NAMES,
+    DEPARTMENTS,
+    DISTRICT_NAMES,
+    ELEMENTARY_TIMES,
+    ELEMENTARY_WEIGHTS,
+    FIRST_NAMES,
+    GRADE_LABELS,
+    LAST_NAMES,
+    PERIODS_PER_DAY,
+    SCHOOL_NAMES,
+    SECONDARY_TIMES,
+    SECONDARY_WEIGHTS,
+    SPECIALISTS,
+    SUPPORT_ROLES,
+    TIMEZONES,
+    TOPICS,
+    Kind,
+    SchoolKind,
+    cycle_weeks,
+    period_id,
 )
-SPECIALISTS: tuple[str, ...] = ("music", "art", "physical-education", "library", "drama", "stem")
-SUPPORT_ROLES: tuple[str, ...] = ("resource", "english-learners", "reading-intervention")
-DEPARTMENTS: tuple[tuple[str, float], ...] = (
-    ("english", 0.18),
-    ("mathematics", 0.17),
-    ("science", 0.15),
-    ("social-studies", 0.13),
-    ("special-education", 0.10),
-    ("world-languages", 0.09),
-    ("arts", 0.09),
-    ("physical-education", 0.09),
-    ("career-technical", 0.08),
-    ("music", 0.06),
-)
-GRADE_LABELS: tuple[str, ...] = ("k", "1", "2", "3", "4", "5", "6", "7", "8")
-
-# Clock times of the six daily periods (lunch falls between the third and the fourth).
-ELEMENTARY_TIMES: tuple[tuple[str, str], ...] = (
-    ("08:40", "09:30"),
-    ("09:35", "10:25"),
-    ("10:30", "11:20"),
-    ("12:05", "12:55"),
-    ("13:00", "13:50"),
-    ("13:55", "14:45"),
-)
-SECONDARY_TIMES: tuple[tuple[str, str], ...] = (
-    ("07:50", "08:45"),
-    ("08:50", "09:45"),
-    ("09:50", "10:45"),
-    ("10:50", "11:45"),
-    ("12:25", "13:20"),
-    ("13:25", "14:20"),
-)
-
-
-def period_id(day: str, number: int) -> str:
-    return f"{day}-{number}"
-
-
-ALL_PERIODS: tuple[str, ...] = tuple(
-    period_id(day, number) for day in DAY_NAMES for number in range(1, PERIODS_PER_DAY + 1)
-)
-
-
-def first_monday_on_or_after(day: dt.date) -> dt.date:
-    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
-
-
-def cycle_weeks(year: int) -> list[list[dt.date]]:
-    """Two-week cycles in late October, late January and mid-April of the school year."""
-    starts = [
-        first_monday_on_or_after(dt.date(year, 10, 19)),
-        first_monday_on_or_after(dt.date(year + 1, 1, 25)),
-        first_monday_on_or_after(dt.date(year + 1, 4, 12)),
-    ]
-    return [[start, start + dt.timedelta(days=7)] for start in starts]
-
-
-@dataclass
-class Person:
-    """A teacher while the generator builds it (turned into roster JSON at the end)."""
-
-    id: str
-    name: str
-    school: str
-    role: str  # homeroom, specialist, support, subject, head, part-time, administrator
-    team: str | None
-    years: int
-    room: str
-    teaches: list[str] = field(default_factory=list)
-    priority: str = ""
-    strengths: list[str] = field(default_factory=list)
-    unavailable: list[str] = field(default_factory=list)
-    evaluator: str | None = None
-    max_release: int | None = None
-    participates: bool = True
-    sabbatical: dict[str, Any] | None = None
-
-
-@dataclass
-class SchoolPlan:
-    """One school to generate: its id, display name, kind and number of teachers."""
-
-    id: str
-    name: str
-    kind: SchoolKind
-    size: int
-
-
-@dataclass
-class Generated:
-    """A school's staff and teams as generated."""
-
-    people: list[Person]
-    teams: list[dict[str, Any]]
+from pairwise.roster.models import ROSTER_FORMAT, CoverOverride, Policy
 
 
 class Generator:
@@ -819,138 +683,3 @@ class Generator:
             cover_overrides=[CoverOverride(**override) for override in overrides],
             release_budget=budget,
         ).model_dump(mode="json")
-
-
-def evaluates(x: Person, y: Person) -> bool:
-    """Either evaluates the other."""
-    return x.evaluator == y.id or y.evaluator == x.id
-
-
-def order_pair(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a <= b else (b, a)
-
-
-def slug(name: str, kind: SchoolKind) -> str:
-    suffix = {"elementary": "es", "k8": "k8", "middle": "ms", "high": "hs"}[kind]
-    return f"{name.lower().replace(' ', '-')}-{suffix}"
-
-
-def display(name: str, kind: SchoolKind) -> str:
-    suffix = {
-        "elementary": "Elementary",
-        "k8": "K-8 School",
-        "middle": "Middle School",
-        "high": "High School",
-    }[kind]
-    return f"{name} {suffix}"
-
-
-def teacher_data(person: Person) -> dict[str, Any]:
-    """A teacher as roster JSON, leaving out fields at their defaults."""
-    data: dict[str, Any] = {"id": person.id, "name": person.name}
-    if person.team is not None:
-        data["team"] = person.team
-    data["school"] = person.school
-    data["room"] = person.room
-    data["years_experience"] = person.years
-    data["priority"] = person.priority
-    data["strengths"] = person.strengths
-    data["teaches"] = person.teaches
-    if person.unavailable:
-        data["unavailable"] = person.unavailable
-    if person.evaluator is not None:
-        data["evaluator"] = person.evaluator
-    if person.max_release is not None:
-        data["max_release"] = person.max_release
-    if not person.participates:
-        data["participates"] = False
-    if person.sabbatical is not None:
-        data["sabbatical"] = person.sabbatical
-    return data
-
-
-def generate_roster(
-    teachers: int,
-    *,
-    schools: int = 1,
-    kind: str = "elementary",
-    seed: int = 0,
-    year: int = 2026,
-) -> Roster:
-    """A realistic synthetic roster of `teachers` teachers over `schools` schools, valid by SPEC."""
-    return roster_from_data(
-        generate_data(teachers, schools=schools, kind=kind, seed=seed, year=year)
-    )
-
-
-def generate_data(
-    teachers: int,
-    *,
-    schools: int = 1,
-    kind: str = "elementary",
-    seed: int = 0,
-    year: int = 2026,
-) -> dict[str, Any]:
-    """The roster of `generate_roster` as parsed JSON (before validation)."""
-    problems = []
-    if kind not in KINDS:
-        problems.append(Problem("kind", f"'{kind}' is not one of {', '.join(KINDS)}"))
-    if schools < 1:
-        problems.append(Problem("schools", "must be at least 1"))
-    elif schools > len(SCHOOL_NAMES):
-        problems.append(Problem("schools", f"at most {len(SCHOOL_NAMES)} schools"))
-    if teachers < 4 * max(1, schools):
-        problems.append(Problem("teachers", "must be at least 4 per school"))
-    if teachers > len(FIRST_NAMES) * len(LAST_NAMES):
-        problems.append(
-            Problem("teachers", f"at most {len(FIRST_NAMES) * len(LAST_NAMES):,} teachers")
-        )
-    if not 1900 <= year <= 2200:
-        problems.append(Problem("year", f"{year} is not a plausible school year"))
-    if problems:
-        raise InputError(problems)
-    generator = Generator(seed, year)
-    return generator.build(teachers, schools, kind)  # type: ignore[arg-type]
-
-
-def roster_text(roster: Roster, *, compact: bool = False) -> str:
-    """A roster as JSON text, fields at their defaults left out except the policy's (written in
-    full so a reader sees every rule); one line per period, team, teacher, entry and relation."""
-    data: dict[str, Any] = {}
-    for name in Roster.model_fields:
-        value = getattr(roster, name)
-        if name == "policy":
-            data[name] = value.model_dump(mode="json", exclude_none=True)
-        elif isinstance(value, list):
-            data[name] = [item.model_dump(mode="json", exclude_defaults=True) for item in value]
-        else:
-            data[name] = value
-    if compact:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-    lines = ["{"]
-    keys = list(data)
-    for position, key in enumerate(keys):
-        value = data[key]
-        ending = "," if position < len(keys) - 1 else ""
-        if isinstance(value, list) and value:
-            lines.append(f"  {json.dumps(key)}: [")
-            for index, item in enumerate(value):
-                comma = "," if index < len(value) - 1 else ""
-                lines.append(f"    {json.dumps(item, ensure_ascii=False)}{comma}")
-            lines.append(f"  ]{ending}")
-        elif isinstance(value, dict):
-            lines.append(f"  {json.dumps(key)}: {{")
-            inner_keys = list(value)
-            for index, inner_key in enumerate(inner_keys):
-                comma = "," if index < len(inner_keys) - 1 else ""
-                inner = value[inner_key]
-                if isinstance(inner, list) and inner:
-                    items = ",\n".join(f"      {json.dumps(item)}" for item in inner)
-                    lines.append(f"    {json.dumps(inner_key)}: [\n{items}\n    ]{comma}")
-                else:
-                    lines.append(f"    {json.dumps(inner_key)}: {json.dumps(inner)}{comma}")
-            lines.append(f"  }}{ending}")
-        else:
-            lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{ending}")
-    lines.append("}")
-    return "\n".join(lines) + "\n"

@@ -1,12 +1,14 @@
-"""School dates: ISO weeks, and moving a roster's calendar to another school year.
+"""School dates: a slot's date, which dates are school days, counting school days, ISO weeks,
+and moving a roster's calendar to another school year.
 
-One home for date logic shared by the roster's users (rollover, multi-year plans, re-planning).
-The independent checker keeps its own small date code and does not import this module.
+One home for the date logic the engine, re-planning and rollover share (the checker keeps its own
+small copy: it imports only the roster models). A school day is a date whose weekday has a period
+in the timetable; the roster holds no holidays, so every such date counts.
 
 A date moves to another year by whole weeks, to the same ISO week number and weekday: the week of
 2026-10-05 (ISO week 41 of 2026) becomes the week of 2027-10-11 (ISO week 41 of 2027; 53 weeks
-later, since 2026 has a week 53). A date in
-ISO week 53 moves to week 52 when the new ISO year has only 52 weeks (the year's last week).
+later, since 2026 has a week 53). A date in ISO week 53 moves to week 52 when the new ISO year has
+only 52 weeks (the year's last week).
 """
 
 from __future__ import annotations
@@ -14,7 +16,55 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from pairwise.roster.models import Cycle
+from pairwise.roster.models import DAYS, Cycle, Roster, parse_slot
+
+
+def slot_date(slot: str) -> dt.date:
+    """The date of a slot written `DATE/PERIOD`."""
+    return parse_slot(slot)[0]
+
+
+def school_weekdays(roster: Roster) -> frozenset[int]:
+    """The weekdays (Monday = 0) on which the timetable has a period."""
+    return frozenset(DAYS.index(period.day) for period in roster.periods)
+
+
+def is_school_day(roster: Roster, day: dt.date) -> bool:
+    """Whether the timetable has a period on that date's weekday."""
+    return day.weekday() in school_weekdays(roster)
+
+
+def school_days_between(weekdays: frozenset[int], earlier: dt.date, later: dt.date) -> int:
+    """School days after `earlier` up to and including `later` (0 when on the same day or before)."""
+    if later <= earlier or not weekdays:
+        return 0
+    total = (later - earlier).days
+    whole_weeks, rest = divmod(total, 7)
+    count = whole_weeks * len(weekdays)
+    for offset in range(1, rest + 1):
+        if (earlier + dt.timedelta(days=whole_weeks * 7 + offset)).weekday() in weekdays:
+            count += 1
+    return count
+
+
+def within_school_days(
+    weekdays: frozenset[int], earlier: dt.date, later: dt.date, days: int
+) -> bool:
+    """Whether `later` is on `earlier`'s date or at most `days` school days after it."""
+    return later >= earlier and school_days_between(weekdays, earlier, later) <= days
+
+
+def add_school_days(weekdays: frozenset[int], day: dt.date, days: int) -> dt.date:
+    """The date `days` school days after `day` (`day` itself for 0)."""
+    if not weekdays:
+        raise ValueError("a timetable without periods has no school days")
+    current = day
+    remaining = days
+    while remaining > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() in weekdays:
+            remaining -= 1
+    return current
 
 
 def weeks_in_iso_year(year: int) -> int:

@@ -120,11 +120,45 @@ class Cycle(Strict):
     meetings: list[Meeting] = Field(default_factory=list)
 
 
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("cannot be empty")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]
+
+
+class RoadmapAction(Strict):
+    """One step of a priority plan, with the date it is due."""
+
+    action: Text
+    due: CalendarDate
+
+
+class Roadmap(Strict):
+    """A priority plan: the goal, the actions with their deadlines, the evidence of progress."""
+
+    goal: str = ""
+    actions: list[RoadmapAction] = Field(default_factory=list)
+    evidence: list[Text] = Field(default_factory=list)
+
+
+class Guides(Strict):
+    """Prompts and sentence starters per kind of session; an absent list takes the built-in one."""
+
+    visit: list[Text] | None = None
+    debrief: list[Text] | None = None
+    planning: list[Text] | None = None
+    table: list[Text] | None = None
+
+
 class Team(Strict):
     id: Identifier
     priority: str | None = None
     grade: Whole | None = None
     school: str | None = None
+    roadmap: Roadmap | None = None
 
 
 class Sabbatical(Strict):
@@ -147,6 +181,8 @@ class Teacher(Strict):
     participates: bool = True
     sabbatical: Sabbatical | None = None
     room: str | None = None
+    roadmap: Roadmap | None = None
+    tandem: bool = False
 
 
 class HistoryEntry(Strict):
@@ -214,6 +250,8 @@ class Policy(Strict):
     sabbatical_visits_per_coachee: Count = 2
     cross_school_pairs: bool = False
     weights: Weights = Field(default_factory=Weights)
+    tandem: bool = False
+    debrief_within_days: Count = 2
 
 
 class Roster(Strict):
@@ -229,6 +267,7 @@ class Roster(Strict):
     team_history: list[TeamHistoryEntry] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
     policy: Policy = Field(default_factory=Policy)
+    guides: Guides | None = None
 
     # Derived facts every consumer needs the same way; computed once per roster.
 
@@ -347,6 +386,46 @@ class Visit(Strict):
     start: str = ""
     end: str = ""
     covered: bool = False
+    mode: Literal["visit", "co-teach"] = "visit"
+    """`co-teach`: the visitor teaches the lesson with the host (a tandem pair's lesson)."""
+
+
+class VisitReference(Strict):
+    """The peer visit a conversation belongs to."""
+
+    host: str
+    visitor: str
+    cycle: str
+    slot: str
+
+
+class Conversation(Strict):
+    """A debrief after a visit, or the planning of a co-taught lesson before it."""
+
+    kind: Literal["debrief", "planning"]
+    members: list[str] = Field(min_length=2, max_length=2)
+    visit: VisitReference
+    slot: str
+    start: str = ""
+    end: str = ""
+
+
+class UnplacedConversation(Strict):
+    """A visit left without its debrief (or a tandem pair's cycle without a planning), and why."""
+
+    kind: Literal["debrief", "planning"]
+    visit: VisitReference
+    why: str = ""
+
+
+class ConversationCounts(Strict):
+    """Conversations and co-taught lessons placed, and the most any plan of this objective (with
+    these partnerships and sabbatical visits) could hold: proven, or an upper bound."""
+
+    placed: Count = 0
+    most: Count = 0
+    co_taught: Count = 0
+    co_taught_most: Count = 0
 
 
 class SabbaticalVisit(Strict):
@@ -404,6 +483,9 @@ class Plan(Strict):
     sabbatical_visits: list[SabbaticalVisit] = Field(default_factory=list)
     tables: list[TableSeat] = Field(default_factory=list)
     unpaired: list[Unpaired] = Field(default_factory=list)
+    conversations: list[Conversation] = Field(default_factory=list)
+    unplaced_conversations: list[UnplacedConversation] = Field(default_factory=list)
+    conversation_counts: ConversationCounts = Field(default_factory=ConversationCounts)
     metrics: Metrics = Field(default_factory=Metrics)
 
     def as_json(self) -> str:

@@ -125,7 +125,7 @@ def run_task(task: SolveTask) -> TaskOutcome:
         roster = roster_from_json(task.roster_json)
         hint = plan_from_json(task.hint_json) if task.hint_json is not None else None
         if task.district:
-            from pairwise.runs.district.core import solve_district
+            from pairwise.runs.district.solve import solve_district
 
             result = solve_district(
                 roster,

@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from pairwise.explanation.core import explain, format_explanation
+from pairwise.explanation.diagnose import explain
+from pairwise.explanation.report import format_explanation
 from pairwise.roster.load import load_roster
 
 EXIT_FEASIBLE = 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from pairwise.files import write_atomic
-from pairwise.generate.generator import KINDS, generate_roster, roster_text
+from pairwise.generate.rosters import generate_roster, roster_text
+from pairwise.generate.vocabulary import KINDS
 
 
 @click.command("generate")

@@ -58,7 +58,7 @@ def command(
     if not path.exists():
         raise InputError([Problem(source, "no such file or folder")])
     if oneroster:
-        from pairwise.interchange.oneroster import TeamRule, read_oneroster
+        from pairwise.interchange.oneroster.importer import TeamRule, read_oneroster
 
         result: ImportResult = read_oneroster(
             path,

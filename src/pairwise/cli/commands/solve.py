@@ -123,7 +123,7 @@ def _solve(
     """The engine for one school; the district solver for several schools or a scheduler."""
     if scheduler is not None or len(roster.schools()) > 1:
         try:
-            from pairwise.runs.district.core import solve_district
+            from pairwise.runs.district.solve import solve_district
         except ImportError:
             if scheduler is not None:
                 raise InputError(
@@ -162,7 +162,8 @@ def _explain_infeasible(
         f"no plan meets every hard rule{f': {why}' if why else ''}; nothing written", soft_wrap=True
     )
     try:
-        from pairwise.explanation.core import explain, format_explanation
+        from pairwise.explanation.diagnose import explain
+        from pairwise.explanation.report import format_explanation
     except ImportError:
         console.print("run `pairwise explain` for the conflicting rules", soft_wrap=True)
         return
@@ -184,7 +185,8 @@ def _solve_years(
     if output == "-":
         raise InputError([Problem("-o", "--years writes one file per year: name a folder")])
     try:
-        from pairwise.runs.multiyear.core import RotationError, solve_years
+        from pairwise.runs.multiyear.choices import RotationError
+        from pairwise.runs.multiyear.years import solve_years
     except ImportError:
         raise InputError(
             [Problem("--years", "multi-year planning is not available in this build")]

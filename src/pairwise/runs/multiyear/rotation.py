@@ -18,17 +18,10 @@ How it works:
    years) with as few connected components as possible, counted exactly by a flow from a virtual
    root (each component needs its own root arc); skipped when the rotation found already has as
    few as the network with every possible pair.
-4. Each year is then solved by the engine (`pairwise.solve.solve`) on a derived roster: that year,
-   the history plus the earlier planned years, a `lock` relation for every chosen pair and an
-   `avoid` relation for every pair it must not repeat; locks of the roster bind the first year
-   only. The engine schedules visits, sabbatical visits and tables with the roster's timetable.
-   If a year's locked partnerships cannot all get their visits, that year is solved with the
-   avoids only and the later years are planned again from what was actually chosen.
 """
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 import time
@@ -38,209 +31,20 @@ from dataclasses import dataclass
 import networkx as nx
 from ortools.sat.python import cp_model
 
-from pairwise.engine.candidates import Candidates
-from pairwise.engine.columns import pair_columns, triad_column
-from pairwise.errors import PairwiseError
-from pairwise.result import Progress, ProgressCallback, Result
-from pairwise.roster.models import HistoryEntry, Relation, Roster
+from pairwise.roster.models import Roster
 from pairwise.roster.objective import Scoring
-
-Group = tuple[str, ...]
-"""A partnership's members (2 or 3), in roster order."""
-
-Releases = tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]
-"""A partnership's forced covers per member and per school (`Column.releases`, `school_releases`)."""
-
-MAX_TRIADS_PER_PERIOD = 3_000
-"""Triads kept per rotation period, the best by score: a 57-teacher school has 26,000 admissible
-ones, and a rotation needs one per period; beyond a few thousand the model only grows slower."""
+from pairwise.runs.multiyear.choices import (
+    MAX_TRIADS_PER_PERIOD,
+    Group,
+    Rotation,
+    RotationContext,
+    RotationError,
+    rotation_context,
+)
 
 FEWEST_SHARE = 0.1
 OBJECTIVE_SHARE = 0.6
 CONNECTIVITY_SHARE = 0.3
-"""Shares of the rotation's time for each year's fewest unpaired (each distinct year), the
-objective, and the connectivity tie-break; fixed shares of deterministic time, not what the wall
-clock leaves, so that the answer does not depend on the machine's load."""
-
-
-class RotationError(PairwiseError):
-    """No repeat-free rotation of the asked number of years; `years_possible` is the most there is."""
-
-    def __init__(self, message: str, years_possible: int | None) -> None:
-        super().__init__(message)
-        self.years_possible = years_possible
-
-
-@dataclass
-class YearResult(Result):
-    """One year's `Result`, with the derived roster its plan was solved and checked against."""
-
-    roster: Roster | None = None
-    year: int = 0
-
-
-@dataclass
-class Rotation:
-    """The rotation model's answer: per year, per rotation period, its partnerships."""
-
-    years: list[int]
-    periods: list[tuple[str, tuple[str, ...]]]  # (period id, its cycles), the same every year
-    groups: list[list[list[Group]]]  # [year][period] -> partnerships
-    objective: int
-    bound: int | None  # None when the search proved nothing in its time (the greedy rotation)
-    optimal: bool
-    components: int  # of the cumulative network: the history and the rotation's pairs
-    seconds: float = 0.0
-
-
-@dataclass
-class _Context:
-    """What the rotation model needs about the roster, computed once."""
-
-    roster: Roster
-    participants: list[str]
-    index: dict[str, int]
-    school: dict[str, str]
-    periods: list[tuple[str, tuple[str, ...]]]
-    pair_edges: dict[str, list[tuple[str, str]]]
-    triads: dict[str, list[tuple[Group, int]]]  # period -> (triad, forced covers)
-    pair_covers: dict[tuple[str, tuple[str, str]], int]  # (period, pair) -> forced covers
-    locks: list[tuple[str, str]]
-    releases: dict[tuple[str, Group], Releases]
-    """Per (period, partnership): the covered visits its members and schools must make whatever
-    the slots, which the engine bounds by `max_release` and `release_budget`."""
-
-
-def _context(roster: Roster) -> _Context:
-    candidates = Candidates(roster, Scoring(roster))
-    index = candidates.index
-    policy = roster.policy
-    periods = [(period.id, period.cycles) for period in candidates.periods]
-    # only partnerships the engine can take: a pair column exists when its visits can get slots
-    # and its own forced covers fit the release limits (else a lock on it makes the year infeasible)
-    releases: dict[tuple[str, Group], Releases] = {
-        (column.period, column.members): (column.releases, column.school_releases)
-        for column in pair_columns(candidates)
-    }
-    pair_edges = {
-        period_id: [e for e in candidates.pair_edges[period_id] if (period_id, e) in releases]
-        for period_id, _ in periods
-    }
-    pair_covers: dict[tuple[str, tuple[str, str]], int] = {}
-    for period_id, cycles in periods:
-        for a, b in pair_edges[period_id]:
-            pair_covers[period_id, (a, b)] = sum(
-                _pair_cover(candidates, a, b, cycle, policy.reciprocal) for cycle in cycles
-            )
-    triads: dict[str, list[tuple[Group, int]]] = {period_id: [] for period_id, _ in periods}
-    if policy.allow_triads:
-        for period_id, cycles in periods:
-            triads[period_id] = _triad_options(candidates, period_id, cycles, releases)
-    locks = [
-        candidates.edge(relation.a, relation.b)
-        for relation in roster.relations
-        if relation.kind == "lock"
-    ]
-    return _Context(
-        roster=roster,
-        participants=candidates.participants,
-        index=index,
-        school=candidates.school,
-        periods=periods,
-        pair_edges=pair_edges,
-        triads=triads,
-        pair_covers=pair_covers,
-        locks=list(dict.fromkeys(locks)),
-        releases=releases,
-    )
-
-
-def _pool(candidates: Candidates, teacher: str) -> str:
-    """Where a teacher's triad counts: its school, or one pool when pairs may cross schools."""
-    return "" if candidates.roster.policy.cross_school_pairs else candidates.school[teacher]
-
-
-def _pools_needing_triads(candidates: Candidates, period_id: str) -> set[str]:
-    """Pools where a triad can matter: an odd number of teachers who can be partnered, or pairs
-    that cannot partner everyone (elsewhere a triad would leave someone unpaired)."""
-    members: dict[str, set[str]] = {}
-    edges = [*candidates.pair_edges[period_id], *candidates.triad_edges[period_id]]
-    for a, b in edges:
-        members.setdefault(_pool(candidates, a), set()).update((a, b))
-    needing = set()
-    for pool, teachers in members.items():
-        if len(teachers) % 2:
-            needing.add(pool)
-            continue
-        graph = nx.Graph()
-        graph.add_nodes_from(teachers)
-        graph.add_edges_from(e for e in candidates.pair_edges[period_id] if e[0] in teachers)
-        if 2 * len(nx.max_weight_matching(graph, maxcardinality=True)) < len(teachers):
-            needing.add(pool)
-    return needing
-
-
-def _triad_options(
-    candidates: Candidates,
-    period_id: str,
-    cycles: Sequence[str],
-    releases: dict[tuple[str, Group], Releases],
-) -> list[tuple[Group, int]]:
-    """A period's admissible triads (members in roster order, a ring of visits possible in every
-    cycle, the engine has a column for it) with the covers their ring needs; the best
-    `MAX_TRIADS_PER_PERIOD` by this year's score. Adds the triads' forced covers to `releases`."""
-    index = candidates.index
-    needing = _pools_needing_triads(candidates, period_id)
-    edges = [e for e in candidates.triad_edges[period_id] if _pool(candidates, e[0]) in needing]
-    neighbours: dict[str, set[str]] = {}
-    for a, b in edges:
-        neighbours.setdefault(a, set()).add(b)
-        neighbours.setdefault(b, set()).add(a)
-    score = candidates.edge_score
-    ranked: list[tuple[int, tuple[int, int, int], Group]] = []
-    for a, b in edges:
-        for c in neighbours[a] & neighbours[b]:
-            if index[c] > index[b]:
-                value = score[a, b] + score[candidates.edge(a, c)] + score[candidates.edge(b, c)]
-                ranked.append((-value, (index[a], index[b], index[c]), (a, b, c)))
-    # twice the cap by score before covers are counted, which lower some
-    ranked = heapq.nsmallest(2 * MAX_TRIADS_PER_PERIOD, ranked)
-    period = next(p for p in candidates.periods if p.id == period_id)
-    options = []
-    for _, _, triad in ranked:
-        covers = _ring_cover(candidates, triad, cycles)
-        if covers is None:
-            continue
-        column = triad_column(candidates, period, triad, candidates.school[triad[0]])
-        if column is None:
-            continue  # its ring cannot get distinct slots or needs more covers than allowed
-        options.append((triad, covers))
-        releases[period_id, triad] = (column.releases, column.school_releases)
-    return options
-
-
-def _pair_cover(candidates: Candidates, a: str, b: str, cycle: str, reciprocal: bool) -> int:
-    """Covers a pair's visits need at least in one cycle (each visit alone)."""
-    forced = [candidates.forced_cover(a, b, cycle), candidates.forced_cover(b, a, cycle)]
-    possible = [cover for cover in forced if cover is not None]
-    return sum(possible) if reciprocal else min(possible, default=0)
-
-
-def _ring_cover(candidates: Candidates, triad: Group, cycles: Sequence[str]) -> int | None:
-    """Covers a triad's ring of visits needs at least over the cycles, None when no ring exists."""
-    a, b, c = triad
-    total = 0
-    for cycle in cycles:
-        best = None
-        for ring in (((a, b), (b, c), (c, a)), ((a, c), (c, b), (b, a))):
-            covers = [candidates.forced_cover(v, h, cycle) for v, h in ring]
-            if all(cover is not None for cover in covers):
-                value = sum(cover for cover in covers if cover is not None)
-                best = value if best is None else min(best, value)
-        if best is None:
-            return None
-        total += best
-    return total
 
 
 # --- the rotation model ---------------------------------------------------------------------------
@@ -259,7 +63,7 @@ class _Greedy:
 class _RotationModel:
     """K years of partnerships in one CP-SAT model (see the module's docstring)."""
 
-    def __init__(self, context: _Context, years: list[int], *, keep_locks: bool) -> None:
+    def __init__(self, context: RotationContext, years: list[int], *, keep_locks: bool) -> None:
         self.context = context
         self.years = years
         self.keep_locks = keep_locks
@@ -675,7 +479,12 @@ def _floor(value: float) -> int:
 
 
 def _fewest_unpaired(
-    context: _Context, year: int, keep_locks: bool, time_limit: float, seed: int, workers: int
+    context: RotationContext,
+    year: int,
+    keep_locks: bool,
+    time_limit: float,
+    seed: int,
+    workers: int,
 ) -> int | None:
     """The fewest teachers a year leaves unpaired on its own (None when its locks cannot hold)."""
     model = _RotationModel(context, [year], keep_locks=keep_locks)
@@ -704,7 +513,7 @@ def _hint_holds(model: cp_model.CpModel, seed: int) -> bool:
     return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def _fewest_components(context: _Context, usage: Sequence[tuple[str, str]]) -> int:
+def _fewest_components(context: RotationContext, usage: Sequence[tuple[str, str]]) -> int:
     """Components of the network with every pair the rotation could use: no rotation has fewer."""
     roster = context.roster
     graph = nx.Graph()
@@ -717,7 +526,7 @@ def _fewest_components(context: _Context, usage: Sequence[tuple[str, str]]) -> i
 
 
 def _repeat_free(
-    context: _Context, years: list[int], fewest: list[int], keep_locks: bool
+    context: RotationContext, years: list[int], fewest: list[int], keep_locks: bool
 ) -> _RotationModel:
     """The rotation model with no year leaving more teachers unpaired than it would alone."""
     model = _RotationModel(context, years, keep_locks=keep_locks)
@@ -742,7 +551,7 @@ def plan_rotation(
     started = time.monotonic()
     if years < 1:
         raise RotationError("plan at least one year", None)
-    context = _context(roster)
+    context = rotation_context(roster)
     year_list = [roster.year + k for k in range(years)]
     slice_seconds = max(1.0, FEWEST_SHARE * time_limit)
     fewest: list[int] = []
@@ -841,7 +650,7 @@ def _components(roster: Roster, groups: list[list[list[Group]]]) -> int:
 
 
 def _largest_repeat_free(
-    context: _Context,
+    context: RotationContext,
     years: list[int],
     fewest: list[int],
     keep_locks: bool,
@@ -860,150 +669,3 @@ def _largest_repeat_free(
         else:
             high = middle - 1
     return low
-
-
-# --- each year's plan -------------------------------------------------------------------------
-
-
-def derived_roster(
-    roster: Roster,
-    year: int,
-    earlier: Sequence[tuple[int, Group]],
-    chosen: Sequence[Group],
-    *,
-    keep_locks: bool,
-) -> Roster:
-    """The roster of one planned year: `year`, history plus the earlier planned partnerships, a lock
-    for every chosen pair, and an avoid for each pair the rotation must not repeat."""
-    window = roster.policy.repeat_window_years
-    history = [
-        *roster.history,
-        *(
-            HistoryEntry(a=a, b=b, year=planned_year, kind="peer")
-            for planned_year, group in earlier
-            for a, b in itertools.combinations(group, 2)
-        ),
-    ]
-    # the roster's own locks bind its own year (the rotation already chose those pairs), also
-    # when the engine is left to choose the year's partners itself
-    relations = [relation for relation in roster.relations if relation.kind != "lock" or keep_locks]
-    locked = {frozenset((r.a, r.b)) for r in relations if r.kind == "lock"}
-    for group in chosen:
-        for a, b in itertools.combinations(group, 2):
-            if frozenset((a, b)) not in locked:
-                relations.append(Relation(a=a, b=b, kind="lock"))
-                locked.add(frozenset((a, b)))
-    # never again: every pair of the earlier planned years, and history's pairs within the window
-    again = [(a, b) for _, group in earlier for a, b in itertools.combinations(group, 2)]
-    again += [(e.a, e.b) for e in roster.history if year - e.year <= window]
-    avoided = {frozenset((r.a, r.b)) for r in relations if r.kind == "avoid"}
-    known = roster.teacher_by_id
-    for a, b in again:
-        pair = frozenset((a, b))
-        if a in known and b in known and a != b and pair not in avoided | locked:
-            relations.append(Relation(a=a, b=b, kind="avoid"))
-            avoided.add(pair)
-    return roster.model_copy(
-        update={"year": year, "history": history, "relations": relations}, deep=True
-    )
-
-
-def _groups_of(result: Result) -> list[Group]:
-    if result.plan is None:
-        return []
-    return [tuple(partnership.members) for partnership in result.plan.partnerships]
-
-
-def solve_years(
-    roster: Roster,
-    years: int,
-    *,
-    time_limit: float = 30.0,
-    seed: int = 0,
-    workers: int | None = None,
-    progress: ProgressCallback | None = None,
-) -> list[Result]:
-    """Plan `years` consecutive years from `roster.year`: one `YearResult` (a `Result` with its
-    derived roster) per year, each plan stating its `year`. `time_limit` is per year.
-
-    Raises `RotationError` when no repeat-free rotation of that many years exists.
-    """
-    from pairwise.engine.pipeline import solve
-
-    workers = workers or 1
-    rotation = plan_rotation(
-        roster, years, time_limit=time_limit, seed=seed, workers=workers, keep_locks=True
-    )
-    if progress is not None:
-        progress(Progress(rotation.objective, rotation.bound, rotation.seconds, "rotation"))
-    results: list[Result] = []
-    earlier: list[tuple[int, Group]] = []
-    planned = rotation.groups
-    for k in range(years):
-        year = roster.year + k
-        chosen = [group for period in planned[k] for group in period]
-        derived = derived_roster(roster, year, earlier, chosen, keep_locks=k == 0)
-        report = _year_progress(progress, year)
-        result = solve(derived, time_limit=time_limit, seed=seed, workers=workers, progress=report)
-        replan = result.status == "infeasible"
-        if replan:
-            # the locked pairs' visits cannot all be placed: let the engine choose this year's
-            # partners (never a repeat), then plan the later years again from what it chose
-            derived = derived_roster(roster, year, earlier, [], keep_locks=k == 0)
-            result = solve(
-                derived, time_limit=time_limit, seed=seed, workers=workers, progress=report
-            )
-        results.append(_year_result(result, derived, year))
-        earlier += [(year, group) for group in (_groups_of(result) or chosen)]
-        if replan and k + 1 < years:
-            later = derived_roster(roster, year + 1, earlier, [], keep_locks=False)
-            planned = [
-                *planned[: k + 1],
-                *plan_rotation(
-                    later,
-                    years - k - 1,
-                    time_limit=time_limit,
-                    seed=seed,
-                    workers=workers,
-                    keep_locks=False,
-                ).groups,
-            ]
-    return results
-
-
-def _year_progress(progress: ProgressCallback | None, year: int) -> ProgressCallback | None:
-    if progress is None:
-        return None
-
-    def report(update: Progress) -> None:
-        progress(
-            Progress(
-                update.objective, update.bound, update.seconds, f"{year} {update.phase}".strip()
-            )
-        )
-
-    return report
-
-
-def _year_result(result: Result, derived: Roster, year: int) -> YearResult:
-    plan = result.plan.model_copy(update={"year": year}) if result.plan is not None else None
-    return YearResult(
-        status=result.status,
-        objective=result.objective,
-        bound=result.bound,
-        plan=plan,
-        seconds=result.seconds,
-        stats=dict(result.stats),
-        roster=derived,
-        year=year,
-    )
-
-
-__all__ = [
-    "Rotation",
-    "RotationError",
-    "YearResult",
-    "derived_roster",
-    "plan_rotation",
-    "solve_years",
-]

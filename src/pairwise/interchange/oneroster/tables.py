@@ -1,0 +1,96 @@
+"""A OneRoster export's CSV files (a zip or a folder, within the byte limit) read as tables of rows
+addressed by header name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pairwise.errors import InputError, Problem
+from pairwise.interchange.workbook.cells import column_letter
+from pairwise.interchange.workbook.sources import byte_limit, check_zip, decode, read_bytes
+
+INACTIVE = {"tobedeleted", "inactive"}
+# OneRoster files are larger than rosters (students are in them): allow more than a roster file
+_SIZE_FACTOR = 8
+_LIST_SPLIT = re.compile(r"\s*,\s*")
+
+
+def slug(text: str) -> str:
+    """A readable id from a name: lower case, runs of other characters as '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def split_list(text: str) -> list[str]:
+    """A OneRoster list field ("07,08") as its items."""
+    return [item for item in _LIST_SPLIT.split(text.strip()) if item]
+
+
+@dataclass
+class Row:
+    """One row of a CSV file, read by header name (case-insensitive)."""
+
+    file: str
+    number: int
+    cells: list[str]
+    columns: dict[str, int]
+
+    def get(self, column: str) -> str:
+        index = self.columns.get(column.lower())
+        if index is None or index >= len(self.cells):
+            return ""
+        return self.cells[index].strip()
+
+    def ref(self, column: str) -> str:
+        index = self.columns.get(column.lower(), 0)
+        return f"{self.file}!{column_letter(index)}{self.number}"
+
+    @property
+    def active(self) -> bool:
+        return self.get("status").lower() not in INACTIVE
+
+
+@dataclass
+class Table:
+    """A CSV file: its name, header positions and rows."""
+
+    name: str
+    columns: dict[str, int]
+    rows: list[Row]
+
+
+def export_files(source: Path) -> dict[str, tuple[str, str]]:
+    """The CSV files of an export (zip or folder) by lower-case name: (name, text)."""
+    limit = byte_limit() * _SIZE_FACTOR
+    files: dict[str, tuple[str, str]] = {}
+    if source.is_dir():
+        for entry in sorted(source.iterdir()):
+            if entry.is_file() and entry.suffix.lower() == ".csv":
+                files[entry.name.lower()] = (
+                    entry.name,
+                    decode(read_bytes(entry, limit), str(entry)),
+                )
+    else:
+        archive = check_zip(read_bytes(source, limit), str(source), limit)
+        with archive:
+            for info in archive.infolist():
+                name = info.filename.rsplit("/", 1)[-1]
+                if (
+                    info.is_dir()
+                    or not name.lower().endswith(".csv")
+                    or "__MACOSX" in info.filename
+                ):
+                    continue
+                if name.lower() in files:
+                    raise InputError(
+                        [Problem(f"{source}!{info.filename}", f"a second {name} in the zip")]
+                    )
+                files[name.lower()] = (
+                    name,
+                    decode(archive.read(info), f"{source}!{info.filename}"),
+                )
+    if not files:
+        raise InputError([Problem(str(source), "holds no OneRoster CSV files")])
+    return files

@@ -1,0 +1,278 @@
+"""Placing the real cross-school sabbatical visits on the capacity the schools' plans left (free slots
+of coach and coachee, remaining covers of the coach's school per slot, unspent coach budgets and
+per-coachee caps): a greedy that spreads them over coachees and cycles, kept when it spends every
+budget without cover, else a small CP-SAT model hinted with it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from pairwise.roster.models import (
+    Roster,
+    SabbaticalVisit,
+    Visit,
+)
+from pairwise.runs.district.split import Availability, cross_coachees
+
+PHASE_TWO_SECONDS = 5.0
+
+
+def place_cross_visits(
+    roster: Roster,
+    visits: Sequence[Visit],
+    sabbatical_visits: Sequence[SabbaticalVisit],
+    *,
+    seed: int = 0,
+    deterministic_seconds: float = PHASE_TWO_SECONDS,
+) -> list[SabbaticalVisit]:
+    """The most valuable cross-school sabbatical visits that fit around a district's plan.
+
+    Exact in its model (CP-SAT, one worker, deterministic time), with each coach–coachee pair
+    offered only the first `r + q` slots where both are free (r, q: the visits the coach and the
+    coachee may still take): a visit placed anywhere else could move to one of those at no cost.
+    """
+    policy = roster.policy
+    weights = policy.weights
+    gain_uncovered = weights.sabbatical
+    gain_covered = weights.sabbatical - weights.cover
+    if gain_uncovered <= 0 or policy.sabbatical_visits_per_coachee == 0:
+        return []
+    availability = Availability(roster)
+    school_of = {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
+    busy_mask: dict[str, int] = {}
+    cover_used: Counter[tuple[str, int]] = Counter()
+    spent: Counter[str] = Counter()
+    received: Counter[str] = Counter()
+
+    def occupy(teacher: str, slot: int) -> None:
+        busy_mask[teacher] = busy_mask.get(teacher, 0) | (1 << slot)
+
+    for visit in visits:
+        slot = availability.position[visit.slot]
+        occupy(visit.host, slot)
+        occupy(visit.visitor, slot)
+        if visit.covered:
+            cover_used[school_of[visit.visitor], slot] += 1
+    for sabbatical in sabbatical_visits:
+        slot = availability.position[sabbatical.slot]
+        occupy(sabbatical.coach, slot)
+        occupy(sabbatical.coachee, slot)
+        spent[sabbatical.coach] += 1
+        received[sabbatical.coachee] += 1
+        if sabbatical.covered:
+            cover_used[school_of[sabbatical.coach], slot] += 1
+    cap = policy.sabbatical_visits_per_coachee
+    cover_left: dict[tuple[str, int], int] = {}
+
+    def covers_left(school: str, slot: int) -> int:
+        key = (school, slot)
+        if key not in cover_left:
+            cover_left[key] = roster.cover_limit(availability.slots[slot]) - cover_used[key]
+        return cover_left[key]
+
+    candidates: list[Candidate] = []
+    for coach in roster.teachers:
+        if coach.sabbatical is None:
+            continue
+        left = coach.sabbatical.budget - spent[coach.id]
+        if left <= 0:
+            continue
+        school = school_of[coach.id]
+        coach_free = availability.available[coach.id] & ~busy_mask.get(coach.id, 0)
+        coach_teaching = availability.teaching[coach.id]
+        for coachee in cross_coachees(roster, coach):
+            room = cap - received[coachee.id]
+            if room <= 0:
+                continue
+            both = coach_free & availability.host[coachee.id] & ~busy_mask.get(coachee.id, 0)
+            wanted = left + room
+            # per cycle, so a coach's visits can spread over the cycles (a tie-break)
+            for cycle_mask in availability.cycle_masks:
+                uncovered = _lowest_bits(both & cycle_mask & ~coach_teaching, wanted)
+                candidates += [(coach.id, coachee.id, slot, False) for slot in uncovered]
+                if len(uncovered) < wanted and gain_covered > 0:
+                    with_cover = [
+                        slot
+                        for slot in _lowest_bits(
+                            both & cycle_mask & coach_teaching, len(availability.slots)
+                        )
+                        if covers_left(school, slot) > 0
+                    ][: wanted - len(uncovered)]
+                    candidates += [(coach.id, coachee.id, slot, True) for slot in with_cover]
+    if not candidates:
+        return []
+    limits = _CrossLimits(
+        budget_left={
+            coach.id: coach.sabbatical.budget - spent[coach.id]
+            for coach in roster.teachers
+            if coach.sabbatical is not None
+        },
+        room_left={teacher.id: cap - received[teacher.id] for teacher in roster.teachers},
+        covers_left=covers_left,
+        school_of=school_of,
+        gain_uncovered=gain_uncovered,
+        gain_covered=gain_covered,
+        cycle_of_slot=availability.cycle_index,
+        visits_per_cycle=Counter(
+            (visit.coach, availability.cycle_index[availability.position[visit.slot]])
+            for visit in sabbatical_visits
+        ),
+    )
+    chosen = _choose_cross_visits(
+        candidates, limits, seed=seed, deterministic_seconds=deterministic_seconds
+    )
+    placed = []
+    for coach_id, coachee_id, slot, covered in chosen:
+        slot_text = availability.slots[slot]
+        start, end = roster.slot_times(slot_text)
+        placed.append(
+            SabbaticalVisit(
+                coach=coach_id,
+                coachee=coachee_id,
+                cycle=availability.cycle_of[slot_text],
+                slot=slot_text,
+                start=start,
+                end=end,
+                covered=covered,
+            )
+        )
+    return placed
+
+
+def _lowest_bits(mask: int, count: int) -> list[int]:
+    """The positions of the lowest `count` set bits of `mask`, ascending."""
+    positions: list[int] = []
+    while mask and len(positions) < count:
+        low = mask & -mask
+        positions.append(low.bit_length() - 1)
+        mask ^= low
+    return positions
+
+
+@dataclass
+class _CrossLimits:
+    """What the cross-school visits may still use: budgets, caps and covers; what each gains."""
+
+    budget_left: dict[str, int]
+    room_left: dict[str, int]
+    covers_left: Callable[[str, int], int]
+    school_of: dict[str, str]
+    gain_uncovered: int
+    gain_covered: int
+    cycle_of_slot: list[int]
+    visits_per_cycle: Counter[tuple[str, int]]
+
+    def gain(self, covered: bool) -> int:
+        return self.gain_covered if covered else self.gain_uncovered
+
+
+Candidate = tuple[str, str, int, bool]
+"""A possible cross-school visit: coach, coachee, slot position, covered."""
+
+
+def _greedy_cross_visits(candidates: list[Candidate], limits: _CrossLimits) -> list[Candidate]:
+    """Coaches with the fewest options first; each visit uncovered if it can be, then to the
+    coachee and in the cycle the coach has used least: a start, often optimal, that spreads."""
+    by_coach: dict[str, list[int]] = {}
+    for index, (coach, _, _, _) in enumerate(candidates):
+        by_coach.setdefault(coach, []).append(index)
+    budget = dict(limits.budget_left)
+    room = dict(limits.room_left)
+    covers: dict[tuple[str, int], int] = {}
+    taken: set[tuple[str, int]] = set()
+    per_coachee: Counter[tuple[str, str]] = Counter()
+    per_cycle = Counter(limits.visits_per_cycle)
+    chosen: list[int] = []
+    for coach in sorted(by_coach, key=lambda name: len(by_coach[name])):
+        while budget[coach] > 0:
+            best: tuple[tuple[bool, int, int, int], int] | None = None
+            for index in by_coach[coach]:
+                _, coachee, slot, covered = candidates[index]
+                if room[coachee] <= 0 or (coach, slot) in taken or (coachee, slot) in taken:
+                    continue
+                cover_key = (limits.school_of[coach], slot)
+                if covered and covers.get(cover_key, limits.covers_left(*cover_key)) <= 0:
+                    continue
+                cycle = limits.cycle_of_slot[slot]
+                # no cover first (the objective), then spread (the tie-break)
+                key = (covered, per_coachee[coach, coachee], per_cycle[coach, cycle], slot)
+                if best is None or key < best[0]:
+                    best = (key, index)
+            if best is None:
+                break
+            _, coachee, slot, covered = candidates[best[1]]
+            if covered:
+                cover_key = (limits.school_of[coach], slot)
+                covers[cover_key] = covers.get(cover_key, limits.covers_left(*cover_key)) - 1
+            budget[coach] -= 1
+            room[coachee] -= 1
+            taken.update({(coach, slot), (coachee, slot)})
+            per_coachee[coach, coachee] += 1
+            per_cycle[coach, limits.cycle_of_slot[slot]] += 1
+            chosen.append(best[1])
+    return [candidates[index] for index in sorted(chosen)]
+
+
+def _choose_cross_visits(
+    candidates: list[Candidate],
+    limits: _CrossLimits,
+    *,
+    seed: int,
+    deterministic_seconds: float,
+) -> list[Candidate]:
+    """Pick candidates: budgets, caps, one visit per person per slot, covers per school and slot.
+
+    The greedy choice is kept when it reaches the obvious bound (every coach's remaining budget,
+    or its distinct slots, spent without cover); else CP-SAT improves on it.
+    """
+    greedy = _greedy_cross_visits(candidates, limits)
+    slots_per_coach: dict[str, set[int]] = {}
+    for coach, _, slot, _ in candidates:
+        slots_per_coach.setdefault(coach, set()).add(slot)
+    ceiling = limits.gain_uncovered * sum(
+        min(limits.budget_left[coach], len(slots)) for coach, slots in slots_per_coach.items()
+    )
+    if sum(limits.gain(covered) for _, _, _, covered in greedy) >= ceiling:
+        return greedy
+    model = cp_model.CpModel()
+    chosen = [model.new_bool_var(f"{c} visits {e} in slot {s}") for c, e, s, _ in candidates]
+    by_coach: dict[str, list[int]] = {}
+    by_coachee: dict[str, list[int]] = {}
+    by_person_slot: dict[tuple[str, int], list[int]] = {}
+    by_cover: dict[tuple[str, int], list[int]] = {}
+    for index, (coach, coachee, slot, covered) in enumerate(candidates):
+        by_coach.setdefault(coach, []).append(index)
+        by_coachee.setdefault(coachee, []).append(index)
+        by_person_slot.setdefault((coach, slot), []).append(index)
+        by_person_slot.setdefault((coachee, slot), []).append(index)
+        if covered:
+            by_cover.setdefault((limits.school_of[coach], slot), []).append(index)
+    for coach, indices in by_coach.items():
+        model.add(sum(chosen[i] for i in indices) <= limits.budget_left[coach])
+    for coachee, indices in by_coachee.items():
+        model.add(sum(chosen[i] for i in indices) <= limits.room_left[coachee])
+    for indices in by_person_slot.values():
+        if len(indices) > 1:
+            model.add_at_most_one(chosen[i] for i in indices)
+    for (school, slot), indices in by_cover.items():
+        model.add(sum(chosen[i] for i in indices) <= limits.covers_left(school, slot))
+    model.maximize(sum(limits.gain(candidates[i][3]) * chosen[i] for i in range(len(candidates))))
+    picked = set(greedy)
+    for index, candidate in enumerate(candidates):
+        model.add_hint(chosen[index], candidate in picked)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1  # one worker and deterministic time: the same answer always
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = deterministic_seconds
+    solver.parameters.max_time_in_seconds = 4 * deterministic_seconds + 5
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return greedy
+    found = [candidates[i] for i in range(len(candidates)) if solver.boolean_value(chosen[i])]
+    value = sum(limits.gain(covered) for _, _, _, covered in found)
+    return found if value > sum(limits.gain(covered) for _, _, _, covered in greedy) else greedy

@@ -1,0 +1,339 @@
+"""Districts: one task per school, then the coaches' cross-school sabbatical visits, merged.
+
+Partnerships, visits and tables live within a school (unless `cross_school_pairs`), and covers,
+tables and the release budget count per school, so a district decomposes into its schools. Only the
+sabbatical coaches cross schools. Each school's roster therefore carries, for each of its coaches,
+a few stand-in coachees ("cross-school capacity": `ceil(budget / sabbatical_visits_per_coachee)`
+non-participating teachers who teach, and are free, wherever some eligible coachee of another
+school teaches and is free). A school's solve places its coaches' visits to them as it places any
+other, against the coach's free slots, budget and the school's covers.
+
+Why the bound is honest: take any district plan. Its part in school s, plus its cross-school
+visits by the coaches of s (moved onto the stand-ins, at most `cap` each and one per slot), is a
+plan of school s's roster with the same value. So the sum of the schools' bounds bounds the
+district, and the district is proven optimal exactly when the merged plan reaches that sum.
+
+Time: round one gives each school a share of the time limit by size (largest first), the same
+shares whatever the worker count; schools not proven then share what is left, warm-started from
+their plans, while the district is further than `GAP_GOAL` from its bound.
+
+After the schools are solved, the real cross-school visits are placed on what capacity remains
+(free slots of coach and coachee, remaining covers of the coach's school per slot, unspent coach
+budgets and per-coachee caps): a greedy that spreads them over coachees and cycles, kept when it
+spends every budget without cover, else a small CP-SAT model hinted with it. The plans are then
+merged: partnership ids renumbered, terms summed, metrics recomputed.
+
+With `cross_school_pairs` partnerships may cross schools, so the roster is solved whole, as one
+task; so is a roster with one school, or with a `lock` across two schools (the engine reports it).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+
+from pairwise.result import Progress, ProgressCallback, Result, Status, relative_gap
+from pairwise.roster.models import (
+    Plan,
+    Roster,
+)
+from pairwise.runs.district.cross_visits import PHASE_TWO_SECONDS
+from pairwise.runs.district.merge import merge_district
+from pairwise.runs.district.split import SchoolPart, split_district, split_hint
+from pairwise.runs.executor import (
+    Executor,
+    LocalExecutor,
+    Solver,
+    SolveTask,
+    TaskOutcome,
+    engine_solver,
+    machine_cores,
+    open_executor,
+    peak_memory_bytes,
+)
+
+"""Stand-in coachee ids are `<coach>~cross-<k>`; no roster id contains it (checked anyway)."""
+"""At most this much (deterministic CP-SAT time) for placing the cross-school visits."""
+
+MINIMUM_TASK_SECONDS = 1.0
+
+GAP_GOAL = 0.001
+"""A district within 0.1 % of its bound stops: a second round would spend the whole time limit
+on the last unproven school for a few points."""
+
+
+def solve_district(
+    roster: Roster,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: ProgressCallback | None = None,
+    hint: Plan | None = None,
+    solver: Solver | None = None,
+    inline: bool = False,
+    gap_goal: float = GAP_GOAL,
+) -> Result:
+    """Solve a (district) roster school by school on an executor and merge one checked-valid plan.
+
+    `scheduler` sends the tasks to a Dask scheduler; `workers` is the cores to use (default all);
+    `hint` warm-starts each school from a plan of the same district; `solver` replaces the engine
+    (`pairwise.solve.solve`); `inline` runs every task in this process. Schools not proven get the
+    time left over only while the district is further than `gap_goal` from its bound.
+    """
+    started = time.perf_counter()
+    schools = roster.schools()
+    whole_reason = _whole_roster_reason(roster, schools)
+    if whole_reason is not None:
+        return _solve_whole(
+            roster,
+            reason=whole_reason,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
+            hint=hint,
+            solver=solver,
+            started=started,
+        )
+    parts = split_district(roster)
+    hints = split_hint(roster, hint, parts) if hint is not None else {}
+    # room for merging and the cross-school placement after the schools are solved
+    reserve = min(PHASE_TWO_SECONDS, 0.1 * time_limit) + 0.5
+    deadline = started + time_limit
+    with open_executor(
+        scheduler=scheduler, workers=workers, tasks=len(parts), inline=inline
+    ) as executor:
+        # a pool's worker processes take about a second to start and import the engine
+        startup = 1.0 if isinstance(executor, LocalExecutor) else 0.0
+        budget = deadline - reserve - startup - time.perf_counter()
+        # round one: each school its share of one slot's time, so the limits are the same
+        # whatever the worker count (and so are the plans, unless a limit cuts a search short)
+        limits = task_time_limits(parts, budget, slots=1)
+        outcomes = _solve_schools(executor, parts, hints, limits, seed, solver, progress, started)
+        unproven = [
+            part
+            for part in parts
+            if outcomes[part.school].status in ("feasible", "unknown")
+            and outcomes[part.school].error is None
+            and not outcomes[part.school].problems
+        ]
+        remaining = deadline - reserve - time.perf_counter()
+        infeasible = any(outcome.status == "infeasible" for outcome in outcomes.values())
+        close_enough = _schools_gap(outcomes) <= gap_goal
+        if unproven and remaining >= MINIMUM_TASK_SECONDS and not infeasible and not close_enough:
+            # a second round for the schools not proven: the time others left, from their plans
+            second = _solve_schools(
+                executor,
+                unproven,
+                {part.school: outcomes[part.school].plan_json for part in unproven},
+                task_time_limits(unproven, remaining, executor.slots),
+                seed,
+                solver,
+                progress,
+                started,
+            )
+            for part in unproven:
+                outcomes[part.school] = _better(outcomes[part.school], second[part.school])
+        slots, cores = executor.slots, executor.cores_per_task
+    for part in parts:
+        outcomes[part.school].raise_error()
+    stats: dict[str, float | int | str] = {
+        "decomposition": "schools",
+        "schools": len(parts),
+        "parallel_tasks": slots,
+        "cores_per_task": cores,
+        "schools_optimal": sum(1 for part in parts if outcomes[part.school].status == "optimal"),
+        "peak_memory_bytes": max(outcome.peak_memory_bytes for outcome in outcomes.values()),
+    }
+    failed = _failed(outcomes)
+    if failed is not None:
+        outcome = outcomes[failed]
+        stats.update({f"school.{key}": value for key, value in outcome.stats.items()})
+        stats["failed_school"] = failed or "(unnamed school)"
+        return Result(outcome.status, None, None, None, time.perf_counter() - started, stats)
+    phase_two_budget = max(0.2, min(PHASE_TWO_SECONDS, deadline - time.perf_counter() - 0.3))
+    plan, merge_stats = merge_district(
+        roster, parts, outcomes, seed=seed, placement_seconds=phase_two_budget
+    )
+    stats.update(merge_stats)
+    seconds = time.perf_counter() - started
+    plan.seconds = round(seconds, 3)
+    status: Status = "optimal" if plan.status == "optimal" else "feasible"
+    if progress is not None:
+        progress(Progress(plan.objective, plan.bound, seconds, phase="district merged"))
+    return Result(status, plan.objective, plan.bound, plan, seconds, stats)
+
+
+def _whole_roster_reason(roster: Roster, schools: Sequence[str]) -> str | None:
+    """Why the roster must be solved whole (one task), or None when it splits into schools."""
+    if len(schools) <= 1:
+        return "one school"
+    if roster.policy.cross_school_pairs:
+        return "cross_school_pairs: partnerships may cross schools"
+    for relation in roster.relations:
+        if relation.kind == "lock" and roster.school_of(relation.a) != roster.school_of(relation.b):
+            return f"a lock across schools ({relation.a}, {relation.b})"
+    return None
+
+
+def _solve_whole(
+    roster: Roster,
+    *,
+    reason: str,
+    time_limit: float,
+    seed: int,
+    workers: int | None,
+    scheduler: str | None,
+    progress: ProgressCallback | None,
+    hint: Plan | None,
+    solver: Solver | None,
+    started: float,
+) -> Result:
+    limit = max(MINIMUM_TASK_SECONDS, time_limit - 0.5)
+    if scheduler is None:
+        # one task and no cluster: run the engine here, with its live progress
+        cores = workers if workers is not None else machine_cores()
+        engine = solver if solver is not None else engine_solver()
+        result = engine(
+            roster, time_limit=limit, seed=seed, workers=cores, hint=hint, progress=progress
+        )
+        peak = peak_memory_bytes()
+    else:
+        task = SolveTask(
+            key="roster",
+            roster_json=roster.as_json(),
+            time_limit=limit,
+            seed=seed,
+            hint_json=hint.as_json() if hint is not None else None,
+            solver=solver,
+        )
+        with open_executor(scheduler=scheduler, workers=workers, tasks=1) as executor:
+            (outcome,) = executor.map([task])
+            cores = executor.cores_per_task
+        result = outcome.result()
+        peak = outcome.peak_memory_bytes
+    result.stats.update(
+        {
+            "decomposition": f"whole roster ({reason})",
+            "schools": len(roster.schools()),
+            "parallel_tasks": 1,
+            "cores_per_task": cores,
+            "peak_memory_bytes": peak,
+        }
+    )
+    result.seconds = time.perf_counter() - started
+    if progress is not None:
+        progress(Progress(result.objective, result.bound, result.seconds, phase="roster solved"))
+    return result
+
+
+def _schools_gap(outcomes: dict[str, TaskOutcome]) -> float:
+    """The gap of the schools' plans together (1.0 while a school has no plan)."""
+    if any(outcome.objective is None or outcome.bound is None for outcome in outcomes.values()):
+        return 1.0
+    objective = sum(outcome.objective or 0 for outcome in outcomes.values())
+    bound = sum(outcome.bound or 0 for outcome in outcomes.values())
+    return relative_gap(objective, bound)
+
+
+def _failed(outcomes: dict[str, TaskOutcome]) -> str | None:
+    """The first school (in roster order) with no plan: infeasible, or none found in time."""
+    for school, outcome in outcomes.items():
+        if outcome.plan_json is None and outcome.problems == () and outcome.error is None:
+            return school
+    return None
+
+
+def _better(first: TaskOutcome, second: TaskOutcome) -> TaskOutcome:
+    """The outcome with the better plan, with the tighter of the two (valid) bounds."""
+    if second.plan_json is None or (
+        first.plan_json is not None and (first.objective or 0) >= (second.objective or 0)
+    ):
+        best = first
+    else:
+        best = second
+    bounds = [bound for bound in (first.bound, second.bound) if bound is not None]
+    bound = min(bounds) if bounds else None
+    status: Status = best.status
+    if best.objective is not None and bound is not None and best.objective >= bound:
+        status = "optimal"
+    return TaskOutcome(
+        key=best.key,
+        status=status,
+        objective=best.objective,
+        bound=bound,
+        plan_json=best.plan_json,
+        seconds=first.seconds + second.seconds,
+        stats=best.stats,
+        peak_memory_bytes=max(first.peak_memory_bytes, second.peak_memory_bytes),
+        problems=best.problems,
+        error=best.error,
+    )
+
+
+def _solve_schools(
+    executor: Executor,
+    parts: Sequence[SchoolPart],
+    hints: dict[str, str | None],
+    limits: dict[str, float],
+    seed: int,
+    solver: Solver | None,
+    progress: ProgressCallback | None,
+    started: float,
+) -> dict[str, TaskOutcome]:
+    """Solve each school as one task, largest first; outcomes keyed by school, in roster order."""
+    order = sorted(parts, key=lambda part: -part.weight)
+    tasks = [
+        SolveTask(
+            key=part.key,
+            roster_json=json.dumps(part.data),
+            time_limit=limits[part.school],
+            seed=seed,
+            hint_json=hints.get(part.school),
+            solver=solver,
+        )
+        for part in order
+    ]
+    done: list[TaskOutcome] = []
+
+    def report(_index: int, outcome: TaskOutcome) -> None:
+        if outcome.stats.get("interrupted"):
+            # Ctrl-C reached the engine running inline: stop the district, not just one school
+            raise KeyboardInterrupt
+        done.append(outcome)
+        if progress is not None:
+            objective = sum(item.objective or 0 for item in done)
+            bound = sum(item.bound or 0 for item in done)
+            progress(
+                Progress(
+                    objective,
+                    bound,
+                    time.perf_counter() - started,
+                    phase=f"schools solved {len(done)}/{len(tasks)}",
+                )
+            )
+
+    outcomes = executor.map(tasks, on_done=report)
+    by_school = {part.school: outcome for part, outcome in zip(order, outcomes, strict=True)}
+    return {part.school: by_school[part.school] for part in parts}
+
+
+def task_time_limits(parts: Sequence[SchoolPart], budget: float, slots: int) -> dict[str, float]:
+    """Each school's time limit: its weight's share of `slots` × `budget`, within [1 s, budget].
+
+    Fixed before the tasks run (largest first, so the shares fill the slots), so a task's limit
+    never depends on how fast the others went.
+    """
+    budget = max(MINIMUM_TASK_SECONDS, budget)
+    total = sum(part.weight for part in parts) or 1.0
+    capacity = budget * min(max(1, slots), len(parts))
+    return {
+        part.school: round(
+            min(budget, max(MINIMUM_TASK_SECONDS, capacity * part.weight / total)), 3
+        )
+        for part in parts
+    }
