@@ -20,6 +20,9 @@ Pair = tuple[str, str]
 Source = Literal["history", "plan"]
 SOURCES: tuple[Source, ...] = ("history", "plan")
 
+# The fewest rated pairs whose mean trust is shown anywhere: fewer could reveal one pair's rating.
+MIN_PAIRS_FOR_TRUST = 3
+
 
 def plan_pairs(plan: Plan) -> list[tuple[str, str]]:
     """Every unordered pair of partners in a plan, once per partnership (sorted ids)."""
@@ -196,7 +199,10 @@ class YearFigures:
     year: int
     sources: tuple[Source, ...]
     figures: PairFigures
-    mean_trust: float | None  # mean of the year's history ratings; None for a planned year
+    # mean of the year's history ratings; None for a planned year, or when fewer than
+    # MIN_PAIRS_FOR_TRUST pairs were rated (a mean of one or two could give a pair's rating away)
+    mean_trust: float | None
+    rated_pairs: int = 0
 
 
 def year_figures(roster: Roster, events: Sequence[Partnered]) -> list[YearFigures]:
@@ -214,7 +220,12 @@ def year_figures(roster: Roster, events: Sequence[Partnered]) -> list[YearFigure
                 year=year,
                 sources=sources,
                 figures=pair_figures(roster, pairs, earlier, year),
-                mean_trust=round(sum(ratings) / len(ratings), 4) if ratings else None,
+                mean_trust=(
+                    round(sum(ratings) / len(ratings), 4)
+                    if len(ratings) >= MIN_PAIRS_FOR_TRUST
+                    else None
+                ),
+                rated_pairs=len(ratings),
             )
         )
     return result

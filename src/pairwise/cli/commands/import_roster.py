@@ -8,6 +8,7 @@ from typing import cast
 
 import click
 
+from pairwise.cli.wording import counted
 from pairwise.errors import InputError, Problem
 from pairwise.files import write_atomic
 from pairwise.interchange.workbook.layout import ImportResult, import_workbook
@@ -94,8 +95,9 @@ def command(
     else:
         write_atomic(output, text)
     click.echo(
-        f"wrote {'stdout' if output == '-' else output}: {len(roster.teachers)} teachers, "
-        f"{len(roster.schools())} school{'s' if len(roster.schools()) != 1 else ''}, "
-        f"{len(roster.teams)} teams, {len(roster.periods)} periods, {len(roster.cycles)} cycles",
+        f"wrote {'stdout' if output == '-' else output}: "
+        f"{counted(len(roster.teachers), 'teacher')}, {counted(len(roster.schools()), 'school')}, "
+        f"{counted(len(roster.teams), 'team')}, {counted(len(roster.periods), 'period')}, "
+        f"{counted(len(roster.cycles), 'cycle')}",
         err=True,
     )

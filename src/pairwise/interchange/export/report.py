@@ -18,7 +18,13 @@ import jinja2
 import networkx as nx
 
 from pairwise import __version__
-from pairwise.analysis.network import coaching_graph, plan_metrics, plan_pairs, plan_year
+from pairwise.analysis.network import (
+    MIN_PAIRS_FOR_TRUST,
+    coaching_graph,
+    plan_metrics,
+    plan_pairs,
+    plan_year,
+)
 from pairwise.interchange.export.common import (
     DAY_NAMES,
     join_words,
@@ -30,9 +36,6 @@ from pairwise.interchange.export.common import (
 )
 from pairwise.roster.models import DAYS, TERM_NAMES, Plan, Roster, Visit, slot_name
 from pairwise.roster.objective import Scoring
-
-# The fewest rated pairs whose mean trust the report shows: fewer could reveal one pair's rating.
-MIN_PAIRS_FOR_TRUST = 3
 
 TERM_WORDS: dict[str, str] = {
     "complement": "complementary strengths: a partner is strong in the other's priority",
