@@ -92,7 +92,7 @@ def _typed(column: Column, value: object) -> Value:
     raise TypeError(f"cannot write {value!r} in a cell")
 
 
-def _table(layout: TableSheet, rows: list[list[object]], example: bool) -> Sheet:
+def table_sheet(layout: TableSheet, rows: list[list[object]], example: bool) -> Sheet:
     sheet = Sheet(layout.name, list(layout.columns))
     sheet.rows.append([column.header for column in layout.columns])
     sheet.rows.append([column.note for column in layout.columns])
@@ -183,7 +183,7 @@ def _policy_values(policy: Policy) -> dict[str, object]:
     return values
 
 
-def _topics(roster: Roster | None) -> Sheet:
+def topics_sheet(roster: Roster | None) -> Sheet:
     columns = [Column("topic", "text", "")]
     sheet = Sheet(TOPICS_SHEET, columns)
     sheet.rows.append(["topic"])
@@ -248,7 +248,7 @@ def build_sheets(roster: Roster | None) -> list[Sheet]:
         }
 
     def table(layout: TableSheet) -> Sheet:
-        return _table(layout, sheets_rows.get(layout.name, []), example)
+        return table_sheet(layout, sheets_rows.get(layout.name, []), example)
 
     return [
         _settings(ROSTER_SETTINGS, roster_values),
@@ -264,7 +264,7 @@ def build_sheets(roster: Roster | None) -> list[Sheet]:
         table(RELATIONS),
         _settings(POLICY_SETTINGS, policy_values),
         table(COVER_OVERRIDES),
-        _topics(roster),
+        topics_sheet(roster),
     ]
 
 
@@ -372,12 +372,16 @@ def _validation_formula(column: Column, sheet_names: set[str]) -> tuple[str, boo
 
 def workbook_bytes(roster: Roster | None) -> bytes:
     """The template as .xlsx bytes (openpyxl, built in memory)."""
+    return xlsx_bytes(build_sheets(roster))
+
+
+def xlsx_bytes(sheets: list[Sheet]) -> bytes:
+    """Sheets as .xlsx bytes: header row, grey instruction row, example rows, drop-down lists."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    sheets = build_sheets(roster)
     names = {sheet.name for sheet in sheets}
     book = Workbook()
     book.remove(book.active)
@@ -458,8 +462,13 @@ def _csv_text(value: Value) -> str:
 
 def csv_texts(roster: Roster | None) -> dict[str, str]:
     """The template's sheets as CSV texts keyed by file name."""
+    return csv_files(build_sheets(roster))
+
+
+def csv_files(sheets: list[Sheet]) -> dict[str, str]:
+    """Sheets as CSV texts keyed by file name (`<sheet>.csv`)."""
     files: dict[str, str] = {}
-    for sheet in build_sheets(roster):
+    for sheet in sheets:
         stream = io.StringIO()
         writer = csv.writer(stream, lineterminator="\n")
         for row in sheet.rows:
