@@ -32,6 +32,7 @@ from typing import Any
 
 from pairwise.errors import InputError, Problem
 from pairwise.roster.calendar import same_iso_week, shift_cycles, shift_date_text
+from pairwise.roster.facts import pair_key
 from pairwise.roster.load import roster_from_data
 from pairwise.roster.models import (
     HistoryEntry,
@@ -146,10 +147,6 @@ def _counted(count: int, noun: str) -> str:
     if noun.endswith("y"):
         return f"{count} {noun[:-1]}ies"
     return f"{count} {noun}{'es' if noun.endswith(('s', 'ch', 'sh', 'x')) else 's'}"
-
-
-def _pair(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a <= b else (b, a)
 
 
 def _names(ids: Iterable[str]) -> str:
@@ -396,9 +393,9 @@ def _history(context: _Context) -> list[dict[str, Any]]:
     unanswered: list[str] = []
     for partnership in plan.partnerships:
         for a, b in itertools.combinations(partnership.members, 2):
-            if _pair(a, b) in seen:
+            if pair_key(a, b) in seen:
                 continue
-            seen.add(_pair(a, b))
+            seen.add(pair_key(a, b))
             answers = []
             for teacher, partner in ((a, b), (b, a)):
                 answer = feedback.partners.get((teacher, partner)) if feedback else None
@@ -450,8 +447,8 @@ def _team_history(context: _Context) -> list[dict[str, Any]]:
     seen: set[tuple[str, str]] = set()
     for seat in context.plan.tables:
         for a, b in itertools.combinations(seat.teams, 2):
-            if _pair(a, b) not in seen:
-                seen.add(_pair(a, b))
+            if pair_key(a, b) not in seen:
+                seen.add(pair_key(a, b))
                 entries.append(TeamHistoryEntry(a=a, b=b, year=roster.year).model_dump())
     context.report.carried.append(
         f"team history: {_counted(len(seen), 'table matchup')} of {roster.year} added"
@@ -468,7 +465,7 @@ def _relations(context: _Context, staying: set[str]) -> list[dict[str, Any]]:
         if relation.kind == "avoid":
             if relation.a in staying and relation.b in staying:
                 relations.append(relation.model_dump(mode="json"))
-                avoided.add(_pair(relation.a, relation.b))
+                avoided.add(pair_key(relation.a, relation.b))
             else:
                 report.dropped.append(
                     f"avoid {relation.a}-{relation.b}: one of them leaves the roster"
@@ -484,7 +481,7 @@ def _relations(context: _Context, staying: set[str]) -> list[dict[str, Any]]:
     seen: set[tuple[str, str]] = set()
     for partnership in context.plan.partnerships:
         for a, b in itertools.combinations(partnership.members, 2):
-            pair = _pair(a, b)
+            pair = pair_key(a, b)
             if pair in seen:
                 continue
             seen.add(pair)
