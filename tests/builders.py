@@ -159,5 +159,8 @@ def fill_survey(path: Path, answer: Callable[[str, tuple[str, ...]], dict[str, o
             if ids[0] == "None":
                 continue
             for header, value in answer(sheet_name, ids).items():
-                sheet.cell(row, headers[header]).value = value
+                cell = sheet.cell(row, headers[header])
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"  # typed text, never a formula ('=0' stays text)
     book.save(path)

@@ -216,6 +216,8 @@ def roster_data(
                 entry["trust"] = draw(
                     st.one_of(st.sampled_from(TRUST_VALUES), st.floats(-1.0, 1.0, allow_nan=False))
                 )
+            if draw(st.integers(0, 4)) == 0:
+                entry["asked_to_continue"] = True
             entries.append(entry)
         data["history"] = entries
         team_people = [team["id"] for team in teams] + ["former-team"]

@@ -193,6 +193,8 @@ class HistoryEntry(Strict):
     trust: Annotated[
         float, BeforeValidator(_not_a_flag), AfterValidator(_finite), Field(ge=-1.0, le=1.0)
     ] = 0.0
+    asked_to_continue: bool = False
+    """Both partners asked, in that year's survey, to keep working together (rollover sets it)."""
 
 
 class TeamHistoryEntry(Strict):

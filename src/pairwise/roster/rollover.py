@@ -214,6 +214,17 @@ def roll_over(
     return Rollover(next_roster, report)
 
 
+def projected_roster(roster: Roster, year: int) -> Roster:
+    """The roster as it stands in a later `year` with no plan in between: rolled over year by year
+    with no partnership and no feedback (calendar moved, experience grown, this year's requests,
+    locks and continues gone, avoids kept). A multi-year rotation values later years with it."""
+    current = roster
+    while current.year < year:
+        empty = Plan(roster=current.name, status="feasible", objective=0, bound=0)
+        current = roll_over(current, empty).roster
+    return current
+
+
 def roll_over_years(
     roster: Roster,
     plans: Sequence[Plan],
@@ -403,8 +414,17 @@ def _history(context: _Context) -> list[dict[str, Any]]:
                     answers.append(answer.trust)
                 elif feedback is not None:
                     unanswered.append(f"{teacher} about {partner}")
+            both = feedback is not None and all(
+                (answer := feedback.partners.get(ends)) is not None and answer.continues is True
+                for ends in ((a, b), (b, a))
+            )
             entry = HistoryEntry(
-                a=a, b=b, year=roster.year, kind="peer", trust=trust_from_answers(answers)
+                a=a,
+                b=b,
+                year=roster.year,
+                kind="peer",
+                trust=trust_from_answers(answers),
+                asked_to_continue=both,
             )
             entries.append(entry.model_dump(mode="json"))
     coached: set[tuple[str, str]] = set()
@@ -554,6 +574,7 @@ __all__ = [
     "Rollover",
     "RolloverReport",
     "TeacherAnswer",
+    "projected_roster",
     "renamed",
     "roll_over",
     "roll_over_years",

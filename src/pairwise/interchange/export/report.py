@@ -34,6 +34,7 @@ from pairwise.interchange.export.common import (
     slot_times,
     team_members,
 )
+from pairwise.interchange.export.trust_trend import TrustTrend, trust_trend
 from pairwise.roster.facts import latest_ratings
 from pairwise.roster.models import DAYS, TERM_NAMES, Plan, Roster, Visit, slot_name
 from pairwise.roster.objective import Scoring
@@ -246,6 +247,7 @@ class Report:
     network: NetworkDrawing
     years: list[YearRow]
     several_schools: bool
+    trend: TrustTrend | None = None
 
 
 def _day_label(day: dt.date) -> str:
@@ -615,6 +617,7 @@ def build_report(roster: Roster, plan: Plan) -> Report:
         network=_network(roster, plan, year, graph),
         years=_years(graph, year),
         several_schools=len(roster.schools()) > 1,
+        trend=trust_trend(roster, plan),
     )
 
 

@@ -195,8 +195,14 @@ HISTORY = TableSheet(
             "kind", "choice", "peer, mentor or sabbatical", choices=("peer", "mentor", "sabbatical")
         ),
         Column("trust", "float", "trust the pair reported, -1 to 1 (blank: 0)"),
+        Column(
+            "asked_to_continue",
+            "bool",
+            "both asked that year to keep working together? yes/no (blank: no)",
+            choices=YES_NO,
+        ),
     ),
-    ("#t01", "t07", 2025, "peer", 0.8),
+    ("#t01", "t07", 2025, "peer", 0.8, "no"),
 )
 
 TEAM_HISTORY = TableSheet(

@@ -238,7 +238,10 @@ def build_sheets(roster: Roster | None) -> list[Sheet]:
                 for m in cycle.meetings
             ],
             "Teams": [[t.id, t.priority, t.grade, t.school] for t in roster.teams],
-            "History": [[h.a, h.b, h.year, h.kind, h.trust] for h in roster.history],
+            "History": [
+                [h.a, h.b, h.year, h.kind, h.trust, h.asked_to_continue or None]
+                for h in roster.history
+            ],
             "TeamHistory": [[h.a, h.b, h.year] for h in roster.team_history],
             "Relations": [[r.a, r.b, r.kind] for r in roster.relations],
             "CoverOverrides": [
