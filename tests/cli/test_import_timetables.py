@@ -32,6 +32,14 @@ def test_a_fet_file_is_read_without_a_flag(tmp_path: Path) -> None:
     assert load_roster(output).teacher_by_id["ZMU"].name == "Zoë Müller"
 
 
+def test_a_timetable_under_another_name_is_told_by_its_content(tmp_path: Path) -> None:
+    renamed = tmp_path / "export.txt"
+    renamed.write_bytes(Path(ARCHIVE).read_bytes())
+    result = run("import", str(renamed), "--instance", "Tiny", "--timezone", "UTC", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert '"Solo Teacher"' in result.stdout
+
+
 def test_an_archive_with_its_options_and_the_flag(tmp_path: Path) -> None:
     output = tmp_path / "roster.json"
     result = run(

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from pairwise.checker.rules import check
 from pairwise.engine.pipeline import solve
-from pairwise.interchange.workbook.layout import import_workbook, template_workbook
+from pairwise.interchange.workbook.read import import_workbook
+from pairwise.interchange.workbook.write import template_workbook
 from pairwise.roster.models import Roster
 from pairwise.roster.objective import Scoring
 from solvers import bruteforce, greedy

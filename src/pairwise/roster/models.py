@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -183,6 +184,8 @@ class Teacher(Strict):
     room: str | None = None
     roadmap: Roadmap | None = None
     tandem: bool = False
+    begin_date: CalendarDate | None = None
+    end_date: CalendarDate | None = None
 
 
 class HistoryEntry(Strict):
@@ -361,8 +364,6 @@ class Roster(Strict):
 
 def zoned_time(day: dt.date, clock: str, timezone: str) -> str:
     """`2026-10-06T10:20:00-04:00`: a wall-clock time on a date in an IANA zone."""
-    from zoneinfo import ZoneInfo
-
     hour, minute = (int(part) for part in clock.split(":"))
     moment = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(timezone))
     return moment.isoformat()
@@ -469,6 +470,34 @@ class Metrics(BaseModel):
     network: Network = Field(default_factory=Network)
 
 
+class Change(Strict):
+    """One change a re-plan made to the plan in force: a session `moved`, `cancelled` or `added`.
+
+    `session` is the session as it is now (as it was, for a cancelled one), `was` as it was
+    before (None for an added one); each holds the session's own fields and its `kind`
+    (`visit`, `sabbatical_visit` or `table`)."""
+
+    kind: Literal["moved", "cancelled", "added"]
+    session: dict[str, Any]
+    was: dict[str, Any] | None = None
+    why: str = ""
+
+
+class Replans(Strict):
+    """How a re-plan relates to the plan in force it was made from."""
+
+    model_config = ConfigDict(
+        extra="forbid", validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+    )
+
+    plan: str
+    """sha256 of the bytes of the plan in force."""
+    start: CalendarDate = Field(alias="from")
+    objective_bound: int
+    changes: list[Change] = Field(default_factory=list)
+    change_bound: int = 0
+
+
 class Plan(Strict):
     format: Literal["pairwise/plan@1"] = "pairwise/plan@1"
     roster: str
@@ -489,6 +518,7 @@ class Plan(Strict):
     unplaced_conversations: list[UnplacedConversation] = Field(default_factory=list)
     conversation_counts: ConversationCounts = Field(default_factory=ConversationCounts)
     metrics: Metrics = Field(default_factory=Metrics)
+    replans: Replans | None = Field(default=None, exclude_if=lambda value: value is None)
 
     def as_json(self) -> str:
         """The plan as JSON text, stable byte for byte for the same content."""

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pairwise.errors import Problem
+from pairwise.roster.calendar import is_date_range, parse_date_range
 from pairwise.roster.models import DAYS, Roster, parse_slot
 
 
@@ -146,6 +147,12 @@ def _teachers(roster: Roster) -> list[Problem]:
             if period_id not in roster.period_by_id:
                 problems.append(Problem(f"{path}.teaches[{j}]", f"unknown period '{period_id}'"))
         for j, entry in enumerate(teacher.unavailable):
+            if is_date_range(entry):
+                try:
+                    parse_date_range(entry)
+                except ValueError as error:
+                    problems.append(Problem(f"{path}.unavailable[{j}]", str(error)))
+                continue
             if "/" not in entry:
                 if entry not in roster.period_by_id:
                     problems.append(
@@ -155,6 +162,17 @@ def _teachers(roster: Roster) -> list[Problem]:
             reason = _slot_problem(roster, entry)
             if reason:
                 problems.append(Problem(f"{path}.unavailable[{j}]", reason))
+        if (
+            teacher.begin_date is not None
+            and teacher.end_date is not None
+            and teacher.end_date < teacher.begin_date
+        ):
+            problems.append(
+                Problem(
+                    f"{path}.end_date",
+                    f"{teacher.end_date} is before the begin_date {teacher.begin_date}",
+                )
+            )
         if teacher.evaluator is not None:
             if teacher.evaluator == teacher.id:
                 problems.append(Problem(f"{path}.evaluator", "a teacher cannot evaluate themself"))

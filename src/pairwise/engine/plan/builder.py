@@ -52,7 +52,7 @@ def plan_terms(
     terms["cover"] -= weights.cover * covered
     terms["sabbatical"] += weights.sabbatical * visits
     partnered = sum(len(column.members) for column in solution.columns)
-    unpaired = len(candidates.participants) * len(candidates.periods) - partnered
+    unpaired = candidates.unpaired_places() - partnered
     terms["unpaired"] -= weights.unpaired * unpaired
     if seating is not None:
         for name, value in seating.terms.items():
@@ -184,6 +184,8 @@ def unpaired_entries(candidates: Candidates, columns: list[Column]) -> list[Unpa
     for teacher in candidates.participants:
         whys: dict[str, list[str]] = {}
         for period in candidates.periods:
+            if teacher not in candidates.period_participants[period.id]:
+                continue  # on staff for none of its slots: neither partnered nor unpaired
             if (period.id, teacher) in partnered:
                 continue
             why = unpaired_reason(candidates, teacher, period.id, partners.get(teacher, set()))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
+from pairwise.engine.pipeline import solve
 from pairwise.result import Progress, ProgressCallback, Result
 from pairwise.roster.models import Partnership, Plan, Relation, Roster
 from pairwise.roster.rollover import roll_over
@@ -94,8 +95,6 @@ def solve_years(
 
     Raises `RotationError` when no repeat-free rotation of that many years exists.
     """
-    from pairwise.engine.pipeline import solve
-
     workers = workers or 1
     rotation = plan_rotation(
         roster, years, time_limit=time_limit, seed=seed, workers=workers, keep_locks=True
