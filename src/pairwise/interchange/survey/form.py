@@ -91,9 +91,12 @@ def survey_rows(roster: Roster, plan: Plan) -> SurveyRows:
     )
 
 
-def survey_sheets(roster: Roster, plan: Plan, teacher: str | None = None) -> list[Sheet]:
-    """The survey's sheets; with `teacher`, only that teacher's rows (and no Teams sheet)."""
-    rows = survey_rows(roster, plan)
+def survey_sheets(
+    roster: Roster, plan: Plan, teacher: str | None = None, rows: SurveyRows | None = None
+) -> list[Sheet]:
+    """The survey's sheets; with `teacher`, only that teacher's rows (and no Teams sheet).
+    `rows`: the whole survey's rows when already computed (one form per teacher reuses them)."""
+    rows = rows or survey_rows(roster, plan)
     if teacher is None:
         return [
             table_sheet(PARTNERSHIPS, rows.partnerships, example=False),
@@ -132,14 +135,18 @@ def _own_topics(roster: Roster, teacher_id: str, partners: list[str]) -> Sheet:
     return sheet
 
 
-def survey_workbook(roster: Roster, plan: Plan, teacher: str | None = None) -> bytes:
+def survey_workbook(
+    roster: Roster, plan: Plan, teacher: str | None = None, rows: SurveyRows | None = None
+) -> bytes:
     """The survey as .xlsx bytes (drop-down lists for ratings, yes/no and topics)."""
-    return xlsx_bytes(survey_sheets(roster, plan, teacher))
+    return xlsx_bytes(survey_sheets(roster, plan, teacher, rows))
 
 
-def survey_csv_files(roster: Roster, plan: Plan, teacher: str | None = None) -> dict[str, str]:
+def survey_csv_files(
+    roster: Roster, plan: Plan, teacher: str | None = None, rows: SurveyRows | None = None
+) -> dict[str, str]:
     """The survey's sheets as CSV texts keyed by file name (`Partnerships.csv`, ...)."""
-    return csv_files(survey_sheets(roster, plan, teacher))
+    return csv_files(survey_sheets(roster, plan, teacher, rows))
 
 
 def teacher_form_name(teacher_id: str, suffix: str = ".xlsx") -> str:
@@ -165,13 +172,14 @@ def survey_files(
         else:
             files["survey.xlsx"] = survey_workbook(roster, plan)
         return files
+    rows = survey_rows(roster, plan)
     for teacher in roster.teachers:
         if csv:
             folder = teacher_form_name(teacher.id, "")
-            for name, text in survey_csv_files(roster, plan, teacher.id).items():
+            for name, text in survey_csv_files(roster, plan, teacher.id, rows).items():
                 files[f"{folder}/{name}"] = text
         else:
-            files[teacher_form_name(teacher.id)] = survey_workbook(roster, plan, teacher.id)
+            files[teacher_form_name(teacher.id)] = survey_workbook(roster, plan, teacher.id, rows)
     return files
 
 
