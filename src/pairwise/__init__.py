@@ -35,8 +35,7 @@ from pairwise.roster.models import (
     Visit,
     Weights,
 )
-
-__version__ = "0.1.0"
+from pairwise.version import __version__
 
 install_moved_module_aliases()
 

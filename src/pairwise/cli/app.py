@@ -11,8 +11,8 @@ import sys
 
 import click
 
-from pairwise import __version__
 from pairwise.errors import InputError, PairwiseError
+from pairwise.version import __version__
 
 # command name -> (module under pairwise.cli.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -25,7 +25,6 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from pairwise import __version__
 from pairwise.interchange.export.common import (
     class_of,
     join_words,
@@ -36,6 +35,7 @@ from pairwise.interchange.export.common import (
     team_members,
 )
 from pairwise.roster.models import Plan, Roster
+from pairwise.version import __version__
 
 PRODID = f"-//pairwise//pairwise {__version__}//EN"
 UID_DOMAIN = "pairwise"

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import jinja2
 import networkx as nx
 
-from pairwise import __version__
 from pairwise.analysis.network import (
     MIN_PAIRS_FOR_TRUST,
     coaching_graph,
@@ -38,6 +37,7 @@ from pairwise.interchange.export.trust_trend import TrustTrend, trust_trend
 from pairwise.roster.facts import latest_ratings
 from pairwise.roster.models import DAYS, TERM_NAMES, Plan, Roster, Visit, slot_name
 from pairwise.roster.objective import Scoring
+from pairwise.version import __version__
 
 TERM_WORDS: dict[str, str] = {
     "complement": "complementary strengths: a partner is strong in the other's priority",
