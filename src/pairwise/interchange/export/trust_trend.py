@@ -16,7 +16,7 @@ from pairwise.roster.models import Plan, Roster
 WIDTH = 420.0
 HEIGHT = 150.0
 LEFT = 40.0
-RIGHT = 12.0
+RIGHT = 40.0
 TOP = 12.0
 BOTTOM = 26.0
 
@@ -44,6 +44,7 @@ class TrustTrend:
     top_y: float
     bottom_y: float
     bar_width: float
+    right_x: float  # where the plot ends (the share axis's labels stand beyond it)
 
 
 def _trust_y(value: float) -> float:
@@ -96,4 +97,5 @@ def trust_trend(roster: Roster, plan: Plan) -> TrustTrend | None:
         top_y=_trust_y(1.0),
         bottom_y=_trust_y(-1.0),
         bar_width=bar_width,
+        right_x=WIDTH - RIGHT,
     )
