@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 from pairwise.deprecated_paths import install_moved_module_aliases
 from pairwise.errors import InputError, PairwiseError, Problem
 from pairwise.result import Progress, Result
-from pairwise.roster.load import load_plan, load_roster, plan_from_json, roster_from_json
+from pairwise.roster.load import (
+    load_plan,
+    load_roster,
+    plan_from_json,
+    roster_from_dict,
+    roster_from_json,
+)
 from pairwise.roster.models import (
     Cycle,
     Meeting,
@@ -151,6 +157,7 @@ __all__ = [
     "read_timetable",
     "replan",
     "rollover",
+    "roster_from_dict",
     "roster_from_json",
     "rotation_history",
     "run_whatif",

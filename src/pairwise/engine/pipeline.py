@@ -612,4 +612,6 @@ class _Engine:
             seconds=seconds,
             seed=self.settings.seed,
         )
+        # the engine states every solver field of its plans
+        assert plan.status is not None and plan.objective is not None
         return Result(plan.status, plan.objective, plan.bound, plan, seconds, self.stats)

@@ -12,6 +12,7 @@ import click
 from pairwise.cli.wording import counted
 from pairwise.errors import InputError, Problem
 from pairwise.files import write_atomic
+from pairwise.interchange.roster_input import RosterSource
 from pairwise.interchange.workbook.layout import ImportResult
 from pairwise.interchange.workbook.read import import_workbook
 
@@ -171,12 +172,13 @@ def command(
                 ]
             )
         result = import_workbook(path)
-    _write(result, output)
+    _write(result, output, source)
 
 
-def _write(result: ImportResult, output: str) -> None:
+def _write(result: ImportResult, output: str, source: str) -> None:
     roster = result.roster
-    for warning in result.warnings:
+    read = RosterSource(roster, source, result.warnings, result.locations, result.topics)
+    for warning in read.notices():
         click.echo(f"warning: {warning}", err=True)
     text = roster.as_json()
     if output == "-":

@@ -236,4 +236,5 @@ def solution_from_plan(candidates: Candidates, plan: Plan) -> PlanSolution:
         arc = (sabbatical_visit.coach, sabbatical_visit.coachee, sabbatical_visit.cycle)
         if index is not None and arc in candidates.sabbatical_arcs:
             sabbatical.setdefault(arc, []).append(index)
-    return PlanSolution(list(columns.values()), visits, sabbatical, plan.objective)
+    stated = plan.objective if plan.objective is not None else 0  # a hand-made hint may omit it
+    return PlanSolution(list(columns.values()), visits, sabbatical, stated)

@@ -141,8 +141,9 @@ def _sabbatical_changes(frame: Frame, new: Plan) -> list[Change]:
     before, after = grouped(frame.plan.sabbatical_visits), grouped(new.sabbatical_visits)
     changes = []
     for key in list(before) + [k for k in after if k not in before]:
-        old = sorted(before.get(key, []), key=lambda v: v.start)
-        now = sorted(after.get(key, []), key=lambda v: v.start)
+        # in time order; a plan made by hand may leave start out, its slot's date then orders it
+        old = sorted(before.get(key, []), key=_time_order)
+        now = sorted(after.get(key, []), key=_time_order)
         same = {v.slot for v in old} & {v.slot for v in now}
         old = [v for v in old if v.slot not in same]
         now = [v for v in now if v.slot not in same]
@@ -224,3 +225,7 @@ def _table_changes(frame: Frame, new: Plan) -> list[Change]:
 
 def first_day_label(day: dt.date) -> str:
     return day.isoformat()
+
+
+def _time_order(visit: SabbaticalVisit) -> tuple[str, str]:
+    return visit.slot.partition("/")[0], visit.start or ""

@@ -84,7 +84,7 @@ class TermRow:
     name: str
     words: str
     weight: int
-    value: int
+    value: int | None  # None: the plan does not state it
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ class PartnershipRow:
     members: list[str]
     cycles: str
     visits: list[str]
-    score: int
+    score: int | None
     reasons: list[str]
 
 
@@ -271,7 +271,9 @@ def _percent(share: float) -> str:
 def _terms(roster: Roster, plan: Plan) -> list[TermRow]:
     weights = roster.policy.weights
     return [
-        TermRow(name, TERM_WORDS.get(name, name), getattr(weights, name), plan.terms.get(name, 0))
+        TermRow(
+            name, TERM_WORDS.get(name, name), getattr(weights, name), (plan.terms or {}).get(name)
+        )
         for name in TERM_NAMES
     ]
 
@@ -601,8 +603,8 @@ def build_report(roster: Roster, plan: Plan) -> Report:
         roster=roster,
         plan=plan,
         year=year,
-        status_words=STATUS_WORDS.get(plan.status, plan.status),
-        gap_percent=f"{100 * plan.gap:.2f} %",
+        status_words=STATUS_WORDS.get(plan.status or "", "The plan does not state its status."),
+        gap_percent="not stated" if plan.gap is None else f"{100 * plan.gap:.2f} %",
         terms=_terms(roster, plan),
         facts=_facts(roster, plan),
         metrics=_metrics(roster, plan, year, graph),

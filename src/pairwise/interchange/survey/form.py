@@ -87,7 +87,7 @@ def survey_rows(roster: Roster, plan: Plan) -> SurveyRows:
         _partner_rows(roster, plan),
         _coaching_rows(roster, plan),
         _teacher_rows(roster),
-        [[team.id, team.priority, None] for team in roster.teams],
+        [[team.id, team.name, team.priority, None] for team in roster.teams],
     )
 
 

@@ -93,6 +93,7 @@ TEAMS = TableSheet(
     "Teams",
     (
         Column("team", "text", "# team id", required=True),
+        Column("team_name", "text", READ_ONLY),
         Column("priority_now", "text", "this year's team priority " + READ_ONLY),
         Column(
             "priority",
