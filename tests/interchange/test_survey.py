@@ -18,6 +18,7 @@ from pairwise.cli.app import main
 from pairwise.errors import InputError
 from pairwise.interchange.survey.form import survey_csv_files, survey_workbook, write_survey
 from pairwise.interchange.survey.read import read_feedback
+from pairwise.interchange.workbook.layout import STARTER_TOPICS
 from pairwise.roster.models import Plan, Roster
 from pairwise.roster.rollover import PartnerAnswer, TeacherAnswer
 from tests.builders import fill_survey
@@ -323,3 +324,49 @@ def test_csv_texts_match_the_workbook_rows() -> None:
         "tandem",
     ]
     assert table[2][:3] == ["t01", "Ana Ruiz", "formative-assessment"]
+
+
+@pytest.mark.parametrize(
+    ("roster_name", "plan_name"),
+    [("oakridge-tiny", PLAN), ("export_district", "export_district-plan")],
+)
+def test_no_form_shows_ratings_reasons_relations_or_others_priorities(
+    tmp_path: Path, roster_name: str, plan_name: str
+) -> None:
+    roster, plan = load_fixture(roster_name), load_plan_fixture(plan_name)
+    write_survey(roster, plan, tmp_path, per_teacher=True)
+    ratings = {f"{h.trust}" for h in roster.history if h.trust}
+    reasons = {reason for p in plan.partnerships for reason in p.reasons}
+    checked = 0
+    for teacher in roster.teachers:
+        book = openpyxl.load_workbook(tmp_path / f"{teacher.id}.xlsx")
+        # the Topics sheet is a drop-down list, checked apart below
+        cells = [
+            str(value)
+            for sheet in book.worksheets
+            if sheet.title != "Topics"
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        ]
+        partners = {
+            other for p in plan.partnerships if teacher.id in p.members for other in p.members
+        }
+        coaches = {v.coach for v in plan.sabbatical_visits if v.coachee == teacher.id}
+        allowed = partners | coaches | {teacher.id}
+        priorities = {
+            t.priority for t in roster.teachers if t.id in allowed and t.priority is not None
+        }
+        for other in roster.teachers:
+            if other.id not in allowed:
+                assert other.id not in cells and other.name not in cells
+            if other.priority and other.priority not in priorities:
+                assert other.priority not in cells, (teacher.id, other.priority)
+        assert not ratings & set(cells) and not reasons & set(cells)
+        # topics offered: the starter list, the teacher's own and their partners' priorities
+        offered = {str(r[0]) for r in book["Topics"].iter_rows(min_row=3, values_only=True)}
+        own = {*teacher.strengths, *(teacher.sabbatical.topics if teacher.sabbatical else [])}
+        assert offered <= set(STARTER_TOPICS) | priorities | own
+        assert not {"avoid", "request", "lock", "evaluator", "score"} & {c.lower() for c in cells}
+        checked += 1
+    assert checked == len(roster.teachers)
