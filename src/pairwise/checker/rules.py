@@ -30,8 +30,19 @@ from pairwise.roster.models import (
 )
 
 
-def check(roster: Roster, plan: Plan) -> CheckReport:
-    """Check `plan` against every hard rule of SPEC and recompute its objective term by term."""
+def check(
+    roster: Roster, plan: Plan, *, was: Plan | None = None, was_bytes: bytes | None = None
+) -> CheckReport:
+    """Check `plan` against every hard rule and recompute its objective term by term.
+
+    With `was` (the plan in force a re-plan was made from; `was_bytes` its file's bytes, to
+    match the re-plan's sha256), kept sessions are checked against it and the rest against the
+    rules as a re-plan reads them.
+    """
+    if was is not None:
+        from pairwise.checker.replan import check_replan
+
+        return check_replan(roster, plan, was, was_bytes=was_bytes)
     return Checker(roster, plan).run()
 
 
@@ -147,6 +158,7 @@ class Checker(ObjectiveTerms):
                     result[cycle].append(UnpairedEntry(entry.teacher, index))
         return result
 
+    # rule 1: one partnership per teacher and period, or listed unpaired; two or three members
     def _one_partnership_per_period(
         self,
         partnerships: ResolvedPartnerships,
@@ -166,6 +178,15 @@ class Checker(ObjectiveTerms):
                 if not teacher.participates:
                     continue
                 ids = in_partnerships[period].get(teacher.id, [])
+                if not self.on_staff_in_period(teacher.id, period):
+                    # on staff for none of its slots: neither partnered nor unpaired in it
+                    if listed.get(teacher.id, 0):
+                        self.broken(
+                            INCONSISTENT,
+                            f"{teacher.id} is listed unpaired in {label} but is on staff for "
+                            "none of its slots",
+                        )
+                    continue
                 times_unpaired = listed.get(teacher.id, 0)
                 if not ids and not times_unpaired:
                     self.broken(
@@ -183,6 +204,7 @@ class Checker(ObjectiveTerms):
                         1, f"{teacher.id} is listed unpaired {times_unpaired} times in {label}"
                     )
 
+    # rule 1: triads only when allowed, one per school and period, with an odd partnered count
     def _triads(self, partnerships: ResolvedPartnerships) -> None:
         for period in self.periods:
             partnered: Counter[str] = Counter()
@@ -217,6 +239,7 @@ class Checker(ObjectiveTerms):
 
     # --- rules 2 and 3: who may be partners -----------------------------------------------------
 
+    # rule 2: avoid, evaluator, same school, locks
     def _partner_rules(self, partnerships: ResolvedPartnerships) -> None:
         partners: set[tuple[str, str]] = set()
         for partnership, _ in partnerships.values():
@@ -238,6 +261,7 @@ class Checker(ObjectiveTerms):
             if (a, b) not in partners:
                 self.broken(2, f"{a} and {b} are locked together but are not partners")
 
+    # rule 3: no two teachers partners in two cycles
     def _no_repeat_partners(self, partnerships: ResolvedPartnerships) -> None:
         if self.policy.rotation != "cycle":
             return
@@ -255,6 +279,7 @@ class Checker(ObjectiveTerms):
 
     # --- rules 4 and 5: peer visits -------------------------------------------------------------
 
+    # rule 4: every visit belongs to a partnership of its cycle (slot conditions: context.visit_slot)
     def _visits(self, partnerships: ResolvedPartnerships) -> list[ResolvedVisit]:
         resolved: list[ResolvedVisit] = []
         by_cycle: dict[tuple[str, str], list[ResolvedVisit]] = defaultdict(list)
@@ -300,6 +325,7 @@ class Checker(ObjectiveTerms):
         """The cycles in which a partnership visits: every cycle under rotation 'year'."""
         return list(self.cycle_ids) if periods == [YEAR] else periods
 
+    # rule 4: two visits a pair (one when not reciprocal), a ring of three for a triad
     def _visit_counts(
         self,
         partnerships: ResolvedPartnerships,
@@ -338,6 +364,7 @@ class Checker(ObjectiveTerms):
 
     # --- rule 8: sabbatical visits --------------------------------------------------------------
 
+    # rule 8: topic, kept apart, slot conditions, budget per coach, cap per coachee
     def _sabbatical_visits(self) -> list[ResolvedSabbatical]:
         """Every sabbatical visit whose ids resolve."""
         resolved = []
@@ -393,6 +420,7 @@ class Checker(ObjectiveTerms):
 
     # --- rules 6 and 7: slots and covers --------------------------------------------------------
 
+    # rule 6: no double booking, peer and sabbatical
     def _one_visit_per_slot(
         self,
         peer_visits: list[ResolvedVisit],
@@ -416,6 +444,7 @@ class Checker(ObjectiveTerms):
                     f"{teacher} is in {count_of(len(visits), 'visit')} in slot {slot}: {join_names(visits)}",
                 )
 
+    # rule 7: covers per slot, max_release, release_budget
     def _covers(
         self,
         peer_visits: list[ResolvedVisit],
@@ -461,6 +490,7 @@ class Checker(ObjectiveTerms):
 
     # --- rule 9: tables -------------------------------------------------------------------------
 
+    # rule 9: every team at one table per meeting, tables numbered without reuse
     def _tables(self) -> None:
         meeting_order: dict[tuple[str, str], int] = {}
         meeting_tables: dict[tuple[str, str], int | None] = {}

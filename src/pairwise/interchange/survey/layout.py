@@ -7,7 +7,7 @@ only, lists are comma-separated, yes/no cells take yes/no (also y/n, true/false,
 
 from __future__ import annotations
 
-from pairwise.interchange.workbook.layout import YES_NO, Column, TableSheet
+from pairwise.interchange.workbook.layout import YES_NO, SheetColumn, TableSheet
 
 RATINGS = ("1", "2", "3", "4", "5")
 READ_ONLY = "(for reading only)"
@@ -15,24 +15,24 @@ READ_ONLY = "(for reading only)"
 PARTNERSHIPS = TableSheet(
     "Partnerships",
     (
-        Column("teacher", "text", "# the teacher who answers (id)", required=True),
-        Column("teacher_name", "text", READ_ONLY),
-        Column("partner", "text", "their partner this year (id)", required=True),
-        Column("partner_name", "text", READ_ONLY),
-        Column("cycles", "text", "the cycles you were partners " + READ_ONLY),
-        Column(
+        SheetColumn("teacher", "text", "# the teacher who answers (id)", required=True),
+        SheetColumn("teacher_name", "text", READ_ONLY),
+        SheetColumn("partner", "text", "their partner this year (id)", required=True),
+        SheetColumn("partner_name", "text", READ_ONLY),
+        SheetColumn("cycles", "text", "the cycles you were partners " + READ_ONLY),
+        SheetColumn(
             "trust",
             "int",
             "how much did you trust each other? 1 (not at all) to 5 (completely)",
             choices=RATINGS,
         ),
-        Column(
+        SheetColumn(
             "continue",
             "bool",
             "keep working together next year? yes/no (the pair continues when both say yes)",
             choices=YES_NO,
         ),
-        Column("helped", "text", "what helped you most (free text; stays in this file)"),
+        SheetColumn("helped", "text", "what helped you most (free text; stays in this file)"),
     ),
     (),
 )
@@ -40,12 +40,12 @@ PARTNERSHIPS = TableSheet(
 COACHING = TableSheet(
     "Coaching",
     (
-        Column("coachee", "text", "# the teacher who was coached (id)", required=True),
-        Column("coachee_name", "text", READ_ONLY),
-        Column("coach", "text", "the mini-sabbatical coach who visited (id)", required=True),
-        Column("coach_name", "text", READ_ONLY),
-        Column("visits", "int", "visits this year " + READ_ONLY),
-        Column(
+        SheetColumn("coachee", "text", "# the teacher who was coached (id)", required=True),
+        SheetColumn("coachee_name", "text", READ_ONLY),
+        SheetColumn("coach", "text", "the mini-sabbatical coach who visited (id)", required=True),
+        SheetColumn("coach_name", "text", READ_ONLY),
+        SheetColumn("visits", "int", "visits this year " + READ_ONLY),
+        SheetColumn(
             "useful",
             "int",
             "how useful were the visits? 1 (not at all) to 5 (very)",
@@ -58,28 +58,28 @@ COACHING = TableSheet(
 TEACHERS = TableSheet(
     "Teachers",
     (
-        Column("teacher", "text", "# teacher id", required=True),
-        Column("name", "text", READ_ONLY),
-        Column("priority_now", "text", "this year's priority " + READ_ONLY),
-        Column(
+        SheetColumn("teacher", "text", "# teacher id", required=True),
+        SheetColumn("name", "text", READ_ONLY),
+        SheetColumn("priority_now", "text", "this year's priority " + READ_ONLY),
+        SheetColumn(
             "priority",
             "text",
             "next year's priority, one topic (blank: keep this year's)",
             source="Topics",
         ),
-        Column(
+        SheetColumn(
             "strengths",
             "list",
             "topics you are strong in, comma-separated (blank: keep this year's)",
             source="Topics",
         ),
-        Column(
+        SheetColumn(
             "coach_topics",
             "list",
             "topics you could coach colleagues in next year, comma-separated (blank: keep)",
             source="Topics",
         ),
-        Column(
+        SheetColumn(
             "tandem",
             "bool",
             "willing to co-teach a lesson with your partner? yes/no (blank: keep)",
@@ -92,10 +92,10 @@ TEACHERS = TableSheet(
 TEAMS = TableSheet(
     "Teams",
     (
-        Column("team", "text", "# team id", required=True),
-        Column("team_name", "text", READ_ONLY),
-        Column("priority_now", "text", "this year's team priority " + READ_ONLY),
-        Column(
+        SheetColumn("team", "text", "# team id", required=True),
+        SheetColumn("team_name", "text", READ_ONLY),
+        SheetColumn("priority_now", "text", "this year's team priority " + READ_ONLY),
+        SheetColumn(
             "priority",
             "text",
             "the team's priority next year (blank: keep this year's)",
