@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -34,6 +33,7 @@ from pairwise.interchange.export.common import (
     slot_times,
     team_members,
 )
+from pairwise.interchange.file_names import safe_file_name
 from pairwise.roster.models import (
     Change,
     Partnership,
@@ -107,11 +107,8 @@ def fingerprint(start: dt.datetime, end: dt.datetime, *texts: str) -> str:
 
 
 def teacher_file_name(teacher_id: str) -> str:
-    """`<id>.ics`, with any character unsafe in a file name percent-encoded (ids are free text)."""
-    stem = quote(teacher_id, safe="")
-    if stem.startswith("."):
-        stem = "%2E" + stem[1:]
-    return f"{stem}.ics"
+    """`<id>.ics`, safe as a file name whatever the id holds (see `interchange.file_names`)."""
+    return safe_file_name(teacher_id, ".ics")
 
 
 def _uid(roster: Roster, plan: Plan, parts: Sequence[str], taken: set[str]) -> str:
