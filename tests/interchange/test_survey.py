@@ -19,6 +19,7 @@ from pairwise.errors import InputError
 from pairwise.interchange.survey.form import survey_csv_files, survey_workbook, write_survey
 from pairwise.interchange.survey.read import read_feedback
 from pairwise.interchange.workbook.layout import STARTER_TOPICS
+from pairwise.roster.load import plan_from_json, roster_from_json
 from pairwise.roster.models import Plan, Roster
 from pairwise.roster.rollover import PartnerAnswer, TeacherAnswer
 from tests.builders import fill_survey
@@ -370,3 +371,15 @@ def test_no_form_shows_ratings_reasons_relations_or_others_priorities(
         assert not {"avoid", "request", "lock", "evaluator", "score"} & {c.lower() for c in cells}
         checked += 1
     assert checked == len(roster.teachers)
+
+
+def test_ids_with_slashes_spaces_and_accents_get_their_own_forms(tmp_path: Path) -> None:
+    odd = "Math/Añá Ruiz"
+    roster = roster_from_json(fixture_path(ROSTER).read_text().replace('"t01"', f'"{odd}"'))
+    plan = plan_from_json(fixture_path(PLAN).read_text().replace('"t01"', f'"{odd}"'))
+    written = write_survey(roster, plan, tmp_path / "forms", per_teacher=True)
+    assert (tmp_path / "forms" / "Math%2FA%C3%B1%C3%A1%20Ruiz.xlsx") in written
+    for form in written:
+        fill_survey(form, answer_everything)
+    feedback = read_feedback(roster, plan, [tmp_path / "forms"])
+    assert feedback.partners[(odd, "t02")].trust == 4 and feedback.partners[("t02", odd)].trust == 5

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from pairwise.errors import InputError, Problem
 from pairwise.files import write_atomic
 from pairwise.interchange.export.common import reference_problems
+from pairwise.interchange.file_names import safe_file_names
 from pairwise.interchange.survey.layout import COACHING, PARTNERSHIPS, TEACHERS, TEAMS
 from pairwise.interchange.workbook.write import (
     Sheet,
@@ -149,14 +149,6 @@ def survey_csv_files(
     return csv_files(survey_sheets(roster, plan, teacher, rows))
 
 
-def teacher_form_name(teacher_id: str, suffix: str = ".xlsx") -> str:
-    """`<id>.xlsx` with any character unsafe in a file name percent-encoded (ids are free text)."""
-    stem = quote(teacher_id, safe="")
-    if stem.startswith("."):
-        stem = "%2E" + stem[1:]
-    return f"{stem}{suffix}"
-
-
 def survey_files(
     roster: Roster, plan: Plan, *, csv: bool, per_teacher: bool
 ) -> dict[str, bytes | str]:
@@ -173,13 +165,14 @@ def survey_files(
             files["survey.xlsx"] = survey_workbook(roster, plan)
         return files
     rows = survey_rows(roster, plan)
+    # one flat, portable name per teacher (ids are free text; `a/b` gives `a%2Fb.xlsx`)
+    names = safe_file_names([t.id for t in roster.teachers], "" if csv else ".xlsx")
     for teacher in roster.teachers:
         if csv:
-            folder = teacher_form_name(teacher.id, "")
             for name, text in survey_csv_files(roster, plan, teacher.id, rows).items():
-                files[f"{folder}/{name}"] = text
+                files[f"{names[teacher.id]}/{name}"] = text
         else:
-            files[teacher_form_name(teacher.id)] = survey_workbook(roster, plan, teacher.id, rows)
+            files[names[teacher.id]] = survey_workbook(roster, plan, teacher.id, rows)
     return files
 
 
