@@ -244,24 +244,26 @@ def _table_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Session
         opening = f"Staff meeting {meeting.id}, {seat.cycle} cycle."
         practice = "each team coaches the other on how it tackled its team priority, then listens."
         identity = ["table", seat.cycle, seat.meeting, ",".join(sorted(seat.teams))]
+        seated = [roster.team_name(team) for team in seat.teams]  # display names, ids if none
         session = Session(
             uid=_uid(roster, plan, identity, taken),
             category="Table session",
             start=start,
             end=end,
-            summary=f"Table {seat.table} at {meeting.id}{at_school}: {join_words(seat.teams)}",
+            summary=f"Table {seat.table} at {meeting.id}{at_school}: {join_words(seated)}",
             description=(
-                f"{opening} Teams {join_words(seat.teams)} sit together at table {seat.table}: "
+                f"{opening} Teams {join_words(seated)} sit together at table {seat.table}: "
                 f"{practice}"
             ),
             location=None,
         )
         for team in dict.fromkeys(seat.teams):
-            others = join_words(other for other in seat.teams if other != team)
+            others = join_words(roster.team_name(other) for other in seat.teams if other != team)
+            own = roster.team_name(team)
             text = PersonalText(
-                summary=f"Table {seat.table} at {meeting.id}: your team {team} with {others}",
+                summary=f"Table {seat.table} at {meeting.id}: your team {own} with {others}",
                 description=(
-                    f"{opening} Your team, {team}, sits at table {seat.table} with {others}: "
+                    f"{opening} Your team, {own}, sits at table {seat.table} with {others}: "
                     f"{practice}"
                 ),
             )
