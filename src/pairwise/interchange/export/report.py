@@ -33,7 +33,7 @@ from pairwise.interchange.export.common import (
     slot_times,
     team_members,
 )
-from pairwise.interchange.export.trust_trend import TrustTrend, trust_trend
+from pairwise.interchange.export.trust_trend import TrustTrend, YearRow, trust_trend, year_rows
 from pairwise.roster.facts import latest_ratings
 from pairwise.roster.models import DAYS, TERM_NAMES, Plan, Roster, Visit, slot_name
 from pairwise.roster.objective import Scoring
@@ -110,6 +110,8 @@ class GridCell:
     covers: list[CoverUse] = field(default_factory=list)
     limit: int = 0
     entries: list[CellEntry] = field(default_factory=list)
+    done: bool = False
+    """Before a re-plan's first day: the kept part of the year, already done."""
 
     @property
     def state(self) -> str:
@@ -220,11 +222,67 @@ class NetworkDrawing:
 
 
 @dataclass(frozen=True)
-class YearRow:
-    year: int
-    pairs: int
-    teachers: int
-    current: bool
+class ChangeRow:
+    kind: str
+    session: str
+    was: str
+    why: str
+
+
+@dataclass(frozen=True)
+class ReplanSummary:
+    """A re-plan's changes against the plan in force, for the admin's report."""
+
+    start: str
+    counts: str
+    bounds: str
+    changes: list[ChangeRow]
+
+
+def _session_words(roster: Roster, session: dict[str, object] | None) -> str:
+    if not session:
+        return ""
+    kind = session.get("kind")
+    slot = str(session.get("slot", ""))
+    when = _short_when(roster, slot) if slot else ""
+    if kind == "visit":
+        visitor = name_of(roster, str(session["visitor"]))
+        host = name_of(roster, str(session["host"]))
+        return f"{visitor} visits {host}, {when}"
+    if kind == "sabbatical_visit":
+        coach = name_of(roster, str(session["coach"]))
+        coachee = name_of(roster, str(session["coachee"]))
+        return f"{coach} coaches {coachee}, {when}"
+    teams = session.get("teams")
+    names = ", ".join(str(t) for t in teams) if isinstance(teams, list) else ""
+    return f"table {session.get('table')} at {session.get('meeting')}: {names}"
+
+
+def _replan(roster: Roster, plan: Plan) -> ReplanSummary | None:
+    replans = plan.replans
+    if replans is None:
+        return None
+    kinds = Counter(change.kind for change in replans.changes)
+    return ReplanSummary(
+        start=replans.start,
+        counts=(
+            f"{kinds['moved']} moved, {kinds['cancelled']} cancelled, {kinds['added']} added "
+            f"({len(replans.changes)} in all)"
+        ),
+        bounds=(
+            f"objective bound {replans.objective_bound}; fewest changes possible at this "
+            f"objective: {replans.change_bound}"
+        ),
+        changes=[
+            ChangeRow(
+                change.kind,
+                _session_words(roster, change.session),
+                _session_words(roster, change.was) if change.kind == "moved" else "",
+                change.why,
+            )
+            for change in replans.changes
+        ],
+    )
 
 
 @dataclass
@@ -248,6 +306,7 @@ class ReportContents:
     years: list[YearRow]
     several_schools: bool
     trend: TrustTrend | None = None
+    replan: ReplanSummary | None = None
 
 
 def _day_label(day: dt.date) -> str:
@@ -385,6 +444,7 @@ def _grids(roster: Roster, plan: Plan) -> list[CycleGrid]:
                     slot = slot_name(dates[day], period_id)
                     cell = by_slot.get(slot, GridCell(slot))
                     cell.limit = roster.cover_limit(slot)
+                    cell.done = plan.replans is not None and slot[:10] < plan.replans.start
                     used = covers.get(slot, Counter())
                     shown = [school for school in schools if used[school]]
                     if not several and not shown and cell.visits + cell.sabbatical:
@@ -584,19 +644,6 @@ def _network(roster: Roster, plan: Plan, year: int, graph: nx.Graph) -> NetworkD
     )
 
 
-def _years(graph: nx.Graph, year: int) -> list[YearRow]:
-    pairs: Counter[int] = Counter()
-    teachers: dict[int, set[str]] = defaultdict(set)
-    for a, b, data in graph.edges(data=True):
-        for edge_year in data.get("years", []):
-            pairs[edge_year] += 1
-            teachers[edge_year].update((a, b))
-    return [
-        YearRow(edge_year, pairs[edge_year], len(teachers[edge_year]), edge_year == year)
-        for edge_year in sorted(pairs)
-    ]
-
-
 def build_report(roster: Roster, plan: Plan) -> ReportContents:
     """The report's content for one roster and plan."""
     year = plan_year(plan, roster.year)
@@ -619,9 +666,10 @@ def build_report(roster: Roster, plan: Plan) -> ReportContents:
         meetings=_meetings(roster, plan),
         coaches=_coaches(roster, plan),
         network=_network(roster, plan, year, graph),
-        years=_years(graph, year),
+        years=year_rows(graph, year),
         several_schools=len(roster.schools()) > 1,
         trend=trust_trend(roster, plan),
+        replan=_replan(roster, plan),
     )
 
 

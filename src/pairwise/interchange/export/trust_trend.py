@@ -1,4 +1,5 @@
-"""The trust trend across rolled-over years, drawn as a small inline SVG chart for the HTML report.
+"""The report's years: partnerships per year, and the trust trend across rolled-over years drawn
+as a small inline SVG chart.
 
 Per earlier year (from the roster's history, which `rollover` fills from the spring survey): the
 mean trust the pairs reported (a dot on a -1..1 scale, joined by a line) and the share of pairs
@@ -8,7 +9,10 @@ with fewer than three rated pairs shows no mean, so that no pair's answers can b
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+
+import networkx as nx
 
 from pairwise.analysis.network import partnership_events, year_figures
 from pairwise.roster.models import Plan, Roster
@@ -19,6 +23,28 @@ LEFT = 40.0
 RIGHT = 40.0
 TOP = 12.0
 BOTTOM = 26.0
+
+
+@dataclass(frozen=True)
+class YearRow:
+    year: int
+    pairs: int
+    teachers: int
+    current: bool
+
+
+def year_rows(graph: nx.Graph, year: int) -> list[YearRow]:
+    """Per year of the coaching network: its pairs and the teachers partnered (`year`: this plan's)."""
+    pairs: Counter[int] = Counter()
+    teachers: dict[int, set[str]] = defaultdict(set)
+    for a, b, data in graph.edges(data=True):
+        for edge_year in data.get("years", []):
+            pairs[edge_year] += 1
+            teachers[edge_year].update((a, b))
+    return [
+        YearRow(edge_year, pairs[edge_year], len(teachers[edge_year]), edge_year == year)
+        for edge_year in sorted(pairs)
+    ]
 
 
 @dataclass(frozen=True)
