@@ -20,6 +20,7 @@ from pairwise.checker.context import (
     pair_key,
     school_label,
 )
+from pairwise.checker.conversations import ConversationRules
 from pairwise.checker.report import INCONSISTENT, CheckReport
 from pairwise.checker.terms import ObjectiveTerms
 from pairwise.roster.models import (
@@ -33,7 +34,7 @@ def check(roster: Roster, plan: Plan) -> CheckReport:
     return Checker(roster, plan).run()
 
 
-class Checker(ObjectiveTerms):
+class Checker(ObjectiveTerms, ConversationRules):
     """One check of one plan: one method per rule, then the objective."""
 
     # --- the run --------------------------------------------------------------------------------
@@ -49,6 +50,7 @@ class Checker(ObjectiveTerms):
         sabbatical_slots = self._sabbatical_visits()
         self._one_visit_per_slot(peer_visits, sabbatical_slots)
         self._covers(peer_visits, sabbatical_slots)
+        self._conversations(peer_visits, sabbatical_slots)
         self._tables()
         self._partnership_terms(partnerships)
         # minus the weight for each teacher and rotation period listed unpaired

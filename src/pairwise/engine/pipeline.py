@@ -24,6 +24,9 @@ How the model is split, and why the optimum stays exact:
    plan's bound.
 7. A tie-break, never at the cost of the objective: each coach's visits spread over distinct
    coachees and over the cycles (folded into the sabbatical search, value first).
+8. Conversations (`model/conversations.py`), also never at the objective's cost: a debrief after
+   every peer visit and the tandem pairs' co-taught lessons with their planning, the visits moved
+   only within the same covers; the plan states how many were placed and the most possible.
 
 A warm start (`hint`) only adds work that pays: its partnerships are placed in their own slots
 (cheap), start the LP's column generation with their triads and are the relaxation's incumbent;
@@ -47,6 +50,7 @@ from dataclasses import dataclass, field, replace
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column
 from pairwise.engine.lp_bound import LinearBound, prune
+from pairwise.engine.model.conversations import place_conversations
 from pairwise.engine.model.plan_model import Arc, PlanModel, PlanSolution
 from pairwise.engine.model.sabbatical_model import place_sabbaticals
 from pairwise.engine.plan.builder import Seating, build_plan, solution_from_plan
@@ -66,6 +70,10 @@ JOINT_COLUMN_LIMIT = 4000
 """Beyond this many columns the joint model is too big to search well: it is the last round."""
 SPREAD_RESERVE = 0.05
 """Share of the time limit kept after the joint search for the sabbatical tie-break."""
+CONVERSATION_SHARE = 0.2
+"""The conversation stage's search gets at most this share of the solve so far (at least
+CONVERSATION_MINIMUM seconds), and never more than the time left."""
+CONVERSATION_MINIMUM = 0.5
 
 
 def solve(
@@ -601,6 +609,13 @@ class _Engine:
             return Result("unknown", None, bound, None, seconds, self.stats)
         upper = self._upper_bound()
         bound = (upper if upper is not None else self.best.objective) + tables_bound
+        searching = not (interrupted or self.settings.stop.is_set())
+        budget = min(self.remaining(), max(CONVERSATION_MINIMUM, CONVERSATION_SHARE * seconds))
+        conversations = place_conversations(
+            self.candidates, self.best, self.settings, max(0.0, budget) if searching else 0.0
+        )
+        self.stats.update(conversations.stats)
+        seconds = self.elapsed()
         plan = build_plan(
             self.candidates,
             self.scoring,
@@ -609,5 +624,6 @@ class _Engine:
             bound=bound,
             seconds=seconds,
             seed=self.settings.seed,
+            conversations=conversations,
         )
         return Result(plan.status, plan.objective, plan.bound, plan, seconds, self.stats)
