@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from pairwise.generate.rosters import generate_roster
     from pairwise.interchange.export.bundle import ExportSummary, export_plan
     from pairwise.interchange.oneroster.importer import read_oneroster
+    from pairwise.interchange.timetables.read import read_timetable
     from pairwise.interchange.workbook.layout import import_workbook, template_workbook
     from pairwise.runs.district.solve import solve_district
     from pairwise.runs.multiyear.choices import RotationError
@@ -80,6 +81,7 @@ _LAZY: dict[str, str] = {
     "import_workbook": "pairwise.interchange.workbook.layout",
     "template_workbook": "pairwise.interchange.workbook.layout",
     "read_oneroster": "pairwise.interchange.oneroster.importer",
+    "read_timetable": "pairwise.interchange.timetables.read",
 }
 
 
@@ -130,6 +132,7 @@ __all__ = [
     "load_roster",
     "plan_from_json",
     "read_oneroster",
+    "read_timetable",
     "roster_from_json",
     "rotation_history",
     "run_whatif",

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from pairwise.analysis.history import rotation_history
 from pairwise.analysis.network import plan_metrics
 from pairwise.cli.app import main
-from pairwise.roster.models import Partnership, Plan
+from pairwise.roster.models import HistoryEntry, Partnership, Plan
 from tests.helpers import fixture_path, load_fixture
 
 
@@ -57,18 +57,29 @@ def test_history_years_by_hand() -> None:
         "repeats": 0,
         "new_partner_share": 1.0,
         "cross_team_share": 0.0,  # a2 and a3 are both red
-        "mean_trust": 0.4,
+        "mean_trust": None,  # one rated pair: its mean would be its rating
+        "rated_pairs": 1,
     }
     assert rows[2023]["pairs"] == 1 and rows[2023]["cross_team_share"] == 1.0
-    # a1-b1 again one year later: a repeat; a2-b2 is new; mean trust (1.0 - 0.5) / 2
+    # a1-b1 again one year later: a repeat; a2-b2 is new; two ratings: no mean shown
     assert (rows[2024]["pairs"], rows[2024]["repeats"]) == (2, 1)
     assert rows[2024]["new_partner_share"] == 0.5
-    assert rows[2024]["mean_trust"] == 0.25
+    assert (rows[2024]["mean_trust"], rows[2024]["rated_pairs"]) == (None, 2)
     # a2-a3 last met 3 years before: outside the window, yet not a new partner
     assert (rows[2025]["pairs"], rows[2025]["repeats"]) == (2, 0)
     assert rows[2025]["new_partner_share"] == 0.5
     assert rows[2025]["cross_team_share"] == 0.5
-    assert rows[2025]["mean_trust"] == 0.4  # (0.2 + 0.6) / 2: the first-listed rating counts
+    # a2-a3 0.2 and a1-b2 0.6 (its first-listed rating); a3-zz is former staff: two pairs
+    assert (rows[2025]["mean_trust"], rows[2025]["rated_pairs"]) == (None, 2)
+
+
+def test_mean_trust_is_shown_from_three_rated_pairs() -> None:
+    roster = load_fixture("history_small")
+    third = HistoryEntry(a="a1", b="a2", year=2025, trust=0.5)
+    roster = roster.model_copy(update={"history": [*roster.history, third]})
+    rows = year_rows(rotation_history(roster).as_dict())
+    assert rows[2025]["rated_pairs"] == 3
+    assert rows[2025]["mean_trust"] == round((0.2 + 0.6 + 0.5) / 3, 4)
 
 
 def test_history_network_by_hand() -> None:
@@ -96,6 +107,7 @@ def test_a_plan_adds_its_year_and_its_edges() -> None:
         "new_partner_share": 0.75,
         "cross_team_share": 1.0,
         "mean_trust": None,
+        "rated_pairs": 0,
     }
     network = report["network"]
     # plus a3-b1, a1-b2 (already an edge), a1-c1, b2-c1: 7 edges; only n1 left apart

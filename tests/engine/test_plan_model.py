@@ -17,6 +17,7 @@ from pairwise.roster.objective import Scoring
 from tests.builders import every_column, make_roster, staggered
 
 UNPAIRED = 1000
+PLAN_MODEL = "pairwise.engine.model.plan_model"
 
 
 def best(roster: Roster, *, sabbaticals: bool = True) -> PlanSolution:
@@ -118,7 +119,7 @@ def test_no_double_booking(monkeypatch: pytest.MonkeyPatch) -> None:
         return outcome.objective
 
     assert solve() == -2 * UNPAIRED
-    monkeypatch.setattr(PlanModel, "_no_double_booking", lambda self: None)
+    monkeypatch.setattr(f"{PLAN_MODEL}.no_double_booking", lambda *args: None)
     assert solve() == -2
 
 
@@ -167,7 +168,7 @@ def test_max_release_per_teacher(monkeypatch: pytest.MonkeyPatch) -> None:
         return outcome.objective
 
     assert solve() == -2 * UNPAIRED
-    monkeypatch.setattr(PlanModel, "_max_release", lambda self: None)
+    monkeypatch.setattr(f"{PLAN_MODEL}.release_limits_on_slots", lambda *args: None)
     assert solve() == -4
 
 
@@ -178,7 +179,7 @@ def test_release_budget_per_school(monkeypatch: pytest.MonkeyPatch) -> None:
     policy = {"reciprocal": False, "release_budget": 1, "allow_triads": False}
     roster = make_roster(teachers, periods=1, policy=policy)
     assert best(roster).objective == -1 - 2 * UNPAIRED
-    monkeypatch.setattr(PlanModel, "_release_budget", lambda self: None)
+    monkeypatch.setattr(f"{PLAN_MODEL}.release_limits_on_slots", lambda *args: None)
     assert best(roster).objective == -2
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import tempfile
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def test_export_writes_every_file_and_lists_it(tmp_path: Path) -> None:
     roster, plan = tiny()
     summary = export_plan(roster, plan, tmp_path / "out")
     folder = tmp_path / "out"
-    expected = {folder / "all.ics", folder / "report.html"}
+    expected = {folder / "all.ics", folder / "report.html", folder / ".pairwise-export.json"}
     expected |= {folder / name for name in SPREADSHEETS}
     expected |= {folder / "teachers" / f"{teacher.id}.ics" for teacher in roster.teachers}
     assert set(summary.files) == expected
@@ -94,7 +95,7 @@ def test_cli_exports(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     roster = load_fixture("export_district")
-    assert f"wrote {5 + 1 + len(roster.teachers)} files" in result.output
+    assert f"wrote {5 + 1 + 1 + len(roster.teachers)} files" in result.output
     assert (tmp_path / "out" / "teachers" / "h1.ics").is_file()
 
 
@@ -215,3 +216,53 @@ def test_a_150_teacher_school(tmp_path: Path) -> None:
     assert html.count('class="teacher') == 150
     visits = (tmp_path / "visits.csv").read_bytes().decode("utf-8-sig")
     assert len(list(csv.DictReader(io.StringIO(visits)))) == len(plan.visits)
+
+
+def test_export_again_removes_what_the_new_plan_no_longer_has(tmp_path: Path) -> None:
+    roster, plan = tiny()
+    folder = tmp_path / "out"
+    export_plan(roster, plan, folder)
+    leaver = roster.teachers[-1].id
+    (folder / "notes.txt").write_text("the admin's own file\n")
+    smaller = roster.model_copy(update={"teachers": roster.teachers[:-1]})
+    later = plan.model_copy(deep=True)
+    later.partnerships = [p for p in later.partnerships if leaver not in p.members]
+    kept = {p.id for p in later.partnerships}
+    later.visits = [v for v in later.visits if v.partnership in kept]
+    later.sabbatical_visits = [
+        v for v in later.sabbatical_visits if leaver not in (v.coach, v.coachee)
+    ]
+    later.unpaired = [u for u in later.unpaired if u.teacher != leaver]
+    summary = export_plan(smaller, later, folder)
+    assert summary.removed == [folder / "teachers" / f"{leaver}.ics"]
+    assert not (folder / "teachers" / f"{leaver}.ics").exists()
+    assert (folder / "notes.txt").read_text() == "the admin's own file\n"
+    assert every_file(folder) == set(summary.files) | {folder / "notes.txt"}
+
+
+def test_an_export_from_before_the_file_list_still_loses_stale_calendars(tmp_path: Path) -> None:
+    roster, plan = tiny()
+    folder = tmp_path / "out"
+    export_plan(roster, plan, folder)
+    (folder / ".pairwise-export.json").unlink()
+    stale = folder / "teachers" / "someone-who-left.ics"
+    stale.write_text("BEGIN:VCALENDAR\nEND:VCALENDAR\n")
+    summary = export_plan(roster, plan, folder)
+    assert summary.removed == [stale]
+    assert not stale.exists()
+
+
+def test_a_file_list_naming_paths_outside_the_folder_removes_nothing_there(
+    tmp_path: Path,
+) -> None:
+    roster, plan = tiny()
+    folder = tmp_path / "out"
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep\n")
+    folder.mkdir()
+    (folder / ".pairwise-export.json").write_text(
+        json.dumps({"files": ["../precious.txt", str(outside)]})
+    )
+    summary = export_plan(roster, plan, folder)
+    assert summary.removed == []
+    assert outside.read_text() == "keep\n"

@@ -44,6 +44,7 @@ class HistoryReport:
                     "new_partner_share": year.figures.new_partner_share,
                     "cross_team_share": year.figures.cross_team_share,
                     "mean_trust": year.mean_trust,
+                    "rated_pairs": year.rated_pairs,
                 }
                 for year in self.years
             ],

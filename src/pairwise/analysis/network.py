@@ -14,11 +14,15 @@ from typing import Literal
 
 import networkx as nx
 
+from pairwise.roster.facts import PairKey, pair_key
 from pairwise.roster.models import Metrics, Network, Plan, Roster
 
-Pair = tuple[str, str]
+Pair = PairKey
 Source = Literal["history", "plan"]
 SOURCES: tuple[Source, ...] = ("history", "plan")
+
+# The fewest rated pairs whose mean trust is shown anywhere: fewer could reveal one pair's rating.
+MIN_PAIRS_FOR_TRUST = 3
 
 
 def plan_pairs(plan: Plan) -> list[tuple[str, str]]:
@@ -26,7 +30,7 @@ def plan_pairs(plan: Plan) -> list[tuple[str, str]]:
     pairs = []
     for partnership in plan.partnerships:
         for a, b in itertools.combinations(partnership.members, 2):
-            pairs.append((a, b) if a <= b else (b, a))
+            pairs.append(pair_key(a, b))
     return pairs
 
 
@@ -104,10 +108,6 @@ def plan_metrics(roster: Roster, plan: Plan) -> Metrics:
 # --- rotation variety across years --------------------------------------------------------------
 
 
-def _key(a: str, b: str) -> Pair:
-    return (a, b) if a <= b else (b, a)
-
-
 @dataclass(frozen=True)
 class Partnered:
     """One pair partnered in one year, from the roster's history or from a plan."""
@@ -126,7 +126,7 @@ def _history_events(roster: Roster, *, known_only: bool = True) -> list[Partnere
     for entry in roster.history:
         if known_only and (entry.a not in known or entry.b not in known):
             continue
-        pair = _key(entry.a, entry.b)
+        pair = pair_key(entry.a, entry.b)
         if (entry.year, pair) in seen:
             continue
         seen.add((entry.year, pair))
@@ -173,7 +173,7 @@ def pair_figures(
     a new pair was never partnered before it; cross-team pairs have different teams (None counts)."""
     window = roster.policy.repeat_window_years
     team = {teacher.id: teacher.team for teacher in roster.teachers}
-    keys = [_key(a, b) for a, b in pairs]
+    keys = [pair_key(a, b) for a, b in pairs]
     repeats = sum(1 for pair in keys if pair in earlier and year - earlier[pair] <= window)
     new = sum(1 for pair in keys if pair not in earlier)
     cross = sum(1 for a, b in keys if team.get(a) != team.get(b))
@@ -196,7 +196,10 @@ class YearFigures:
     year: int
     sources: tuple[Source, ...]
     figures: PairFigures
-    mean_trust: float | None  # mean of the year's history ratings; None for a planned year
+    # mean of the year's history ratings; None for a planned year, or when fewer than
+    # MIN_PAIRS_FOR_TRUST pairs were rated (a mean of one or two could give a pair's rating away)
+    mean_trust: float | None
+    rated_pairs: int = 0
 
 
 def year_figures(roster: Roster, events: Sequence[Partnered]) -> list[YearFigures]:
@@ -214,7 +217,12 @@ def year_figures(roster: Roster, events: Sequence[Partnered]) -> list[YearFigure
                 year=year,
                 sources=sources,
                 figures=pair_figures(roster, pairs, earlier, year),
-                mean_trust=round(sum(ratings) / len(ratings), 4) if ratings else None,
+                mean_trust=(
+                    round(sum(ratings) / len(ratings), 4)
+                    if len(ratings) >= MIN_PAIRS_FOR_TRUST
+                    else None
+                ),
+                rated_pairs=len(ratings),
             )
         )
     return result

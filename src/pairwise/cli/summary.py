@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from rich.console import Console
 from rich.table import Table
 
+from pairwise.cli.wording import counted
 from pairwise.engine.plan.reasons import coach_idle_reason
 from pairwise.roster.models import TERM_NAMES, Plan, Roster
 
@@ -32,7 +33,10 @@ def _overview(console: Console, roster: Roster, plan: Plan) -> None:
     table.add_row("gap", f"{plan.gap:.2%}")
     table.add_row("seconds", f"{plan.seconds:.1f}")
     sizes = Counter(len(p.members) for p in plan.partnerships)
-    text = f"{len(plan.partnerships)} ({sizes.get(2, 0)} pairs, {sizes.get(3, 0)} triads)"
+    text = (
+        f"{len(plan.partnerships)} ({counted(sizes.get(2, 0), 'pair')}, "
+        f"{counted(sizes.get(3, 0), 'triad')})"
+    )
     table.add_row("partnerships", text)
     table.add_row("visits", str(len(plan.visits)))
     table.add_row("sabbatical visits", str(len(plan.sabbatical_visits)))

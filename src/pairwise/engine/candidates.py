@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from pairwise.roster.facts import PairKey, avoid_pairs, can_be_released, kept_apart
 from pairwise.roster.models import Roster, parse_slot
 from pairwise.roster.objective import Scoring
 
@@ -103,6 +104,8 @@ class Candidates:
 
     # --- slots -----------------------------------------------------------------------------
 
+    # rule 5: host teaches, neither unavailable, covered exactly when the visitor teaches (and rule
+    # 7: a slot without cover takes no covered visit)
     def _availability(self) -> None:
         """Per teacher and cycle: slots where it can host, where it is free, where it teaches."""
         self._host, self._free, self._cover_on_hand = {}, {}, {}
@@ -144,46 +147,35 @@ class Candidates:
             options = self._peer_options(visitor, host, cycle)
         return options
 
+    # rule 5: a peer visit's feasible slots, uncovered and covered (rule 7: only if releasable)
     def _peer_options(self, visitor: str, host: str, cycle: str) -> SlotOptions:
         host_mask = self._host[host, cycle]
         uncovered = host_mask & self._free[visitor, cycle]
         covered = 0
-        if self.can_be_released(visitor):
+        if can_be_released(self.roster, visitor):
             covered = host_mask & self._host[visitor, cycle] & self._cover_on_hand[cycle]
         return SlotOptions(uncovered, covered)
 
-    def can_be_released(self, teacher: str) -> bool:
-        """Whether the teacher may ever be covered for a peer visit (`max_release`, `release_budget`)."""
-        limit = self.roster.teacher_by_id[teacher].max_release
-        budget = self.roster.policy.release_budget
-        return (limit is None or limit > 0) and (budget is None or budget > 0)
-
     # --- partnerships ------------------------------------------------------------------------
 
+    # rule 2: avoid, evaluator, same school (locks: partnership_rules._locks)
     def separation_reason(self, a: str, b: str) -> str | None:
         """Why two teachers may never be partners whatever the slots, or None."""
         roster = self.roster
         x, y = roster.teacher_by_id[a], roster.teacher_by_id[b]
         if not x.participates or not y.participates:
             return "does not participate"
-        if self._avoid_pair(a, b):
-            return "avoid"
-        if x.evaluator == b or y.evaluator == a:
-            return "evaluator"
+        apart = kept_apart(roster, self._avoids, a, b)
+        if apart is not None:
+            return apart
+        # rule 2: members share a school unless cross_school_pairs
         if not roster.policy.cross_school_pairs and self.school[a] != self.school[b]:
             return "school"
         return None
 
     @cached_property
-    def _avoids(self) -> frozenset[Edge]:
-        return frozenset(
-            self.edge(relation.a, relation.b)
-            for relation in self.roster.relations
-            if relation.kind == "avoid"
-        )
-
-    def _avoid_pair(self, a: str, b: str) -> bool:
-        return self.edge(a, b) in self._avoids
+    def _avoids(self) -> frozenset[PairKey]:
+        return avoid_pairs(self.roster)
 
     @cached_property
     def locks(self) -> list[Edge]:
@@ -258,6 +250,7 @@ class Candidates:
 
     # --- sabbatical visits ---------------------------------------------------------------------
 
+    # rule 8: topic, not kept apart, neither unavailable, coachee teaches, covered iff coach teaches
     def _sabbatical_candidates(self) -> None:
         """Coach → coachee visit options per cycle (SPEC rule 8, slot by slot)."""
         roster = self.roster
@@ -271,9 +264,7 @@ class Candidates:
             for coachee in roster.teachers:
                 if coachee.id == coach.id or coachee.priority not in topics:
                     continue
-                if self._avoid_pair(coach.id, coachee.id):
-                    continue
-                if coach.evaluator == coachee.id or coachee.evaluator == coach.id:
+                if kept_apart(roster, self._avoids, coach.id, coachee.id) is not None:
                     continue
                 for cycle in self.cycle_ids:
                     host_mask = self._host[coachee.id, cycle]

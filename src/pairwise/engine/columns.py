@@ -18,6 +18,7 @@ from typing import cast
 import numpy as np
 
 from pairwise.engine.candidates import Candidates, Edge, RotationPeriod
+from pairwise.roster.facts import releases_over
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ Ways = list[list[tuple[str, str]]]
 """The ways a partnership may visit in a cycle: each a list of (visitor, host) visits."""
 
 
+# rule 4: the visits of a pair (both ways, or one way) and of a triad (a ring)
 def visit_ways(candidates: Candidates, members: tuple[str, ...]) -> Ways:
     """Both ways round for a pair (one way each when visits are not reciprocal); both rings for a
     triad."""
@@ -225,16 +227,7 @@ def _pair_columns(candidates: Candidates) -> list[Column]:
 
 def _releases_fit(candidates: Candidates, needs: PeriodNeeds) -> bool:
     """Whether a partnership's own forced covers stay within `max_release` and `release_budget`."""
-    roster = candidates.roster
-    for teacher, count in needs.teachers.items():
-        if _release_limit(roster.teacher_by_id[teacher].max_release) < count:
-            return False
-    budget = roster.policy.release_budget
-    return budget is None or all(count <= budget for count in needs.schools.values())
-
-
-def _release_limit(max_release: int | None) -> float:
-    return float("inf") if max_release is None else max_release
+    return not releases_over(candidates.roster, needs.teachers, needs.schools)
 
 
 def triad_column(

@@ -36,6 +36,7 @@ from pairwise.engine.columns import (
     triad_owners,
     triad_spaces,
 )
+from pairwise.roster.facts import release_limit
 
 _TOLERANCE = 1e-6
 _GENERATED_PER_ROUND = 400
@@ -196,7 +197,6 @@ class _Program:
     def rows(self) -> list[_Row] | None:
         """Every row, or None when a lock has no column at all."""
         candidates = self.candidates
-        roster = candidates.roster
         grouped: dict[tuple[str, object], list[tuple[int, float]]] = {}
         for j, column in enumerate(self.columns):
             for teacher in column.members:
@@ -224,9 +224,8 @@ class _Program:
         rows: list[_Row] = []
         several_periods = len(candidates.periods) > 1
         locks = set(candidates.locks)
-        budget = roster.policy.release_budget
         for (kind, key), terms in grouped.items():
-            rows.extend(self._row(kind, key, terms, several_periods, locks, budget))
+            rows.extend(self._row(kind, key, terms, several_periods, locks))
         for edge in locks:
             if ("edge", edge) not in grouped:
                 return None
@@ -239,7 +238,6 @@ class _Program:
         terms: list[tuple[int, float]],
         several_periods: bool,
         locks: set[Edge],
-        budget: int | None,
     ) -> Iterable[_Row]:
         roster = self.candidates.roster
         if kind in ("degree", "triad", "parity"):
@@ -280,7 +278,8 @@ class _Program:
                 yield _Row(terms, 1.0, False, store_repeat)
         elif kind == "release_teacher":
             teacher: str = key  # type: ignore[assignment]
-            limit_release = roster.teacher_by_id[teacher].max_release
+            # rule 7: max_release (the forced covers, as in `add_forced_releases`)
+            limit_release = release_limit(roster, "teacher", teacher)
             if limit_release is not None:
                 divisor = _divisor(terms)
 
@@ -295,6 +294,8 @@ class _Program:
                 )
         elif kind == "release_school":
             school_key: str = key  # type: ignore[assignment]
+            # rule 7: release_budget (the forced covers, as in `add_forced_releases`)
+            budget = release_limit(roster, "school", school_key)
             if budget is not None:
                 divisor = _divisor(terms)
 

@@ -11,6 +11,7 @@ import networkx as nx
 
 from pairwise.engine.candidates import Candidates, Edge
 from pairwise.engine.columns import Column, base_value, triad_column
+from pairwise.roster.facts import releases_over
 
 
 def greedy_partnerships(candidates: Candidates, columns: list[Column]) -> list[Column] | None:
@@ -145,7 +146,6 @@ def _partnered_in(
 
 def _over_release(candidates: Candidates, chosen: list[Column]) -> tuple[set[str], set[str]]:
     """Teachers over `max_release` and schools over `release_budget` in forced covers."""
-    roster = candidates.roster
     per_teacher: dict[str, int] = {}
     per_school: dict[str, int] = {}
     for column in chosen:
@@ -153,15 +153,9 @@ def _over_release(candidates: Candidates, chosen: list[Column]) -> tuple[set[str
             per_teacher[teacher] = per_teacher.get(teacher, 0) + count
         for school, count in column.school_releases:
             per_school[school] = per_school.get(school, 0) + count
-    teachers_over = set()
-    for teacher, count in per_teacher.items():
-        limit = roster.teacher_by_id[teacher].max_release
-        if limit is not None and count > limit:
-            teachers_over.add(teacher)
-    budget = roster.policy.release_budget
-    schools_over = set()
-    if budget is not None:
-        schools_over = {school for school, count in per_school.items() if count > budget}
+    over = releases_over(candidates.roster, per_teacher, per_school)
+    teachers_over = {limit.name for limit in over if limit.kind == "teacher"}
+    schools_over = {limit.name for limit in over if limit.kind == "school"}
     return teachers_over, schools_over
 
 

@@ -51,11 +51,17 @@ from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column
 from pairwise.engine.lp_bound import LinearBound, prune
 from pairwise.engine.model.conversations import place_conversations
-from pairwise.engine.model.plan_model import Arc, PlanModel, PlanSolution
+from pairwise.engine.model.plan_model import PlanModel, PlanSolution
 from pairwise.engine.model.sabbatical_model import place_sabbaticals
+from pairwise.engine.model.visit_rules import CoachingArc
 from pairwise.engine.plan.builder import Seating, build_plan, solution_from_plan
 from pairwise.engine.relaxation import sabbatical_count_bound, solve_peer_relaxation
-from pairwise.engine.search import Report, SearchSettings, restore_interrupt_handler, run_search
+from pairwise.engine.search import (
+    SearchProgressCallback,
+    SearchSettings,
+    restore_interrupt_handler,
+    run_search,
+)
 from pairwise.result import Progress, ProgressCallback, Result
 from pairwise.roster.models import Plan, Roster
 from pairwise.roster.objective import Scoring
@@ -130,7 +136,7 @@ class _Engine:
     peer_value: int | None = None
     spread_done: bool = False
     linear: LinearBound | None = None
-    hint_peers: tuple[PlanSolution, dict[Arc, list[int]]] | None = None
+    hint_peers: tuple[PlanSolution, dict[CoachingArc, list[int]]] | None = None
     """The warm start's placed partnerships and its sabbatical visits, still to be placed."""
     stats: dict[str, float | int | str] = field(default_factory=dict)
 
@@ -154,7 +160,7 @@ class _Engine:
 
     def reporter(
         self, phase: str, objective_offset: int | None = 0, bound_offset: int | None = None
-    ) -> Report:
+    ) -> SearchProgressCallback:
         """A search's report as global progress: its objective plus `objective_offset` is a whole
         plan's value less the tables (None: not a plan); its bound plus `bound_offset` bounds every
         plan less the tables (None: it bounds only its own restricted model)."""
@@ -467,7 +473,7 @@ class _Engine:
         peers: PlanSolution,
         phase: str,
         spread: bool = False,
-        hint: dict[Arc, list[int]] | None = None,
+        hint: dict[CoachingArc, list[int]] | None = None,
     ) -> None:
         """The best sabbatical visits around `peers`' visits, kept when the whole is better."""
         assert self.candidates is not None

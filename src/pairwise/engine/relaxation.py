@@ -30,7 +30,13 @@ from pairwise.engine.model.partnership_rules import (
     add_forced_releases,
     add_partnership_rules,
 )
-from pairwise.engine.search import Report, SearchSettings, SearchStatus, run_search
+from pairwise.engine.search import (
+    SearchProgressCallback,
+    SearchSettings,
+    SearchStatus,
+    new_solver,
+    run_search,
+)
 from pairwise.roster.models import Sabbatical
 
 FULL_LP = 2
@@ -94,10 +100,7 @@ def valid_for_relaxation(candidates: Candidates, chosen: list[Column]) -> bool:
     model, variables = column_model(candidates, chosen)
     for var in variables.chosen:
         model.add(var == 1)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 5.0
-    solver.parameters.catch_sigint_signal = False
+    solver = new_solver(5.0)
     return bool(solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE))
 
 
@@ -115,7 +118,7 @@ def solve_peer_relaxation(
     candidates: Candidates,
     settings: SearchSettings,
     time_limit: float,
-    report: Report | None = None,
+    report: SearchProgressCallback | None = None,
     hint: list[Column] | None = None,
 ) -> PeerRelaxationResult:
     """The exact optimum of the peer relaxation (or the best found and its bound in time).

@@ -26,7 +26,7 @@ _STATUS: dict[Any, SearchStatus] = {
     cp_model.UNKNOWN: "unknown",
 }
 
-Report = Callable[[int | None, int | None], None]
+SearchProgressCallback = Callable[[int | None, int | None], None]
 """Called with (best objective, proven bound) of the model being searched, either may be None."""
 
 
@@ -86,11 +86,25 @@ def restore_interrupt_handler() -> None:
         signal.signal(signal.SIGINT, handler)
 
 
+def new_solver(time_limit: float, *, seed: int = 0, workers: int = 1) -> cp_model.CpSolver:
+    """The one place a CP-SAT solver is made: time limit, seed and workers, quiet, and Ctrl-C left
+    to the caller (a solve stops the whole run and keeps its best plan; CP-SAT's own handler
+    would leave SIGINT at the system default once it ends, see `restore_interrupt_handler`)."""
+    solver = cp_model.CpSolver()
+    parameters = solver.parameters
+    parameters.max_time_in_seconds = time_limit
+    parameters.random_seed = seed
+    parameters.num_workers = max(1, workers)
+    parameters.catch_sigint_signal = False
+    parameters.log_search_progress = False
+    return solver
+
+
 def run_search(
     model: cp_model.CpModel,
     settings: SearchSettings,
     time_limit: float,
-    report: Report | None = None,
+    report: SearchProgressCallback | None = None,
     *,
     workers: int = 1,
     presolve: bool = True,
@@ -107,18 +121,13 @@ def run_search(
     `linearization` sets CP-SAT's `linearization_level` (2: the full LP, which matching-like
     models need to close their gap quickly).
     """
-    solver = cp_model.CpSolver()
+    solver = new_solver(max(0.01, time_limit), seed=settings.seed, workers=workers)
     parameters = solver.parameters
-    parameters.max_time_in_seconds = max(0.01, time_limit)
-    parameters.random_seed = settings.seed
-    parameters.num_workers = max(1, workers)
     parameters.cp_model_presolve = presolve
     if deterministic_limit is not None:
         parameters.max_deterministic_time = deterministic_limit
     if linearization is not None:
         parameters.linearization_level = linearization
-    parameters.catch_sigint_signal = False
-    parameters.log_search_progress = False
     tracker = _Tracker()
 
     def bound_seen(bound: float) -> None:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from pairwise.engine.search import new_solver
+from pairwise.roster.facts import pair_key
 from pairwise.roster.models import Roster, TableSeat
 from pairwise.roster.objective import Scoring
 
@@ -97,7 +99,7 @@ def seating_terms(
         seated: list[tuple[str, str]] = []
         for seat in seats:
             for a, b in itertools.combinations(seat.teams, 2):
-                pair = (a, b) if a <= b else (b, a)
+                pair = pair_key(a, b)
                 terms.update(scoring.team_pair_terms(a, b, earlier[pair]))
                 seated.append(pair)
         # a meeting's own tables never count as earlier for each other
@@ -225,6 +227,7 @@ class _SchoolSeating:
         terms += [seat for triple, seat in self.triple_seats[m].items() if set(pair) <= set(triple)]
         return sum(terms)
 
+    # rule 9: every team at exactly one table per meeting, one table of three when odd
     def _one_table_per_team(self) -> None:
         for m in range(len(self.meetings)):
             for team in range(len(self.teams)):
@@ -411,14 +414,8 @@ class _SchoolSeating:
 
 
 def _solver(time_limit: float, seed: int) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    # leave Ctrl-C to the caller (solve stops the whole run and keeps its best plan)
-    solver.parameters.catch_sigint_signal = False
-    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
-    solver.parameters.random_seed = seed
     # one worker: measured as fast as two on these small models, and deterministic
-    solver.parameters.num_workers = 1
-    return solver
+    return new_solver(max(0.05, time_limit), seed=seed, workers=1)
 
 
 def _round_robin_round(count: int, round_number: int) -> list[tuple[int, ...]]:

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from pairwise.roster.facts import latest_ratings, pair_key
 from pairwise.roster.models import HistoryEntry, Roster, TeamHistoryEntry
 
 PAIR_TERMS: tuple[str, ...] = (
@@ -29,10 +30,6 @@ def empty_terms() -> dict[str, int]:
     from pairwise.roster.models import TERM_NAMES
 
     return dict.fromkeys(TERM_NAMES, 0)
-
-
-def _key(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a <= b else (b, a)
 
 
 @dataclass
@@ -56,17 +53,14 @@ class Scoring:
     def __post_init__(self) -> None:
         if self.year is None:
             self.year = self.roster.year
-        latest_rating_year: dict[tuple[str, str], int] = {}
-        for entry in [*self.roster.history, *self.extra_history]:
-            key = _key(entry.a, entry.b)
+        history = [*self.roster.history, *self.extra_history]
+        self._trust = latest_ratings(history, self.year)
+        for entry in history:
+            key = pair_key(entry.a, entry.b)
             if entry.year < self.year:
                 self._last_year[key] = max(self._last_year.get(key, entry.year), entry.year)
-                # the latest year's first listed rating wins
-                if key not in latest_rating_year or entry.year > latest_rating_year[key]:
-                    latest_rating_year[key] = entry.year
-                    self._trust[key] = entry.trust
         for team_entry in [*self.roster.team_history, *self.extra_team_history]:
-            key = _key(team_entry.a, team_entry.b)
+            key = pair_key(team_entry.a, team_entry.b)
             if team_entry.year < self.year:
                 self._last_team_year[key] = max(
                     self._last_team_year.get(key, team_entry.year), team_entry.year
@@ -76,7 +70,7 @@ class Scoring:
                 self._team_strengths.setdefault(teacher.team, set()).update(teacher.strengths)
         for relation in self.roster.relations:
             if relation.kind == "request":
-                self._requests.add(_key(relation.a, relation.b))
+                self._requests.add(pair_key(relation.a, relation.b))
 
     @property
     def plan_year(self) -> int:
@@ -85,11 +79,11 @@ class Scoring:
 
     def trust_rating(self, a: str, b: str) -> float:
         """The pair's latest trust rating in history, 0 when none."""
-        return self._trust.get(_key(a, b), 0.0)
+        return self._trust.get(pair_key(a, b), 0.0)
 
     def last_partnered(self, a: str, b: str) -> int | None:
         """The latest earlier year the two were partners, if ever."""
-        return self._last_year.get(_key(a, b))
+        return self._last_year.get(pair_key(a, b))
 
     def repeat_factor(self, last_year: int | None) -> int:
         """`repeat_window_years + 1 - (year - y)` inside the window, else 0."""
@@ -119,7 +113,7 @@ class Scoring:
             y.years_experience < novice and x.years_experience >= mentor
         ):
             terms["mentoring"] += weights.mentoring
-        if _key(a, b) in self._requests:
+        if pair_key(a, b) in self._requests:
             terms["request"] += weights.request
         for giver, taker in ((x, y), (y, x)):
             if taker.priority is not None and taker.priority in giver.strengths:
@@ -146,7 +140,7 @@ class Scoring:
             priority = roster.team_by_id[taker].priority
             if priority is not None and priority in self._team_strengths.get(giver, set()):
                 terms["team_complement"] += weights.team_complement
-        factor = self.repeat_factor(self._last_team_year.get(_key(a, b)))
+        factor = self.repeat_factor(self._last_team_year.get(pair_key(a, b)))
         window = roster.policy.repeat_window_years
         penalty = weights.team_repeat * (factor + (window + 1) * earlier_meetings_together)
         if penalty:

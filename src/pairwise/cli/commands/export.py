@@ -18,7 +18,10 @@ from pairwise.roster.load import load_plan, load_roster
     "directory",
     required=True,
     metavar="DIR",
-    help="Folder to write into (created if missing; files already there are replaced).",
+    help=(
+        "Folder to write into (created if missing). Files already there are replaced; those an"
+        " earlier export wrote and this plan no longer has are removed."
+    ),
 )
 def command(roster_path: str, plan_path: str, directory: str) -> None:
     """Write PLAN's calendars (all.ics, teachers/<id>.ics), CSV files and report.html into DIR."""
@@ -40,6 +43,11 @@ def command(roster_path: str, plan_path: str, directory: str) -> None:
     if summary.sequence_raised:
         table.add_row(
             "changed", f"{summary.sequence_raised} sessions changed since the last export"
+        )
+    if summary.removed:
+        table.add_row(
+            "removed",
+            f"{len(summary.removed)} files of the last export this plan no longer has",
         )
     Console(highlight=False).print(table)
     click.echo(f"wrote {len(summary.files)} files")

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pairwise.analysis.history import HistoryReport, rotation_history
+from pairwise.cli.wording import counted
 from pairwise.roster.load import load_plan, load_roster
 
 
@@ -59,7 +60,7 @@ def _print(report: HistoryReport) -> None:
             str(year.figures.repeats),
             _percent(year.figures.new_partner_share),
             _percent(year.figures.cross_team_share),
-            "" if year.mean_trust is None else f"{year.mean_trust:+.2f}",
+            _trust_text(year.mean_trust, year.rated_pairs),
         )
     if report.years:
         console.print(years)
@@ -82,3 +83,12 @@ def _print(report: HistoryReport) -> None:
         _names([f"{a}–{b}" for a, b in network.teams_never_paired]),
     )
     console.print(whole)
+
+
+def _trust_text(mean_trust: float | None, rated_pairs: int) -> str:
+    """The year's mean trust, or why it is withheld (too few rated pairs to stay anonymous)."""
+    if mean_trust is not None:
+        return f"{mean_trust:+.2f}"
+    if rated_pairs:
+        return f"withheld ({counted(rated_pairs, 'rated pair')})"
+    return ""

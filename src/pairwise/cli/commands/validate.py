@@ -6,6 +6,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from pairwise.cli.wording import counted
 from pairwise.roster.load import load_roster
 
 
@@ -23,12 +24,16 @@ def command(roster_path: str) -> None:
     table.add_row("schools", str(len(roster.schools())))
     table.add_row("teams", str(len(roster.teams)))
     table.add_row("periods", f"{len(roster.periods)} a week")
-    table.add_row("cycles", ", ".join(f"{c.id} ({len(c.weeks)} weeks)" for c in roster.cycles))
+    table.add_row(
+        "cycles", ", ".join(f"{c.id} ({counted(len(c.weeks), 'week')})" for c in roster.cycles)
+    )
     table.add_row("slots", str(slots))
     table.add_row("meetings", str(meetings))
     table.add_row("coaches", ", ".join(coaches) if coaches else "none")
     table.add_row(
-        "history", f"{len(roster.history)} partnerships, {len(roster.team_history)} matchups"
+        "history",
+        f"{counted(len(roster.history), 'partnership')}, "
+        f"{counted(len(roster.team_history), 'matchup')}",
     )
     table.add_row("relations", str(len(roster.relations)))
     table.add_row("rotation", roster.policy.rotation)

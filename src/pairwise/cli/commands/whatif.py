@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 
 import click
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from pairwise.errors import InputError, Problem
@@ -24,6 +26,7 @@ from pairwise.runs.whatif import (
 
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN_IN_TIME = 4
+NO_BREAK = "\u00a0"
 
 
 @click.command("whatif")
@@ -120,6 +123,29 @@ def command(
 
 
 def _print_table(outcomes: list[VariantOutcome], fields: list[str]) -> None:
+    """The variants as a table; on a terminal too narrow for it, one short block per variant.
+
+    Like git and pip, the output fits the terminal instead of cutting headers to `rel…`; piped
+    or captured output gets whole table lines.
+    """
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=240)
+    table = _variant_table(outcomes, fields)
+    unlimited = console.options.update_width(100_000)
+    if Measurement.get(console, unlimited, table).maximum <= console.width:
+        console.print(table)
+    else:
+        for outcome in outcomes:
+            console.print(_variant_block(outcome, fields, console.width), soft_wrap=True)
+    console.print(
+        "from: the variant whose plan warm-started this one (cold: solved from scratch, as the"
+        " first variant of each worker's chain is)",
+        style="dim",
+    )
+
+
+def _variant_table(outcomes: list[VariantOutcome], fields: list[str]) -> Table:
     terms = nonzero_terms(outcomes)
     table = Table(title="what if")
     for name in fields:
@@ -133,25 +159,49 @@ def _print_table(outcomes: list[VariantOutcome], fields: list[str]) -> None:
     table.add_column("seconds", justify="right")
     table.add_column("from")
     for outcome in outcomes:
-        gap = outcome.gap
         table.add_row(
             *(str(outcome.variant[name]) for name in fields),
             outcome.status,
             "-" if outcome.objective is None else str(outcome.objective),
             *(str(outcome.terms.get(name, 0)) if outcome.terms else "-" for name in terms),
             "-" if outcome.covered_visits is None else str(outcome.covered_visits),
-            "-" if gap is None else f"{gap:.2%}",
+            _gap_text(outcome),
             f"{outcome.seconds:.1f}",
-            ", ".join(str(value) for value in outcome.hint_from.values())
-            if outcome.hint_from
-            else "cold",
+            _warm_start_text(outcome),
         )
-    console = Console(highlight=False)
-    if not console.is_terminal:
-        # piped or captured: whole lines, never columns cut to 80 characters
-        console = Console(highlight=False, width=240)
-    console.print(table)
-    console.print(
-        "from: the variant whose plan warm-started this one (cold: solved from scratch)",
-        style="dim",
+    return table
+
+
+def _variant_block(outcome: VariantOutcome, fields: list[str], width: int) -> str:
+    """A variant in a few lines no wider than `width`, for a narrow terminal."""
+    variant = " ".join(f"{name}={outcome.variant[name]}" for name in fields)
+    objective = "-" if outcome.objective is None else str(outcome.objective)
+    parts = [
+        f"objective {objective}",
+        f"gap {_gap_text(outcome)}",
+        f"{outcome.seconds:.1f} s",
+        f"from {_warm_start_text(outcome)}",
+    ]
+    parts += [f"{name} {value}" for name, value in outcome.terms.items() if value]
+    if outcome.covered_visits is not None:
+        parts.append(f"covered visits {outcome.covered_visits}")
+    # a part never breaks across lines: its own spaces are non-breaking while wrapping
+    details = textwrap.wrap(
+        ", ".join(part.replace(" ", NO_BREAK) for part in parts),
+        width=max(20, width),
+        initial_indent="  ",
+        subsequent_indent="  ",
+        break_long_words=False,
+        break_on_hyphens=False,
     )
+    return "\n".join([f"{variant}: {outcome.status}", *details]).replace(NO_BREAK, " ")
+
+
+def _gap_text(outcome: VariantOutcome) -> str:
+    return "-" if outcome.gap is None else f"{outcome.gap:.2%}"
+
+
+def _warm_start_text(outcome: VariantOutcome) -> str:
+    if not outcome.hint_from:
+        return "cold"
+    return " ".join(f"{name}={value}" for name, value in outcome.hint_from.items())

@@ -22,10 +22,19 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from pairwise.engine.candidates import Candidates, slot_indices
-from pairwise.engine.model.plan_model import Arc, PlanSolution
+from pairwise.engine.model.plan_model import PlanSolution
+from pairwise.engine.model.visit_rules import (
+    PeerArc,
+    SlotChoice,
+    SlotKey,
+    cover_per_slot,
+    release_limits_on_slots,
+)
 from pairwise.engine.search import SearchSettings, run_search
 from pairwise.roster.calendar import school_days_between, school_weekdays
 from pairwise.roster.models import parse_slot
+
+Arc = PeerArc
 
 DETERMINISTIC_LIMIT = 5.0
 """CP-SAT's deterministic time for the search, so a search that does not finish ends the same way
@@ -347,45 +356,26 @@ class _ConversationModel:
         """No more covered peer visits than the plan had (the objective stays), and rule 7."""
         stage = self.stage
         candidates = stage.candidates
-        roster = candidates.roster
+        choices: dict[Arc, list[SlotChoice]] = {}
         covered_now = 0
-        per_slot: dict[tuple[str, int, str], list[cp_model.IntVar]] = {}
-        per_visitor: dict[str, list[cp_model.IntVar]] = {}
         for arc, options in self.visit_vars.items():
-            visitor, host, cycle = arc
-            arc_options = candidates.arc_options(visitor, host, cycle)
+            arc_options = candidates.arc_options(*arc)
             uncovered = arc_options.uncovered if arc_options is not None else 0
-            if not uncovered >> stage.solution.visits[arc] & 1:
-                covered_now += 1
-            for slot, var in options.items():
-                if not uncovered >> slot & 1:
-                    per_slot.setdefault((cycle, slot, candidates.school[visitor]), []).append(var)
-                    per_visitor.setdefault(visitor, []).append(var)
-        every = [var for variables in per_visitor.values() for var in variables]
-        self.model.add(sum(every) <= covered_now)
-        held: dict[tuple[str, int, str], int] = {}
+            covered_now += not uncovered >> stage.solution.visits[arc] & 1
+            choices[arc] = [
+                SlotChoice(var, slot, not uncovered >> slot & 1) for slot, var in options.items()
+            ]
+        covered = [choice.var for group in choices.values() for choice in group if choice.covered]
+        self.model.add(sum(covered) <= covered_now)
+        held: dict[SlotKey, int] = {}
         for (coach, coachee, cycle), slots in stage.solution.sabbatical_visits.items():
             sabbatical = candidates.sabbatical_arcs[coach, coachee, cycle]
             for slot in slots:
                 if not sabbatical.uncovered >> slot & 1:
                     key = (cycle, slot, candidates.school[coach])
                     held[key] = held.get(key, 0) + 1
-        for (cycle, slot, school), variables in per_slot.items():
-            limit = roster.cover_limit(candidates.slots[cycle][slot]) - held.get(
-                (cycle, slot, school), 0
-            )
-            self.model.add(sum(variables) <= max(0, limit))
-        for visitor, variables in per_visitor.items():
-            release = roster.teacher_by_id[visitor].max_release
-            if release is not None:
-                self.model.add(sum(variables) <= release)
-        budget = roster.policy.release_budget
-        if budget is not None:
-            by_school: dict[str, list[cp_model.IntVar]] = {}
-            for visitor, variables in per_visitor.items():
-                by_school.setdefault(candidates.school[visitor], []).extend(variables)
-            for variables in by_school.values():
-                self.model.add(sum(variables) <= budget)
+        cover_per_slot(self.model, candidates, choices, used=held)
+        release_limits_on_slots(self.model, candidates, choices)
 
     def _hint(self, placement: ConversationPlacement) -> None:
         for group, chosen in (

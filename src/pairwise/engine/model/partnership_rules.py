@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 
 from pairwise.engine.candidates import Candidates, Edge
 from pairwise.engine.columns import Column
+from pairwise.roster.facts import release_limits
 
 
 @dataclass
@@ -45,6 +46,7 @@ def add_partnership_rules(
     _locks(model, candidates, variables)
 
 
+# rule 1: one partnership per teacher and rotation period (else unpaired)
 def _one_partnership_per_period(model: cp_model.CpModel, variables: PartnershipVariables) -> None:
     """A teacher is in at most one partnership per rotation period (else unpaired, rule 1)."""
     for indices in variables.by_teacher.values():
@@ -52,6 +54,7 @@ def _one_partnership_per_period(model: cp_model.CpModel, variables: PartnershipV
             model.add_at_most_one(variables.chosen[j] for j in indices)
 
 
+# rule 1: at most one triad per school and period, only with an odd partnered count
 def _at_most_one_triad_per_school(
     model: cp_model.CpModel, candidates: Candidates, variables: PartnershipVariables
 ) -> None:
@@ -104,6 +107,7 @@ def _edges_of_columns(
     return by_edge
 
 
+# rule 3: no two teachers partners in two cycles
 def _no_repeat_within_year(
     model: cp_model.CpModel, candidates: Candidates, variables: PartnershipVariables
 ) -> None:
@@ -115,6 +119,7 @@ def _no_repeat_within_year(
             model.add_at_most_one(edge_variables)
 
 
+# rule 2: lock pairs are partners
 def _locks(
     model: cp_model.CpModel, candidates: Candidates, variables: PartnershipVariables
 ) -> None:
@@ -130,11 +135,12 @@ def _locks(
             model.add_bool_or(options)
 
 
+# rule 7: max_release, release_budget (forced covers only; limits from roster.facts)
 def add_forced_releases(
     model: cp_model.CpModel, candidates: Candidates, variables: PartnershipVariables
 ) -> None:
-    """`max_release` and `release_budget` over the covers pairs must pay whatever the slots."""
-    roster = candidates.roster
+    """rule 7: max_release, release_budget, over the covers partnerships must pay whatever the
+    slots (the relaxation's form of the rule)."""
     per_teacher: dict[str, list[tuple[cp_model.IntVar, int]]] = {}
     per_school: dict[str, list[tuple[cp_model.IntVar, int]]] = {}
     for j, column in enumerate(variables.columns):
@@ -142,14 +148,8 @@ def add_forced_releases(
             per_teacher.setdefault(teacher, []).append((variables.chosen[j], count))
         for school, count in column.school_releases:
             per_school.setdefault(school, []).append((variables.chosen[j], count))
-    for teacher, terms in per_teacher.items():
-        limit = roster.teacher_by_id[teacher].max_release
-        if limit is not None:
-            _knapsack(model, terms, limit)
-    budget = roster.policy.release_budget
-    if budget is not None:
-        for terms in per_school.values():
-            _knapsack(model, terms, budget)
+    for limit in release_limits(candidates.roster, per_teacher, per_school):
+        _knapsack(model, list(limit.items), limit.limit)
 
 
 def _knapsack(

@@ -14,8 +14,18 @@ from typing import cast
 from ortools.sat.python import cp_model
 
 from pairwise.engine.candidates import Candidates, SlotOptions, slot_indices
-from pairwise.engine.model.plan_model import Arc, PlanSolution, SlotChoice
-from pairwise.engine.search import Report, SearchOutcome, SearchSettings, run_search
+from pairwise.engine.model.plan_model import PlanSolution
+from pairwise.engine.model.slot_pruning import kept_slots, sabbatical_busy
+from pairwise.engine.model.visit_rules import (
+    CoachingArc,
+    SlotChoice,
+    SlotKey,
+    cover_per_slot,
+    no_double_booking,
+    sabbatical_budget,
+    sabbatical_per_coachee,
+)
+from pairwise.engine.search import SearchOutcome, SearchProgressCallback, SearchSettings, run_search
 from pairwise.roster.models import Sabbatical
 
 REPEAT_WEIGHT = 2
@@ -29,12 +39,12 @@ class SabbaticalModel:
     candidates: Candidates
     peer: PlanSolution
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
-    slots: dict[Arc, list[SlotChoice]] = field(default_factory=dict)
+    slots: dict[CoachingArc, list[SlotChoice]] = field(default_factory=dict)
     objective: cp_model.LinearExprT = 0
     reserved: dict[tuple[str, str], int] = field(default_factory=dict)
     """(coach, cycle) -> cost: for bounds only, one free slot of that coach is kept for its own
     peer visit as visitor, unless a cover of that cost is paid for it (see `_reservations`)."""
-    keep: dict[Arc, set[int]] = field(default_factory=dict)
+    keep: dict[CoachingArc, set[int]] = field(default_factory=dict)
     """Slots kept for a coach's visits whatever the pruning (a warm start's own), when free."""
     repeats: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     excess: dict[tuple[str, str], tuple[cp_model.IntVar, int]] = field(default_factory=dict)
@@ -45,7 +55,7 @@ class SabbaticalModel:
         roster = candidates.roster
         weights = roster.policy.weights
         occupied: dict[tuple[str, str], int] = {}
-        covers_used: dict[tuple[str, int, str], int] = {}
+        covers_used: dict[SlotKey, int] = {}
         for (visitor, host, cycle), slot in self.peer.visits.items():
             for teacher in (visitor, host):
                 occupied[teacher, cycle] = occupied.get((teacher, cycle), 0) | (1 << slot)
@@ -53,7 +63,7 @@ class SabbaticalModel:
             if options is not None and not (options.uncovered >> slot) & 1:
                 key = (cycle, slot, candidates.school[visitor])
                 covers_used[key] = covers_used.get(key, 0) + 1
-        busy = self._busy()
+        busy = sabbatical_busy(candidates)
         terms_variables: list[cp_model.IntVar] = []
         terms_coefficients: list[int] = []
         for arc, options in candidates.sabbatical_arcs.items():
@@ -61,28 +71,13 @@ class SabbaticalModel:
             blocked = occupied.get((coach, cycle), 0) | occupied.get((coachee, cycle), 0)
             school = candidates.school[coach]
             covered = options.covered & ~blocked
+            # rule 7: a covered slot whose cover the peer visits took is gone
             for slot in list(slot_indices(covered)):
                 limit = roster.cover_limit(candidates.slots[cycle][slot])
                 if covers_used.get((cycle, slot, school), 0) >= limit:
                     covered &= ~(1 << slot)
             free = SlotOptions(options.uncovered & ~blocked, covered)
-            needed = max(1, busy.get((coach, cycle), 1) + busy.get((coachee, cycle), 1) - 1)
-            uncovered_slots = list(slot_indices(free.uncovered))
-            if len(uncovered_slots) >= needed:
-                start = (candidates.index[coach] * 7 + candidates.index[coachee] * 3) % len(
-                    uncovered_slots
-                )
-                rotated = uncovered_slots[start:] + uncovered_slots[:start]
-                kept = sorted((slot, False) for slot in rotated[:needed])
-            else:
-                kept = sorted(
-                    [(slot, False) for slot in uncovered_slots]
-                    + [(slot, True) for slot in slot_indices(free.covered)]
-                )
-            for slot in sorted(self.keep.get(arc, set()) - {slot for slot, _ in kept}):
-                if free.any >> slot & 1:
-                    kept.append((slot, not (free.uncovered >> slot) & 1))
-            kept.sort()
+            kept = kept_slots(candidates, arc, free, busy, self.keep)
             choices = []
             for slot, is_covered in kept:
                 var = self.model.new_bool_var(f"{coach} coaches {coachee} {cycle} #{slot}")
@@ -110,61 +105,12 @@ class SabbaticalModel:
         self.objective = cp_model.LinearExpr.weighted_sum(terms_variables, terms_coefficients)
         self.model.maximize(self.objective)
 
-    def _busy(self) -> dict[tuple[str, str], int]:
-        """Sabbatical visits a teacher can take part in per cycle (peer visits are fixed)."""
-        roster = self.candidates.roster
-        cap = roster.policy.sabbatical_visits_per_coachee
-        coach_room: dict[tuple[str, str], int] = {}
-        coachee_room: dict[tuple[str, str], int] = {}
-        for coach, coachee, cycle in self.candidates.sabbatical_arcs:
-            sabbatical = roster.teacher_by_id[coach].sabbatical
-            assert sabbatical is not None
-            coach_room[coach, cycle] = min(
-                sabbatical.budget, coach_room.get((coach, cycle), 0) + cap
-            )
-            coachee_room[coachee, cycle] = min(
-                cap, coachee_room.get((coachee, cycle), 0) + sabbatical.budget
-            )
-        busy: dict[tuple[str, str], int] = {}
-        for rooms in (coach_room, coachee_room):
-            for key, room in rooms.items():
-                busy[key] = busy.get(key, 0) + room
-        return busy
-
-    def _rules(self, covers_used: dict[tuple[str, int, str], int]) -> None:
-        candidates = self.candidates
-        roster = candidates.roster
-        per_teacher_slot: dict[tuple[str, str, int], list[cp_model.IntVar]] = {}
-        per_cover: dict[tuple[str, int, str], list[cp_model.IntVar]] = {}
-        per_coach: dict[str, list[cp_model.IntVar]] = {}
-        per_coachee: dict[str, list[cp_model.IntVar]] = {}
-        for (coach, coachee, cycle), choices in self.slots.items():
-            for choice in choices:
-                per_teacher_slot.setdefault((coach, cycle, choice.slot), []).append(choice.var)
-                per_teacher_slot.setdefault((coachee, cycle, choice.slot), []).append(choice.var)
-                if choice.covered:
-                    key = (cycle, choice.slot, candidates.school[coach])
-                    per_cover.setdefault(key, []).append(choice.var)
-                per_coach.setdefault(coach, []).append(choice.var)
-                per_coachee.setdefault(coachee, []).append(choice.var)
-        for variables in per_teacher_slot.values():
-            if len(variables) > 1:
-                self.model.add_at_most_one(variables)
-        for (cycle, slot, school), variables in per_cover.items():
-            room = roster.cover_limit(candidates.slots[cycle][slot]) - covers_used.get(
-                (cycle, slot, school), 0
-            )
-            if len(variables) > room:
-                self.model.add(sum(variables) <= room)
-        for coach, variables in per_coach.items():
-            sabbatical = roster.teacher_by_id[coach].sabbatical
-            assert sabbatical is not None
-            if len(variables) > sabbatical.budget:
-                self.model.add(sum(variables) <= sabbatical.budget)
-        cap = roster.policy.sabbatical_visits_per_coachee
-        for variables in per_coachee.values():
-            if len(variables) > cap:
-                self.model.add(sum(variables) <= cap)
+    def _rules(self, covers_used: dict[SlotKey, int]) -> None:
+        """Rules 6-8 among the sabbatical visits, the peer visits' slots and covers taken out."""
+        no_double_booking(self.model, self.slots)
+        cover_per_slot(self.model, self.candidates, self.slots, used=covers_used)
+        sabbatical_budget(self.model, self.candidates, self.slots)
+        sabbatical_per_coachee(self.model, self.candidates, self.slots)
 
     def spread(self) -> cp_model.LinearExprT:
         """The tie-break, to maximise: minus each repeat visit of a coach to the same coachee
@@ -210,7 +156,7 @@ class SabbaticalModel:
         )
         return repeats + excess
 
-    def hint(self, visits: dict[Arc, list[int]]) -> None:
+    def hint(self, visits: dict[CoachingArc, list[int]]) -> None:
         """A complete hint: the visits' slots and the tie-break's counts that follow from them."""
         self.model.clear_hints()  # type: ignore[no-untyped-call]
         for arc, choices in self.slots.items():
@@ -226,8 +172,8 @@ class SabbaticalModel:
             )
             self.model.add_hint(var, max(0, made - share))
 
-    def read(self, solver: cp_model.CpSolver) -> dict[Arc, list[int]]:
-        visits: dict[Arc, list[int]] = {}
+    def read(self, solver: cp_model.CpSolver) -> dict[CoachingArc, list[int]]:
+        visits: dict[CoachingArc, list[int]] = {}
         for arc, choices in self.slots.items():
             chosen = [choice.slot for choice in choices if solver.boolean_value(choice.var)]
             if chosen:
@@ -239,7 +185,7 @@ class SabbaticalModel:
 class SabbaticalPlacement:
     """Sabbatical visits around fixed peer visits, their value, and whether it is proven best."""
 
-    visits: dict[Arc, list[int]]
+    visits: dict[CoachingArc, list[int]]
     value: int
     optimal: bool
     outcome: SearchOutcome | None = None
@@ -251,10 +197,10 @@ def place_sabbaticals(
     peer: PlanSolution,
     settings: SearchSettings,
     time_limit: float,
-    report: Report | None = None,
+    report: SearchProgressCallback | None = None,
     spread: bool = False,
     reserved: dict[tuple[str, str], int] | None = None,
-    hint: dict[Arc, list[int]] | None = None,
+    hint: dict[CoachingArc, list[int]] | None = None,
 ) -> SabbaticalPlacement:
     """The best sabbatical visits around `peer`'s visits; with `spread`, among those the most
     spread out (the tie-break), in one search: the objective is value * W + spread with W above

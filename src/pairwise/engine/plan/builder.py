@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pairwise.analysis.network import plan_metrics
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column, pair_columns, triad_column
-from pairwise.engine.model.conversations import ConversationPlacement
-from pairwise.engine.model.plan_model import Arc, PlanSolution
+from pairwise.engine.model.conversations import Arc, ConversationPlacement
+from pairwise.engine.model.plan_model import PlanSolution
 from pairwise.engine.plan.reasons import partnership_reasons, unpaired_reason
 from pairwise.result import relative_gap
 from pairwise.roster.models import (

@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Sequence
 
 from pairwise.engine.candidates import Candidates, RotationPeriod
+from pairwise.roster.facts import avoid_pairs, kept_apart
 from pairwise.roster.models import Roster, Teacher, parse_slot
 from pairwise.roster.objective import Scoring
 
@@ -159,18 +160,8 @@ def coach_idle_reason(roster: Roster, coach: str) -> str | None:
     matching = [t for t in roster.teachers if t.id != coach and t.priority in topics]
     if not matching:
         return f"no colleague's priority is one of its topics ({', '.join(sorted(topics))})"
-    avoid = {
-        frozenset((relation.a, relation.b))
-        for relation in roster.relations
-        if relation.kind == "avoid"
-    }
-    allowed = [
-        t
-        for t in matching
-        if frozenset((coach, t.id)) not in avoid
-        and teacher.evaluator != t.id
-        and t.evaluator != coach
-    ]
+    avoid = avoid_pairs(roster)
+    allowed = [t for t in matching if kept_apart(roster, avoid, coach, t.id) is None]
     if not allowed:
         return "every colleague with one of its topics is an avoid relation or an evaluator pair"
     for coachee in allowed:

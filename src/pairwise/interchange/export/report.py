@@ -18,7 +18,13 @@ import jinja2
 import networkx as nx
 
 from pairwise import __version__
-from pairwise.analysis.network import coaching_graph, plan_metrics, plan_pairs, plan_year
+from pairwise.analysis.network import (
+    MIN_PAIRS_FOR_TRUST,
+    coaching_graph,
+    plan_metrics,
+    plan_pairs,
+    plan_year,
+)
 from pairwise.interchange.export.common import (
     DAY_NAMES,
     join_words,
@@ -28,11 +34,9 @@ from pairwise.interchange.export.common import (
     slot_times,
     team_members,
 )
+from pairwise.roster.facts import latest_ratings
 from pairwise.roster.models import DAYS, TERM_NAMES, Plan, Roster, Visit, slot_name
 from pairwise.roster.objective import Scoring
-
-# The fewest rated pairs whose mean trust the report shows: fewer could reveal one pair's rating.
-MIN_PAIRS_FOR_TRUST = 3
 
 TERM_WORDS: dict[str, str] = {
     "complement": "complementary strengths: a partner is strong in the other's priority",
@@ -270,21 +274,9 @@ def _terms(roster: Roster, plan: Plan) -> list[TermRow]:
     ]
 
 
-def _latest_ratings(roster: Roster, year: int) -> dict[tuple[str, str], float]:
-    """Each pair's latest trust rating before `year`: its latest year's first-listed entry."""
-    ratings: dict[tuple[str, str], tuple[int, float]] = {}
-    for entry in roster.history:
-        if entry.year >= year:
-            continue
-        key = (entry.a, entry.b) if entry.a <= entry.b else (entry.b, entry.a)
-        if key not in ratings or entry.year > ratings[key][0]:
-            ratings[key] = (entry.year, entry.trust)
-    return {key: rating for key, (_, rating) in ratings.items()}
-
-
 def _mean_trust(roster: Roster, plan: Plan, year: int) -> str:
     """The mean latest rating over the plan's pairs that have one, or why it is withheld."""
-    ratings = _latest_ratings(roster, year)
+    ratings = latest_ratings(roster.history, year)
     rated = [ratings[pair] for pair in plan_pairs(plan) if pair in ratings]
     if not rated:
         return "no pair of this plan has a rating from earlier years"

@@ -16,20 +16,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pairwise.errors import InputError, Problem
-from pairwise.interchange.oneroster.tables import Row, Table, export_files, slug, split_list
+from pairwise.interchange.bells import Bell, check_timezone, read_bell_schedule
+from pairwise.interchange.oneroster.tables import (
+    Row,
+    Table,
+    export_files,
+    read_table,
+    slug,
+    split_list,
+)
 from pairwise.interchange.workbook.cells import CellError, convert
 from pairwise.interchange.workbook.layout import ImportResult
-from pairwise.interchange.workbook.sources import byte_limit, csv_rows, decode, read_bytes
 from pairwise.roster.load import roster_from_data
-from pairwise.roster.models import DAYS, ROSTER_FORMAT
+from pairwise.roster.models import ROSTER_FORMAT
 
 TeamRule = Literal["auto", "grade", "subject"]
 SESSION_PREFERENCE = ("term", "semester", "gradingperiod", "schoolyear")
 CYCLE_WEEKS = 2
-BELL_COLUMNS = ("period", "day", "start", "end")
 
 
 @dataclass
@@ -45,18 +50,6 @@ class _Class:
     subjects: list[str]
     periods: list[str]
     location: str
-
-
-@dataclass
-class _Bell:
-    period: str
-    day: str
-    start: str
-    end: str
-
-    @property
-    def id(self) -> str:
-        return f"{self.day}-{slug(self.period) or self.period}"
 
 
 @dataclass
@@ -94,20 +87,9 @@ class _Import:
                 self.problems.append(Problem(name, "is missing from the export"))
             return None
         given, text = entry
-        rows = csv_rows(text)
-        header = [str(cell or "").strip() for cell in rows[0]] if rows else []
-        columns = {title.lower(): index for index, title in enumerate(header) if title}
-        missing = [column for column in required if column.lower() not in columns]
-        for column in missing:
-            self.problems.append(Problem(f"{given}!1", f"missing required column '{column}'"))
-        if missing:
+        table = read_table(given, text, required, self.problems)
+        if table is None:
             return None
-        records = [
-            Row(given, number, [str(cell or "") for cell in cells], columns)
-            for number, cells in enumerate(rows[1:], start=2)
-            if any(str(cell or "").strip() for cell in cells)
-        ]
-        table = Table(given, columns, records)
         self.tables[name] = table
         return table
 
@@ -306,55 +288,15 @@ class _Import:
 
     # -- bell schedule, periods, teams --
 
-    def bells(self, path: Path) -> list[_Bell]:
+    def bells(self, path: Path) -> list[Bell]:
         before = len(self.problems)
-        text = decode(read_bytes(path, byte_limit()), str(path))
-        self.files["#bell"] = (path.name, text)
-        table = self.table("#bell", BELL_COLUMNS)
-        bells: list[_Bell] = []
-        seen: dict[tuple[str, str], str] = {}
-        for row in table.rows if table else []:
-            values: dict[str, Any] = {}
-            for column, kind in (
-                ("period", "text"),
-                ("day", "day"),
-                ("start", "time"),
-                ("end", "time"),
-            ):
-                text = row.get(column)
-                if not text:
-                    if column != "day":
-                        self.problems.append(Problem(row.ref(column), f"the {column} is required"))
-                    continue
-                try:
-                    values[column] = convert(kind, text)
-                except CellError as error:
-                    self.problems.append(Problem(row.ref(column), str(error)))
-            if not {"period", "start", "end"} <= set(values) or (
-                row.get("day") and "day" not in values
-            ):
-                continue
-            # a blank day: the period rings at that time every school day
-            days = [values["day"]] if "day" in values else list(DAYS[:5])
-            for day in days:
-                key = (values["period"], day)
-                if key in seen:
-                    self.problems.append(
-                        Problem(
-                            row.ref("period"),
-                            f"period '{key[0]}' on {day} is already at {seen[key]}",
-                        )
-                    )
-                    continue
-                seen[key] = row.ref("period")
-                bells.append(_Bell(values["period"], day, values["start"], values["end"]))
-        bells.sort(key=lambda bell: (DAYS.index(bell.day), bell.start, bell.period))
+        bells = read_bell_schedule(path, self.problems)
         # classes are checked against the bell schedule only once it reads cleanly
         self.bells_complete = len(self.problems) == before
         return bells
 
     def teaches(
-        self, teacher: _Teacher, classes: dict[str, _Class], bells: list[_Bell], reported: set[str]
+        self, teacher: _Teacher, classes: dict[str, _Class], bells: list[Bell], reported: set[str]
     ) -> list[str]:
         """The periods a teacher teaches: their classes' period numbers on every bell day."""
         by_period: dict[str, list[str]] = {}
@@ -522,14 +464,8 @@ def read_oneroster(
     path = Path(source)
     importer = _Import(export_files(path))
     problems = importer.problems
-    if timezone is None:
-        problems.append(Problem("--timezone", "is required: OneRoster exports carry no time zone"))
-    else:
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            problems.append(Problem("--timezone", f"unknown IANA time zone '{timezone}'"))
-    bells: list[_Bell] = []
+    check_timezone(timezone, "OneRoster exports", problems)
+    bells: list[Bell] = []
     if bell_schedule is None:
         problems.append(
             Problem(

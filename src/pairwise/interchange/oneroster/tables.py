@@ -10,7 +10,13 @@ from pathlib import Path
 
 from pairwise.errors import InputError, Problem
 from pairwise.interchange.workbook.cells import column_letter
-from pairwise.interchange.workbook.sources import byte_limit, check_zip, decode, read_bytes
+from pairwise.interchange.workbook.sources import (
+    byte_limit,
+    check_zip,
+    csv_rows,
+    decode,
+    read_bytes,
+)
 
 INACTIVE = {"tobedeleted", "inactive"}
 # OneRoster files are larger than rosters (students are in them): allow more than a roster file
@@ -59,6 +65,26 @@ class Table:
     name: str
     columns: dict[str, int]
     rows: list[Row]
+
+
+def read_table(
+    given: str, text: str, required: tuple[str, ...], problems: list[Problem]
+) -> Table | None:
+    """A CSV text as a table, or None with a problem for each required column it lacks."""
+    rows = csv_rows(text)
+    header = [str(cell or "").strip() for cell in rows[0]] if rows else []
+    columns = {title.lower(): index for index, title in enumerate(header) if title}
+    missing = [column for column in required if column.lower() not in columns]
+    for column in missing:
+        problems.append(Problem(f"{given}!1", f"missing required column '{column}'"))
+    if missing:
+        return None
+    records = [
+        Row(given, number, [str(cell or "") for cell in cells], columns)
+        for number, cells in enumerate(rows[1:], start=2)
+        if any(str(cell or "").strip() for cell in cells)
+    ]
+    return Table(given, columns, records)
 
 
 def export_files(source: Path) -> dict[str, tuple[str, str]]:

@@ -1,0 +1,121 @@
+"""Rules 6, 7 and 8 across visits that have taken slots, for both CP-SAT models that place visits:
+the plan model (peer and sabbatical visits together) and the sabbatical model (sabbatical visits
+around fixed peer visits). Each rule is one function; each model calls them, never restates them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from pairwise.engine.candidates import Candidates
+from pairwise.roster.facts import release_limits
+
+PeerArc = tuple[str, str, str]
+"""(visitor, host, cycle): a peer visit's teachers and cycle."""
+
+CoachingArc = tuple[str, str, str]
+"""(coach, coachee, cycle): a sabbatical visit's teachers and cycle."""
+
+SlotKey = tuple[str, int, str]
+"""(cycle, slot index, school): where a cover is counted."""
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    """One slot a visit may take: the boolean, its slot index, and whether it is covered."""
+
+    var: cp_model.IntVar
+    slot: int
+    covered: bool
+
+
+Choices = Mapping[tuple[str, str, str], list[SlotChoice]]
+"""Visits (peer arcs or coaching arcs) and their slot booleans. In both kinds of arc the first
+teacher is the one who leaves a class, so the one covered when the visit is."""
+
+
+# rule 6: no double booking, peer and sabbatical
+def no_double_booking(model: cp_model.CpModel, *visits: Choices) -> None:
+    """rule 6: nobody takes part in two visits, peer or sabbatical, in any role, in one slot."""
+    by_teacher_slot: dict[tuple[str, str, int], list[cp_model.IntVar]] = {}
+    for arcs in visits:
+        for (first, second, cycle), choices in arcs.items():
+            for choice in choices:
+                by_teacher_slot.setdefault((first, cycle, choice.slot), []).append(choice.var)
+                by_teacher_slot.setdefault((second, cycle, choice.slot), []).append(choice.var)
+    for variables in by_teacher_slot.values():
+        if len(variables) > 1:
+            model.add_at_most_one(variables)
+
+
+# rule 7: covers per slot (peer and sabbatical)
+def cover_per_slot(
+    model: cp_model.CpModel,
+    candidates: Candidates,
+    *visits: Choices,
+    used: Mapping[SlotKey, int] | None = None,
+) -> None:
+    """rule 7: covers per slot. Covered visits (peer and sabbatical) per slot and school <= the
+    slot's cover, less the covers `used` there by visits already fixed."""
+    used = used or {}
+    by_slot: dict[SlotKey, list[cp_model.IntVar]] = {}
+    for arcs in visits:
+        for (covered_teacher, _other, cycle), choices in arcs.items():
+            school = candidates.school[covered_teacher]
+            for choice in choices:
+                if choice.covered:
+                    by_slot.setdefault((cycle, choice.slot, school), []).append(choice.var)
+    for key, variables in by_slot.items():
+        cycle, slot, _school = key
+        room = candidates.roster.cover_limit(candidates.slots[cycle][slot]) - used.get(key, 0)
+        if len(variables) > room:
+            model.add(sum(variables) <= room)
+
+
+# rule 7: max_release, release_budget (covered peer visits; limits from roster.facts)
+def release_limits_on_slots(
+    model: cp_model.CpModel, candidates: Candidates, peer_visits: Choices
+) -> None:
+    """rule 7: max_release, release_budget, on the covered peer visits that took slots (sabbatical
+    visits never count against them)."""
+    by_visitor: dict[str, list[cp_model.IntVar]] = {}
+    for (visitor, _host, _cycle), choices in peer_visits.items():
+        for choice in choices:
+            if choice.covered:
+                by_visitor.setdefault(visitor, []).append(choice.var)
+    by_school: dict[str, list[cp_model.IntVar]] = {}
+    for visitor, variables in by_visitor.items():
+        by_school.setdefault(candidates.school[visitor], []).extend(variables)
+    for limit in release_limits(candidates.roster, by_visitor, by_school):
+        if len(limit.items) > limit.limit:
+            model.add(sum(limit.items) <= limit.limit)
+
+
+# rule 8: visits per coach <= budget
+def sabbatical_budget(model: cp_model.CpModel, candidates: Candidates, visits: Choices) -> None:
+    """rule 8: a coach's sabbatical visits <= its budget."""
+    by_coach: dict[str, list[cp_model.IntVar]] = {}
+    for (coach, _coachee, _cycle), choices in visits.items():
+        by_coach.setdefault(coach, []).extend(choice.var for choice in choices)
+    for coach, variables in by_coach.items():
+        sabbatical = candidates.roster.teacher_by_id[coach].sabbatical
+        assert sabbatical is not None
+        if len(variables) > sabbatical.budget:
+            model.add(sum(variables) <= sabbatical.budget)
+
+
+# rule 8: visits per coachee <= sabbatical_visits_per_coachee
+def sabbatical_per_coachee(
+    model: cp_model.CpModel, candidates: Candidates, visits: Choices
+) -> None:
+    """rule 8: sabbatical visits a coachee receives <= `sabbatical_visits_per_coachee`."""
+    cap = candidates.roster.policy.sabbatical_visits_per_coachee
+    by_coachee: dict[str, list[cp_model.IntVar]] = {}
+    for (_coach, coachee, _cycle), choices in visits.items():
+        by_coachee.setdefault(coachee, []).extend(choice.var for choice in choices)
+    for variables in by_coachee.values():
+        if len(variables) > cap:
+            model.add(sum(variables) <= cap)
