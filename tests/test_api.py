@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 
@@ -52,15 +53,13 @@ def test_solve_check_round_trip_through_the_api() -> None:
         ("pairwise.explain", "format_explanation", "pairwise.explanation.report"),
         ("pairwise.explain", "explain", "pairwise.explanation.diagnose"),
         ("pairwise.district", "split_district", "pairwise.runs.district.split"),
-        ("pairwise.workbook", "import_workbook", "pairwise.interchange.workbook.layout"),
+        ("pairwise.workbook", "import_workbook", "pairwise.interchange.workbook.read"),
+        ("pairwise.workbook", "template_workbook", "pairwise.interchange.workbook.write"),
     ],
 )
 def test_old_flat_import_paths_warn_and_give_the_same_objects(
     old_path: str, name: str, new_path: str
 ) -> None:
-    import importlib
-    import sys
-
     sys.modules.pop(old_path, None)
     with pytest.warns(DeprecationWarning, match=rf"{old_path} moved to [\w., ]*{new_path}"):
         old_module = importlib.import_module(old_path)

@@ -52,7 +52,8 @@ if TYPE_CHECKING:
     from pairwise.interchange.export.bundle import ExportSummary, export_plan
     from pairwise.interchange.oneroster.importer import read_oneroster
     from pairwise.interchange.timetables.read import read_timetable
-    from pairwise.interchange.workbook.layout import import_workbook, template_workbook
+    from pairwise.interchange.workbook.read import import_workbook
+    from pairwise.interchange.workbook.write import template_workbook
     from pairwise.runs.district.solve import solve_district
     from pairwise.runs.multiyear.choices import RotationError
     from pairwise.runs.multiyear.years import solve_years
@@ -78,8 +79,8 @@ _LAZY: dict[str, str] = {
     "rotation_history": "pairwise.analysis.history",
     "HistoryReport": "pairwise.analysis.history",
     "run_whatif": "pairwise.runs.whatif",
-    "import_workbook": "pairwise.interchange.workbook.layout",
-    "template_workbook": "pairwise.interchange.workbook.layout",
+    "import_workbook": "pairwise.interchange.workbook.read",
+    "template_workbook": "pairwise.interchange.workbook.write",
     "read_oneroster": "pairwise.interchange.oneroster.importer",
     "read_timetable": "pairwise.interchange.timetables.read",
 }

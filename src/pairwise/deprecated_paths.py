@@ -64,7 +64,11 @@ MOVED_MODULES: dict[str, tuple[str, ...]] = {
         "pairwise.runs.multiyear.rotation",
         "pairwise.runs.multiyear.choices",
     ),
-    "pairwise.workbook": ("pairwise.interchange.workbook.layout",),
+    "pairwise.workbook": (
+        "pairwise.interchange.workbook.layout",
+        "pairwise.interchange.workbook.read",
+        "pairwise.interchange.workbook.write",
+    ),
     "pairwise.workbook_read": (
         "pairwise.interchange.workbook.read",
         "pairwise.interchange.workbook.cells",

@@ -18,7 +18,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from pairwise.analysis.history import rotation_history
-from pairwise.analysis.network import plan_metrics
+from pairwise.analysis.network import coaching_graph, plan_metrics
 from pairwise.cli.app import main
 from pairwise.roster.models import HistoryEntry, Partnership, Plan
 from tests.helpers import fixture_path, load_fixture
@@ -186,9 +186,6 @@ def test_cli_bad_plan_is_bad_input(tmp_path: Path) -> None:
 
 
 def test_graph_keeps_the_first_listed_rating_of_the_latest_year() -> None:
-    from pairwise.analysis.network import coaching_graph
-    from pairwise.roster.models import HistoryEntry
-
     roster = load_fixture("oakridge-tiny.json")
     roster = roster.model_copy(
         update={

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pairwise.cli.app import main
-from pairwise.interchange.workbook.layout import template_csv_files
+from pairwise.interchange.workbook.write import template_csv_files
 from pairwise.roster.load import load_roster
 from tests.helpers import fixture_path, load_fixture
 

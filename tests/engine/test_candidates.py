@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pairwise.engine.candidates import Candidates, slot_indices
 from pairwise.engine.columns import triad_column
+from pairwise.roster.models import Roster
 from pairwise.roster.objective import Scoring
 from tests.builders import make_roster
 
 
 def candidates_of(roster: object) -> Candidates:
-    from pairwise.roster.models import Roster
-
     assert isinstance(roster, Roster)
     return Candidates(roster, Scoring(roster))
 

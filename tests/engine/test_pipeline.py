@@ -17,6 +17,7 @@ from pairwise.result import Result
 from pairwise.roster.load import load_roster
 from pairwise.roster.models import Plan, Roster
 from pairwise.roster.objective import Scoring
+from pairwise.runs.whatif import variant_roster
 from solvers.bruteforce import solve as brute_force
 from tests.builders import make_roster, staggered
 from tests.helpers import assert_plan_valid, fixture_path, load_fixture
@@ -357,7 +358,6 @@ def test_locks_competing_for_one_substitute_are_infeasible() -> None:
 )
 def test_warm_start_from_a_smaller_budget_proves_the_cold_optimum(path: Path) -> None:
     # the hint's partnerships seed the relaxation's LP and incumbent: the proof must not change
-    from pairwise.runs.whatif import variant_roster
 
     roster = load_roster(path)
     smaller = solved(variant_roster(roster, {"release_budget": 0}))

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pairwise.cli.app import main
+from pairwise.engine.pipeline import solve
 from pairwise.explanation.diagnose import explain
 from pairwise.explanation.feasibility import feasible_plan, is_feasible, rules_hold
 from pairwise.explanation.prechecks import precheck
@@ -623,8 +624,6 @@ def test_a_lock_placeable_in_one_cycle_only() -> None:
 
 
 def test_the_engine_agrees_on_a_lock_placeable_in_one_cycle_only() -> None:
-    from pairwise.engine.pipeline import solve
-
     roster = load_roster(fixture_path("explain_lock_one_cycle"))
     assert solve(roster, time_limit=10, workers=1).status == "optimal"
 
@@ -646,7 +645,5 @@ def test_a_locked_pair_whose_two_visits_share_their_only_slot(name: str) -> None
     "name", ["explain_reciprocal_one_slot_year", "explain_reciprocal_one_slot_cycle"]
 )
 def test_the_engine_proves_them_infeasible(name: str) -> None:
-    from pairwise.engine.pipeline import solve
-
     roster = load_roster(fixture_path(name))
     assert solve(roster, time_limit=10, workers=1).status == "infeasible"

@@ -20,6 +20,7 @@ from pairwise.interchange.export.bundle import ExportSummary, export_plan
 from pairwise.interchange.export.report import render_report
 from pairwise.roster.load import load_roster
 from pairwise.roster.models import Plan, Roster
+from solvers import greedy
 from tests.helpers import assert_plan_valid, fixture_path, load_fixture, load_plan_fixture
 from tests.strategies import plans_for, rosters
 
@@ -200,10 +201,8 @@ def test_any_plan_is_exported_or_refused_cleanly(data: st.DataObject) -> None:
 
 def test_a_150_teacher_school(tmp_path: Path) -> None:
     """A realistic size: the generated secondary school with the admin's greedy plan."""
-    from solvers.greedy import solve
-
     roster = load_roster(REPOSITORY / "instances" / "secondary-150.json")
-    plan = solve(roster)
+    plan = greedy.solve(roster)
     assert plan is not None
     assert_plan_valid(roster, plan)
     summary = export_plan(roster, plan, tmp_path)

@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from pairwise.cli.app import main
 from pairwise.errors import InputError
 from pairwise.interchange.oneroster.importer import middle_weeks, read_oneroster
-from pairwise.interchange.workbook.layout import import_workbook, template_workbook
+from pairwise.interchange.workbook.read import import_workbook
+from pairwise.interchange.workbook.write import template_workbook
 from pairwise.roster.load import load_roster
 
 COLUMNS_11 = {

@@ -12,9 +12,10 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from pairwise.engine.pipeline import solve
 from pairwise.interchange.export.bundle import export_plan
 from pairwise.interchange.export.calendars import teacher_file_name
-from pairwise.roster.models import Plan, Roster
+from pairwise.roster.models import HistoryEntry, Plan, Roster
 from tests.helpers import load_fixture, load_plan_fixture
 
 CASES = [
@@ -92,8 +93,6 @@ def test_the_check_would_catch_a_leak(exported: tuple[Roster, Plan, Path]) -> No
 def test_the_admin_report_and_spreadsheets_never_show_a_pairs_rating(tmp_path: Path) -> None:
     # a plan from the engine itself, whose partners (paired long ago, outside the repeat window)
     # carry distinctive ratings that the plan's reasons could repeat
-    from pairwise.engine.pipeline import solve
-    from pairwise.roster.models import HistoryEntry
 
     roster = load_fixture("oakridge-tiny")
     rated = roster.model_copy(

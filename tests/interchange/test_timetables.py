@@ -15,6 +15,7 @@ from pairwise.generate.rosters import generate_roster
 from pairwise.interchange.timetables.clock import times_in
 from pairwise.interchange.timetables.days import weekday_of, weekdays
 from pairwise.interchange.timetables.read import detect_format, read_timetable
+from pairwise.interchange.timetables.xhstt import _Resource, _subject
 from pairwise.interchange.workbook.layout import ImportResult
 from pairwise.roster.load import roster_from_json
 from pairwise.roster.models import Roster
@@ -134,6 +135,36 @@ def test_a_fet_file_with_no_placed_activity_says_how_to_save_one(tmp_path: Path)
     assert "fet-results/timetables/NAME/" in problem
 
 
+def test_fets_input_with_a_few_activities_fixed_is_not_a_timetable(tmp_path: Path) -> None:
+    # activities 2, 3 and 4 lose their fixed time: 3 of the 9 active ones stay placed
+    changes = [
+        (
+            f"<Weight_Percentage>100</Weight_Percentage>\n\t<Activity_Id>{n}</Activity_Id>",
+            f"<Weight_Percentage>50</Weight_Percentage>\n\t<Activity_Id>{n}</Activity_Id>",
+        )
+        for n in (2, 3, 4)
+    ]
+    path = edited(tmp_path, SAINT_ELOI, *changes)
+    with pytest.raises(InputError) as error:
+        read_timetable(path, timezone="Europe/Paris", year=2026)
+    (problem,) = problems_of(error)
+    assert problem.startswith(
+        "Time_Constraints_List: only 3 of 9 active activities are placed in time, so the file "
+        "holds FET's input, not its timetable. In FET, generate the timetable"
+    )
+
+
+def test_a_teacher_listed_twice_is_read_once(tmp_path: Path) -> None:
+    path = edited(
+        tmp_path,
+        FET5,
+        ("<Teacher>\n\t<Name>Lee</Name>\n</Teacher>", "<Teacher><Name>Lee</Name></Teacher>" * 2),
+    )
+    result = read_timetable(path, timezone="Europe/Paris", year=2026)
+    assert [teacher.id for teacher in result.roster.teachers] == ["Kim", "Lee"]
+    assert "teacher 'Lee' is listed twice in Teachers_List: read once" in result.warnings
+
+
 def test_every_problem_of_a_fet_file_is_reported_at_once(tmp_path: Path) -> None:
     path = edited(
         tmp_path,
@@ -142,7 +173,10 @@ def test_every_problem_of_a_fet_file_is_reported_at_once(tmp_path: Path) -> None
             "<Teacher>Ana Ruiz</Teacher>\n\t<Subject>Mathématiques</Subject>\n\t<Students>6e A",
             "<Teacher>Ana Ruis</Teacher>\n\t<Subject>Mathématiques</Subject>\n\t<Students>6e A",
         ),
-        ("<Preferred_Day>Mercredi</Preferred_Day>", "<Preferred_Day>Wednesday</Preferred_Day>"),
+        (
+            "<Preferred_Day>Jeudi</Preferred_Day>\n\t<Preferred_Hour>09:00",
+            "<Preferred_Day>Wednesday</Preferred_Day>\n\t<Preferred_Hour>09:00",
+        ),
         (
             "<Duration>2</Duration>\n\t<Total_Duration>2</Total_Duration>\n\t<Id>3</Id>",
             "<Duration>two</Duration>\n\t<Total_Duration>2</Total_Duration>\n\t<Id>3</Id>",
@@ -157,7 +191,7 @@ def test_every_problem_of_a_fet_file_is_reported_at_once(tmp_path: Path) -> None
     assert problems_of(error) == [
         "activity 1: unknown teacher 'Ana Ruis' (not in Teachers_List)",
         "activity 3: Duration 'two' is not a whole number of at least 1",
-        "ConstraintActivityPreferredStartingTime of activity 4: unknown day 'Wednesday' "
+        "ConstraintActivityPreferredStartingTime of activity 7: unknown day 'Wednesday' "
         "(not in Days_List)",
         "activity 2: starts at Mardi 10:40 and lasts 2 hours, past the day's last hour",
         "--timezone: unknown IANA time zone 'Mars/Olympus'",
@@ -298,6 +332,12 @@ def test_clock_times_in_hour_names(name: str, times: tuple[int | None, int | Non
             ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
         ),
         (["Segunda-feira", "Terça-feira"], ["mon", "tue"]),
+        (["Δευτέρα", "Τρίτη", "Παρασκευή"], ["mon", "tue", "fri"]),
+        (["Hétfő", "Kedd", "Csütörtök"], ["mon", "tue", "thu"]),
+        (["Понедельник", "Вторник"], ["mon", "tue"]),
+        # a Persian and an Arabic week start on Saturday and Sunday
+        (["شنبه", "یکشنبه", "دوشنبه", "سه\u200cشنبه"], ["sat", "sun", "mon", "tue"]),
+        (["الأحد", "الإثنين", "الخميس"], ["sun", "mon", "thu"]),
         (["Day 1", "Day 2"], ["mon", "tue"]),
         (["Monday", "Monday"], ["mon", "tue"]),
     ],
@@ -358,6 +398,39 @@ def test_teams_by_department_and_by_class_in_an_archive() -> None:
         "T_Novak": None,
     }
     assert teams("class") == {"T_Weiss": "7a", "T_Kaya": "7b", "T_Dubois": "7a", "T_Novak": None}
+
+
+@pytest.mark.parametrize(
+    ("label", "subject"),
+    [("Mathe 7a", "Mathe"), ("T1-S1", None), ("Physik_7A (Raum 101)", "Physik"), ("7a", None)],
+)
+def test_an_events_subject_is_its_course_without_who_attends(
+    label: str, subject: str | None
+) -> None:
+    attending = [
+        _Resource("T1", "T1", "teacher"),
+        _Resource("S1", "7a", "class"),
+        _Resource("R101", "Raum 101", "room"),
+    ]
+    assert _subject(label, attending) == subject
+
+
+def test_courses_that_name_only_teachers_and_classes_give_no_teams(tmp_path: Path) -> None:
+    path = edited(
+        tmp_path, ARCHIVE, ('<Event Id="E1"><Name>E1</Name>', '<Event Id="E1"><Name>Solo-C1</Name>')
+    )
+    result = read_timetable(path, timezone="UTC", year=2026, instance="Tiny")
+    assert result.roster.teams == []
+    assert (
+        "no lesson names a subject, so the roster has no teams: try --teams class, or give teams "
+        "in the workbook"
+    ) in result.warnings
+    assert [
+        t.team
+        for t in read_timetable(
+            path, timezone="UTC", year=2026, instance="Tiny", teams="class"
+        ).roster.teachers
+    ] == ["C1"]
 
 
 def test_an_archive_of_several_instances_needs_one_chosen() -> None:

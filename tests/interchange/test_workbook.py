@@ -13,13 +13,9 @@ from hypothesis import HealthCheck, given, settings
 
 from pairwise.errors import InputError
 from pairwise.generate.rosters import generate_roster
-from pairwise.interchange.workbook.layout import (
-    SHEET_ORDER,
-    canonical,
-    import_workbook,
-    template_csv_files,
-    template_workbook,
-)
+from pairwise.interchange.workbook.layout import SHEET_ORDER, canonical
+from pairwise.interchange.workbook.read import import_workbook
+from pairwise.interchange.workbook.write import template_csv_files, template_workbook
 from pairwise.roster.load import roster_from_data
 from pairwise.roster.models import Policy, Roster
 from tests.helpers import load_fixture

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from pairwise.checker.rules import check
+from pairwise.engine.pipeline import solve
 from pairwise.generate.rosters import generate_roster
 from pairwise.result import Progress, Result, relative_gap
 from pairwise.roster.load import roster_from_data
@@ -380,8 +381,6 @@ def small_district() -> Roster:
 def test_district_plan_from_the_engine_is_valid_and_its_bound_honest(
     small_district: Roster,
 ) -> None:
-    from pairwise.engine.pipeline import solve
-
     result = solve_district(small_district, time_limit=30, workers=2)
     assert result.plan is not None and result.objective is not None and result.bound is not None
     assert_plan_valid(small_district, result.plan)

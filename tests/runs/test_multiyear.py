@@ -11,6 +11,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from pairwise.errors import PairwiseError
 from pairwise.generate.rosters import generate_roster
 from pairwise.roster.load import roster_from_data
 from pairwise.roster.models import Roster
@@ -289,8 +290,6 @@ def test_same_seed_same_rotation() -> None:
 
 
 def test_rotation_error_is_a_pairwise_error() -> None:
-    from pairwise.errors import PairwiseError
-
     with pytest.raises(PairwiseError, match="at most 3 years"):
         plan_rotation(ring_roster(4), 4, time_limit=10)
 
@@ -346,7 +345,6 @@ def test_a_year_keeps_its_schools_release_budget() -> None:
 
 def test_the_first_years_own_locks_stay_when_the_engine_chooses_the_partners() -> None:
     # the retry path of solve_years hands the engine no chosen pairs; the roster's lock still binds
-    from pairwise.runs.multiyear.years import derived_roster
 
     roster = load_fixture("oakridge-tiny.json")
     data = roster.model_dump()

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 from pairwise.cli.app import main
 from pairwise.errors import InputError
+from pairwise.generate.rosters import generate_roster
 from pairwise.roster.models import Roster
 from pairwise.roster.objective import empty_terms
 from pairwise.runs.whatif import (
@@ -248,8 +249,6 @@ def test_cold_runs_have_no_warm_start() -> None:
 
 
 def test_a_district_roster_varies_as_a_district() -> None:
-    from pairwise.generate.rosters import generate_roster
-
     roster = generate_roster(40, schools=2, kind="mixed", seed=5)
     axes = parse_axes(["release_budget=0:4:4"])
     outcomes = run_whatif(roster, axes, time_limit=5, workers=1, solver=greedy_engine)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pairwise.checker.report import INCONSISTENT, Violation
 from pairwise.roster.models import (
@@ -69,7 +70,21 @@ class ResolvedSabbatical:
 
 
 # each partnership whose ids resolve, by id, with its rotation periods
-ResolvedPartnerships = dict[str, tuple[Partnership, list[str]]]
+class ResolvedPartnership(NamedTuple):
+    """A partnership whose ids resolve, with the rotation periods it spans."""
+
+    partnership: Partnership
+    periods: list[str]
+
+
+class UnpairedEntry(NamedTuple):
+    """A teacher listed unpaired in a rotation period, and where in `plan.unpaired`."""
+
+    teacher: str
+    position: int
+
+
+ResolvedPartnerships = dict[str, ResolvedPartnership]
 
 
 class CheckContext:

@@ -12,9 +12,11 @@ from collections import Counter, defaultdict
 
 from pairwise.checker.context import (
     YEAR,
+    ResolvedPartnership,
     ResolvedPartnerships,
     ResolvedSabbatical,
     ResolvedVisit,
+    UnpairedEntry,
     count_of,
     join_names,
     pair_key,
@@ -111,12 +113,12 @@ class Checker(ObjectiveTerms, ConversationRules):
                     self.broken(
                         1, f"{member} does not participate but is in partnership {partnership.id}"
                     )
-            result[partnership.id] = (partnership, periods)
+            result[partnership.id] = ResolvedPartnership(partnership, periods)
         return result
 
-    def _unpaired_periods(self) -> dict[str, list[tuple[str, int]]]:
+    def _unpaired_periods(self) -> dict[str, list[UnpairedEntry]]:
         """Per rotation period, the (teacher, entry index) listed unpaired in it."""
-        result: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        result: dict[str, list[UnpairedEntry]] = defaultdict(list)
         all_cycles = set(self.cycle_ids)
         for index, entry in enumerate(self.plan.unpaired):
             where = f"unpaired[{index}] ({entry.teacher})"
@@ -139,18 +141,18 @@ class Checker(ObjectiveTerms, ConversationRules):
                         f"{where}: lists cycles {join_names(cycles) or 'none'}, but under rotation "
                         f"'year' an unpaired teacher is unpaired for every cycle",
                     )
-                result[YEAR].append((entry.teacher, index))
+                result[YEAR].append(UnpairedEntry(entry.teacher, index))
             else:
                 if not cycles:
                     self.broken(INCONSISTENT, f"{where}: lists no cycle")
                 for cycle in cycles:
-                    result[cycle].append((entry.teacher, index))
+                    result[cycle].append(UnpairedEntry(entry.teacher, index))
         return result
 
     def _one_partnership_per_period(
         self,
         partnerships: ResolvedPartnerships,
-        unpaired: dict[str, list[tuple[str, int]]],
+        unpaired: dict[str, list[UnpairedEntry]],
     ) -> None:
         in_partnerships: dict[str, dict[str, list[str]]] = {
             p: defaultdict(list) for p in self.periods

@@ -48,20 +48,26 @@ import time
 from dataclasses import dataclass, field, replace
 
 from pairwise.engine.candidates import Candidates
-from pairwise.engine.columns import Column
-from pairwise.engine.lp_bound import LinearBound, prune
+from pairwise.engine.columns import Column, pair_columns, triad_spaces
+from pairwise.engine.lp_bound import LinearBound, lock_triads, prune
 from pairwise.engine.model.conversations import place_conversations
 from pairwise.engine.model.plan_model import PlanModel, PlanSolution
 from pairwise.engine.model.sabbatical_model import place_sabbaticals
 from pairwise.engine.model.visit_rules import CoachingArc
 from pairwise.engine.plan.builder import Seating, build_plan, solution_from_plan
-from pairwise.engine.relaxation import sabbatical_count_bound, solve_peer_relaxation
+from pairwise.engine.relaxation import (
+    FULL_LP,
+    column_model,
+    sabbatical_count_bound,
+    solve_peer_relaxation,
+)
 from pairwise.engine.search import (
     SearchProgressCallback,
     SearchSettings,
     restore_interrupt_handler,
     run_search,
 )
+from pairwise.engine.seating import seat_tables
 from pairwise.result import Progress, ProgressCallback, Result
 from pairwise.roster.models import Plan, Roster
 from pairwise.roster.objective import Scoring
@@ -234,11 +240,6 @@ class _Engine:
 
     def _tables(self) -> bool:
         """Seat the tables apart (their optimum adds to the rest); False when they cannot be."""
-        try:
-            from pairwise.engine.seating import seat_tables
-        except ImportError:  # pragma: no cover - the tables module ships with the engine
-            self.seating = Seating([], {}, 0, 0)
-            return True
         solution = seat_tables(
             self.roster,
             scoring=self.scoring,
@@ -334,8 +335,6 @@ class _Engine:
     def _coaches_stay_partnered(self, reserved: dict[tuple[str, str], int], coupled: int) -> bool:
         """Whether every plan that leaves a reserving coach unpaired is worth no more than the
         coupled bound: its peer part must then stay below peer bound + coupled - alone."""
-        from pairwise.engine.relaxation import FULL_LP, column_model
-
         assert self.candidates is not None and self.peer_bound is not None
         linear = self.linear
         if linear is None:
@@ -501,9 +500,6 @@ class _Engine:
         unpaired) and sabbatical visits too, so a plan exists exactly when one exists over the
         columns that contain a locked pair. Their model is small; its first solution is a plan.
         """
-        from pairwise.engine.columns import pair_columns, triad_spaces
-        from pairwise.engine.lp_bound import lock_triads
-
         assert self.candidates is not None
         locks = set(self.candidates.locks)
         columns = [

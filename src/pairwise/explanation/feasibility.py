@@ -12,10 +12,11 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ortools.sat.python import cp_model
 
+from pairwise.checker.rules import check
 from pairwise.explanation.facts import Facts, Option, pair_key
 from pairwise.explanation.prechecks import tables_short
 from pairwise.explanation.report import RULE_KINDS, Rule, Status
@@ -34,14 +35,40 @@ class _Candidate:
     chosen: Any  # the CP-SAT boolean
 
 
+class PlacedPartnership(NamedTuple):
+    """A partnership a feasible solve chose: its members and rotation period."""
+
+    members: tuple[str, ...]
+    period: str
+
+
+class PlacedVisit(NamedTuple):
+    """A peer visit a feasible solve placed: the cycle, who visits whom, and its slot option."""
+
+    cycle: str
+    visitor: str
+    host: str
+    option: Option
+
+
+class _VisitSlot(NamedTuple):
+    """A slot a peer visit may take, with its CP-SAT boolean."""
+
+    cycle: str
+    visitor: str
+    host: str
+    option: Option
+    chosen: Any
+
+
 @dataclass
 class _Outcome:
     """One solve: the status, and a conflict core or the placed partnerships and visits."""
 
     status: Status
     core: list[Rule] = field(default_factory=list)
-    partnerships: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
-    visits: list[tuple[str, str, str, Option]] = field(default_factory=list)
+    partnerships: list[PlacedPartnership] = field(default_factory=list)
+    visits: list[PlacedVisit] = field(default_factory=list)
 
 
 class _Model:
@@ -58,7 +85,7 @@ class _Model:
         self.model: Any = cp_model.CpModel()
         self.literal: dict[Rule, Any] = {}
         self.candidates: list[_Candidate] = []
-        self.visit_slots: list[tuple[str, str, str, Option, Any]] = []
+        self.visit_slots: list[_VisitSlot] = []
         self._build()
         self.rules = sorted(self.literal, key=lambda r: (RULE_KINDS.index(r.kind), r.subject))
 
@@ -275,7 +302,7 @@ class _Model:
             for option in self._kept_options(cycle_id, visitor, host):
                 visit = self.model.new_bool_var(f"{visitor}>{host}@{option.slot}")
                 placed.append(visit)
-                self.visit_slots.append((cycle_id, visitor, host, option, visit))
+                self.visit_slots.append(_VisitSlot(cycle_id, visitor, host, option, visit))
                 if option.visitor_away:
                     self.forbid_unless_relaxed(visit, Rule("unavailable", (visitor, cycle_id)))
                 if option.host_away:
@@ -335,12 +362,14 @@ class _Model:
             return _Outcome(
                 "feasible",
                 partnerships=[
-                    (c.members, c.period) for c in self.candidates if solver.boolean_value(c.chosen)
+                    PlacedPartnership(c.members, c.period)
+                    for c in self.candidates
+                    if solver.boolean_value(c.chosen)
                 ],
                 visits=[
-                    (cycle_id, visitor, host, option)
-                    for cycle_id, visitor, host, option, visit in self.visit_slots
-                    if solver.boolean_value(visit)
+                    PlacedVisit(slot.cycle, slot.visitor, slot.host, slot.option)
+                    for slot in self.visit_slots
+                    if solver.boolean_value(slot.chosen)
                 ],
             )
         if status == cp_model.INFEASIBLE:
@@ -369,7 +398,7 @@ class Feasibility:
         self.full.model.clear_hints()
         for candidate in self.full.candidates:
             self.full.model.add_hint(
-                candidate.chosen, (candidate.members, candidate.period) in chosen
+                candidate.chosen, PlacedPartnership(candidate.members, candidate.period) in chosen
             )
         return self.full.solve(enforced, seconds - (time.monotonic() - start), workers)
 
@@ -399,8 +428,6 @@ def feasible_plan(roster: Roster, *, time_limit: float = 10.0, workers: int = 1)
 
 
 def _witness_plan(roster: Roster, outcome: _Outcome) -> Plan:
-    from pairwise.checker.rules import check
-
     facts = Facts(roster)
     scoring = Scoring(roster)
     width = max(2, len(str(len(outcome.partnerships))))

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from pairwise.errors import InputError, Problem, format_path
 from pairwise.roster.models import PLAN_FORMAT, ROSTER_FORMAT, Plan, Roster
+from pairwise.roster.validate import cross_check
 
 MAX_BYTES_DEFAULT = 64 * 1024 * 1024
 MAX_TEACHERS_DEFAULT = 20_000
@@ -247,8 +248,6 @@ def validate_model(data: Any, model: type[ModelT], expected_format: str) -> Mode
 
 def roster_from_data(data: Any) -> Roster:
     """A validated roster from parsed JSON (shape and cross-references)."""
-    from pairwise.roster.validate import cross_check
-
     # counted before validation, which would build every teacher of a hostile roster first
     limit = _limit(MAX_TEACHERS_VARIABLE, MAX_TEACHERS_DEFAULT)
     teachers = data.get("teachers") if isinstance(data, dict) else None

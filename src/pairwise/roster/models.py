@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -354,8 +355,6 @@ class Roster(Strict):
 
 def zoned_time(day: dt.date, clock: str, timezone: str) -> str:
     """`2026-10-06T10:20:00-04:00`: a wall-clock time on a date in an IANA zone."""
-    from zoneinfo import ZoneInfo
-
     hour, minute = (int(part) for part in clock.split(":"))
     moment = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(timezone))
     return moment.isoformat()

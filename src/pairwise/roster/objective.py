@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pairwise.roster.facts import latest_ratings, pair_key
-from pairwise.roster.models import HistoryEntry, Roster, TeamHistoryEntry
+from pairwise.roster.models import TERM_NAMES, HistoryEntry, Roster, TeamHistoryEntry
 
 PAIR_TERMS: tuple[str, ...] = (
     "complement",
@@ -27,8 +27,6 @@ PAIR_TERMS: tuple[str, ...] = (
 
 def empty_terms() -> dict[str, int]:
     """Every term SPEC names, at zero, in SPEC's order."""
-    from pairwise.roster.models import TERM_NAMES
-
     return dict.fromkeys(TERM_NAMES, 0)
 
 

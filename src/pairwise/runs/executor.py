@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 from pairwise.errors import InputError, PairwiseError, Problem
 from pairwise.result import ProgressCallback, Result, Status
+from pairwise.roster.load import plan_from_json, roster_from_json
 from pairwise.roster.models import Plan, Roster
 
 DASK_HINT = "pip install 'pairwise[dask]'"
@@ -36,7 +37,7 @@ CONNECT_TIMEOUT = "10s"
 
 
 class Solver(Protocol):
-    """The engine's signature (`pairwise.solve.solve`); tests pass a stand-in with the same one."""
+    """The engine's signature (`pairwise.engine.pipeline.solve`); tests pass a stand-in with the same one."""
 
     def __call__(
         self,
@@ -50,13 +51,31 @@ class Solver(Protocol):
     ) -> Result: ...
 
 
+class Runner(Protocol):
+    """What runs a task in place of a plain engine call (a district's whole solve, say): it gets
+    the task's roster and options and the engine to use (None: the default engine)."""
+
+    def __call__(
+        self,
+        roster: Roster,
+        *,
+        time_limit: float,
+        seed: int,
+        workers: int,
+        hint: Plan | None,
+        solver: Solver | None,
+    ) -> Result: ...
+
+
 @dataclass(frozen=True)
 class SolveTask:
     """One independent solve: a roster as JSON text and plain options (everything pickles).
 
     `solver` is a module-level function (pickled by reference, so workers import it); None means
-    `pairwise.solve.solve`. `district` solves a multi-school roster with `solve_district`, inline.
-    `workers` is set by the executor to its share of cores.
+    `pairwise.engine.pipeline.solve`. `runner`, when given, is a module-level function that runs the
+    task instead (with `solver` as its engine), so callers with their own way of solving a roster
+    (districts) use the executor without it knowing them. `workers` is set by the executor to its
+    share of cores.
     """
 
     key: str
@@ -64,7 +83,7 @@ class SolveTask:
     time_limit: float
     seed: int = 0
     hint_json: str | None = None
-    district: bool = False
+    runner: Runner | None = None
     solver: Solver | None = None
     workers: int = 1
 
@@ -86,8 +105,6 @@ class TaskOutcome:
 
     def plan(self) -> Plan | None:
         """The task's plan, parsed."""
-        from pairwise.roster.load import plan_from_json
-
         return plan_from_json(self.plan_json) if self.plan_json is not None else None
 
     def result(self) -> Result:
@@ -118,23 +135,18 @@ def peak_memory_bytes() -> int:
 
 def run_task(task: SolveTask) -> TaskOutcome:
     """Solve one task (in whatever process runs it) and return plain data, never raising."""
-    from pairwise.roster.load import plan_from_json, roster_from_json
-
     started = time.perf_counter()
     try:
         roster = roster_from_json(task.roster_json)
         hint = plan_from_json(task.hint_json) if task.hint_json is not None else None
-        if task.district:
-            from pairwise.runs.district.solve import solve_district
-
-            result = solve_district(
+        if task.runner is not None:
+            result = task.runner(
                 roster,
                 time_limit=task.time_limit,
                 seed=task.seed,
                 workers=task.workers,
                 hint=hint,
                 solver=task.solver,
-                inline=True,
             )
         else:
             solver = task.solver if task.solver is not None else engine_solver()
@@ -178,17 +190,22 @@ def run_task(task: SolveTask) -> TaskOutcome:
 
 
 def engine_solver() -> Solver:
-    """The engine, `pairwise.solve.solve`."""
+    """The engine, `pairwise.engine.pipeline.solve`."""
     # imported by name: the engine is the one module every task needs, and it loads CP-SAT
     engine: Solver = importlib.import_module("pairwise.engine.pipeline").solve
     return engine
 
 
 class Executor(ABC):
-    """Runs tasks, `slots` at a time, each with `cores_per_task` CP-SAT workers."""
+    """Runs tasks, `slots` at a time, each with `cores_per_task` CP-SAT workers.
+
+    `startup_seconds` is about how long the first tasks wait before they start (worker processes
+    starting and importing the engine), for callers that share out a time limit.
+    """
 
     slots: int
     cores_per_task: int
+    startup_seconds: float = 0.0
 
     @abstractmethod
     def submit(self, task: SolveTask) -> Any:
@@ -274,6 +291,9 @@ class InlineExecutor(Executor):
 
 class LocalExecutor(Executor):
     """An embedded pool of `slots` worker processes started with `spawn`."""
+
+    # a pool's worker processes take about a second to start and import the engine
+    startup_seconds = 1.0
 
     def __init__(self, slots: int, cores_per_task: int = 1) -> None:
         self.slots = max(1, slots)

@@ -22,8 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from pairwise.errors import InputError, Problem
+from pairwise.files import write_atomic
 from pairwise.result import Progress, ProgressCallback, Status, relative_gap
+from pairwise.roster.load import roster_from_data
 from pairwise.roster.models import TERM_NAMES, Plan, Policy, Roster
+from pairwise.runs.district.solve import solve_district_inline
 from pairwise.runs.executor import Solver, SolveTask, TaskOutcome, open_executor
 
 BUDGET_FIELDS: tuple[str, ...] = (
@@ -198,8 +201,6 @@ def _count(text: str, name: str, whole: str) -> int:
 
 def variant_roster(roster: Roster, variant: dict[str, int]) -> Roster:
     """A copy of the roster with the variant's policy counts set."""
-    from pairwise.roster.load import roster_from_data
-
     data = roster.model_dump(mode="json")
     for name, value in variant.items():
         if name.startswith("weights."):
@@ -282,7 +283,7 @@ def run_whatif(
                 time_limit=time_limit,
                 seed=seed,
                 hint_json=hint,
-                district=district,
+                runner=solve_district_inline if district else None,
                 solver=solver,
             )
             handle = executor.submit(task)
@@ -481,14 +482,13 @@ def write_chart(axes: Sequence[Axis], outcomes: Sequence[VariantOutcome], path: 
 
     One panel per combination of the other fields' values.
     """
-    from pairwise.files import write_atomic
-
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in CHART_SUFFIXES:
         raise InputError(
             [Problem("--chart", f"'{target.name}' must end in .png or .svg (got '{suffix}')")]
         )
+    # matplotlib takes about a second to import: loaded only when a chart is asked for
     import matplotlib
 
     matplotlib.use("Agg")

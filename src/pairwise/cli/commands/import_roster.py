@@ -12,7 +12,8 @@ import click
 from pairwise.cli.wording import counted
 from pairwise.errors import InputError, Problem
 from pairwise.files import write_atomic
-from pairwise.interchange.workbook.layout import ImportResult, import_workbook
+from pairwise.interchange.workbook.layout import ImportResult
+from pairwise.interchange.workbook.read import import_workbook
 
 ONE_ROSTER_ONLY = ("--bell-schedule", "--year", "--timezone", "--teams")
 TIMETABLE_SUFFIXES = (".fet", ".xml")

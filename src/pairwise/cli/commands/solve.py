@@ -121,23 +121,20 @@ def _solve(
     stop: threading.Event,
 ) -> Result:
     """The engine for one school; the district solver for several schools or a scheduler."""
+    # The engine (CP-SAT and the rest) takes a second or more to import: it is imported here, inside
+    # the caller's Ctrl-C handling, so an interrupt while it loads exits 130 like any interrupt
+    # before a plan, and `pairwise solve --help` stays quick.
     if scheduler is not None or len(roster.schools()) > 1:
-        try:
-            from pairwise.runs.district.solve import solve_district
-        except ImportError:
-            if scheduler is not None:
-                raise InputError(
-                    [Problem("--scheduler", "district solving is not available in this build")]
-                ) from None
-        else:
-            return solve_district(
-                roster,
-                time_limit=time_limit,
-                seed=seed,
-                workers=workers,
-                scheduler=scheduler,
-                progress=display,
-            )
+        from pairwise.runs.district.solve import solve_district
+
+        return solve_district(
+            roster,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            progress=display,
+        )
     from pairwise.engine.pipeline import solve
 
     return solve(
@@ -161,12 +158,10 @@ def _explain_infeasible(
     console.print(
         f"no plan meets every hard rule{f': {why}' if why else ''}; nothing written", soft_wrap=True
     )
-    try:
-        from pairwise.explanation.diagnose import explain
-        from pairwise.explanation.report import format_explanation
-    except ImportError:
-        console.print("run `pairwise explain` for the conflicting rules", soft_wrap=True)
-        return
+    # loaded only when a roster has no plan (it needs CP-SAT, like the engine above)
+    from pairwise.explanation.diagnose import explain
+    from pairwise.explanation.report import format_explanation
+
     explanation = explain(roster, time_limit=30.0, workers=workers or os.cpu_count() or 1)
     console.print(format_explanation(explanation), markup=False, soft_wrap=True)
 
@@ -184,13 +179,10 @@ def _solve_years(
     """`--years K`: one plan per year into a folder, no pair repeated across the years."""
     if output == "-":
         raise InputError([Problem("-o", "--years writes one file per year: name a folder")])
-    try:
-        from pairwise.runs.multiyear.choices import RotationError
-        from pairwise.runs.multiyear.years import solve_years
-    except ImportError:
-        raise InputError(
-            [Problem("--years", "multi-year planning is not available in this build")]
-        ) from None
+    # only `--years` needs the rotation model (CP-SAT and NetworkX): kept off a plain solve's start
+    from pairwise.runs.multiyear.choices import RotationError
+    from pairwise.runs.multiyear.years import solve_years
+
     folder = Path(output or DEFAULT_YEARS_FOLDER)
     try:
         with ProgressDisplay(quiet=quiet) as display:

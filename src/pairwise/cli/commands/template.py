@@ -8,7 +8,7 @@ import click
 
 from pairwise.errors import InputError, Problem
 from pairwise.files import write_atomic
-from pairwise.interchange.workbook.layout import template_csv_files, template_workbook
+from pairwise.interchange.workbook.write import template_csv_files, template_workbook
 from pairwise.roster.load import load_roster
 
 

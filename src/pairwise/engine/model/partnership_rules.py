@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 
 from pairwise.engine.candidates import Candidates, Edge
 from pairwise.engine.columns import Column
+from pairwise.engine.lp_bound import parity_limit, parity_terms
 from pairwise.roster.facts import release_limits
 
 
@@ -85,8 +86,6 @@ def _parity(
     model: cp_model.CpModel, candidates: Candidates, variables: PartnershipVariables
 ) -> None:
     """The parity cuts of `bound.parity_limit` per school and period (redundant; they help)."""
-    from pairwise.engine.lp_bound import parity_limit, parity_terms
-
     rows: dict[tuple[str, str], list[tuple[cp_model.IntVar, int]]] = {}
     for j, column in enumerate(variables.columns):
         for key, coefficient in parity_terms(candidates, column):

@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Sequence
 
 from pairwise.engine.candidates import Candidates, RotationPeriod
+from pairwise.engine.columns import pair_columns, triad_column
 from pairwise.roster.facts import avoid_pairs, kept_apart
 from pairwise.roster.models import Roster, Teacher, parse_slot
 from pairwise.roster.objective import Scoring
@@ -102,7 +103,6 @@ def unpaired_reason(
         listed = " or ".join(words[kind] for kind in kinds if kind in words)
         return f"every possible partner is {listed}" if listed else "no possible partner"
     period = next(p for p in candidates.periods if p.id == period_id)
-    from pairwise.engine.columns import pair_columns
 
     pairs = [
         column.members
@@ -129,8 +129,6 @@ def unpaired_reason(
 
 def _triad_partners(candidates: Candidates, teacher: str, period: RotationPeriod) -> set[str]:
     """Teachers with whom `teacher` could sit in some triad whose ring fits the timetable."""
-    from pairwise.engine.columns import triad_column
-
     edges = set(candidates.triad_edges[period.id])
     neighbours = sorted(
         {b if a == teacher else a for a, b in edges if teacher in (a, b)},

@@ -20,7 +20,13 @@ from pairwise.interchange.timetables.clock import (
     from_bells,
     from_names,
 )
-from pairwise.interchange.timetables.model import Lesson, TeacherRecord, TeamRule, Timetable
+from pairwise.interchange.timetables.model import (
+    TEAM_RULES,
+    Lesson,
+    TeacherRecord,
+    TeamRule,
+    Timetable,
+)
 from pairwise.interchange.timetables.xmlfile import safe_id, shown
 from pairwise.interchange.workbook.layout import ImportResult
 from pairwise.roster.load import roster_from_data
@@ -139,6 +145,16 @@ def build_roster(table: Timetable, options: Options, today: dt.date | None = Non
             idle.append(teacher.id)
         teachers.append(entry)
 
+    if not teams and table.lessons:
+        others = " or ".join(
+            f"--teams {rule}"
+            for rule in TEAM_RULES
+            if rule != options.teams and not (rule == "department" and table.no_departments)
+        )
+        warnings.append(
+            f"no lesson names a {options.teams}, so the roster has no teams: try {others}, or "
+            "give teams in the workbook"
+        )
     if idle:
         warnings.append(
             f"{len(idle)} teacher{'s teach' if len(idle) != 1 else ' teaches'} no placed lesson "

@@ -33,11 +33,10 @@ MAX_DAYS = 7
 PLACING_CONSTRAINTS = ("ConstraintActivityPreferredStartingTime", "ConstraintActivityPreferredTime")
 NO_DEPARTMENTS = "FET files have no departments; use --teams subject or --teams class"
 HOW_TO_SAVE_PLACED = (
-    "no activity is placed in time, so the file holds no timetable. In FET, generate the "
-    "timetable, then import the NAME_data_and_timetable.fet file FET writes beside it in its "
-    "results folder (fet-results/timetables/NAME/): it fixes every activity where FET placed it "
-    "with a 100 % preferred starting time (so does locking every activity in FET's timetable "
-    "view, then saving the file)"
+    "In FET, generate the timetable, then import the NAME_data_and_timetable.fet file FET writes "
+    "beside it in its results folder (fet-results/timetables/NAME/): it fixes every activity "
+    "where FET placed it with a 100 % preferred starting time (so does locking every activity in "
+    "FET's timetable view, then saving the file)"
 )
 
 
@@ -106,9 +105,16 @@ def _teachers(root: ET.Element, table: Timetable) -> dict[str, str]:
             table.problems.append(Problem(where, "has no Name"))
             continue
         teacher_id = safe_id(name)
+        if used.get(teacher_id) == name:
+            table.warnings.append(f"teacher '{name}' is listed twice in Teachers_List: read once")
+            continue
         if teacher_id in used:
             table.problems.append(
-                Problem(where, f"teacher '{name}' is listed twice (first as '{used[teacher_id]}')")
+                Problem(
+                    where,
+                    f"teacher '{name}' has the id '{teacher_id}' (a '/' becomes '-'), as has "
+                    f"'{used[teacher_id]}'",
+                )
             )
             continue
         used[teacher_id] = name
@@ -266,14 +272,38 @@ def _lessons(
     placed_active = [
         activity for activity in activities if activity.active and activity.id in placed
     ]
+    orphans = sorted(set(placed) - {activity.id for activity in activities})
+    if orphans:
+        table.warnings.append(
+            "starting-time constraints name activities the file does not have (left out): "
+            + shown([str(orphan) for orphan in orphans])
+        )
+    active = len(unplaced) + len(placed_active)
     if not placed_active:
-        table.problems.append(Problem("Time_Constraints_List", HOW_TO_SAVE_PLACED))
+        table.problems.append(
+            Problem(
+                "Time_Constraints_List",
+                "no activity is placed in time, so the file holds no timetable. "
+                + HOW_TO_SAVE_PLACED,
+            )
+        )
+        return
+    if 2 * len(placed_active) <= active:
+        # a few activities fixed by hand: FET's input, not the timetable it generated
+        table.problems.append(
+            Problem(
+                "Time_Constraints_List",
+                f"only {len(placed_active)} of {active} active activities are placed in time, so "
+                "the file holds FET's input, not its timetable. " + HOW_TO_SAVE_PLACED,
+            )
+        )
         return
     if unplaced:
+        many = len(unplaced) != 1
         table.warnings.append(
-            f"{len(unplaced)} active activit{'ies have' if len(unplaced) != 1 else 'y has'} no "
-            f"fixed time (a 100 % preferred starting time) and {'are' if len(unplaced) != 1 else 'is'} "
-            f"left out: {shown([str(a) for a in unplaced])}"
+            f"{len(unplaced)} active activit{'ies have' if many else 'y has'} no fixed time (a "
+            f"100 % preferred starting time) and {'are' if many else 'is'} left out: "
+            f"{shown([str(a) for a in unplaced])}"
         )
     for activity in placed_active:
         if not activity.students:

@@ -13,6 +13,7 @@ are the teacher groups that do not hold every teacher.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -301,6 +302,17 @@ def _candidates(
     return solving
 
 
+def _subject(label: str, attending: list[_Resource]) -> str | None:
+    """What an event's course (or name) says beyond who attends it: "Mathe 7a" with class 7a is
+    Mathe; "T1-S1" with teacher T1 and class S1 names no subject."""
+    for resource in attending:
+        for word in {resource.id, resource.name}:
+            if word:
+                label = re.sub(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", " ", label, flags=re.I)
+    subject = " ".join(re.sub(r"[\s_\-.,:;/|+#*()\[\]]+", " ", label).split())
+    return subject or None
+
+
 def _lessons(candidate: _Candidate, instance: _Instance) -> tuple[list[Lesson], list[Problem]]:
     """The lessons one solution gives, and its problems (an event it does not time is one)."""
     lessons: list[Lesson] = []
@@ -354,7 +366,7 @@ def _lessons(candidate: _Candidate, instance: _Instance) -> tuple[list[Lesson], 
                 Lesson(
                     safe_id(teacher),
                     periods,
-                    event.course or event.name,
+                    _subject(event.course or event.name, attending),
                     groups[0] if groups else None,
                     rooms[0] if rooms else None,
                 )

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from pairwise.errors import Problem, format_path
 from pairwise.roster.models import Roster
+from pairwise.roster.validate import cross_check
 
 PATH_IN_TEXT = re.compile(
     r"\b(?:teachers|periods|cycles|teams|history|team_history|relations|policy)"
@@ -70,8 +71,6 @@ def cross_problems_beside_shape(data: dict[str, Any], shape: list[Problem]) -> l
     once, each shape problem is set aside (an optional field dropped, or an item nothing refers to
     by position left out) and the rest is cross-checked, paths mapped back to the original items.
     """
-    from pairwise.roster.validate import cross_check
-
     drop_fields: set[str] = set()
     drop_items: set[str] = set()
     for problem in shape:

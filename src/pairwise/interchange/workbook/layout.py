@@ -1,8 +1,9 @@
 """Rosters as spreadsheets: the workbook template (`pairwise template`) and its import (`pairwise import`).
 
 One sheet per part of the roster; the same sheets may be given as CSV files named after them
-(`Teachers.csv`, ...). This module holds the layout both directions share and the public API;
-`workbook_write.py` turns a roster into sheets and `workbook_read.py` turns sheets into a roster.
+(`Teachers.csv`, ...). This module holds the layout both directions share and imports neither:
+`write.py` turns a roster into sheets (`template_workbook`, `template_csv_files`) and `read.py`
+turns sheets into a roster (`import_workbook`).
 
 Conventions the admin sees (and the README documents):
 - Row 1 holds the column headers; columns may come in any order. `#` marks a comment: a row whose
@@ -18,7 +19,6 @@ Conventions the admin sees (and the README documents):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pairwise.roster.models import DAYS, Roster
 
@@ -365,27 +365,3 @@ def canonical(roster: Roster) -> Roster:
             )
         )
     return roster.model_copy(update={"teachers": teachers})
-
-
-def template_workbook(roster: Roster | None = None) -> bytes:
-    """The .xlsx bytes of the template: blank with example rows, or holding `roster`."""
-    from pairwise.interchange.workbook.write import workbook_bytes
-
-    return workbook_bytes(roster)
-
-
-def template_csv_files(roster: Roster | None = None) -> dict[str, str]:
-    """The template's sheets as CSV texts, keyed by file name (`Teachers.csv`, ...)."""
-    from pairwise.interchange.workbook.write import csv_texts
-
-    return csv_texts(roster)
-
-
-def import_workbook(source: str | Path) -> ImportResult:
-    """Read a .xlsx workbook, or a folder of the same sheets as CSV files, into a valid roster.
-
-    Raises `InputError` with every problem located by sheet and cell (`Teachers!C14: ...`).
-    """
-    from pairwise.interchange.workbook.read import read_source
-
-    return read_source(Path(source))

@@ -47,6 +47,14 @@ from pairwise.roster.models import DAYS, ROSTER_FORMAT
 _STAND_IN_MONDAY = "1900-01-01"
 
 
+def import_workbook(source: str | Path) -> ImportResult:
+    """Read a .xlsx workbook, or a folder of the same sheets as CSV files, into a valid roster.
+
+    Raises `InputError` with every problem located by sheet and cell (`Teachers!C14: ...`).
+    """
+    return read_source(Path(source))
+
+
 def read_source(path: Path) -> ImportResult:
     """A roster from a workbook file or a folder of CSV files."""
     if path.is_dir():

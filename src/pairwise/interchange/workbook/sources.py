@@ -81,6 +81,8 @@ def check_zip(data: bytes, name: str, limit: int) -> zipfile.ZipFile:
 
 def xlsx_sheets(path: Path) -> list[RawSheet]:
     """Every worksheet of an .xlsx file, cached formula values read as values."""
+    # openpyxl takes a few tenths of a second to import: loaded only for an .xlsx file, not for
+    # CSV folders or the OneRoster import, which share this module's byte limits
     from openpyxl import load_workbook
 
     name = str(path)

@@ -3,7 +3,7 @@
 The sheets are built once as rows of plain values (`Sheet`); the .xlsx and CSV writers only
 serialise them. A roster that a workbook cannot hold exactly (a list item with a comma, an id
 starting with '#', ...) is refused with every such value named, so `import` of what `template`
-wrote always gives back the same roster (see `workbook.canonical`).
+wrote always gives back the same roster (see `layout.canonical`).
 """
 
 from __future__ import annotations
@@ -372,6 +372,8 @@ def _validation_formula(column: Column, sheet_names: set[str]) -> tuple[str, boo
 
 def workbook_bytes(roster: Roster | None) -> bytes:
     """The template as .xlsx bytes (openpyxl, built in memory)."""
+    # openpyxl takes a few tenths of a second to import: loaded only when .xlsx bytes are asked
+    # for, not for the CSV template
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -466,3 +468,13 @@ def csv_texts(roster: Roster | None) -> dict[str, str]:
             writer.writerow([_csv_text(value) for value in row])
         files[f"{sheet.name}.csv"] = stream.getvalue()
     return files
+
+
+def template_workbook(roster: Roster | None = None) -> bytes:
+    """The .xlsx bytes of the template: blank with example rows, or holding `roster`."""
+    return workbook_bytes(roster)
+
+
+def template_csv_files(roster: Roster | None = None) -> dict[str, str]:
+    """The template's sheets as CSV texts, keyed by file name (`Teachers.csv`, ...)."""
+    return csv_texts(roster)

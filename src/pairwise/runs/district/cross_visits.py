@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ortools.sat.python import cp_model
 
@@ -75,7 +76,7 @@ def place_cross_visits(
             cover_left[key] = roster.cover_limit(availability.slots[slot]) - cover_used[key]
         return cover_left[key]
 
-    candidates: list[Candidate] = []
+    candidates: list[CrossVisitOption] = []
     for coach in roster.teachers:
         if coach.sabbatical is None:
             continue
@@ -94,7 +95,9 @@ def place_cross_visits(
             # per cycle, so a coach's visits can spread over the cycles (a tie-break)
             for cycle_mask in availability.cycle_masks:
                 uncovered = _lowest_bits(both & cycle_mask & ~coach_teaching, wanted)
-                candidates += [(coach.id, coachee.id, slot, False) for slot in uncovered]
+                candidates += [
+                    CrossVisitOption(coach.id, coachee.id, slot, False) for slot in uncovered
+                ]
                 if len(uncovered) < wanted and gain_covered > 0:
                     with_cover = [
                         slot
@@ -103,7 +106,9 @@ def place_cross_visits(
                         )
                         if covers_left(school, slot) > 0
                     ][: wanted - len(uncovered)]
-                    candidates += [(coach.id, coachee.id, slot, True) for slot in with_cover]
+                    candidates += [
+                        CrossVisitOption(coach.id, coachee.id, slot, True) for slot in with_cover
+                    ]
     if not candidates:
         return []
     limits = _CrossLimits(
@@ -171,11 +176,18 @@ class _CrossLimits:
         return self.gain_covered if covered else self.gain_uncovered
 
 
-Candidate = tuple[str, str, int, bool]
-"""A possible cross-school visit: coach, coachee, slot position, covered."""
+class CrossVisitOption(NamedTuple):
+    """A possible cross-school visit: coach, coachee, the slot's position, whether it needs cover."""
+
+    coach: str
+    coachee: str
+    slot: int
+    covered: bool
 
 
-def _greedy_cross_visits(candidates: list[Candidate], limits: _CrossLimits) -> list[Candidate]:
+def _greedy_cross_visits(
+    candidates: list[CrossVisitOption], limits: _CrossLimits
+) -> list[CrossVisitOption]:
     """Coaches with the fewest options first; each visit uncovered if it can be, then to the
     coachee and in the cycle the coach has used least: a start, often optimal, that spreads."""
     by_coach: dict[str, list[int]] = {}
@@ -219,12 +231,12 @@ def _greedy_cross_visits(candidates: list[Candidate], limits: _CrossLimits) -> l
 
 
 def _choose_cross_visits(
-    candidates: list[Candidate],
+    candidates: list[CrossVisitOption],
     limits: _CrossLimits,
     *,
     seed: int,
     deterministic_seconds: float,
-) -> list[Candidate]:
+) -> list[CrossVisitOption]:
     """Pick candidates: budgets, caps, one visit per person per slot, covers per school and slot.
 
     The greedy choice is kept when it reaches the obvious bound (every coach's remaining budget,
@@ -261,7 +273,9 @@ def _choose_cross_visits(
             model.add_at_most_one(chosen[i] for i in indices)
     for (school, slot), indices in by_cover.items():
         model.add(sum(chosen[i] for i in indices) <= limits.covers_left(school, slot))
-    model.maximize(sum(limits.gain(candidates[i][3]) * chosen[i] for i in range(len(candidates))))
+    model.maximize(
+        sum(limits.gain(candidates[i].covered) * chosen[i] for i in range(len(candidates)))
+    )
     picked = set(greedy)
     for index, candidate in enumerate(candidates):
         model.add_hint(chosen[index], candidate in picked)

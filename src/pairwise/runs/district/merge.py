@@ -19,6 +19,7 @@ from pairwise.roster.models import (
     Unpaired,
     Visit,
 )
+from pairwise.roster.objective import empty_terms
 from pairwise.runs.district.cross_visits import PHASE_TWO_SECONDS, place_cross_visits
 from pairwise.runs.district.split import SchoolPart
 from pairwise.runs.executor import (
@@ -87,7 +88,6 @@ def merge_district(
         if visit.covered:
             terms["cover"] -= weights.cover
     sabbatical += crossing
-    from pairwise.roster.objective import empty_terms
 
     all_terms = empty_terms()
     for name in all_terms:

@@ -43,7 +43,6 @@ from pairwise.runs.district.merge import merge_district
 from pairwise.runs.district.split import SchoolPart, split_district, split_hint
 from pairwise.runs.executor import (
     Executor,
-    LocalExecutor,
     Solver,
     SolveTask,
     TaskOutcome,
@@ -80,7 +79,7 @@ def solve_district(
 
     `scheduler` sends the tasks to a Dask scheduler; `workers` is the cores to use (default all);
     `hint` warm-starts each school from a plan of the same district; `solver` replaces the engine
-    (`pairwise.solve.solve`); `inline` runs every task in this process. Schools not proven get the
+    (`pairwise.engine.pipeline.solve`); `inline` runs every task in this process. Schools not proven get the
     time left over only while the district is further than `gap_goal` from its bound.
     """
     started = time.perf_counter()
@@ -107,9 +106,7 @@ def solve_district(
     with open_executor(
         scheduler=scheduler, workers=workers, tasks=len(parts), inline=inline
     ) as executor:
-        # a pool's worker processes take about a second to start and import the engine
-        startup = 1.0 if isinstance(executor, LocalExecutor) else 0.0
-        budget = deadline - reserve - startup - time.perf_counter()
+        budget = deadline - reserve - executor.startup_seconds - time.perf_counter()
         # round one: each school its share of one slot's time, so the limits are the same
         # whatever the worker count (and so are the plans, unless a limit cuts a search short)
         limits = task_time_limits(parts, budget, slots=1)
@@ -166,6 +163,27 @@ def solve_district(
     if progress is not None:
         progress(Progress(plan.objective, plan.bound, seconds, phase="district merged"))
     return Result(status, plan.objective, plan.bound, plan, seconds, stats)
+
+
+def solve_district_inline(
+    roster: Roster,
+    *,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    hint: Plan | None,
+    solver: Solver | None,
+) -> Result:
+    """`solve_district` as one executor task (`SolveTask.runner`): every school in this process."""
+    return solve_district(
+        roster,
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        hint=hint,
+        solver=solver,
+        inline=True,
+    )
 
 
 def _whole_roster_reason(roster: Roster, schools: Sequence[str]) -> str | None:

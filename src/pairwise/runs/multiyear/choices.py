@@ -7,6 +7,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -20,8 +21,28 @@ from pairwise.roster.objective import Scoring
 Group = tuple[str, ...]
 """A partnership's members (2 or 3), in roster order."""
 
-Releases = tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]
-"""A partnership's forced covers per member and per school (`Column.releases`, `school_releases`)."""
+
+class Releases(NamedTuple):
+    """A partnership's forced covers per member and per school (`Column.releases`,
+    `school_releases`)."""
+
+    teachers: tuple[tuple[str, int], ...]
+    schools: tuple[tuple[str, int], ...]
+
+
+class TriadOption(NamedTuple):
+    """An admissible triad of a rotation period and the covers its ring of visits needs at least."""
+
+    triad: Group
+    covers: int
+
+
+class PeriodCycles(NamedTuple):
+    """A rotation period and the cycles it spans."""
+
+    id: str
+    cycles: tuple[str, ...]
+
 
 MAX_TRIADS_PER_PERIOD = 3_000
 """Triads kept per rotation period, the best by score: a 57-teacher school has 26,000 admissible
@@ -52,7 +73,7 @@ class Rotation:
     """The rotation model's answer: per year, per rotation period, its partnerships."""
 
     years: list[int]
-    periods: list[tuple[str, tuple[str, ...]]]  # (period id, its cycles), the same every year
+    periods: list[PeriodCycles]  # the same every year
     groups: list[list[list[Group]]]  # [year][period] -> partnerships
     objective: int
     bound: int | None  # None when the search proved nothing in its time (the greedy rotation)
@@ -69,9 +90,9 @@ class RotationContext:
     participants: list[str]
     index: dict[str, int]
     school: dict[str, str]
-    periods: list[tuple[str, tuple[str, ...]]]
+    periods: list[PeriodCycles]
     pair_edges: dict[str, list[tuple[str, str]]]
-    triads: dict[str, list[tuple[Group, int]]]  # period -> (triad, forced covers)
+    triads: dict[str, list[TriadOption]]  # per period
     pair_covers: dict[tuple[str, tuple[str, str]], int]  # (period, pair) -> forced covers
     locks: list[tuple[str, str]]
     releases: dict[tuple[str, Group], Releases]
@@ -83,11 +104,11 @@ def rotation_context(roster: Roster) -> RotationContext:
     candidates = Candidates(roster, Scoring(roster))
     index = candidates.index
     policy = roster.policy
-    periods = [(period.id, period.cycles) for period in candidates.periods]
+    periods = [PeriodCycles(period.id, period.cycles) for period in candidates.periods]
     # only partnerships the engine can take: a pair column exists when its visits can get slots
     # and its own forced covers fit the release limits (else a lock on it makes the year infeasible)
     releases: dict[tuple[str, Group], Releases] = {
-        (column.period, column.members): (column.releases, column.school_releases)
+        (column.period, column.members): Releases(column.releases, column.school_releases)
         for column in pair_columns(candidates)
     }
     pair_edges = {
@@ -100,7 +121,7 @@ def rotation_context(roster: Roster) -> RotationContext:
             pair_covers[period_id, (a, b)] = sum(
                 _pair_cover(candidates, a, b, cycle, policy.reciprocal) for cycle in cycles
             )
-    triads: dict[str, list[tuple[Group, int]]] = {period_id: [] for period_id, _ in periods}
+    triads: dict[str, list[TriadOption]] = {period_id: [] for period_id, _ in periods}
     if policy.allow_triads:
         for period_id, cycles in periods:
             triads[period_id] = _triad_options(candidates, period_id, cycles, releases)
@@ -153,7 +174,7 @@ def _triad_options(
     period_id: str,
     cycles: Sequence[str],
     releases: dict[tuple[str, Group], Releases],
-) -> list[tuple[Group, int]]:
+) -> list[TriadOption]:
     """A period's admissible triads (members in roster order, a ring of visits possible in every
     cycle, the engine has a column for it) with the covers their ring needs; the best
     `MAX_TRIADS_PER_PERIOD` by this year's score. Adds the triads' forced covers to `releases`."""
@@ -174,7 +195,7 @@ def _triad_options(
     # twice the cap by score before covers are counted, which lower some
     ranked = heapq.nsmallest(2 * MAX_TRIADS_PER_PERIOD, ranked)
     period = next(p for p in candidates.periods if p.id == period_id)
-    options = []
+    options: list[TriadOption] = []
     for _, _, triad in ranked:
         covers = _ring_cover(candidates, triad, cycles)
         if covers is None:
@@ -182,8 +203,8 @@ def _triad_options(
         column = triad_column(candidates, period, triad, candidates.school[triad[0]])
         if column is None:
             continue  # its ring cannot get distinct slots or needs more covers than allowed
-        options.append((triad, covers))
-        releases[period_id, triad] = (column.releases, column.school_releases)
+        options.append(TriadOption(triad, covers))
+        releases[period_id, triad] = Releases(column.releases, column.school_releases)
     return options
 
 

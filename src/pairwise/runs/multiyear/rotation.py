@@ -27,6 +27,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import networkx as nx
 from ortools.sat.python import cp_model
@@ -48,6 +49,13 @@ CONNECTIVITY_SHARE = 0.3
 
 
 # --- the rotation model ---------------------------------------------------------------------------
+
+
+class PeriodChoice(NamedTuple):
+    """One rotation period's partnerships in a greedy rotation, and their value."""
+
+    groups: set[Group]
+    value: int
 
 
 @dataclass
@@ -320,21 +328,21 @@ class _RotationModel:
         period) of the pairs not used yet, period after period; then each period matched again
         with the others fixed while that gains (a teacher left over joins a pair as a triad)."""
         keys = list(self.pairs)
-        choice: dict[tuple[int, str], tuple[set[Group], int]] = {}
+        choice: dict[tuple[int, str], PeriodChoice] = {}
         for key in keys:
             choice[key] = self._period_choice(key, self._used(choice, skip=None))
         for _sweep in range(sweeps):
             improved = False
             for key in keys:
                 better = self._period_choice(key, self._used(choice, skip=key))
-                if better[1] > choice[key][1]:
+                if better.value > choice[key].value:
                     choice[key] = better
                     improved = True
             if not improved:
                 break
         unpaired = [0] * len(self.years)
         for key in keys:
-            chosen = choice[key][0]
+            chosen = choice[key].groups
             partnered = {teacher for group in chosen for teacher in group}
             unpaired[key[0]] += len(self.context.participants) - len(partnered)
             for edge, variable in self.pairs[key].items():
@@ -354,16 +362,18 @@ class _RotationModel:
         )
         groups = [
             [
-                sorted(choice[k, period_id][0], key=lambda g: [self.context.index[t] for t in g])
+                sorted(
+                    choice[k, period_id].groups, key=lambda g: [self.context.index[t] for t in g]
+                )
                 for period_id, _ in self.context.periods
             ]
             for k in range(len(self.years))
         ]
-        value = sum(value for _, value in choice.values())
+        value = sum(period_choice.value for period_choice in choice.values())
         return _Greedy(groups, value, unpaired, locks_kept)
 
     def _used(
-        self, choice: dict[tuple[int, str], tuple[set[Group], int]], skip: tuple[int, str] | None
+        self, choice: dict[tuple[int, str], PeriodChoice], skip: tuple[int, str] | None
     ) -> set[tuple[str, str]]:
         used: set[tuple[str, str]] = set()
         for key, (chosen, _) in choice.items():
@@ -372,9 +382,7 @@ class _RotationModel:
                     used.update(itertools.combinations(group, 2))
         return used
 
-    def _period_choice(
-        self, key: tuple[int, str], used: set[tuple[str, str]]
-    ) -> tuple[set[Group], int]:
+    def _period_choice(self, key: tuple[int, str], used: set[tuple[str, str]]) -> PeriodChoice:
         """One period's best partnerships avoiding `used` pairs (groups in roster order) and value."""
         index = self.context.index
         chosen: set[Group] = set()
@@ -414,7 +422,7 @@ class _RotationModel:
                 schools_with_triad.add(self._triad_school(best[1][0]))
         unpaired = len(self.context.participants) - len(partnered)
         value = sum(self.scores[key][group] for group in chosen)
-        return chosen, value - self.context.roster.policy.weights.unpaired * unpaired
+        return PeriodChoice(chosen, value - self.context.roster.policy.weights.unpaired * unpaired)
 
     def hint(self, solver: cp_model.CpSolver) -> None:
         self.model.clear_hints()  # type: ignore[no-untyped-call]

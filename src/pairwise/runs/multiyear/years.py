@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import NamedTuple
 
+from pairwise.engine.pipeline import solve
 from pairwise.result import Progress, ProgressCallback, Result
 from pairwise.roster.models import HistoryEntry, Relation, Roster
 from pairwise.runs.multiyear.choices import Group, YearResult
@@ -21,10 +23,17 @@ from pairwise.runs.multiyear.rotation import plan_rotation
 # --- each year's plan -------------------------------------------------------------------------
 
 
+class PlannedPartnership(NamedTuple):
+    """A partnership an earlier year of the rotation planned: its year and members."""
+
+    year: int
+    group: Group
+
+
 def derived_roster(
     roster: Roster,
     year: int,
-    earlier: Sequence[tuple[int, Group]],
+    earlier: Sequence[PlannedPartnership],
     chosen: Sequence[Group],
     *,
     keep_locks: bool,
@@ -84,8 +93,6 @@ def solve_years(
 
     Raises `RotationError` when no repeat-free rotation of that many years exists.
     """
-    from pairwise.engine.pipeline import solve
-
     workers = workers or 1
     rotation = plan_rotation(
         roster, years, time_limit=time_limit, seed=seed, workers=workers, keep_locks=True
@@ -93,7 +100,7 @@ def solve_years(
     if progress is not None:
         progress(Progress(rotation.objective, rotation.bound, rotation.seconds, "rotation"))
     results: list[Result] = []
-    earlier: list[tuple[int, Group]] = []
+    earlier: list[PlannedPartnership] = []
     planned = rotation.groups
     for k in range(years):
         year = roster.year + k
@@ -110,7 +117,7 @@ def solve_years(
                 derived, time_limit=time_limit, seed=seed, workers=workers, progress=report
             )
         results.append(_year_result(result, derived, year))
-        earlier += [(year, group) for group in (_groups_of(result) or chosen)]
+        earlier += [PlannedPartnership(year, group) for group in (_groups_of(result) or chosen)]
         if replan and k + 1 < years:
             later = derived_roster(roster, year + 1, earlier, [], keep_locks=False)
             planned = [
