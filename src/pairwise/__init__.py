@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 from pairwise.deprecated_paths import install_moved_module_aliases
 from pairwise.errors import InputError, PairwiseError, Problem
 from pairwise.result import Progress, Result
-from pairwise.roster.load import load_plan, load_roster, plan_from_json, roster_from_json
+from pairwise.roster.load import (
+    load_plan,
+    load_roster,
+    plan_from_json,
+    roster_from_dict,
+    roster_from_json,
+)
 from pairwise.roster.models import (
     Cycle,
     Meeting,
@@ -35,8 +41,7 @@ from pairwise.roster.models import (
     Visit,
     Weights,
 )
-
-__version__ = "0.1.0"
+from pairwise.version import __version__
 
 install_moved_module_aliases()
 
@@ -57,6 +62,7 @@ if TYPE_CHECKING:
     from pairwise.runs.district.solve import solve_district
     from pairwise.runs.multiyear.choices import RotationError
     from pairwise.runs.multiyear.years import solve_years
+    from pairwise.runs.replan import replan
     from pairwise.runs.whatif import run_whatif
 
 # name -> module that defines it, imported on first access
@@ -79,6 +85,7 @@ _LAZY: dict[str, str] = {
     "rotation_history": "pairwise.analysis.history",
     "HistoryReport": "pairwise.analysis.history",
     "run_whatif": "pairwise.runs.whatif",
+    "replan": "pairwise.runs.replan",
     "import_workbook": "pairwise.interchange.workbook.read",
     "template_workbook": "pairwise.interchange.workbook.write",
     "read_oneroster": "pairwise.interchange.oneroster.importer",
@@ -134,6 +141,8 @@ __all__ = [
     "plan_from_json",
     "read_oneroster",
     "read_timetable",
+    "replan",
+    "roster_from_dict",
     "roster_from_json",
     "rotation_history",
     "run_whatif",

@@ -78,7 +78,8 @@ MOVED_MODULES: dict[str, tuple[str, ...]] = {
     "pairwise.workbook_write": ("pairwise.interchange.workbook.write",),
     "pairwise.oneroster": (
         "pairwise.interchange.oneroster.importer",
-        "pairwise.interchange.oneroster.tables",
+        "pairwise.interchange.oneroster.files",
+        "pairwise.interchange.csv_tables",
     ),
     "pairwise.export": ("pairwise.interchange.export.bundle",),
     "pairwise.export_calendar": ("pairwise.interchange.export.calendars",),

@@ -733,8 +733,9 @@ def test_misstated_terms_are_mismatches() -> None:
 
     report = check(roster("check_small"), plan("check_small", misstate))
     assert report.violations == []
+    # a term left out is computed, not a mismatch (a plan from another system may state none)
+    assert report.terms["trust"] == 6
     assert report.mismatches == [
-        "terms: 'trust' is missing (recomputed 6)",
         "terms: 'cover' is stated as 0 but recomputes to -1",
         "terms: unknown term 'covers'; did you mean 'cover'?",
     ]
@@ -770,3 +771,41 @@ def test_check_does_not_change_its_inputs() -> None:
     before = (copy.deepcopy(small.model_dump()), copy.deepcopy(small_plan.model_dump()))
     check(small, small_plan)
     assert (small.model_dump(), small_plan.model_dump()) == before
+
+
+SOLVER_FIELDS = ("status", "objective", "bound", "gap", "seconds", "seed", "terms", "metrics")
+
+
+def _sessions_only(document: Data) -> None:
+    for name in SOLVER_FIELDS:
+        document.pop(name, None)
+    for partnership in document["partnerships"]:
+        partnership.pop("score", None)
+        partnership.pop("reasons", None)
+    for visit in document["visits"] + document.get("sabbatical_visits", []):
+        visit.pop("start", None)
+        visit.pop("end", None)
+
+
+@pytest.mark.parametrize("name", ["check_small", "check_triad", "check_district"])
+def test_a_plan_stating_only_its_sessions_is_checked_and_its_value_computed(name: str) -> None:
+    full = check(roster(name), plan(name))
+    bare = check(roster(name), plan(name, _sessions_only))
+    assert full.ok and bare.ok, messages(bare.violations)
+    assert (bare.objective, bare.terms) == (full.objective, full.terms)
+
+
+def test_what_a_sessions_only_plan_states_must_still_agree() -> None:
+    def misstated(document: Data) -> None:
+        _sessions_only(document)
+        document["visits"][0]["start"] = "2026-10-05T07:00:00-04:00"
+        document["partnerships"][0]["score"] = 999
+        document["terms"] = {"cover": 5}
+        document["objective"] = 1
+
+    report = check(roster("check_small"), plan("check_small", misstated))
+    text = messages(report.violations)
+    assert "start is '2026-10-05T07:00:00-04:00' but slot" in text
+    assert "score is stated as 999" in text
+    assert "terms: 'cover' is stated as 5 but recomputes to -1" in report.mismatches
+    assert "objective is stated as 1 but recomputes to -75" in report.mismatches

@@ -63,7 +63,7 @@ MALFORMED = [
     ("Teachers", "C4", "grade-7", "Teachers!C4: unknown team 'grade-7'"),
     ("Teachers", "E5", "seven", "Teachers!E5: 'seven' is not a whole number"),
     ("Teachers", "H3", "t99", "Teachers!H3: unknown teacher 't99'"),
-    ("Teachers", "I3", "-1", "Teachers!I3: Input should be greater than or equal to 0"),
+    ("Teachers", "I3", "-1", "Teachers!I3: must be 0 or more"),
     ("Teachers", "J4", "maybe", "Teachers!J4: 'maybe' is not yes or no"),
     ("Teachers", "B6", "", "Teachers!B6: 'name' is required"),
     (
@@ -90,13 +90,13 @@ MALFORMED = [
     ("Meetings", "A3", "winter", "Meetings!A3: unknown cycle 'winter' (not in the Cycles sheet)"),
     ("Meetings", "F3", "4.5", "Meetings!F3: '4.5' is not a whole number"),
     ("History", "C3", "2026", "History!C3: 2026 is not earlier than the roster's year 2026"),
-    ("History", "E4", "2", "History!E4: Input should be less than or equal to 1"),
-    ("Relations", "C3", "friend", "Relations!C3: Input should be 'avoid', 'request' or 'lock'"),
+    ("History", "E4", "2", "History!E4: must be 1 or less"),
+    ("Relations", "C3", "friend", "Relations!C3: must be 'avoid', 'request' or 'lock'"),
     ("Relations", "B4", "t77", "Relations!B4: unknown teacher 't77'"),
     ("Roster", "B5", "twenty", "Roster!B5: 'twenty' is not a whole number"),
     ("Roster", "B6", "Mars/Olympus", "Roster!B6: unknown IANA time zone 'Mars/Olympus'"),
     ("Policy", "B4", "maybe", "Policy!B4: 'maybe' is not yes or no"),
-    ("Policy", "B3", "decade", "Policy!B3: Input should be 'year' or 'cycle'"),
+    ("Policy", "B3", "decade", "Policy!B3: must be 'year' or 'cycle'"),
     ("Policy", "A30", "weights.colour", "Policy!A30: unknown setting 'weights.colour'"),
 ]
 

@@ -32,6 +32,14 @@ def test_a_fet_file_is_read_without_a_flag(tmp_path: Path) -> None:
     assert load_roster(output).teacher_by_id["ZMU"].name == "Zoë Müller"
 
 
+def test_a_timetable_under_another_name_is_told_by_its_content(tmp_path: Path) -> None:
+    renamed = tmp_path / "export.txt"
+    renamed.write_bytes(Path(ARCHIVE).read_bytes())
+    result = run("import", str(renamed), "--instance", "Tiny", "--timezone", "UTC", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert '"Solo Teacher"' in result.stdout
+
+
 def test_an_archive_with_its_options_and_the_flag(tmp_path: Path) -> None:
     output = tmp_path / "roster.json"
     result = run(
@@ -74,26 +82,32 @@ def test_flags_that_do_not_fit_the_source(tmp_path: Path) -> None:
 
 
 def test_from_a_fet_file_to_a_first_plan_in_three_commands(tmp_path: Path) -> None:
-    roster_path, workbook, plan_path = (
+    # the README's three commands: import, solve, export
+    roster_path, plan_path, handout = (
         tmp_path / "roster.json",
-        tmp_path / "staff.xlsx",
         tmp_path / "plan.json",
+        tmp_path / "handout",
     )
     result = run(
         "import", SAINT_ELOI, "--timezone", "Europe/Paris", "--year", "2026", "-o", str(roster_path)
     )
     assert result.exit_code == 0, result.output
-    result = run("template", str(workbook), "--from", str(roster_path))
-    assert result.exit_code == 0, result.output
-    assert workbook.stat().st_size > 0
     result = run("solve", str(roster_path), "-o", str(plan_path), "--time-limit", "20", "--quiet")
     assert result.exit_code == 0, result.output
     roster = load_roster(roster_path)
     plan = load_plan(plan_path)
     assert_plan_valid(roster, plan)
-    # the two who teach at the same time as a partner can still visit: every visit's host teaches
     assert plan.visits
     assert all(
         visit.slot.split("/")[1] in roster.teacher_by_id[visit.host].teaches
         for visit in plan.visits
     )
+    result = run("export", str(roster_path), str(plan_path), "--to", str(handout))
+    assert result.exit_code == 0, result.output
+    assert any(path.suffix == ".ics" for path in handout.rglob("*"))
+    # and the rest of the roster goes through the workbook
+    result = run("template", str(tmp_path / "staff.xlsx"), "--from", str(roster_path))
+    assert result.exit_code == 0, result.output
+    result = run("import", str(tmp_path / "staff.xlsx"), "-o", str(tmp_path / "back.json"))
+    assert result.exit_code == 0, result.output
+    assert load_roster(tmp_path / "back.json").model_dump() == roster.model_dump()

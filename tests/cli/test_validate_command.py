@@ -127,7 +127,7 @@ def test_check_bad_input_exits_2(tmp_path: Path) -> None:
     plan = edited(tmp_path, PLAN, {"status": "great", "visitz": []})
     code, _, err = run("check", ROSTER, plan)
     assert code == 2
-    assert "status: Input should be 'optimal', 'feasible' or 'infeasible'" in err
+    assert "status: must be 'optimal', 'feasible' or 'infeasible'" in err
     assert "visitz: unknown field 'visitz'; did you mean 'visits'?" in err
     code, _, err = run("check", str(tmp_path / "nothing.json"), PLAN)
     assert code == 2 and "no such file" in err
@@ -136,3 +136,37 @@ def test_check_bad_input_exits_2(tmp_path: Path) -> None:
 def test_check_both_from_standard_input_is_a_usage_error() -> None:
     code, _, _ = run("check", "-", "-")
     assert code == 2
+
+
+def test_check_takes_a_plan_that_states_only_its_sessions(tmp_path: Path) -> None:
+    document = json.loads(Path(PLAN).read_text())
+    for name in ("status", "objective", "bound", "gap", "seconds", "seed", "terms", "metrics"):
+        document.pop(name, None)
+    for partnership in document["partnerships"]:
+        partnership.pop("score", None)
+        partnership.pop("reasons", None)
+    for visit in document["visits"] + document["sabbatical_visits"]:
+        visit.pop("start", None)
+        visit.pop("end", None)
+    path = tmp_path / "by-hand.json"
+    path.write_text(json.dumps(document))
+    code, out, err = run("check", ROSTER, str(path))
+    assert code == 0, out + err
+    assert "plan is valid" in out
+    # the objective row: nothing stated, the computed value shown
+    assert [line for line in out.splitlines() if "objective" in line and "-75" in line]
+    export = run("export", ROSTER, str(path), "--to", str(tmp_path / "out"))
+    assert export[0] == 0, export
+    assert "not stated" in (tmp_path / "out" / "report.html").read_text()
+
+
+def test_check_says_when_its_two_files_look_swapped() -> None:
+    code, _, err = run("check", PLAN, ROSTER)
+    assert code == 2
+    assert "these look swapped" in err and f"pairwise check {ROSTER} {PLAN}" in err
+
+
+def test_a_roster_given_as_the_plan_is_named_a_roster(tmp_path: Path) -> None:
+    code, _, err = run("check", ROSTER, ROSTER)
+    assert code == 2
+    assert "format: this is a roster ('pairwise/roster@1'), not a plan" in err

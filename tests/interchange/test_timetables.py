@@ -14,7 +14,7 @@ from pairwise.errors import InputError
 from pairwise.generate.rosters import generate_roster
 from pairwise.interchange.timetables.clock import times_in
 from pairwise.interchange.timetables.days import weekday_of, weekdays
-from pairwise.interchange.timetables.read import detect_format, read_timetable
+from pairwise.interchange.timetables.read import read_timetable, sniff_format
 from pairwise.interchange.timetables.xhstt import _Resource, _subject
 from pairwise.interchange.workbook.layout import ImportResult
 from pairwise.roster.load import roster_from_json
@@ -109,6 +109,22 @@ def test_a_fet5_file_lists_day_and_hour_names_directly() -> None:
     assert teachers_of(result) == {
         "Kim": ("Kim", "Piano", ["wed-2", "wed-3"], None),
         "Lee": ("Lee", "Violin", ["mon-1"], None),
+    }
+
+
+def test_a_starting_time_may_give_day_and_hour_as_names_or_numbers(tmp_path: Path) -> None:
+    path = edited(
+        tmp_path,
+        FET5,
+        ("<Preferred_Day>Wednesday</Preferred_Day>", "<Day>wednesday</Day>"),
+        ("<Preferred_Hour>14.40 - 15.40</Preferred_Hour>", "<Hour>1</Hour>"),
+        ("<Preferred_Day>Monday</Preferred_Day>", "<Day>0</Day>"),
+        ("<Preferred_Hour>13.30 - 14.30</Preferred_Hour>", "<Hour>2</Hour>"),
+    )
+    result = read_timetable(path, timezone="Europe/Copenhagen", year=2026)
+    assert {t.id: t.teaches for t in result.roster.teachers} == {
+        "Kim": ["wed-2", "wed-3"],
+        "Lee": ["mon-3"],
     }
 
 
@@ -522,8 +538,9 @@ def test_files_that_are_not_timetables(tmp_path: Path) -> None:
 def test_the_format_is_told_from_the_content_and_a_wrong_flag_is_named(tmp_path: Path) -> None:
     renamed = tmp_path / "timetable.xml"
     renamed.write_bytes(SAINT_ELOI.read_bytes())
-    assert detect_format(renamed) == "fet"
-    assert detect_format(ARCHIVE) == "xhstt"
+    assert sniff_format(renamed) == "fet"
+    assert sniff_format(ARCHIVE) == "xhstt"
+    assert sniff_format(BELLS) is None
     with pytest.raises(InputError) as error:
         read_timetable(renamed, format="xhstt", timezone="UTC", year=2026, instance="x")
     assert problems_of(error) == [

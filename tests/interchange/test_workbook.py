@@ -21,6 +21,8 @@ from pairwise.roster.models import Policy, Roster
 from tests.helpers import load_fixture
 from tests.strategies import rosters
 
+SETTINGS_SHEETS = {"Roster", "Policy", "Topics"}  # key-value sheets and the list of topics
+
 
 def write_xlsx(folder: Path, roster: Roster | None, name: str = "roster.xlsx") -> Path:
     path = folder / name
@@ -133,8 +135,10 @@ def test_blank_template_has_every_sheet_headers_notes_and_examples(tmp_path: Pat
     teachers = book["Teachers"]
     assert [cell.value for cell in teachers[1]][:3] == ["id", "name", "team"]
     assert str(teachers["A2"].value).startswith("#")
-    assert str(teachers["A3"].value).startswith("#")  # the example row
-    assert teachers["B3"].value == "Ana Ruiz"
+    # the example is in the instruction row, out of the data area: row 3 is the first to fill
+    assert teachers.max_row == 2
+    assert "e.g. Ana Ruiz" in str(teachers["B2"].value)
+    assert "e.g. oakridge" in str(teachers["D2"].value)
     lists = {
         str(rule.sqref).split(":")[0]: rule.formula1
         for rule in teachers.data_validations.dataValidation
@@ -150,7 +154,8 @@ def test_blank_template_has_every_sheet_headers_notes_and_examples(tmp_path: Pat
     topics = [row[0].value for row in book["Topics"].iter_rows(min_row=3)]
     assert "formative-assessment" in topics
     periods = book["Periods"]
-    assert periods["C3"].value == dt.time(8, 30)
+    assert "e.g. 08:30" in str(periods["C2"].value)
+    assert all(book[name].max_row <= 2 for name in SHEET_ORDER if name not in SETTINGS_SHEETS)
 
 
 def test_importing_the_blank_template_asks_only_for_what_is_missing(tmp_path: Path) -> None:
@@ -237,3 +242,25 @@ def test_a_stray_far_cell_does_not_change_the_import(tmp_path: Path) -> None:
     path = tmp_path / "far.xlsx"
     book.save(path)
     assert import_workbook(path).roster.model_dump() == roster.model_dump()
+
+
+def test_typing_over_part_of_the_first_row_leaves_no_stray_example(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path, None)
+    book = openpyxl.load_workbook(path)
+    roster = book["Roster"]
+    for row in roster.iter_rows(min_row=3):
+        key = row[0].value
+        row[1].value = {"name": "Lincoln 2026-27", "year": 2026, "timezone": "America/Chicago"}.get(
+            str(key), row[1].value
+        )
+    book["Periods"].append(["mon-1", "mon", "08:30", "09:20"])
+    book["Cycles"].append(["fall", "2026-10-05"])
+    book["Teams"].append(["g1"])
+    book["Teachers"].append(["a1", "Ana Ruiz", "g1"])  # only the first three cells typed
+    book.save(path)
+    roster_read = import_workbook(path).roster
+    assert [team.school for team in roster_read.teams] == [None]
+    assert [(t.school, t.priority, t.evaluator) for t in roster_read.teachers] == [
+        (None, None, None)
+    ]
+    assert roster_read.schools() == [""]

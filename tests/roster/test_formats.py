@@ -279,7 +279,7 @@ def test_plan_year_is_optional() -> None:
         ),
         (
             lambda d: d.update(policy={"rotation": "term"}),
-            "policy.rotation: Input should be 'year' or 'cycle' (got \"term\")",
+            "policy.rotation: must be 'year' or 'cycle' (got \"term\")",
         ),
         (lambda d: d.pop("year"), "year: required field is missing"),
         (
@@ -320,7 +320,7 @@ def test_errors_name_the_field(edit: Callable[[Data], object], expected: str) ->
             lambda d: d.update(cycles=[*d["cycles"], {"id": "spring", "weeks": ["2026-10-05"]}]),
             "cycles[1].weeks[0]",
         ),
-        (lambda d: d["teachers"][0].update(id="a/b"), "teachers[0].id"),
+        (lambda d: d["periods"][0].update(id="mon/1"), "periods[0].id"),
     ],
 )
 def test_bad_values_are_refused_by_path(edit: Callable[[Data], object], path: str) -> None:

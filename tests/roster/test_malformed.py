@@ -128,7 +128,8 @@ def test_the_real_entry_point_prints_no_traceback() -> None:
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
     assert_bad_input(*run("validate", str(tmp_path / "nowhere.json")), ["no such file"])
-    assert_bad_input(*run("validate", str(tmp_path)), ["is a folder, not a file"])
+    # a folder is read as a workbook's sheets saved as CSV files
+    assert_bad_input(*run("validate", str(tmp_path)), ["holds no CSV files"])
 
 
 # --- hostile sizes ------------------------------------------------------------------------------

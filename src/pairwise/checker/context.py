@@ -189,20 +189,23 @@ class CheckContext:
         return None
 
     def slot_checks(
-        self, where: str, cycle: str, slot: str, start: str, end: str, rule: int
+        self, where: str, cycle: str, slot: str, start: str | None, end: str | None, rule: int
     ) -> str | None:
-        """The slot's period when the slot is usable; reports a malformed slot or one outside the cycle."""
+        """The slot's period when the slot is usable; reports a malformed slot or one outside the
+        cycle, and stated start/end times that are not the slot's (absent ones follow from it)."""
         period = self.slot_period(slot)
         if period is None:
             self.broken(INCONSISTENT, f"{where}: '{slot}' is not a slot of this roster's timetable")
             return None
         if slot not in self.cycle_slots[cycle]:
             self.broken(rule, f"{where}: slot {slot} does not lie in cycle {cycle}'s weeks")
-        elif (start, end) != self.slot_times(slot):
+        elif (start is not None and start != self.slot_times(slot)[0]) or (
+            end is not None and end != self.slot_times(slot)[1]
+        ):
             expected_start, expected_end = self.slot_times(slot)
             self.broken(
                 INCONSISTENT,
-                f"{where}: start/end are '{start}'/'{end}' but slot {slot} runs "
+                f"{where}: {_stated_times(start, end)} but slot {slot} runs "
                 f"{expected_start} to {expected_end}",
             )
         return period
@@ -246,3 +249,9 @@ class CheckContext:
         if slot not in self._slot_times_cache:
             self._slot_times_cache[slot] = self.roster.slot_times(slot)
         return self._slot_times_cache[slot]
+
+
+def _stated_times(start: str | None, end: str | None) -> str:
+    if start is not None and end is not None:
+        return f"start/end are '{start}'/'{end}'"
+    return f"start is '{start}'" if start is not None else f"end is '{end}'"

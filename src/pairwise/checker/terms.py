@@ -62,7 +62,7 @@ class ObjectiveTerms(CheckContext):
                     if taker.priority is not None and taker.priority in giver.strengths:
                         terms["complement"] += weights.complement
             score = sum(terms.values())
-            if partnership.score != score:
+            if partnership.score is not None and partnership.score != score:
                 self.broken(
                     INCONSISTENT,
                     f"partnership {partnership.id}: score is stated as {partnership.score} but its "
@@ -87,12 +87,12 @@ class ObjectiveTerms(CheckContext):
             self.terms["team_repeat"] -= weights.team_repeat * factor
 
     def _mismatches(self, objective: int) -> list[str]:
+        # what the plan states must agree; what it leaves out (a plan made by hand or by another
+        # system) is computed, and the report shows it
         mismatches = []
-        stated = self.plan.terms
+        stated = self.plan.terms or {}
         for name in TERM_NAMES:
-            if name not in stated:
-                mismatches.append(f"terms: '{name}' is missing (recomputed {self.terms[name]})")
-            elif stated[name] != self.terms[name]:
+            if name in stated and stated[name] != self.terms[name]:
                 mismatches.append(
                     f"terms: '{name}' is stated as {stated[name]} but recomputes to {self.terms[name]}"
                 )
@@ -101,7 +101,7 @@ class ObjectiveTerms(CheckContext):
                 nearest = difflib.get_close_matches(name, TERM_NAMES, n=1, cutoff=0.5)
                 hint = f"; did you mean '{nearest[0]}'?" if nearest else ""
                 mismatches.append(f"terms: unknown term '{name}'{hint}")
-        if self.plan.objective != objective:
+        if self.plan.objective is not None and self.plan.objective != objective:
             mismatches.append(
                 f"objective is stated as {self.plan.objective} but recomputes to {objective}"
             )

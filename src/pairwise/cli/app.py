@@ -11,12 +11,13 @@ import sys
 
 import click
 
-from pairwise import __version__
 from pairwise.errors import InputError, PairwiseError
+from pairwise.version import __version__
 
 # command name -> (module under pairwise.cli.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "solve": ("solve", "Solve a roster and write the optimal plan."),
+    "replan": ("replan", "Re-plan the rest of the year from a date with the fewest changes."),
     "validate": ("validate", "Read and validate a roster; print what it holds."),
     "check": ("check", "Check a plan against every hard rule and recompute its objective."),
     "explain": ("explain", "Explain why a roster has no plan, and what to relax."),

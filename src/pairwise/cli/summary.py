@@ -27,11 +27,11 @@ def print_summary(console: Console, roster: Roster, plan: Plan, destination: str
 
 def _overview(console: Console, roster: Roster, plan: Plan) -> None:
     table = Table(title=f"{roster.name}: plan", show_header=False)
-    table.add_row("status", plan.status)
-    table.add_row("objective", str(plan.objective))
-    table.add_row("bound", str(plan.bound))
-    table.add_row("gap", f"{plan.gap:.2%}")
-    table.add_row("seconds", f"{plan.seconds:.1f}")
+    table.add_row("status", plan.status or "not stated")
+    table.add_row("objective", _stated(plan.objective))
+    table.add_row("bound", _stated(plan.bound))
+    table.add_row("gap", "not stated" if plan.gap is None else f"{plan.gap:.2%}")
+    table.add_row("seconds", "not stated" if plan.seconds is None else f"{plan.seconds:.1f}")
     sizes = Counter(len(p.members) for p in plan.partnerships)
     text = (
         f"{len(plan.partnerships)} ({counted(sizes.get(2, 0), 'pair')}, "
@@ -43,12 +43,16 @@ def _overview(console: Console, roster: Roster, plan: Plan) -> None:
     console.print(table)
 
 
+def _stated(value: int | None) -> str:
+    return "not stated" if value is None else str(value)
+
+
 def _terms(console: Console, plan: Plan) -> None:
     table = Table(title="objective terms")
     table.add_column("term")
     table.add_column("value", justify="right")
     for name in TERM_NAMES:
-        table.add_row(name, str(plan.terms.get(name, 0)))
+        table.add_row(name, str((plan.terms or {}).get(name, 0)))
     table.add_row("total", str(plan.objective), style="bold")
     console.print(table)
 

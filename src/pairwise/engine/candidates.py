@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from pairwise.roster.calendar import away_on, is_date_range, on_staff_in_cycle, slot_date
 from pairwise.roster.facts import PairKey, avoid_pairs, can_be_released, kept_apart
 from pairwise.roster.models import Roster, parse_slot
 from pairwise.roster.objective import Scoring
@@ -67,6 +68,9 @@ class Candidates:
     teachers: list[str] = field(init=False)
     index: dict[str, int] = field(init=False)
     participants: list[str] = field(init=False)
+    period_participants: dict[str, list[str]] = field(init=False)
+    """Per rotation period, the participants on staff for at least one of its slots: only they
+    are partnered or unpaired in it."""
     periods: list[RotationPeriod] = field(init=False)
     cycle_ids: list[str] = field(init=False)
     slots: dict[str, list[str]] = field(init=False)
@@ -99,6 +103,18 @@ class Candidates:
         else:
             self.periods = [RotationPeriod(cycle, (cycle,)) for cycle in self.cycle_ids]
         self._availability()
+        self.period_participants = {
+            period.id: [
+                t.id
+                for t in roster.teachers
+                if t.participates
+                and any(
+                    on_staff_in_cycle(roster, t, roster.cycle_by_id[cycle])
+                    for cycle in period.cycles
+                )
+            ]
+            for period in self.periods
+        }
         self._partner_candidates()
         self._sabbatical_candidates()
 
@@ -118,13 +134,23 @@ class Candidates:
                     cover |= 1 << i
             self._cover_on_hand[cycle] = cover
             position = {slot: i for i, slot in enumerate(slots)}
+            days = [slot_date(slot) for slot in slots]
             for teacher in self.roster.teachers:
                 teaches = set(teacher.teaches)
                 available = (1 << len(slots)) - 1
                 teaching = 0
-                weekly_off = {entry for entry in teacher.unavailable if "/" not in entry}
+                weekly_off = {
+                    entry
+                    for entry in teacher.unavailable
+                    if "/" not in entry and not is_date_range(entry)
+                }
+                dated = (
+                    teacher.begin_date
+                    or teacher.end_date
+                    or len(weekly_off) < len(teacher.unavailable)
+                )
                 for i, period in enumerate(periods):
-                    if period in weekly_off:
+                    if period in weekly_off or (dated and away_on(teacher, days[i])):
                         available &= ~(1 << i)
                     if period in teaches:
                         teaching |= 1 << i
@@ -134,6 +160,10 @@ class Candidates:
                 key = (teacher.id, cycle)
                 self._host[key] = teaching & available
                 self._free[key] = available & ~teaching
+
+    def unpaired_places(self) -> int:
+        """Teacher × rotation period places that are unpaired when nobody is partnered."""
+        return sum(len(members) for members in self.period_participants.values())
 
     def free_slots(self, teacher: str, cycle: str) -> int:
         """Slots where the teacher is available and does not teach."""

@@ -61,7 +61,7 @@ class Column:
 def base_value(candidates: Candidates) -> int:
     """The objective with nobody partnered: `unpaired` for every participant and rotation period."""
     weights = candidates.roster.policy.weights
-    return -weights.unpaired * len(candidates.participants) * len(candidates.periods)
+    return -weights.unpaired * candidates.unpaired_places()
 
 
 @dataclass(frozen=True)

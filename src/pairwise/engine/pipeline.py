@@ -628,4 +628,6 @@ class _Engine:
             seed=self.settings.seed,
             conversations=conversations,
         )
+        # the engine states every solver field of its plans
+        assert plan.status is not None and plan.objective is not None
         return Result(plan.status, plan.objective, plan.bound, plan, seconds, self.stats)

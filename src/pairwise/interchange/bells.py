@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pairwise.errors import Problem
-from pairwise.interchange.oneroster.tables import read_table, slug
+from pairwise.interchange.csv_tables import read_table, slug
 from pairwise.interchange.workbook.cells import CellError, convert
 from pairwise.interchange.workbook.sources import byte_limit, decode, read_bytes
 from pairwise.roster.models import DAYS

@@ -2,14 +2,16 @@
 
 One home for the date logic the engine, re-planning and rollover share (the checker keeps its own
 small copy: it imports only the roster models). A school day is a date whose weekday has a period
-in the timetable; the roster holds no holidays, so every such date counts.
+in the timetable; the roster holds no holidays, so every such date counts. Whether a teacher is on
+staff or away on a date (`begin_date`, `end_date`, date ranges in `unavailable`) is here too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
-from pairwise.roster.models import DAYS, Roster, parse_slot
+from pairwise.roster.models import DAYS, Cycle, Roster, Teacher, parse_slot
 
 
 def slot_date(slot: str) -> dt.date:
@@ -58,3 +60,82 @@ def add_school_days(weekdays: frozenset[int], day: dt.date, days: int) -> dt.dat
         if current.weekday() in weekdays:
             remaining -= 1
     return current
+
+
+# --- staff dates ----------------------------------------------------------------------------
+
+RANGE_SEPARATOR = ".."
+
+
+def parse_date_range(entry: str) -> tuple[dt.date, dt.date] | None:
+    """`2027-01-11..2027-02-05` as its first and last date (inclusive); None when `entry` is not
+    written as a range. ValueError when it is one but malformed or backwards."""
+    if RANGE_SEPARATOR not in entry:
+        return None
+    first_text, _, last_text = entry.partition(RANGE_SEPARATOR)
+    try:
+        first = dt.date.fromisoformat(first_text.strip())
+        last = dt.date.fromisoformat(last_text.strip())
+    except ValueError:
+        raise ValueError(
+            f"'{entry}' is not a date range written FIRST..LAST (e.g. 2027-01-11..2027-02-05)"
+        ) from None
+    if last < first:
+        raise ValueError(f"'{entry}': the range ends before it begins")
+    return first, last
+
+
+def is_date_range(entry: str) -> bool:
+    """Whether an `unavailable` entry is a date range rather than a period or a slot."""
+    return RANGE_SEPARATOR in entry
+
+
+def on_staff(teacher: Teacher, day: dt.date) -> bool:
+    """Whether the teacher is on staff on a date (`begin_date` and `end_date` are inclusive)."""
+    if teacher.begin_date is not None and day < dt.date.fromisoformat(teacher.begin_date):
+        return False
+    return not (teacher.end_date is not None and day > dt.date.fromisoformat(teacher.end_date))
+
+
+def away_ranges(teacher: Teacher) -> list[tuple[dt.date, dt.date]]:
+    """The teacher's date ranges of unavailability (well-formed ones; validation names the rest)."""
+    ranges = []
+    for entry in teacher.unavailable:
+        try:
+            parsed = parse_date_range(entry)
+        except ValueError:
+            continue
+        if parsed is not None:
+            ranges.append(parsed)
+    return ranges
+
+
+def away_on(teacher: Teacher, day: dt.date) -> bool:
+    """Whether the teacher cannot take part in anything on a date: off staff, or in a date range
+    of `unavailable`."""
+    if not on_staff(teacher, day):
+        return True
+    return any(first <= day <= last for first, last in away_ranges(teacher))
+
+
+def cycle_dates(roster: Roster, cycle: Cycle) -> tuple[dt.date, dt.date]:
+    """The first and last date of a cycle: its slots' dates and its meetings' dates."""
+    days = [slot_date(slot) for slot in roster.cycle_slots(cycle.id)]
+    days += [dt.date.fromisoformat(meeting.date) for meeting in cycle.meetings]
+    return min(days), max(days)
+
+
+def year_dates(roster: Roster) -> tuple[dt.date, dt.date]:
+    """The first and last date of the roster's school year (its cycles' slots and meetings)."""
+    spans = [cycle_dates(roster, cycle) for cycle in roster.cycles]
+    return min(first for first, _ in spans), max(last for _, last in spans)
+
+
+def on_staff_in_cycle(roster: Roster, teacher: Teacher, cycle: Cycle) -> bool:
+    """Whether the teacher is on staff for at least one slot of a cycle."""
+    return any(on_staff(teacher, slot_date(slot)) for slot in roster.cycle_slots(cycle.id))
+
+
+def today_in(timezone: str) -> dt.date:
+    """Today's date in an IANA time zone."""
+    return dt.datetime.now(ZoneInfo(timezone)).date()

@@ -13,13 +13,14 @@ import sys
 import types
 import typing
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from pairwise.errors import InputError, Problem, format_path
-from pairwise.roster.models import PLAN_FORMAT, ROSTER_FORMAT, Plan, Roster
+from pairwise.roster.models import PLAN_FORMAT, ROSTER_FORMAT, SKIP_CROSS_CHECK, Plan, Roster
 from pairwise.roster.validate import cross_check
 
 MAX_BYTES_DEFAULT = 64 * 1024 * 1024
@@ -118,6 +119,22 @@ def _marked_problems(data: Any) -> list[Problem]:
     return problems
 
 
+def _syntax_message(text: str, error: json.JSONDecodeError) -> str:
+    """Where and why JSON text does not parse; a comma before a closing bracket is named as such
+    (the parser itself only says what it expected after the comma)."""
+    before = text[: error.pos].rstrip()
+    closing = text[error.pos : error.pos + 1]
+    if before.endswith(",") and closing in ("]", "}"):
+        comma = len(before) - 1
+        line = text.count("\n", 0, comma) + 1
+        column = comma - (text.rfind("\n", 0, comma) + 1) + 1
+        return (
+            f"not valid JSON at line {line}, column {column}: a trailing comma before '{closing}' "
+            "(JSON allows no comma after the last item; delete it)"
+        )
+    return f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+
+
 def parse_json(text: str, source: str = "") -> Any:
     """Parse JSON text, refusing NaN, Infinity and repeated keys (each named by its path), with
     the line and column of any syntax error."""
@@ -138,14 +155,7 @@ def parse_json(text: str, source: str = "") -> Any:
     try:
         data = json.loads(text, parse_constant=constant, object_pairs_hook=pairs)
     except json.JSONDecodeError as error:
-        raise InputError(
-            [
-                Problem(
-                    source,
-                    f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}",
-                )
-            ]
-        ) from None
+        raise InputError([Problem(source, _syntax_message(text, error))]) from None
     except ValueError as error:
         # Python refuses to read integers of thousands of digits
         message = str(error)
@@ -211,24 +221,81 @@ def _describe(error: Any, model: type[BaseModel]) -> Problem:
         return Problem(
             format_path(location), f"must list at least {least} item{'s' * (least != 1)}"
         )
-    message = str(error["msg"])
-    if kind in {"model_type", "model_attributes_type", "dict_type"}:
-        message = "Input should be an object"
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
+    message = _in_our_words(kind, str(error["msg"]), error.get("ctx", {}))
     value = error.get("input")
-    if kind in {"literal_error", "int_type", "int_parsing", "bool_type", "bool_parsing"} or (
-        kind.endswith("_type") and not isinstance(value, (dict, list))
-    ):
+    if kind in _SHOW_THE_VALUE or (kind.endswith("_type") and not isinstance(value, (dict, list))):
         message = f"{message} (got {json.dumps(value)[:60]})"
     return Problem(format_path(location), message)
 
 
-def validate_model(data: Any, model: type[ModelT], expected_format: str) -> ModelT:
+# pydantic's error kinds said as the rest of pairwise says things ("must be ...")
+_PLAIN_WORDS: dict[str, str] = {
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "dict_type": "must be an object",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number, not a fraction",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+    "finite_number": "must be a finite number",
+}
+_BOUNDS: dict[str, str] = {
+    "greater_than_equal": "must be {ge} or more",
+    "less_than_equal": "must be {le} or less",
+    "greater_than": "must be more than {gt}",
+    "less_than": "must be less than {lt}",
+}
+_SHOW_THE_VALUE = {
+    "literal_error",
+    "int_type",
+    "int_parsing",
+    "bool_type",
+    "bool_parsing",
+    *_BOUNDS,
+}
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _in_our_words(kind: str, message: str, context: dict[str, Any]) -> str:
+    if kind in _PLAIN_WORDS:
+        return _PLAIN_WORDS[kind]
+    if kind in _BOUNDS:
+        return _BOUNDS[kind].format(**{key: _number(value) for key, value in context.items()})
+    if message.startswith("Value error, "):
+        return message[len("Value error, ") :]
+    if message.startswith("Input should be "):
+        return "must be " + message[len("Input should be ") :]
+    return message
+
+
+def validate_model(
+    data: Any, model: type[ModelT], expected_format: str, context: dict[str, Any] | None = None
+) -> ModelT:
     """Check a parsed JSON value against a format model, every problem at once."""
     if not isinstance(data, dict):
         raise InputError([Problem("", f"the top level must be a JSON object ({expected_format})")])
     given = data.get("format")
+    kinds = {ROSTER_FORMAT: "roster", PLAN_FORMAT: "plan"}
+    if isinstance(given, str) and given in kinds and given != expected_format:
+        raise InputError(
+            [
+                Problem(
+                    "format",
+                    f"this is a {kinds[given]} ('{given}'), not a {kinds[expected_format]} "
+                    f"('{expected_format}')",
+                )
+            ]
+        )
     if given is not None and given != expected_format:
         raise InputError(
             [
@@ -238,7 +305,7 @@ def validate_model(data: Any, model: type[ModelT], expected_format: str) -> Mode
             ]
         )
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as error:
         problems = [_describe(item, model) for item in error.errors(include_url=False)]
         raise InputError(problems) from None
@@ -261,7 +328,7 @@ def roster_from_data(data: Any) -> Roster:
                 )
             ]
         )
-    roster = validate_model(data, Roster, ROSTER_FORMAT)
+    roster = validate_model(data, Roster, ROSTER_FORMAT, {SKIP_CROSS_CHECK: True})
     problems = cross_check(roster)
     if problems:
         raise InputError(problems)
@@ -297,6 +364,12 @@ def load_plan(source: str | Path) -> Plan:
 def roster_from_json(text: str) -> Roster:
     """A validated roster from JSON text."""
     return roster_from_data(parse_json(text))
+
+
+def roster_from_dict(data: Mapping[str, Any]) -> Roster:
+    """A validated roster from a dict shaped as the JSON format (shape and cross-references),
+    every problem raised at once as `InputError`."""
+    return roster_from_data(dict(data) if isinstance(data, Mapping) else data)
 
 
 def plan_from_json(text: str) -> Plan:

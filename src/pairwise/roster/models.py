@@ -10,14 +10,29 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
 ROSTER_FORMAT = "pairwise/roster@1"
+# validation context under which a roster is built without its cross-reference checks: the loader
+# runs them itself to report each problem by path; internal repairs build partial rosters
+SKIP_CROSS_CHECK = "skip_cross_check"
+# The cross-reference checks a roster built from a dict runs. `pairwise.roster.validate` registers
+# them when it is imported (by the package, so always): it reads these models, so this module
+# cannot import it without a cycle, and the checker, which imports only this module, stays apart.
+REFERENCE_CHECKS: list[Callable[[Roster], Sequence[object]]] = []
 PLAN_FORMAT = "pairwise/plan@1"
 
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -47,9 +62,15 @@ def _calendar_date(value: str) -> str:
 def _identifier(value: str) -> str:
     if not value.strip():
         raise ValueError("an id cannot be empty")
+    return value
+
+
+def _period_identifier(value: str) -> str:
+    # only a period id is written inside a slot (`DATE/PERIOD`); every other id is free text
+    _identifier(value)
     if "/" in value:
         raise ValueError(
-            f"'{value}': an id cannot contain '/' (it separates a slot's date and period)"
+            f"'{value}': a period id cannot contain '/' (it separates a slot's date and period)"
         )
     return value
 
@@ -67,9 +88,23 @@ def _finite(value: float) -> float:
     return value
 
 
-ClockTime = Annotated[str, AfterValidator(_clock_time)]
-CalendarDate = Annotated[str, AfterValidator(_calendar_date)]
-Identifier = Annotated[str, AfterValidator(_identifier)]
+# each pattern restates its validator for JSON Schema readers; the validator's message is ours
+ClockTime = Annotated[
+    str, AfterValidator(_clock_time), Field(json_schema_extra={"pattern": _TIME.pattern})
+]
+CalendarDate = Annotated[
+    str,
+    AfterValidator(_calendar_date),
+    Field(json_schema_extra={"pattern": _DATE.pattern, "format": "date"}),
+]
+Identifier = Annotated[
+    str, AfterValidator(_identifier), Field(json_schema_extra={"pattern": "\\S"})
+]
+PeriodIdentifier = Annotated[
+    str,
+    AfterValidator(_period_identifier),
+    Field(json_schema_extra={"pattern": "^[^/]*[^/\\s][^/]*$"}),
+]
 Whole = Annotated[int, BeforeValidator(_not_a_flag)]
 Count = Annotated[int, Field(ge=0), BeforeValidator(_not_a_flag)]
 
@@ -101,7 +136,7 @@ class Strict(BaseModel):
 
 
 class Period(Strict):
-    id: Identifier
+    id: PeriodIdentifier
     day: Day
     start: ClockTime
     end: ClockTime
@@ -156,6 +191,7 @@ class Guides(Strict):
 
 class Team(Strict):
     id: Identifier
+    name: str | None = None
     priority: str | None = None
     grade: Whole | None = None
     school: str | None = None
@@ -184,6 +220,8 @@ class Teacher(Strict):
     room: str | None = None
     roadmap: Roadmap | None = None
     tandem: bool = False
+    begin_date: CalendarDate | None = None
+    end_date: CalendarDate | None = None
 
 
 class HistoryEntry(Strict):
@@ -191,8 +229,9 @@ class HistoryEntry(Strict):
     b: str
     year: Whole
     kind: Literal["peer", "mentor", "sabbatical"] = "peer"
+    # the range first, so that the schema states it as minimum/maximum (JSON Schema's words)
     trust: Annotated[
-        float, BeforeValidator(_not_a_flag), AfterValidator(_finite), Field(ge=-1.0, le=1.0)
+        float, Field(ge=-1.0, le=1.0), BeforeValidator(_not_a_flag), AfterValidator(_finite)
     ] = 0.0
 
 
@@ -265,6 +304,19 @@ class Roster(Strict):
     policy: Policy = Field(default_factory=Policy)
     guides: Guides | None = None
 
+    @model_validator(mode="after")
+    def _references_resolve(self, info: ValidationInfo) -> Roster:
+        """A roster built from a dict is checked as a loaded one is: every reference resolves."""
+        if isinstance(info.context, Mapping) and info.context.get(SKIP_CROSS_CHECK):
+            return self
+        if not REFERENCE_CHECKS:  # never a roster silently left unchecked
+            raise RuntimeError("import pairwise.roster.validate before building a roster")
+        problems = [problem for check in REFERENCE_CHECKS for problem in check(self)]
+        if problems:
+            listed = "; ".join(str(problem) for problem in problems)
+            raise ValueError(f"the roster's references do not all resolve: {listed}")
+        return self
+
     # Derived facts every consumer needs the same way; computed once per roster.
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Roster:
@@ -293,6 +345,20 @@ class Roster(Strict):
     @cached_property
     def cycle_by_id(self) -> dict[str, Cycle]:
         return {cycle.id: cycle for cycle in self.cycles}
+
+    def teacher_name(self, teacher_id: str) -> str:
+        """A teacher's name as the roster spells it; the id for a blank name or former staff."""
+        teacher = self.teacher_by_id.get(teacher_id)
+        if teacher is None or not teacher.name.strip():
+            return teacher_id
+        return teacher.name.strip()
+
+    def team_name(self, team_id: str) -> str:
+        """A team's display name, else its id."""
+        team = self.team_by_id.get(team_id)
+        if team is None or team.name is None or not team.name.strip():
+            return team_id
+        return team.name.strip()
 
     def school_of(self, teacher_id: str) -> str:
         """A teacher's school: its own, else its team's, else '' (the roster's one school)."""
@@ -367,7 +433,8 @@ class Partnership(Strict):
     id: str
     members: list[str] = Field(min_length=2, max_length=3)
     cycles: list[str]
-    score: int = 0
+    # the engine states these; a plan made by hand or by another system may leave them out
+    score: int | None = None
     reasons: list[str] = Field(default_factory=list)
 
 
@@ -377,8 +444,10 @@ class Visit(Strict):
     host: str
     visitor: str
     slot: str
-    start: str = ""
-    end: str = ""
+    start: str | None = (
+        None  # derived from the slot; the engine states it, a hand-made plan may not
+    )
+    end: str | None = None
     covered: bool = False
     mode: Literal["visit", "co-teach"] = "visit"
     """`co-teach`: the visitor teaches the lesson with the host (a tandem pair's lesson)."""
@@ -427,8 +496,8 @@ class SabbaticalVisit(Strict):
     coachee: str
     cycle: str
     slot: str
-    start: str = ""
-    end: str = ""
+    start: str | None = None
+    end: str | None = None
     covered: bool = False
 
 
@@ -461,17 +530,47 @@ class Metrics(BaseModel):
     network: Network = Field(default_factory=Network)
 
 
+class Change(Strict):
+    """One change a re-plan made to the plan in force: a session `moved`, `cancelled` or `added`.
+
+    `session` is the session as it is now (as it was, for a cancelled one), `was` as it was
+    before (None for an added one); each holds the session's own fields and its `kind`
+    (`visit`, `sabbatical_visit` or `table`)."""
+
+    kind: Literal["moved", "cancelled", "added"]
+    session: dict[str, Any]
+    was: dict[str, Any] | None = None
+    why: str = ""
+
+
+class Replans(Strict):
+    """How a re-plan relates to the plan in force it was made from."""
+
+    model_config = ConfigDict(
+        extra="forbid", validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+    )
+
+    plan: str
+    """sha256 of the bytes of the plan in force."""
+    start: CalendarDate = Field(alias="from")
+    objective_bound: int
+    changes: list[Change] = Field(default_factory=list)
+    change_bound: int = 0
+
+
 class Plan(Strict):
     format: Literal["pairwise/plan@1"] = "pairwise/plan@1"
     roster: str
     year: int | None = None
-    status: Literal["optimal", "feasible", "infeasible"]
-    objective: int
-    bound: int
-    gap: float = 0.0
-    seconds: float = 0.0
-    seed: int = 0
-    terms: dict[str, int] = Field(default_factory=dict)
+    # What the solver says about the plan. The engine states every one; a plan made by hand or by
+    # another system may state only its sessions, and `check` then computes the rest.
+    status: Literal["optimal", "feasible", "infeasible"] | None = None
+    objective: int | None = None
+    bound: int | None = None
+    gap: float | None = None
+    seconds: float | None = None
+    seed: int | None = None
+    terms: dict[str, int] | None = None
     partnerships: list[Partnership] = Field(default_factory=list)
     visits: list[Visit] = Field(default_factory=list)
     sabbatical_visits: list[SabbaticalVisit] = Field(default_factory=list)
@@ -480,7 +579,8 @@ class Plan(Strict):
     conversations: list[Conversation] = Field(default_factory=list)
     unplaced_conversations: list[UnplacedConversation] = Field(default_factory=list)
     conversation_counts: ConversationCounts = Field(default_factory=ConversationCounts)
-    metrics: Metrics = Field(default_factory=Metrics)
+    metrics: Metrics | None = None
+    replans: Replans | None = Field(default=None, exclude_if=lambda value: value is None)
 
     def as_json(self) -> str:
         """The plan as JSON text, stable byte for byte for the same content."""

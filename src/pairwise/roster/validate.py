@@ -7,12 +7,14 @@ decisions (a lock that is also an avoid, say) are not malformations: `explain` r
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections import Counter
-from collections.abc import Iterable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from collections.abc import Iterable, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pairwise.errors import Problem
-from pairwise.roster.models import DAYS, Roster, parse_slot
+from pairwise.roster.calendar import is_date_range, parse_date_range
+from pairwise.roster.models import DAYS, REFERENCE_CHECKS, Roster, parse_slot
 
 
 def cross_check(roster: Roster) -> list[Problem]:
@@ -30,12 +32,81 @@ def cross_check(roster: Roster) -> list[Problem]:
     return problems
 
 
+# what people write for a time zone, and the IANA zone they mean
+COMMON_ZONE_NAMES: dict[str, str] = {
+    "eastern": "America/New_York",
+    "eastern time": "America/New_York",
+    "est": "America/New_York",
+    "edt": "America/New_York",
+    "central": "America/Chicago",
+    "central time": "America/Chicago",
+    "cst": "America/Chicago",
+    "cdt": "America/Chicago",
+    "mountain": "America/Denver",
+    "mountain time": "America/Denver",
+    "mst": "America/Denver",
+    "mdt": "America/Denver",
+    "pacific": "America/Los_Angeles",
+    "pacific time": "America/Los_Angeles",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "alaska time": "America/Anchorage",
+    "hawaii time": "Pacific/Honolulu",
+    "atlantic time": "America/Halifax",
+    "newfoundland time": "America/St_Johns",
+    "british time": "Europe/London",
+    "bst": "Europe/London",
+    "central european time": "Europe/Paris",
+    "cet": "Europe/Paris",
+    "ist": "Asia/Kolkata",
+    "india time": "Asia/Kolkata",
+    "aest": "Australia/Sydney",
+}
+
+
+def zone_suggestion(text: str) -> str | None:
+    """The IANA zone `text` most likely means (`Central Time` -> `America/Chicago`), if any."""
+    key = " ".join(text.lower().replace("standard", "").replace("daylight", "").split())
+    for candidate in (key, key.removesuffix(" time"), f"{key} time"):
+        if candidate in COMMON_ZONE_NAMES:
+            return COMMON_ZONE_NAMES[candidate]
+    zones = {zone.lower(): zone for zone in available_timezones()}
+    nearest = difflib.get_close_matches(text.lower().replace(" ", "_"), zones, n=1, cutoff=0.8)
+    return zones[nearest[0]] if nearest else None
+
+
 def _timezone(roster: Roster) -> list[Problem]:
     try:
         ZoneInfo(roster.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        return [Problem("timezone", f"unknown IANA time zone '{roster.timezone}'")]
+        suggestion = zone_suggestion(roster.timezone)
+        hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+        return [Problem("timezone", f"unknown IANA time zone '{roster.timezone}'{hint}")]
     return []
+
+
+def did_you_mean(given: str, ids: Iterable[str], names: Mapping[str, str], what: str) -> str:
+    """`unknown team 'Grade 3'` and a hint: the id whose display name it is, or the nearest id."""
+    message = f"unknown {what} '{given}'"
+    folded = " ".join(given.casefold().split())
+    by_name = [key for key, name in names.items() if " ".join(name.casefold().split()) == folded]
+    if by_name:
+        return f"{message}; that is the name of {what} '{by_name[0]}': write its id"
+    known = list(ids)
+    by_fold = [key for key in known if " ".join(key.casefold().split()) == folded]
+    # ids that differ in a number ('grade-7', 'grade-3') are different things, not typos
+    alike = [key for key in known if _digits(key) == _digits(given)]
+    nearest = by_fold or difflib.get_close_matches(given, alike, n=1, cutoff=0.7)
+    return f"{message}; did you mean '{nearest[0]}'?" if nearest else message
+
+
+def _digits(text: str) -> str:
+    return "".join(character for character in text if character.isdigit())
+
+
+def _unknown_teacher(roster: Roster, given: str) -> str:
+    names = {teacher.id: teacher.name for teacher in roster.teachers}
+    return did_you_mean(given, roster.teacher_by_id, names, "teacher")
 
 
 def _duplicates(ids: Iterable[tuple[str, str]], what: str) -> list[Problem]:
@@ -141,11 +212,23 @@ def _teachers(roster: Roster) -> list[Problem]:
     for i, teacher in enumerate(roster.teachers):
         path = f"teachers[{i}]"
         if teacher.team is not None and teacher.team not in roster.team_by_id:
-            problems.append(Problem(f"{path}.team", f"unknown team '{teacher.team}'"))
+            team_names = {team.id: team.name for team in roster.teams if team.name}
+            problems.append(
+                Problem(
+                    f"{path}.team",
+                    did_you_mean(teacher.team, roster.team_by_id, team_names, "team"),
+                )
+            )
         for j, period_id in enumerate(teacher.teaches):
             if period_id not in roster.period_by_id:
                 problems.append(Problem(f"{path}.teaches[{j}]", f"unknown period '{period_id}'"))
         for j, entry in enumerate(teacher.unavailable):
+            if is_date_range(entry):
+                try:
+                    parse_date_range(entry)
+                except ValueError as error:
+                    problems.append(Problem(f"{path}.unavailable[{j}]", str(error)))
+                continue
             if "/" not in entry:
                 if entry not in roster.period_by_id:
                     problems.append(
@@ -155,12 +238,23 @@ def _teachers(roster: Roster) -> list[Problem]:
             reason = _slot_problem(roster, entry)
             if reason:
                 problems.append(Problem(f"{path}.unavailable[{j}]", reason))
+        if (
+            teacher.begin_date is not None
+            and teacher.end_date is not None
+            and teacher.end_date < teacher.begin_date
+        ):
+            problems.append(
+                Problem(
+                    f"{path}.end_date",
+                    f"{teacher.end_date} is before the begin_date {teacher.begin_date}",
+                )
+            )
         if teacher.evaluator is not None:
             if teacher.evaluator == teacher.id:
                 problems.append(Problem(f"{path}.evaluator", "a teacher cannot evaluate themself"))
             elif teacher.evaluator not in roster.teacher_by_id:
                 problems.append(
-                    Problem(f"{path}.evaluator", f"unknown teacher '{teacher.evaluator}'")
+                    Problem(f"{path}.evaluator", _unknown_teacher(roster, teacher.evaluator))
                 )
     return problems
 
@@ -201,7 +295,7 @@ def _relations(roster: Roster) -> list[Problem]:
             teacher_id = getattr(relation, side)
             if teacher_id not in roster.teacher_by_id:
                 problems.append(
-                    Problem(f"relations[{i}].{side}", f"unknown teacher '{teacher_id}'")
+                    Problem(f"relations[{i}].{side}", _unknown_teacher(roster, teacher_id))
                 )
         if relation.a == relation.b:
             problems.append(
@@ -221,3 +315,6 @@ def _policy(roster: Roster) -> list[Problem]:
         elif counts[override.slot] > 1:
             problems.append(Problem(path, f"slot '{override.slot}' is overridden more than once"))
     return problems
+
+
+REFERENCE_CHECKS.append(cross_check)

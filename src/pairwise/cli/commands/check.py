@@ -10,8 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from pairwise.checker.rules import check
-from pairwise.roster.load import load_plan, load_roster
-from pairwise.roster.models import TERM_NAMES
+from pairwise.errors import InputError, Problem
+from pairwise.interchange.roster_input import is_spreadsheet_source, read_roster
+from pairwise.roster.load import load_plan, parse_json, read_text
+from pairwise.roster.models import PLAN_FORMAT, ROSTER_FORMAT, TERM_NAMES
 
 
 @click.command("check")
@@ -22,7 +24,8 @@ def command(roster_path: str, plan_path: str, as_json: bool) -> None:
     """Check PLAN against every hard rule of ROSTER; exit 1 when a rule breaks or a term differs."""
     if roster_path == "-" and plan_path == "-":
         raise click.UsageError("only one of ROSTER and PLAN can be standard input ('-')")
-    roster = load_roster(roster_path)
+    _refuse_swapped(roster_path, plan_path)
+    roster = read_roster(roster_path).roster
     plan = load_plan(plan_path)
     report = check(roster, plan)
     if as_json:
@@ -38,9 +41,10 @@ def command(roster_path: str, plan_path: str, as_json: bool) -> None:
     table.add_column("stated", justify="right")
     table.add_column("recomputed", justify="right")
     for name in TERM_NAMES:
-        stated = plan.terms.get(name)
+        stated = (plan.terms or {}).get(name)
         table.add_row(name, "-" if stated is None else str(stated), str(report.terms[name]))
-    table.add_row("objective", str(plan.objective), str(report.objective), style="bold")
+    stated_objective = "-" if plan.objective is None else str(plan.objective)
+    table.add_row("objective", stated_objective, str(report.objective), style="bold")
     Console(highlight=False).print(table)
     if report.ok:
         click.echo("plan is valid")
@@ -58,3 +62,27 @@ def command(roster_path: str, plan_path: str, as_json: bool) -> None:
         parts.append(f"misstates {count} value{'s' if count != 1 else ''}")
     click.echo("plan " + ", ".join(parts))
     sys.exit(1)
+
+
+def _format_of(path: str) -> object:
+    """The `format` a JSON file states, or None when it cannot tell (the loaders then say why)."""
+    if path == "-" or is_spreadsheet_source(path):
+        return None
+    try:
+        data = parse_json(read_text(path), path)
+    except InputError:
+        return None
+    return data.get("format") if isinstance(data, dict) else None
+
+
+def _refuse_swapped(roster_path: str, plan_path: str) -> None:
+    if (_format_of(roster_path), _format_of(plan_path)) == (PLAN_FORMAT, ROSTER_FORMAT):
+        raise InputError(
+            [
+                Problem(
+                    roster_path,
+                    f"is a plan and {plan_path} a roster: these look swapped; give the roster "
+                    f"first (pairwise check {plan_path} {roster_path})",
+                )
+            ]
+        )

@@ -9,7 +9,7 @@ import click
 
 from pairwise.explanation.diagnose import explain
 from pairwise.explanation.report import format_explanation
-from pairwise.roster.load import load_roster
+from pairwise.interchange.roster_input import read_roster
 
 EXIT_FEASIBLE = 0
 EXIT_INFEASIBLE = 3
@@ -34,12 +34,13 @@ def command(roster_path: str, as_json: bool, time_limit: float, workers: int) ->
 
     Exit 0 when a plan exists, 3 when none can, 4 when the time ran out before deciding.
     """
-    roster = load_roster(roster_path)
-    explanation = explain(roster, time_limit=time_limit, workers=workers)
+    source = read_roster(roster_path)
+    explanation = explain(source.roster, time_limit=time_limit, workers=workers)
     if as_json:
         click.echo(json.dumps(explanation.as_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo(format_explanation(explanation))
+        # a roster read from a workbook is talked about by its cells, not its JSON paths
+        click.echo(source.in_place(format_explanation(explanation)))
     if explanation.status == "infeasible":
         sys.exit(EXIT_INFEASIBLE)
     if explanation.status == "unknown":

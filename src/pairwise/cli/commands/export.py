@@ -7,7 +7,8 @@ from rich.console import Console
 from rich.table import Table
 
 from pairwise.interchange.export.bundle import export_plan
-from pairwise.roster.load import load_plan, load_roster
+from pairwise.interchange.roster_input import read_roster
+from pairwise.roster.load import load_plan
 
 
 @click.command("export")
@@ -27,7 +28,7 @@ def command(roster_path: str, plan_path: str, directory: str) -> None:
     """Write PLAN's calendars (all.ics, teachers/<id>.ics), CSV files and report.html into DIR."""
     if roster_path == "-" and plan_path == "-":
         raise click.UsageError("only one of ROSTER and PLAN can be standard input ('-')")
-    roster = load_roster(roster_path)
+    roster = read_roster(roster_path).roster
     plan = load_plan(plan_path)
     summary = export_plan(roster, plan, directory)
     for warning in summary.warnings:

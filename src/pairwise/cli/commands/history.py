@@ -10,7 +10,8 @@ from rich.table import Table
 
 from pairwise.analysis.history import HistoryReport, rotation_history
 from pairwise.cli.wording import counted
-from pairwise.roster.load import load_plan, load_roster
+from pairwise.interchange.roster_input import read_roster
+from pairwise.roster.load import load_plan
 
 
 @click.command("history")
@@ -19,7 +20,7 @@ from pairwise.roster.load import load_plan, load_roster
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def command(roster_path: str, plan_paths: tuple[str, ...], as_json: bool) -> None:
     """Per-year partnerships and the coaching network of ROSTER's history plus each PLAN."""
-    roster = load_roster(roster_path)
+    roster = read_roster(roster_path).roster
     plans = [load_plan(path) for path in plan_paths]
     report = rotation_history(roster, plans)
     if as_json:

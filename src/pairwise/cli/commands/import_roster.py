@@ -12,6 +12,7 @@ import click
 from pairwise.cli.wording import counted
 from pairwise.errors import InputError, Problem
 from pairwise.files import write_atomic
+from pairwise.interchange.roster_input import RosterSource
 from pairwise.interchange.workbook.layout import ImportResult
 from pairwise.interchange.workbook.read import import_workbook
 
@@ -24,6 +25,14 @@ def _looks_like_oneroster(source: Path) -> bool:
     if source.is_dir():
         return any(entry.name.lower() == "manifest.csv" for entry in source.iterdir())
     return source.suffix.lower() == ".zip"
+
+
+def _looks_like_timetable(source: Path) -> bool:
+    from pairwise.interchange.timetables.read import sniff_format
+
+    if not source.is_file():
+        return False
+    return source.suffix.lower() in TIMETABLE_SUFFIXES or sniff_format(source) is not None
 
 
 def _read_oneroster(
@@ -126,11 +135,7 @@ def command(
     ]
     if len(chosen) > 1:
         raise InputError([Problem(chosen[1], f"cannot be given with {chosen[0]}")])
-    timetable = (
-        fet
-        or xhstt
-        or (not oneroster and path.is_file() and path.suffix.lower() in TIMETABLE_SUFFIXES)
-    )
+    timetable = fet or xhstt or (not oneroster and _looks_like_timetable(path))
     xhstt_options = [
         name for name, value in (("--instance", instance), ("--solution", solution)) if value
     ]
@@ -167,12 +172,13 @@ def command(
                 ]
             )
         result = import_workbook(path)
-    _write(result, output)
+    _write(result, output, source)
 
 
-def _write(result: ImportResult, output: str) -> None:
+def _write(result: ImportResult, output: str, source: str) -> None:
     roster = result.roster
-    for warning in result.warnings:
+    read = RosterSource(roster, source, result.warnings, result.locations, result.topics)
+    for warning in read.notices():
         click.echo(f"warning: {warning}", err=True)
     text = roster.as_json()
     if output == "-":

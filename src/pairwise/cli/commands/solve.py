@@ -16,11 +16,12 @@ import click
 from rich.console import Console
 
 from pairwise.cli.progress import ProgressDisplay
+from pairwise.cli.roster_advice import print_advice
 from pairwise.cli.summary import print_summary
 from pairwise.errors import InputError, Problem
 from pairwise.files import write_atomic
+from pairwise.interchange.roster_input import read_roster
 from pairwise.result import Result
-from pairwise.roster.load import load_roster
 from pairwise.roster.models import Plan, Roster
 
 EXIT_INFEASIBLE = 3
@@ -78,8 +79,11 @@ def command(
     years: int | None,
     quiet: bool,
 ) -> None:
-    """Solve ROSTER ('-' for stdin) and write the optimal plan as JSON."""
-    roster = load_roster(roster_path)
+    """Solve ROSTER ('-' for stdin, a workbook or a folder of CSV sheets) and write the optimal
+    plan as JSON."""
+    source = read_roster(roster_path)
+    roster = source.roster
+    print_advice(source)
     to_stdout = output == "-"
     summary = Console(stderr=to_stdout, highlight=False)
     if years is not None:

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from rich.console import Console
 from rich.table import Table
 
+from pairwise.cli.roster_advice import print_advice
 from pairwise.cli.wording import counted
-from pairwise.roster.load import load_roster
+from pairwise.interchange.roster_input import read_roster
+
+EXIT_NO_PLAN_CAN_EXIST = 3
 
 
 @click.command("validate")
 @click.argument("roster_path", metavar="ROSTER")
 def command(roster_path: str) -> None:
-    """Read and validate ROSTER ('-' for stdin); print what it holds; exit 2 if malformed."""
-    roster = load_roster(roster_path)
+    """Read and validate ROSTER ('-' for stdin, a workbook or a folder of CSV sheets); print
+    what it holds; exit 2 if malformed, 3 if its own rules conflict so that no plan can exist."""
+    source = read_roster(roster_path)
+    roster = source.roster
     participating = sum(1 for teacher in roster.teachers if teacher.participates)
     coaches = [teacher.id for teacher in roster.teachers if teacher.sabbatical is not None]
     slots = sum(len(roster.cycle_slots(cycle.id)) for cycle in roster.cycles)
@@ -38,4 +45,11 @@ def command(roster_path: str) -> None:
     table.add_row("relations", str(len(roster.relations)))
     table.add_row("rotation", roster.policy.rotation)
     Console().print(table)
+    conflicts = print_advice(source)
+    if conflicts:
+        click.echo(
+            f"well-formed, but no plan can meet every hard rule ({conflicts} conflict"
+            f"{'s' if conflicts != 1 else ''} above); `pairwise explain` says what to relax"
+        )
+        sys.exit(EXIT_NO_PLAN_CAN_EXIST)
     click.echo("valid")

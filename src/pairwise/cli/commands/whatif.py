@@ -12,8 +12,8 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from pairwise.errors import InputError, Problem
+from pairwise.interchange.roster_input import read_roster
 from pairwise.result import Progress
-from pairwise.roster.load import load_roster
 from pairwise.runs.whatif import (
     CHART_SUFFIXES,
     VariantOutcome,
@@ -86,7 +86,7 @@ def command(
         problems += error.problems
     if problems:
         raise InputError(problems)
-    roster = load_roster(roster_path)
+    roster = read_roster(roster_path).roster
 
     def report(progress: Progress) -> None:
         if not quiet:

@@ -57,7 +57,7 @@ def plan_terms(
     terms["cover"] -= weights.cover * covered
     terms["sabbatical"] += weights.sabbatical * visits
     partnered = sum(len(column.members) for column in solution.columns)
-    unpaired = len(candidates.participants) * len(candidates.periods) - partnered
+    unpaired = candidates.unpaired_places() - partnered
     terms["unpaired"] -= weights.unpaired * unpaired
     if seating is not None:
         for name, value in seating.terms.items():
@@ -243,6 +243,8 @@ def unpaired_entries(candidates: Candidates, columns: list[Column]) -> list[Unpa
     for teacher in candidates.participants:
         whys: dict[str, list[str]] = {}
         for period in candidates.periods:
+            if teacher not in candidates.period_participants[period.id]:
+                continue  # on staff for none of its slots: neither partnered nor unpaired
             if (period.id, teacher) in partnered:
                 continue
             why = unpaired_reason(candidates, teacher, period.id, partners.get(teacher, set()))
@@ -293,4 +295,5 @@ def solution_from_plan(candidates: Candidates, plan: Plan) -> PlanSolution:
         arc = (sabbatical_visit.coach, sabbatical_visit.coachee, sabbatical_visit.cycle)
         if index is not None and arc in candidates.sabbatical_arcs:
             sabbatical.setdefault(arc, []).append(index)
-    return PlanSolution(list(columns.values()), visits, sabbatical, plan.objective)
+    stated = plan.objective if plan.objective is not None else 0  # a hand-made hint may omit it
+    return PlanSolution(list(columns.values()), visits, sabbatical, stated)

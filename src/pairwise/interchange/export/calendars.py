@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from pairwise import __version__
 from pairwise.interchange.export.common import (
     class_of,
     join_words,
@@ -51,6 +50,7 @@ from pairwise.interchange.export.guidance import (
     when,
 )
 from pairwise.roster.models import Plan, Roster, parse_slot
+from pairwise.version import __version__
 
 PRODID = f"-//pairwise//pairwise {__version__}//EN"
 UID_DOMAIN = "pairwise"

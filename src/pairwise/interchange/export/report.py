@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import jinja2
 import networkx as nx
 
-from pairwise import __version__
 from pairwise.analysis.network import (
     MIN_PAIRS_FOR_TRUST,
     coaching_graph,
@@ -37,6 +36,7 @@ from pairwise.interchange.export.common import (
 from pairwise.roster.facts import latest_ratings
 from pairwise.roster.models import DAYS, TERM_NAMES, Plan, Roster, Visit, slot_name
 from pairwise.roster.objective import Scoring
+from pairwise.version import __version__
 
 TERM_WORDS: dict[str, str] = {
     "complement": "complementary strengths: a partner is strong in the other's priority",
@@ -83,7 +83,7 @@ class TermRow:
     name: str
     words: str
     weight: int
-    value: int
+    value: int | None  # None: the plan does not state it
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ class PartnershipRow:
     members: list[str]
     cycles: str
     visits: list[str]
-    score: int
+    score: int | None
     reasons: list[str]
 
 
@@ -269,7 +269,9 @@ def _percent(share: float) -> str:
 def _terms(roster: Roster, plan: Plan) -> list[TermRow]:
     weights = roster.policy.weights
     return [
-        TermRow(name, TERM_WORDS.get(name, name), getattr(weights, name), plan.terms.get(name, 0))
+        TermRow(
+            name, TERM_WORDS.get(name, name), getattr(weights, name), (plan.terms or {}).get(name)
+        )
         for name in TERM_NAMES
     ]
 
@@ -599,8 +601,8 @@ def build_report(roster: Roster, plan: Plan) -> Report:
         roster=roster,
         plan=plan,
         year=year,
-        status_words=STATUS_WORDS.get(plan.status, plan.status),
-        gap_percent=f"{100 * plan.gap:.2f} %",
+        status_words=STATUS_WORDS.get(plan.status or "", "The plan does not state its status."),
+        gap_percent="not stated" if plan.gap is None else f"{100 * plan.gap:.2f} %",
         terms=_terms(roster, plan),
         facts=_facts(roster, plan),
         metrics=_metrics(roster, plan, year, graph),

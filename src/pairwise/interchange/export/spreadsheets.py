@@ -89,7 +89,7 @@ def partnerships_csv(roster: Roster, plan: Plan) -> str:
         row += [
             len(visits),
             sum(visit.covered for visit in visits),
-            partnership.score,
+            "" if partnership.score is None else partnership.score,
             "; ".join(partnership.reasons),
         ]
         rows.append(row)

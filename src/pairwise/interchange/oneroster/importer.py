@@ -19,14 +19,14 @@ from typing import Any, Literal
 
 from pairwise.errors import InputError, Problem
 from pairwise.interchange.bells import Bell, check_timezone, read_bell_schedule
-from pairwise.interchange.oneroster.tables import (
+from pairwise.interchange.csv_tables import (
     Row,
     Table,
-    export_files,
     read_table,
     slug,
     split_list,
 )
+from pairwise.interchange.oneroster.files import export_files
 from pairwise.interchange.workbook.cells import CellError, convert
 from pairwise.interchange.workbook.layout import ImportResult
 from pairwise.roster.load import roster_from_data

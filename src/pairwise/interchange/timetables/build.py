@@ -104,17 +104,10 @@ def _cycles(year: int) -> list[dict[str, Any]]:
     ]
 
 
-def build_roster(table: Timetable, options: Options, today: dt.date | None = None) -> ImportResult:
-    """The roster a timetable gives, or an `InputError` with every problem found on the way."""
-    problems = table.problems
-    check_timezone(options.timezone, f"{table.program} files", problems)
-    if options.teams == "department" and table.no_departments:
-        problems.append(Problem("--teams", f"department: {table.no_departments}"))
-    times = _times(table, options)
-    if problems:
-        raise InputError(problems, source=table.source)
-
-    warnings = table.warnings
+def _teachers(
+    table: Timetable, rule: TeamRule
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], list[str]]:
+    """Each teacher's roster entry, the teams they form, and the ids of those teaching nothing."""
     order = [day.period_id(hour) for day in table.days for hour in day.hours]
     lessons_of: dict[str, list[Lesson]] = {teacher.id: [] for teacher in table.teachers}
     for lesson in table.lessons:
@@ -125,7 +118,7 @@ def build_roster(table: Timetable, options: Options, today: dt.date | None = Non
     for teacher in table.teachers:
         lessons = lessons_of[teacher.id]
         entry: dict[str, Any] = {"id": teacher.id, "name": teacher.name}
-        team = _team(teacher, lessons, options.teams)
+        team = _team(teacher, lessons, rule)
         if team is not None:
             team_id, grade = team
             entry["team"] = team_id
@@ -144,22 +137,41 @@ def build_roster(table: Timetable, options: Options, today: dt.date | None = Non
         if not taught:
             idle.append(teacher.id)
         teachers.append(entry)
+    return teachers, teams, idle
 
-    if not teams and table.lessons:
+
+def _what_is_missing(table: Timetable, rule: TeamRule, has_teams: bool, idle: list[str]) -> None:
+    """Warnings for what the roster lacks: teams, periods of idle teachers."""
+    if not has_teams and table.lessons:
         others = " or ".join(
-            f"--teams {rule}"
-            for rule in TEAM_RULES
-            if rule != options.teams and not (rule == "department" and table.no_departments)
+            f"--teams {other}"
+            for other in TEAM_RULES
+            if other != rule and not (other == "department" and table.no_departments)
         )
-        warnings.append(
-            f"no lesson names a {options.teams}, so the roster has no teams: try {others}, or "
-            "give teams in the workbook"
+        table.warnings.append(
+            f"no lesson names a {rule}, so the roster has no teams: try {others}, or give teams "
+            "in the workbook"
         )
     if idle:
-        warnings.append(
+        table.warnings.append(
             f"{len(idle)} teacher{'s teach' if len(idle) != 1 else ' teaches'} no placed lesson "
             f"({shown(idle)}): they teach no period"
         )
+
+
+def build_roster(table: Timetable, options: Options, today: dt.date | None = None) -> ImportResult:
+    """The roster a timetable gives, or an `InputError` with every problem found on the way."""
+    problems = table.problems
+    check_timezone(options.timezone, f"{table.program} files", problems)
+    if options.teams == "department" and table.no_departments:
+        problems.append(Problem("--teams", f"department: {table.no_departments}"))
+    times = _times(table, options)
+    if problems:
+        raise InputError(problems, source=table.source)
+
+    teachers, teams, idle = _teachers(table, options.teams)
+    _what_is_missing(table, options.teams, bool(teams), idle)
+    warnings = table.warnings
     year = options.year
     if year is None:
         year = school_year_of(today or dt.date.today())

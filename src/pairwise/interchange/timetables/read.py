@@ -4,6 +4,7 @@ content (the root element) unless the caller says which it must be."""
 from __future__ import annotations
 
 import datetime as dt
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Literal
 
@@ -19,17 +20,22 @@ from pairwise.interchange.workbook.layout import ImportResult
 TimetableFormat = Literal["fet", "xhstt"]
 _ROOTS: dict[str, TimetableFormat] = {FET_ROOT: "fet", XHSTT_ROOT: "xhstt"}
 _NAMES = {"fet": "a FET file", "xhstt": "an XHSTT archive"}
+_SNIFF_BYTES = 64 * 1024
 
 
-def detect_format(path: str | Path) -> TimetableFormat:
-    """Whether a file is a FET file or an XHSTT archive, from its root element."""
-    name = str(path)
-    found = _ROOTS.get(local_name(parse_file(Path(path))))
-    if found is None:
-        raise InputError(
-            [Problem(name, "is not a timetable file (a FET .fet file or an XHSTT archive)")]
-        )
-    return found
+def sniff_format(path: str | Path) -> TimetableFormat | None:
+    """Whether a file starts as a FET file or an XHSTT archive (its first element), else None."""
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start",))
+    try:
+        with Path(path).open("rb") as handle:
+            parser.feed(handle.read(_SNIFF_BYTES))
+        for event in parser.read_events():
+            element = event[-1]
+            if isinstance(element, ET.Element):
+                return _ROOTS.get(local_name(element))
+    except (OSError, ET.ParseError):
+        return None
+    return None
 
 
 def read_timetable(

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from pairwise.errors import Problem, format_path
-from pairwise.roster.models import Roster
+from pairwise.roster.models import SKIP_CROSS_CHECK, Roster
 from pairwise.roster.validate import cross_check
 
 PATH_IN_TEXT = re.compile(
@@ -102,7 +102,7 @@ def cross_problems_beside_shape(data: dict[str, Any], shape: list[Problem]) -> l
         return node
 
     try:
-        repaired = Roster.model_validate(prune(data, ""))
+        repaired = Roster.model_validate(prune(data, ""), context={SKIP_CROSS_CHECK: True})
     except ValidationError:
         return []
 

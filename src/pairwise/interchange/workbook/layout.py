@@ -77,7 +77,7 @@ MARKS = ("T", "X", "TX")
 TEACHERS = TableSheet(
     "Teachers",
     (
-        Column("id", "text", "# unique id, e.g. t01 (no '/')", required=True),
+        Column("id", "text", "# unique id, e.g. t01", required=True),
         Column("name", "text", "full name", required=True),
         Column("team", "text", "team id from the Teams sheet (blank: none)", source="Teams"),
         Column("school", "text", "school (blank: the roster's one school)"),
@@ -142,7 +142,7 @@ UNAVAILABLE = TableSheet(
 PERIODS = TableSheet(
     "Periods",
     (
-        Column("id", "text", "# unique period id, e.g. mon-1", required=True),
+        Column("id", "text", "# unique period id, e.g. mon-1 (no '/')", required=True),
         Column("day", "day", "mon, tue, wed, thu, fri, sat or sun", required=True, choices=DAYS),
         Column("start", "time", "start, HH:MM", required=True),
         Column("end", "time", "end, HH:MM", required=True),
@@ -181,8 +181,9 @@ TEAMS = TableSheet(
         Column("priority", "text", "the team's priority (a topic)", source="Topics"),
         Column("grade", "int", "grade taught (blank: none)"),
         Column("school", "text", "school (blank: its members')"),
+        Column("name", "text", "name shown to people (blank: the id)"),
     ),
-    ("#grade-3", "writing-feedback", 3, "oakridge"),
+    ("#grade-3", "writing-feedback", 3, "oakridge", "Grade 3"),
 )
 
 HISTORY = TableSheet(
@@ -340,6 +341,10 @@ class ImportResult:
 
     roster: Roster
     warnings: list[str] = field(default_factory=list)
+    # where each roster path was read from (`teachers[2].priority` -> `Teachers!F4`)
+    locations: dict[str, str] = field(default_factory=dict)
+    # the topics the source offers (a workbook's Topics sheet), empty when it has none
+    topics: list[str] = field(default_factory=list)
 
 
 def canonical(roster: Roster) -> Roster:

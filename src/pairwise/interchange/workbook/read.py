@@ -33,6 +33,7 @@ from pairwise.interchange.workbook.layout import (
     TEAM_HISTORY,
     TEAMS,
     TIMETABLE,
+    TOPICS_SHEET,
     UNAVAILABLE,
     Column,
     ImportResult,
@@ -294,7 +295,7 @@ class _Reader:
         periods = self.periods()
         data["periods"] = periods
         data["cycles"] = self.cycles()
-        data["teams"] = self.table(TEAMS, "teams", ("id", "priority", "grade", "school"))
+        data["teams"] = self.table(TEAMS, "teams", ("id", "priority", "grade", "school", "name"))
         data["teachers"] = self.teachers(periods)
         data["history"] = self.table(HISTORY, "history", ("a", "b", "year", "kind", "trust"))
         data["team_history"] = self.table(TEAM_HISTORY, "team_history", ("a", "b", "year"))
@@ -651,4 +652,16 @@ class _Reader:
                 problems = list(error.problems)
         if problems:
             raise InputError(sorted(problems, key=self.sort_key))
-        return ImportResult(roster, self.warnings)
+        return ImportResult(roster, self.warnings, dict(self.locations), self.topics())
+
+    def topics(self) -> list[str]:
+        """The topics listed on the Topics sheet (its first column under the header), if any."""
+        sheet = self.by_name.get(TOPICS_SHEET)
+        if sheet is None:
+            return []
+        listed = []
+        for cells in sheet.rows[1:]:
+            text = cell_text(cells[0]) if cells else None
+            if text is not None and not text.startswith(EXAMPLE_MARK):
+                listed.append(text)
+        return listed

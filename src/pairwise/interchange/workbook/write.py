@@ -95,14 +95,27 @@ def _typed(column: Column, value: object) -> Value:
 def _table(layout: TableSheet, rows: list[list[object]], example: bool) -> Sheet:
     sheet = Sheet(layout.name, list(layout.columns))
     sheet.rows.append([column.header for column in layout.columns])
-    sheet.rows.append([column.note for column in layout.columns])
-    source_rows = [list(layout.example), *rows] if example else rows
-    for row in source_rows:
+    # The blank template's example lives in the instruction row, never in a data row: typing
+    # over part of an example row would keep its other cells as data (a stray school, say).
+    examples = layout.example if example else (None,) * len(layout.columns)
+    sheet.rows.append(
+        [
+            _with_example(column.note, value)
+            for column, value in zip(layout.columns, examples, strict=True)
+        ]
+    )
+    for row in rows:
         sheet.rows.append(
             [_typed(column, value) for column, value in zip(layout.columns, row, strict=True)]
         )
-    sheet.example_rows = 1 if example else 0
     return sheet
+
+
+def _with_example(note: str, value: object) -> str:
+    if value is None or value == "" or "e.g." in note:
+        return note
+    shown = str(value).lstrip("#")
+    return f"{note}; e.g. {shown}" if note else f"# e.g. {shown}"
 
 
 def _settings(layout: SettingsSheet, values: dict[str, object]) -> Sheet:
@@ -158,9 +171,11 @@ def _timetable(roster: Roster | None) -> Sheet:
     sheet = Sheet(TIMETABLE.name, columns)
     sheet.rows.append([column.header for column in columns])
     sheet.rows.append([column.note for column in columns])
-    if roster is None:
-        sheet.rows.append(["#t01", "Ana Ruiz", "T", "T", "X"])
-        sheet.example_rows = 1
+    if roster is None:  # the example is in the instruction row (see `_table`)
+        sheet.rows[1] = [
+            _with_example(column.note, value)
+            for column, value in zip(columns, ["t01", "Ana Ruiz", "T", "T", "X"], strict=True)
+        ]
         return sheet
     for teacher in roster.teachers:
         teaches = set(teacher.teaches)
@@ -237,7 +252,7 @@ def build_sheets(roster: Roster | None) -> list[Sheet]:
                 for cycle in roster.cycles
                 for m in cycle.meetings
             ],
-            "Teams": [[t.id, t.priority, t.grade, t.school] for t in roster.teams],
+            "Teams": [[t.id, t.priority, t.grade, t.school, t.name] for t in roster.teams],
             "History": [[h.a, h.b, h.year, h.kind, h.trust] for h in roster.history],
             "TeamHistory": [[h.a, h.b, h.year] for h in roster.team_history],
             "Relations": [[r.a, r.b, r.kind] for r in roster.relations],
@@ -329,6 +344,7 @@ def unwritable(roster: Roster) -> list[Problem]:
         text(f"teams[{i}].id", team.id, optional=False, first=True)
         text(f"teams[{i}].priority", team.priority)
         text(f"teams[{i}].school", team.school)
+        text(f"teams[{i}].name", team.name)
     for i, teacher in enumerate(roster.teachers):
         path = f"teachers[{i}]"
         text(f"{path}.id", teacher.id, optional=False, first=True)

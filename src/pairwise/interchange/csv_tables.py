@@ -1,26 +1,19 @@
-"""A OneRoster export's CSV files (a zip or a folder, within the byte limit) read as tables of rows
-addressed by header name.
+"""CSV files read as tables of rows addressed by header name (case-insensitive), shared by the
+OneRoster import and the bell schedule.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from pairwise.errors import InputError, Problem
+from pairwise.errors import Problem
 from pairwise.interchange.workbook.cells import column_letter
 from pairwise.interchange.workbook.sources import (
-    byte_limit,
-    check_zip,
     csv_rows,
-    decode,
-    read_bytes,
 )
 
 INACTIVE = {"tobedeleted", "inactive"}
-# OneRoster files are larger than rosters (students are in them): allow more than a roster file
-_SIZE_FACTOR = 8
 _LIST_SPLIT = re.compile(r"\s*,\s*")
 
 
@@ -85,38 +78,3 @@ def read_table(
         if any(str(cell or "").strip() for cell in cells)
     ]
     return Table(given, columns, records)
-
-
-def export_files(source: Path) -> dict[str, tuple[str, str]]:
-    """The CSV files of an export (zip or folder) by lower-case name: (name, text)."""
-    limit = byte_limit() * _SIZE_FACTOR
-    files: dict[str, tuple[str, str]] = {}
-    if source.is_dir():
-        for entry in sorted(source.iterdir()):
-            if entry.is_file() and entry.suffix.lower() == ".csv":
-                files[entry.name.lower()] = (
-                    entry.name,
-                    decode(read_bytes(entry, limit), str(entry)),
-                )
-    else:
-        archive = check_zip(read_bytes(source, limit), str(source), limit)
-        with archive:
-            for info in archive.infolist():
-                name = info.filename.rsplit("/", 1)[-1]
-                if (
-                    info.is_dir()
-                    or not name.lower().endswith(".csv")
-                    or "__MACOSX" in info.filename
-                ):
-                    continue
-                if name.lower() in files:
-                    raise InputError(
-                        [Problem(f"{source}!{info.filename}", f"a second {name} in the zip")]
-                    )
-                files[name.lower()] = (
-                    name,
-                    decode(archive.read(info), f"{source}!{info.filename}"),
-                )
-    if not files:
-        raise InputError([Problem(str(source), "holds no OneRoster CSV files")])
-    return files

@@ -1,0 +1,268 @@
+"""Re-planning a year from a date, lexicographically: first the best objective, then the fewest
+changes (see `frame.py` for how the plan in force is read, `model.py` for the model)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from pairwise.engine.candidates import Candidates
+from pairwise.engine.replan.assemble import constant_value, outline, plan_terms
+from pairwise.engine.replan.changes import list_changes
+from pairwise.engine.replan.frame import Frame
+from pairwise.engine.replan.model import ReplanModel
+from pairwise.engine.search import SearchSettings, run_search
+from pairwise.result import Progress, ProgressCallback, Result, relative_gap
+from pairwise.roster.models import Plan, Replans, Roster
+from pairwise.roster.objective import Scoring
+
+FULL_LP = 2
+"""CP-SAT's full linear relaxation: the re-plan's assignment rows prove far sooner with it."""
+FIRST_STAGE_SHARE = 0.6
+PEER_PASS_SHARE = 0.15
+"""Share of the time limit the first stage (best objective) may take."""
+
+
+@dataclass
+class ReplanRun:
+    """One re-plan's state across its two stages."""
+
+    frame: Frame
+    time_limit: float
+    settings: SearchSettings
+    progress: ProgressCallback | None
+    keep_within: float
+    plan_hash: str
+    started: float = field(default_factory=time.monotonic)
+    stats: dict[str, float | int | str] = field(default_factory=dict)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def reporter(self, phase: str, offset: int, sign: int = 1):  # type: ignore[no-untyped-def]
+        def report(objective: int | None, bound: int | None) -> None:
+            if self.progress is None:
+                return
+            best = None if objective is None else sign * objective + offset
+            limit = None if bound is None else sign * bound + offset
+            self.progress(Progress(best, limit, self.elapsed(), phase))
+
+        return report
+
+    def run(self) -> Result:
+        frame = self.frame
+        built = ReplanModel(frame)
+        built.build()
+        self._hint(built)
+        self._peer_pass(built)
+        constant = constant_value(frame)
+        model = built.model
+        model.maximize(built.objective)
+        first = run_search(
+            model,
+            self.settings,
+            max(0.1, FIRST_STAGE_SHARE * self.time_limit),
+            self.reporter("objective", constant),
+            linearization=FULL_LP,
+        )
+        self.stats["objective_seconds"] = round(first.seconds, 3)
+        if first.status == "infeasible":
+            self.stats["why"] = "the kept sessions and the updated roster leave no plan"
+            return Result("infeasible", None, None, None, self.elapsed(), self.stats)
+        if not first.has_solution or first.objective is None:
+            bound = None if first.bound is None else first.bound + constant
+            return Result("unknown", None, bound, None, self.elapsed(), self.stats)
+        best = first.objective
+        objective_bound = (first.bound if first.bound is not None else best) + constant
+        floor = best - math.floor(self.keep_within / 100 * abs(best + constant))
+        solution = first.solver
+        _hint_from(built, solution)
+        model.add(built.objective >= floor)
+        model.maximize(-built.changes)
+        second = run_search(
+            model,
+            self.settings,
+            max(0.1, self.time_limit - self.elapsed()),
+            self.reporter("changes", 0, -1),
+            linearization=FULL_LP,
+        )
+        self.stats["changes_seconds"] = round(second.seconds, 3)
+        proven_changes = second.status == "optimal"
+        if second.has_solution:
+            solution = second.solver
+            change_bound = -(second.bound if second.bound is not None else second.objective or 0)
+        else:
+            change_bound = 0
+        proven = first.status == "optimal" and proven_changes and frame.complete
+        return self._result(built, solution, objective_bound, max(0, change_bound), proven)
+
+    def _peer_pass(self, built: ReplanModel) -> None:
+        """Partnerships and peer visits alone first (a small model): their best choice, with the
+        plan in force's sabbatical visits, hints the full model."""
+        peers = ReplanModel(self.frame, sabbaticals=False)
+        peers.build()
+        self._hint(peers)
+        peers.model.maximize(peers.objective)
+        outcome = run_search(
+            peers.model,
+            self.settings,
+            max(0.1, PEER_PASS_SHARE * self.time_limit),
+            linearization=FULL_LP,
+        )
+        self.stats["peer_pass_seconds"] = round(outcome.seconds, 3)
+        if not outcome.has_solution:
+            return
+        solver = outcome.solver
+        model = built.model
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        for mine, theirs in zip(built.chosen, peers.chosen, strict=True):
+            model.add_hint(mine, solver.boolean_value(theirs))
+        for way_key, variables in built.ways.items():
+            for mine, theirs in zip(variables, peers.ways[way_key], strict=True):
+                model.add_hint(mine, solver.boolean_value(theirs))
+        for own, other in zip(built.owed, peers.owed, strict=True):
+            for choice, their in zip(own.choices, other.choices, strict=True):
+                model.add_hint(choice.var, solver.boolean_value(their.var))
+        for visit_key, choices in built.new_visits.items():
+            for choice, their in zip(choices, peers.new_visits[visit_key], strict=True):
+                model.add_hint(choice.var, solver.boolean_value(their.var))
+        for table_key, table in built.tables.items():
+            model.add_hint(table, solver.boolean_value(peers.tables[table_key]))
+        busy = {
+            (teacher, owed.arc[2], choice.slot)
+            for owed in peers.owed
+            for choice in owed.choices
+            if solver.boolean_value(choice.var)
+            for teacher in owed.arc[:2]
+        }
+        busy |= {
+            (teacher, key[3], choice.slot)
+            for key, choices in peers.new_visits.items()
+            for choice in choices
+            if solver.boolean_value(choice.var)
+            for teacher in key[1:3]
+        }
+        for arc, choices in built.sabbatical.items():
+            was = set(built.sabbatical_was.get(arc, []))
+            for choice in choices:
+                clash = any((t, arc[2], choice.slot) in busy for t in arc[:2])
+                model.add_hint(choice.var, choice.slot in was and not clash)
+
+    def _hint(self, built: ReplanModel) -> None:
+        """The plan in force as the first stage's hint: every session where it was."""
+        model = built.model
+        for owed in built.owed:
+            for choice in owed.choices:
+                model.add_hint(choice.var, choice.slot == owed.was)
+        for var in built.chosen:
+            model.add_hint(var, False)
+        for arc, choices in built.sabbatical.items():
+            was = set(built.sabbatical_was.get(arc, []))
+            for choice in choices:
+                model.add_hint(choice.var, choice.slot in was)
+        for key, var in built.tables.items():
+            model.add_hint(var, key in built.plan_tables)
+
+    def _result(
+        self,
+        built: ReplanModel,
+        solver: cp_model.CpSolver,
+        objective_bound: int,
+        change_bound: int,
+        proven: bool,
+    ) -> Result:
+        frame = self.frame
+        sessions = outline(frame, built, solver)
+        plan = Plan(
+            roster=frame.roster.name,
+            year=frame.plan.year,
+            status="feasible",
+            objective=0,
+            bound=0,
+            seed=self.settings.seed,
+            partnerships=sessions.partnerships,
+            visits=sessions.visits,
+            sabbatical_visits=sessions.sabbatical_visits,
+            tables=sessions.tables,
+            unpaired=sessions.unpaired,
+        )
+        terms = plan_terms(frame, plan)
+        objective = sum(terms.values())
+        bound = max(objective_bound, objective)
+        changes = list_changes(frame, plan, sessions.added_why)
+        from pairwise.analysis.network import plan_metrics
+
+        plan.terms = terms
+        plan.objective = objective
+        plan.bound = bound
+        plan.gap = round(relative_gap(objective, bound), 6)
+        plan.status = "optimal" if proven and objective == bound else "feasible"
+        plan.seconds = round(self.elapsed(), 3)
+        plan.replans = Replans(
+            plan=self.plan_hash,
+            start=frame.start.isoformat(),
+            objective_bound=bound,
+            changes=changes,
+            change_bound=min(change_bound, len(changes)),
+        )
+        plan.metrics = plan_metrics(frame.roster, plan)
+        self.stats["changes"] = len(changes)
+        return Result(plan.status, objective, bound, plan, self.elapsed(), self.stats)
+
+
+def _hint_from(built: ReplanModel, solver: cp_model.CpSolver) -> None:
+    """The first stage's solution as the second stage's complete hint."""
+    model = built.model
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    for index in range(len(model.proto.variables)):
+        var = model.get_int_var_from_proto_index(index)
+        model.add_hint(var, solver.value(var))
+
+
+class _SlotCandidates(Candidates):
+    """The engine's slot masks and sabbatical options without its table of every admissible
+    pair (a re-plan asks for the few pairs it needs; `visit_options` computes them)."""
+
+    def _partner_candidates(self) -> None:
+        self.arcs, self.edge_score, self.base_reason = {}, {}, {}
+        self.pair_edges = {period.id: [] for period in self.periods}
+        self.triad_edges = {period.id: [] for period in self.periods}
+
+
+def replan_year(
+    roster: Roster,
+    plan: Plan,
+    start: dt.date,
+    *,
+    keep_within: float = 0.0,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    workers: int | None = None,
+    plan_bytes: bytes | None = None,
+    progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+) -> Result:
+    """Re-plan `plan` for the updated `roster` from `start` on (inputs already checked)."""
+    import os
+
+    scoring = Scoring(roster)
+    candidates = _SlotCandidates(roster, scoring)
+    frame = Frame(roster, plan, start, candidates, scoring)
+    data = plan_bytes if plan_bytes is not None else plan.as_json().encode()
+    run = ReplanRun(
+        frame,
+        time_limit,
+        SearchSettings(
+            seed=seed, workers=workers or os.cpu_count() or 1, stop=stop or threading.Event()
+        ),
+        progress,
+        keep_within,
+        hashlib.sha256(data).hexdigest(),
+    )
+    return run.run()

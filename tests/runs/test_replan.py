@@ -1,0 +1,149 @@
+"""Re-planning from a date: kept sessions stay, the fewest changes, bad input refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import pairwise
+from pairwise.errors import InputError
+from pairwise.roster.load import roster_from_json
+from pairwise.roster.models import Plan, Roster
+from tests.builders import FIRST_MONDAY, make_roster
+from tests.helpers import assert_plan_valid
+
+
+def _school(count: int = 6, cycles: int = 3) -> Roster:
+    teachers = [
+        {
+            "id": f"t{i + 1:02d}",
+            "teaches": [f"mon-{i % 4 + 1}", f"tue-{(i + 1) % 4 + 1}"],
+            "priority": ["reading", "writing", "math"][i % 3],
+            "strengths": [["reading", "writing", "math"][(i + 1) % 3]],
+        }
+        for i in range(count)
+    ]
+    return make_roster(teachers, periods=4, days=("mon", "tue"), cycles=cycles, weeks=2)
+
+
+def _with(roster: Roster, teacher: str, **fields: str) -> Roster:
+    data = json.loads(roster.as_json())
+    for record in data["teachers"]:
+        if record["id"] == teacher:
+            record.update(fields)
+    return roster_from_json(json.dumps(data))
+
+
+def _kept(plan: Plan, start: dt.date) -> list[str]:
+    return sorted(
+        visit.model_dump_json()
+        for visit in plan.visits
+        if dt.date.fromisoformat(visit.slot[:10]) < start
+    )
+
+
+@pytest.fixture(scope="module")
+def school() -> tuple[Roster, Plan]:
+    roster = _school()
+    result = pairwise.solve(roster, time_limit=20, seed=0)
+    assert result.plan is not None and result.status == "optimal"
+    assert_plan_valid(roster, result.plan)
+    return roster, result.plan
+
+
+def test_unchanged_roster_changes_nothing(school: tuple[Roster, Plan]) -> None:
+    roster, plan = school
+    start = FIRST_MONDAY + dt.timedelta(weeks=8)
+    result = pairwise.replan(roster, plan, start=start, time_limit=20)
+    assert result.plan is not None and result.plan.replans is not None
+    assert result.plan.replans.changes == []
+    assert result.plan.objective == plan.objective
+    assert sorted(v.model_dump_json() for v in result.plan.visits) == sorted(
+        v.model_dump_json() for v in plan.visits
+    )
+
+
+def test_teacher_who_leaves_is_replaced_and_kept_sessions_stay(
+    school: tuple[Roster, Plan],
+) -> None:
+    roster, plan = school
+    start = FIRST_MONDAY + dt.timedelta(weeks=8)
+    leaver = plan.partnerships[0].members[0]
+    updated = _with(roster, leaver, end_date=(start - dt.timedelta(days=1)).isoformat())
+    result = pairwise.replan(updated, plan, start=start.isoformat(), time_limit=20)
+    new = result.plan
+    assert new is not None and new.replans is not None
+    assert result.status == "optimal"
+    assert _kept(new, start) == _kept(plan, start)
+    ahead = [v for v in new.visits if dt.date.fromisoformat(v.slot[:10]) >= start]
+    assert ahead and all(leaver not in (v.visitor, v.host) for v in ahead)
+    kinds = {change.kind for change in new.replans.changes}
+    assert "cancelled" in kinds
+    assert any(leaver in change.why for change in new.replans.changes)
+    assert new.replans.change_bound == len(new.replans.changes)
+    assert new.replans.start == start.isoformat()
+    # every teacher still on staff is partnered or listed unpaired in the cycles ahead
+    partnered = {(m, c) for p in new.partnerships for m in p.members for c in p.cycles}
+    listed = {(u.teacher, c) for u in new.unpaired for c in u.cycles}
+    for teacher in updated.teachers:
+        if teacher.id != leaver:
+            assert (teacher.id, "c3") in partnered | listed
+
+
+def test_replan_objective_is_recomputed_term_by_term(school: tuple[Roster, Plan]) -> None:
+    roster, plan = school
+    start = FIRST_MONDAY + dt.timedelta(weeks=8)
+    updated = _with(roster, "t03", end_date=start.isoformat())
+    result = pairwise.replan(updated, plan, start=start, time_limit=20)
+    assert result.plan is not None
+    assert result.plan.objective == sum(result.plan.terms.values())
+    assert result.plan.bound >= result.plan.objective
+
+
+def test_bad_inputs_are_refused(school: tuple[Roster, Plan]) -> None:
+    roster, plan = school
+    other = plan.model_copy(update={"roster": "another school"})
+    with pytest.raises(InputError, match="another school"):
+        pairwise.replan(roster, other, start=FIRST_MONDAY)
+    with pytest.raises(InputError, match="outside the year"):
+        pairwise.replan(roster, plan, start="2020-01-01")
+    data = json.loads(roster.as_json())
+    data["teachers"] = data["teachers"][1:]
+    smaller = roster_from_json(json.dumps(data))
+    with pytest.raises(InputError, match="keep them in it with an end_date"):
+        pairwise.replan(smaller, plan, start=FIRST_MONDAY)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(count=st.integers(min_value=3, max_value=7), seed=st.integers(0, 3))
+def test_replan_before_the_first_session_returns_the_plan_in_force(count: int, seed: int) -> None:
+    roster = _school(count, cycles=2)
+    result = pairwise.solve(roster, time_limit=20, seed=seed)
+    assert result.plan is not None and result.status == "optimal"
+    start = FIRST_MONDAY  # the year's first day: nothing is kept yet
+    again = pairwise.replan(roster, result.plan, start=start, time_limit=20)
+    assert again.plan is not None and again.plan.replans is not None
+    assert again.plan.replans.changes == []
+    assert again.plan.objective == result.plan.objective
+    assert {p.id: p.members for p in again.plan.partnerships} == {
+        p.id: p.members for p in result.plan.partnerships
+    }
+
+
+def test_engine_honours_end_dates_and_date_ranges() -> None:
+    roster = _school(4, cycles=2)
+    second_cycle = FIRST_MONDAY + dt.timedelta(weeks=8)
+    away = f"{second_cycle.isoformat()}..{(second_cycle + dt.timedelta(days=13)).isoformat()}"
+    updated = _with(roster, "t01", end_date=(second_cycle - dt.timedelta(days=1)).isoformat())
+    updated = _with(updated, "t02", unavailable=[away])  # type: ignore[arg-type]
+    result = pairwise.solve(updated, time_limit=20, seed=0)
+    assert result.plan is not None
+    for visit in result.plan.visits:
+        day = dt.date.fromisoformat(visit.slot[:10])
+        if day >= second_cycle:
+            assert "t01" not in (visit.visitor, visit.host)
+            assert "t02" not in (visit.visitor, visit.host)
