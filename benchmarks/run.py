@@ -989,6 +989,11 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", default="2", help="CP-SAT workers, or a list: 1,2")
     parser.add_argument("--whatif", action="store_true", help="also time a 9-variant what-if")
     parser.add_argument(
+        "--replan",
+        action="store_true",
+        help="the re-planning scenarios only (benchmarks/replan.py)",
+    )
+    parser.add_argument(
         "--memory-limit",
         type=float,
         default=8.0,
@@ -1014,6 +1019,13 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
+    if arguments.replan:
+        from benchmarks.replan import main as replan_main
+
+        instance = arguments.instances[0] if arguments.instances != list(DEFAULT_INSTANCES) else ""
+        return replan_main(
+            [instance or "secondary-150", "--time-limit", str(arguments.time_limit or 60.0)]
+        )
     if arguments.child:
         arguments.workers = int(arguments.workers)
         return child_main(arguments)

@@ -30,9 +30,10 @@ def load_plan_fixture(name: str) -> Plan:
     return load_plan(fixture_path(name))
 
 
-def assert_plan_valid(roster: Roster, plan: Plan) -> CheckReport:
-    """Fail with every broken rule and misstated value unless `plan` passes the checker."""
-    report = check(roster, plan)
+def assert_plan_valid(roster: Roster, plan: Plan, *, was: Plan | None = None) -> CheckReport:
+    """Fail with every broken rule and misstated value unless `plan` passes the checker (as a
+    re-plan of `was`, when given)."""
+    report = check(roster, plan, was=was)
     if not report.ok:
         lines = [str(violation) for violation in report.violations]
         lines += [f"mismatch: {mismatch}" for mismatch in report.mismatches]

@@ -60,6 +60,7 @@ def test_unchanged_roster_changes_nothing(school: tuple[Roster, Plan]) -> None:
     start = FIRST_MONDAY + dt.timedelta(weeks=8)
     result = pairwise.replan(roster, plan, start=start, time_limit=20)
     assert result.plan is not None and result.plan.replans is not None
+    assert_plan_valid(roster, result.plan, was=plan)
     assert result.plan.replans.changes == []
     assert result.plan.objective == plan.objective
     assert sorted(v.model_dump_json() for v in result.plan.visits) == sorted(
@@ -77,6 +78,7 @@ def test_teacher_who_leaves_is_replaced_and_kept_sessions_stay(
     result = pairwise.replan(updated, plan, start=start.isoformat(), time_limit=20)
     new = result.plan
     assert new is not None and new.replans is not None
+    assert_plan_valid(updated, new, was=plan)
     assert result.status == "optimal"
     assert _kept(new, start) == _kept(plan, start)
     ahead = [v for v in new.visits if dt.date.fromisoformat(v.slot[:10]) >= start]
@@ -100,6 +102,7 @@ def test_replan_objective_is_recomputed_term_by_term(school: tuple[Roster, Plan]
     updated = _with(roster, "t03", end_date=start.isoformat())
     result = pairwise.replan(updated, plan, start=start, time_limit=20)
     assert result.plan is not None
+    assert_plan_valid(updated, result.plan, was=plan)
     assert result.plan.objective == sum(result.plan.terms.values())
     assert result.plan.bound >= result.plan.objective
 
@@ -127,6 +130,7 @@ def test_replan_before_the_first_session_returns_the_plan_in_force(count: int, s
     start = FIRST_MONDAY  # the year's first day: nothing is kept yet
     again = pairwise.replan(roster, result.plan, start=start, time_limit=20)
     assert again.plan is not None and again.plan.replans is not None
+    assert_plan_valid(roster, again.plan, was=result.plan)
     assert again.plan.replans.changes == []
     assert again.plan.objective == result.plan.objective
     assert {p.id: p.members for p in again.plan.partnerships} == {
@@ -142,8 +146,41 @@ def test_engine_honours_end_dates_and_date_ranges() -> None:
     updated = _with(updated, "t02", unavailable=[away])  # type: ignore[arg-type]
     result = pairwise.solve(updated, time_limit=20, seed=0)
     assert result.plan is not None
+    assert_plan_valid(updated, result.plan)
+    assert {"t01", "t02"} <= {entry.teacher for entry in result.plan.unpaired}
     for visit in result.plan.visits:
         day = dt.date.fromisoformat(visit.slot[:10])
         if day >= second_cycle:
             assert "t01" not in (visit.visitor, visit.host)
             assert "t02" not in (visit.visitor, visit.host)
+
+
+def test_checker_catches_a_changed_kept_session(school: tuple[Roster, Plan]) -> None:
+    roster, plan = school
+    start = FIRST_MONDAY + dt.timedelta(weeks=9)
+    result = pairwise.replan(roster, plan, start=start, time_limit=20)
+    assert result.plan is not None
+    assert_plan_valid(roster, result.plan, was=plan)
+    kept = next(i for i, v in enumerate(result.plan.visits) if v.slot[:10] < start.isoformat())
+    tampered = result.plan.model_copy(deep=True)
+    tampered.visits.pop(kept)
+    report = pairwise.check(roster, tampered, was=plan)
+    assert not report.ok
+    assert any("kept visit" in str(v) for v in report.violations)
+
+
+def test_teacher_who_joins_is_partnered_from_their_begin_date() -> None:
+    roster = _school(4, cycles=3)  # pairs only: the joiner makes one of them a triad
+    data = json.loads(roster.as_json())
+    data["teachers"].append({**data["teachers"][0], "id": "new", "name": "New Teacher"})
+    result = pairwise.solve(roster, time_limit=20, seed=0)
+    assert result.plan is not None
+    start = FIRST_MONDAY + dt.timedelta(weeks=8)
+    data["teachers"][-1]["begin_date"] = start.isoformat()
+    joined = roster_from_json(json.dumps(data))
+    again = pairwise.replan(joined, result.plan, start=start, time_limit=20)
+    assert again.plan is not None and again.plan.replans is not None
+    assert_plan_valid(joined, again.plan, was=result.plan)
+    partnered = {c for p in again.plan.partnerships if "new" in p.members for c in p.cycles}
+    assert partnered == {"c2", "c3"}
+    assert any(change.kind == "added" for change in again.plan.replans.changes)

@@ -8,6 +8,7 @@ disagreement instead of being repeated.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -87,6 +88,29 @@ class UnpairedEntry(NamedTuple):
 ResolvedPartnerships = dict[str, ResolvedPartnership]
 
 
+def _away_spans(teacher: Teacher) -> list[tuple[str, str]]:
+    """The teacher's dates off staff and date ranges of unavailability, as ISO text spans
+    (the checker keeps its own small date code: it shares none with the engine)."""
+    spans = []
+    if teacher.begin_date is not None:
+        spans.append(("0000-00-00", _day_before(teacher.begin_date)))
+    if teacher.end_date is not None:
+        spans.append((_day_after(teacher.end_date), "9999-99-99"))
+    for entry in teacher.unavailable:
+        first, separator, last = entry.partition("..")
+        if separator:
+            spans.append((first.strip(), last.strip()))
+    return spans
+
+
+def _day_before(day: str) -> str:
+    return (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
+
+
+def _day_after(day: str) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+
+
 class CheckContext:
     """One check of one plan: the lookups precomputed from roster and plan, and shared helpers."""
 
@@ -103,8 +127,10 @@ class CheckContext:
         self.school = self._schools()
         self.teaches = {t.id: frozenset(t.teaches) for t in roster.teachers}
         self.unavailable_periods = {
-            t.id: frozenset(u for u in t.unavailable if "/" not in u) for t in roster.teachers
+            t.id: frozenset(u for u in t.unavailable if "/" not in u and ".." not in u)
+            for t in roster.teachers
         }
+        self.away = {t.id: _away_spans(t) for t in roster.teachers}
         self.unavailable_slots = {
             t.id: frozenset(u for u in t.unavailable if "/" in u) for t in roster.teachers
         }
@@ -176,9 +202,26 @@ class CheckContext:
         return self._slot_period_cache[slot]
 
     def is_unavailable(self, teacher: str, slot: str, period: str) -> bool:
-        return (
-            period in self.unavailable_periods[teacher] or slot in self.unavailable_slots[teacher]
-        )
+        if period in self.unavailable_periods[teacher] or slot in self.unavailable_slots[teacher]:
+            return True
+        spans = self.away[teacher]
+        if not spans:
+            return False
+        day = slot[:10]  # ISO dates compare as text
+        return any(first <= day <= last for first, last in spans)
+
+    def on_staff_in_cycle(self, teacher: str, cycle: str) -> bool:
+        """Whether the teacher is on staff (begin_date..end_date) for some slot of a cycle."""
+        record = self.teacher[teacher]
+        if record.begin_date is None and record.end_date is None:
+            return True
+        first = record.begin_date or "0000-00-00"
+        last = record.end_date or "9999-99-99"
+        return any(first <= slot[:10] <= last for slot in self.cycle_slots[cycle])
+
+    def on_staff_in_period(self, teacher: str, period: str) -> bool:
+        cycles = self.cycle_ids if period == YEAR else [period]
+        return any(self.on_staff_in_cycle(teacher, cycle) for cycle in cycles)
 
     def evaluates(self, a: str, b: str) -> str | None:
         """Words for an evaluator relation between a and b, in either direction, or None."""

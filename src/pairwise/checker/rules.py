@@ -31,8 +31,19 @@ from pairwise.roster.models import (
 )
 
 
-def check(roster: Roster, plan: Plan) -> CheckReport:
-    """Check `plan` against every hard rule of SPEC and recompute its objective term by term."""
+def check(
+    roster: Roster, plan: Plan, *, was: Plan | None = None, was_bytes: bytes | None = None
+) -> CheckReport:
+    """Check `plan` against every hard rule and recompute its objective term by term.
+
+    With `was` (the plan in force a re-plan was made from; `was_bytes` its file's bytes, to
+    match the re-plan's sha256), kept sessions are checked against it and the rest against the
+    rules as a re-plan reads them.
+    """
+    if was is not None:
+        from pairwise.checker.replan import check_replan
+
+        return check_replan(roster, plan, was, was_bytes=was_bytes)
     return Checker(roster, plan).run()
 
 
@@ -168,6 +179,15 @@ class Checker(ObjectiveTerms, ConversationRules):
                 if not teacher.participates:
                     continue
                 ids = in_partnerships[period].get(teacher.id, [])
+                if not self.on_staff_in_period(teacher.id, period):
+                    # on staff for none of its slots: neither partnered nor unpaired in it
+                    if listed.get(teacher.id, 0):
+                        self.broken(
+                            INCONSISTENT,
+                            f"{teacher.id} is listed unpaired in {label} but is on staff for "
+                            "none of its slots",
+                        )
+                    continue
                 times_unpaired = listed.get(teacher.id, 0)
                 if not ids and not times_unpaired:
                     self.broken(

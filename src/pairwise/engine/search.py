@@ -110,6 +110,7 @@ def run_search(
     presolve: bool = True,
     deterministic_limit: float | None = None,
     linearization: int | None = None,
+    light_presolve: bool = False,
 ) -> SearchOutcome:
     """Maximise `model` within `time_limit` seconds; stops early when `settings.stop` is set.
 
@@ -119,11 +120,15 @@ def run_search(
     `deterministic_limit` also stops it after that much of CP-SAT's deterministic time, so a
     search that does not finish (a tie-break) still ends the same way on every machine.
     `linearization` sets CP-SAT's `linearization_level` (2: the full LP, which matching-like
-    models need to close their gap quickly).
+    models need to close their gap quickly). `light_presolve` runs one presolve pass without
+    probing (wide models with many at-most-one rows spend seconds probing for little).
     """
     solver = new_solver(max(0.01, time_limit), seed=settings.seed, workers=workers)
     parameters = solver.parameters
     parameters.cp_model_presolve = presolve
+    if light_presolve:
+        parameters.cp_model_probing_level = 0
+        parameters.max_presolve_iterations = 1
     if deterministic_limit is not None:
         parameters.max_deterministic_time = deterministic_limit
     if linearization is not None:

@@ -7,13 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pairwise.explanation.report import YEAR, Rule
+from pairwise.roster.facts import pair_key
 from pairwise.roster.models import Roster, parse_slot
 
 # --- facts about a roster that every part below needs -------------------------------------------
-
-
-def pair_key(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a <= b else (b, a)
 
 
 def join_names(items: Iterable[str]) -> str:

@@ -17,9 +17,11 @@ from typing import Any, NamedTuple
 from ortools.sat.python import cp_model
 
 from pairwise.checker.rules import check
-from pairwise.explanation.facts import Facts, Option, pair_key
+from pairwise.engine.search import new_solver
+from pairwise.explanation.facts import Facts, Option
 from pairwise.explanation.prechecks import tables_short
 from pairwise.explanation.report import RULE_KINDS, Rule, Status
+from pairwise.roster.facts import pair_key
 from pairwise.roster.models import Plan, Roster
 from pairwise.roster.objective import Scoring
 
@@ -349,12 +351,7 @@ class _Model:
         present = [rule for rule in enforced if rule in self.literal]
         self.model.clear_assumptions()
         self.model.add_assumptions([self.literal[rule] for rule in present])
-        solver = cp_model.CpSolver()
-        # leave Ctrl-C to the caller (solve stops the whole run and keeps its best plan)
-        solver.parameters.catch_sigint_signal = False
-        solver.parameters.max_time_in_seconds = max(0.05, seconds)
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = 0
+        solver = new_solver(max(0.05, seconds), seed=0, workers=workers)
         # probing the many slot booleans costs seconds and rarely pays on these models
         solver.parameters.cp_model_probing_level = 0
         status = solver.solve(self.model)

@@ -6,8 +6,9 @@ import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from pairwise.explanation.facts import Facts, Option, join_names, pair_key, plural, school_label
+from pairwise.explanation.facts import Facts, Option, join_names, plural, school_label
 from pairwise.explanation.report import Finding
+from pairwise.roster.facts import pair_key
 from pairwise.roster.models import Roster
 
 # --- pre-checks ---------------------------------------------------------------------------------

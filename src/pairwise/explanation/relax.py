@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from pairwise.explanation.conflicts import rule_words, unavailable_entries
-from pairwise.explanation.facts import Facts, join_names, pair_key
+from pairwise.explanation.facts import Facts, join_names
 from pairwise.explanation.feasibility import Clock, solve_feasibility
 from pairwise.explanation.report import MAX_SINGLE_EDITS, PREFERENCE, Relaxation, Rule
+from pairwise.roster.facts import pair_key
 from pairwise.roster.models import Roster
 
 # --- relaxations --------------------------------------------------------------------------------

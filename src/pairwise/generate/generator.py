@@ -17,7 +17,6 @@ from pairwise.generate.staff import (
     SchoolPlan,
     display,
     evaluates,
-    order_pair,
     slug,
     teacher_data,
 )
@@ -45,6 +44,7 @@ from pairwise.generate.vocabulary import (
     cycle_weeks,
     period_id,
 )
+from pairwise.roster.facts import pair_key
 from pairwise.roster.models import ROSTER_FORMAT, CoverOverride, Policy
 
 
@@ -565,7 +565,7 @@ class Generator:
         relations: list[dict[str, Any]] = []
         taken: list[tuple[str, str]] = []
         # earlier partners do not ask to be paired again (a repeat costs more than a request gives)
-        partnered = {order_pair(str(entry["a"]), str(entry["b"])) for entry in history}
+        partnered = {pair_key(str(entry["a"]), str(entry["b"])) for entry in history}
         for _school, generated in schools:
             people = generated.people
             size = len(people)
@@ -585,7 +585,7 @@ class Generator:
                 1, size // 20
             ):
                 x, y = self.random.sample(people, 2)
-                pair = order_pair(x.id, y.id)
+                pair = pair_key(x.id, y.id)
                 if pair not in taken:
                     taken.append(pair)
                     relations.append({"a": pair[0], "b": pair[1], "kind": "avoid"})
@@ -601,7 +601,7 @@ class Generator:
                 if x.team is not None and teammates and self.random.random() < 0.7:
                     strong = [p for p in teammates if x.priority in p.strengths]
                     y = self.random.choice(strong or teammates)
-                pair = order_pair(x.id, y.id)
+                pair = pair_key(x.id, y.id)
                 if pair in taken or pair in partnered or evaluates(x, y):
                     continue
                 taken.append(pair)
@@ -613,7 +613,7 @@ class Generator:
             while locks and attempts < 400:
                 attempts += 1
                 x, y = self.random.sample(people, 2)
-                pair = order_pair(x.id, y.id)
+                pair = pair_key(x.id, y.id)
                 if (
                     pair in taken
                     or not (x.participates and y.participates)

@@ -54,10 +54,6 @@ def evaluates(x: Person, y: Person) -> bool:
     return x.evaluator == y.id or y.evaluator == x.id
 
 
-def order_pair(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a <= b else (b, a)
-
-
 def slug(name: str, kind: SchoolKind) -> str:
     suffix = {"elementary": "es", "k8": "k8", "middle": "ms", "high": "hs"}[kind]
     return f"{name.lower().replace(' ', '-')}-{suffix}"

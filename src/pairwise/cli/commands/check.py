@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -20,14 +21,26 @@ from pairwise.roster.models import PLAN_FORMAT, ROSTER_FORMAT, TERM_NAMES
 @click.argument("roster_path", metavar="ROSTER")
 @click.argument("plan_path", metavar="PLAN")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def command(roster_path: str, plan_path: str, as_json: bool) -> None:
+@click.option(
+    "--was",
+    "was_path",
+    metavar="PLAN_IN_FORCE",
+    default=None,
+    help="PLAN is a re-plan of this plan: kept sessions are checked against it.",
+)
+def command(roster_path: str, plan_path: str, as_json: bool, was_path: str | None) -> None:
     """Check PLAN against every hard rule of ROSTER; exit 1 when a rule breaks or a term differs."""
-    if roster_path == "-" and plan_path == "-":
-        raise click.UsageError("only one of ROSTER and PLAN can be standard input ('-')")
+    if [roster_path, plan_path, was_path].count("-") > 1:
+        raise click.UsageError("only one of ROSTER, PLAN and --was can be standard input ('-')")
     _refuse_swapped(roster_path, plan_path)
     roster = read_roster(roster_path).roster
     plan = load_plan(plan_path)
-    report = check(roster, plan)
+    if was_path is not None:
+        was = load_plan(was_path)
+        data = read_text(was_path).encode() if was_path == "-" else Path(was_path).read_bytes()
+        report = check(roster, plan, was=was, was_bytes=data)
+    else:
+        report = check(roster, plan)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
         sys.exit(0 if report.ok else 1)

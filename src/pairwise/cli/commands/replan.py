@@ -102,9 +102,15 @@ def command(
         summary.print("interrupted before any plan was found; nothing written", soft_wrap=True)
         sys.exit(EXIT_INTERRUPTED)
     if result.status == "infeasible":
+        from pairwise.explanation.replan import replan_conflicts
+
         why = result.stats.get("why", "no plan keeps the kept sessions and the rules")
         summary.print(f"infeasible: {why}; nothing written", soft_wrap=True)
-        summary.print("run `pairwise explain` on the updated roster to see what conflicts")
+        conflicts = replan_conflicts(roster, plan, first_day)
+        for conflict in conflicts:
+            summary.print(f"- {conflict}", soft_wrap=True)
+        if not conflicts:
+            summary.print("run `pairwise explain` on the updated roster to see what conflicts")
         sys.exit(EXIT_INFEASIBLE)
     if result.plan is None:
         summary.print(

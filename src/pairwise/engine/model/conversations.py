@@ -28,6 +28,7 @@ from pairwise.engine.model.visit_rules import (
     SlotChoice,
     SlotKey,
     cover_per_slot,
+    covers_on_hand,
     release_limits_on_slots,
 )
 from pairwise.engine.search import SearchSettings, run_search
@@ -374,7 +375,7 @@ class _ConversationModel:
                 if not sabbatical.uncovered >> slot & 1:
                     key = (cycle, slot, candidates.school[coach])
                     held[key] = held.get(key, 0) + 1
-        cover_per_slot(self.model, candidates, choices, used=held)
+        cover_per_slot(self.model, candidates.school, covers_on_hand(candidates, held), choices)
         release_limits_on_slots(self.model, candidates, choices)
 
     def _hint(self, placement: ConversationPlacement) -> None:

@@ -25,7 +25,10 @@ from pairwise.engine.model.visit_rules import (
     CoachingArc,
     PeerArc,
     SlotChoice,
+    coach_budget,
+    coachee_cap,
     cover_per_slot,
+    covers_on_hand,
     no_double_booking,
     release_limits_on_slots,
     sabbatical_budget,
@@ -76,10 +79,17 @@ class PlanModel:
         if self.sabbaticals:
             self._sabbatical_slots()
         no_double_booking(self.model, self.peer_slots, self.sabbatical_slots)
-        cover_per_slot(self.model, self.candidates, self.peer_slots, self.sabbatical_slots)
-        release_limits_on_slots(self.model, self.candidates, self.peer_slots)
-        sabbatical_budget(self.model, self.candidates, self.sabbatical_slots)
-        sabbatical_per_coachee(self.model, self.candidates, self.sabbatical_slots)
+        candidates = self.candidates
+        cover_per_slot(
+            self.model,
+            candidates.school,
+            covers_on_hand(candidates),
+            self.peer_slots,
+            self.sabbatical_slots,
+        )
+        release_limits_on_slots(self.model, candidates, self.peer_slots)
+        sabbatical_budget(self.model, coach_budget(candidates), self.sabbatical_slots)
+        sabbatical_per_coachee(self.model, coachee_cap(candidates), self.sabbatical_slots)
         self.objective = self._objective()
         if upper_bound is not None:
             self.model.add(self.objective <= upper_bound)

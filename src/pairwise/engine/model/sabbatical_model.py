@@ -20,7 +20,10 @@ from pairwise.engine.model.visit_rules import (
     CoachingArc,
     SlotChoice,
     SlotKey,
+    coach_budget,
+    coachee_cap,
     cover_per_slot,
+    covers_on_hand,
     no_double_booking,
     sabbatical_budget,
     sabbatical_per_coachee,
@@ -107,10 +110,13 @@ class SabbaticalModel:
 
     def _rules(self, covers_used: dict[SlotKey, int]) -> None:
         """Rules 6-8 among the sabbatical visits, the peer visits' slots and covers taken out."""
+        candidates = self.candidates
         no_double_booking(self.model, self.slots)
-        cover_per_slot(self.model, self.candidates, self.slots, used=covers_used)
-        sabbatical_budget(self.model, self.candidates, self.slots)
-        sabbatical_per_coachee(self.model, self.candidates, self.slots)
+        cover_per_slot(
+            self.model, candidates.school, covers_on_hand(candidates, covers_used), self.slots
+        )
+        sabbatical_budget(self.model, coach_budget(candidates), self.slots)
+        sabbatical_per_coachee(self.model, coachee_cap(candidates), self.slots)
 
     def spread(self) -> cp_model.LinearExprT:
         """The tie-break, to maximise: minus each repeat visit of a coach to the same coachee

@@ -1,11 +1,13 @@
-"""Rules 6, 7 and 8 across visits that have taken slots, for both CP-SAT models that place visits:
-the plan model (peer and sabbatical visits together) and the sabbatical model (sabbatical visits
-around fixed peer visits). Each rule is one function; each model calls them, never restates them.
+"""Rules 6, 7 and 8 across visits that have taken slots, for every CP-SAT model that places visits:
+the plan model (peer and sabbatical visits together), the sabbatical model (sabbatical visits
+around fixed peer visits) and a district's cross-school visits (around its schools' plans). Each
+rule is one function; each model calls them, never restates them. What is left of a cover, a
+budget or a cap comes in as a function, since the models differ only in what is already fixed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -54,25 +56,37 @@ def no_double_booking(model: cp_model.CpModel, *visits: Choices) -> None:
 # rule 7: covers per slot (peer and sabbatical)
 def cover_per_slot(
     model: cp_model.CpModel,
-    candidates: Candidates,
+    school_of: Mapping[str, str],
+    covers_left: Callable[[SlotKey], int],
     *visits: Choices,
-    used: Mapping[SlotKey, int] | None = None,
 ) -> None:
-    """rule 7: covers per slot. Covered visits (peer and sabbatical) per slot and school <= the
-    slot's cover, less the covers `used` there by visits already fixed."""
-    used = used or {}
+    """rule 7: covers per slot. Covered visits (peer and sabbatical) per slot and school (the
+    covered teacher's) <= the covers left there (`covers_on_hand`)."""
     by_slot: dict[SlotKey, list[cp_model.IntVar]] = {}
     for arcs in visits:
         for (covered_teacher, _other, cycle), choices in arcs.items():
-            school = candidates.school[covered_teacher]
+            school = school_of[covered_teacher]
             for choice in choices:
                 if choice.covered:
                     by_slot.setdefault((cycle, choice.slot, school), []).append(choice.var)
     for key, variables in by_slot.items():
-        cycle, slot, _school = key
-        room = candidates.roster.cover_limit(candidates.slots[cycle][slot]) - used.get(key, 0)
+        room = covers_left(key)
         if len(variables) > room:
             model.add(sum(variables) <= room)
+
+
+def covers_on_hand(
+    candidates: Candidates, used: Mapping[SlotKey, int] | None = None
+) -> Callable[[SlotKey], int]:
+    """A slot's cover (`cover_per_period` or its override) less the covers `used` there by
+    visits already fixed."""
+    taken = used or {}
+
+    def left(key: SlotKey) -> int:
+        cycle, slot, _school = key
+        return candidates.roster.cover_limit(candidates.slots[cycle][slot]) - taken.get(key, 0)
+
+    return left
 
 
 # rule 7: max_release, release_budget (covered peer visits; limits from roster.facts)
@@ -95,27 +109,46 @@ def release_limits_on_slots(
 
 
 # rule 8: visits per coach <= budget
-def sabbatical_budget(model: cp_model.CpModel, candidates: Candidates, visits: Choices) -> None:
-    """rule 8: a coach's sabbatical visits <= its budget."""
+def sabbatical_budget(
+    model: cp_model.CpModel, budget_left: Callable[[str], int], visits: Choices
+) -> None:
+    """rule 8: a coach's sabbatical visits <= its budget (`budget_left`: what is left of it)."""
     by_coach: dict[str, list[cp_model.IntVar]] = {}
     for (coach, _coachee, _cycle), choices in visits.items():
         by_coach.setdefault(coach, []).extend(choice.var for choice in choices)
     for coach, variables in by_coach.items():
+        left = budget_left(coach)
+        if len(variables) > left:
+            model.add(sum(variables) <= left)
+
+
+def coach_budget(candidates: Candidates) -> Callable[[str], int]:
+    """A coach's whole sabbatical budget."""
+
+    def budget(coach: str) -> int:
         sabbatical = candidates.roster.teacher_by_id[coach].sabbatical
         assert sabbatical is not None
-        if len(variables) > sabbatical.budget:
-            model.add(sum(variables) <= sabbatical.budget)
+        return sabbatical.budget
+
+    return budget
 
 
 # rule 8: visits per coachee <= sabbatical_visits_per_coachee
 def sabbatical_per_coachee(
-    model: cp_model.CpModel, candidates: Candidates, visits: Choices
+    model: cp_model.CpModel, room_left: Callable[[str], int], visits: Choices
 ) -> None:
-    """rule 8: sabbatical visits a coachee receives <= `sabbatical_visits_per_coachee`."""
-    cap = candidates.roster.policy.sabbatical_visits_per_coachee
+    """rule 8: sabbatical visits a coachee receives <= `sabbatical_visits_per_coachee`
+    (`room_left`: what is left of it)."""
     by_coachee: dict[str, list[cp_model.IntVar]] = {}
     for (_coach, coachee, _cycle), choices in visits.items():
         by_coachee.setdefault(coachee, []).extend(choice.var for choice in choices)
-    for variables in by_coachee.values():
-        if len(variables) > cap:
-            model.add(sum(variables) <= cap)
+    for coachee, variables in by_coachee.items():
+        room = room_left(coachee)
+        if len(variables) > room:
+            model.add(sum(variables) <= room)
+
+
+def coachee_cap(candidates: Candidates) -> Callable[[str], int]:
+    """`sabbatical_visits_per_coachee`, the same for every coachee."""
+    cap = candidates.roster.policy.sabbatical_visits_per_coachee
+    return lambda _coachee: cap

@@ -90,6 +90,8 @@ class ReplanModel:
         for cycle in frame.started + frame.ahead:
             for teacher in frame.candidates.participants:
                 self.busy[teacher, cycle] = 2
+            if not self.sabbaticals:
+                continue
             for coach in frame.candidates.coaches:
                 sabbatical = frame.roster.teacher_by_id[coach].sabbatical
                 assert sabbatical is not None
@@ -97,6 +99,8 @@ class ReplanModel:
         for unit in frame.units:
             for member in unit.members:
                 self.busy[member, unit.cycle] = max(self.busy[member, unit.cycle], 2)
+        if not self.sabbaticals:
+            return
         coachees = {coachee for _c, coachee, _y in frame.candidates.sabbatical_arcs}
         for coachee in coachees:
             for cycle in frame.started + frame.ahead:

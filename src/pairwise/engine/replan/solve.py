@@ -25,7 +25,7 @@ from pairwise.roster.objective import Scoring
 FULL_LP = 2
 """CP-SAT's full linear relaxation: the re-plan's assignment rows prove far sooner with it."""
 FIRST_STAGE_SHARE = 0.6
-PEER_PASS_SHARE = 0.15
+
 """Share of the time limit the first stage (best objective) may take."""
 
 
@@ -60,7 +60,6 @@ class ReplanRun:
         built = ReplanModel(frame)
         built.build()
         self._hint(built)
-        self._peer_pass(built)
         constant = constant_value(frame)
         model = built.model
         model.maximize(built.objective)
@@ -70,6 +69,7 @@ class ReplanRun:
             max(0.1, FIRST_STAGE_SHARE * self.time_limit),
             self.reporter("objective", constant),
             linearization=FULL_LP,
+            light_presolve=True,
         )
         self.stats["objective_seconds"] = round(first.seconds, 3)
         if first.status == "infeasible":
@@ -91,6 +91,7 @@ class ReplanRun:
             max(0.1, self.time_limit - self.elapsed()),
             self.reporter("changes", 0, -1),
             linearization=FULL_LP,
+            light_presolve=True,
         )
         self.stats["changes_seconds"] = round(second.seconds, 3)
         proven_changes = second.status == "optimal"
@@ -101,58 +102,6 @@ class ReplanRun:
             change_bound = 0
         proven = first.status == "optimal" and proven_changes and frame.complete
         return self._result(built, solution, objective_bound, max(0, change_bound), proven)
-
-    def _peer_pass(self, built: ReplanModel) -> None:
-        """Partnerships and peer visits alone first (a small model): their best choice, with the
-        plan in force's sabbatical visits, hints the full model."""
-        peers = ReplanModel(self.frame, sabbaticals=False)
-        peers.build()
-        self._hint(peers)
-        peers.model.maximize(peers.objective)
-        outcome = run_search(
-            peers.model,
-            self.settings,
-            max(0.1, PEER_PASS_SHARE * self.time_limit),
-            linearization=FULL_LP,
-        )
-        self.stats["peer_pass_seconds"] = round(outcome.seconds, 3)
-        if not outcome.has_solution:
-            return
-        solver = outcome.solver
-        model = built.model
-        model.clear_hints()  # type: ignore[no-untyped-call]
-        for mine, theirs in zip(built.chosen, peers.chosen, strict=True):
-            model.add_hint(mine, solver.boolean_value(theirs))
-        for way_key, variables in built.ways.items():
-            for mine, theirs in zip(variables, peers.ways[way_key], strict=True):
-                model.add_hint(mine, solver.boolean_value(theirs))
-        for own, other in zip(built.owed, peers.owed, strict=True):
-            for choice, their in zip(own.choices, other.choices, strict=True):
-                model.add_hint(choice.var, solver.boolean_value(their.var))
-        for visit_key, choices in built.new_visits.items():
-            for choice, their in zip(choices, peers.new_visits[visit_key], strict=True):
-                model.add_hint(choice.var, solver.boolean_value(their.var))
-        for table_key, table in built.tables.items():
-            model.add_hint(table, solver.boolean_value(peers.tables[table_key]))
-        busy = {
-            (teacher, owed.arc[2], choice.slot)
-            for owed in peers.owed
-            for choice in owed.choices
-            if solver.boolean_value(choice.var)
-            for teacher in owed.arc[:2]
-        }
-        busy |= {
-            (teacher, key[3], choice.slot)
-            for key, choices in peers.new_visits.items()
-            for choice in choices
-            if solver.boolean_value(choice.var)
-            for teacher in key[1:3]
-        }
-        for arc, choices in built.sabbatical.items():
-            was = set(built.sabbatical_was.get(arc, []))
-            for choice in choices:
-                clash = any((t, arc[2], choice.slot) in busy for t in arc[:2])
-                model.add_hint(choice.var, choice.slot in was and not clash)
 
     def _hint(self, built: ReplanModel) -> None:
         """The plan in force as the first stage's hint: every session where it was."""

@@ -49,7 +49,16 @@ from pairwise.interchange.export.guidance import (
     visit_day,
     when,
 )
-from pairwise.roster.models import Plan, Roster, parse_slot
+from pairwise.roster.models import (
+    Change,
+    Partnership,
+    Plan,
+    Roster,
+    SabbaticalVisit,
+    TableSeat,
+    Visit,
+    parse_slot,
+)
 from pairwise.version import __version__
 
 PRODID = f"-//pairwise//pairwise {__version__}//EN"
@@ -459,7 +468,12 @@ def _calendar(name: str, timezone: icalendar.Timezone, events: list[icalendar.Ev
 
 
 def _event(
-    session: Session, stamp: dt.datetime, sequence: int, summary: str, description: str
+    session: Session,
+    stamp: dt.datetime,
+    sequence: int,
+    summary: str,
+    description: str,
+    status: str = "CONFIRMED",
 ) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", session.uid)
@@ -472,26 +486,118 @@ def _event(
     if session.location:
         event.add("location", session.location)
     event.add("categories", [session.category])
-    event.add("status", "CONFIRMED")
+    event.add("status", status)
     event.add("transp", "OPAQUE")
     return event
 
 
+def _replanned_sessions(roster: Roster, plan: Plan, changes: list[Change]) -> list[Session]:
+    """Sessions of the plan in force named by a re-plan's changes, rebuilt as they were (their
+    identity, hence their UID, is the one the earlier export gave them)."""
+    partnerships: dict[str, Partnership] = {}
+    visits, sabbaticals, tables = [], [], []
+    for change in changes:
+        fields = dict(change.was or change.session)
+        kind = fields.pop("kind", None)
+        members = fields.pop("members", None)
+        if kind == "visit":
+            visit = Visit.model_validate(fields)
+            visits.append(visit)
+            partnerships.setdefault(
+                visit.partnership,
+                Partnership(
+                    id=visit.partnership,
+                    members=list(members or [visit.visitor, visit.host]),
+                    cycles=[visit.cycle],
+                ),
+            )
+        elif kind == "sabbatical_visit":
+            sabbaticals.append(SabbaticalVisit.model_validate(fields))
+        elif kind == "table":
+            tables.append(TableSeat.model_validate(fields))
+    earlier = Plan(
+        roster=plan.roster,
+        year=plan.year,
+        status="feasible",
+        objective=0,
+        bound=0,
+        partnerships=list(partnerships.values()),
+        visits=visits,
+        sabbatical_visits=sabbaticals,
+        tables=tables,
+    )
+    return plan_sessions(roster, earlier)
+
+
+def _change_notes(
+    roster: Roster, plan: Plan, sessions: list[Session]
+) -> tuple[list[Session], dict[str, str]]:
+    """A re-plan's cancelled sessions (to publish as cancelled), and per live session's UID what
+    changed for the people in it (moved from when, or new)."""
+    if plan.replans is None:
+        return [], {}
+    live = {session.uid for session in sessions}
+    changes = plan.replans.changes
+    cancelled = [
+        session
+        for session in _replanned_sessions(
+            roster, plan, [c for c in changes if c.kind == "cancelled"]
+        )
+        if session.uid not in live
+    ]
+    notes: dict[str, str] = {}
+    moved = [c for c in changes if c.kind == "moved"]
+    for session in _replanned_sessions(roster, plan, moved):
+        local = session.start.astimezone(ZoneInfo(roster.timezone))
+        notes[session.uid] = f"Moved: it was on {local:%A %d %B %Y at %H:%M}."
+    added = [c for c in changes if c.kind == "added"]
+    for session in _replanned_sessions(roster, plan, added):
+        notes.setdefault(session.uid, "New: added when the plan was updated.")
+    whys = {}
+    for change in changes:
+        if change.kind == "cancelled":
+            for session in _replanned_sessions(roster, plan, [change]):
+                whys[session.uid] = change.why
+    for session in cancelled:
+        why = whys.get(session.uid)
+        session.summary = f"Cancelled: {session.summary}"
+        session.description = "This session is cancelled" + (f" ({why})." if why else ".")
+        for teacher_id, text in list(session.personal.items()):
+            session.personal[teacher_id] = PersonalText(
+                summary=f"Cancelled: {text.summary}",
+                description="This session is cancelled: the coaching plan was updated.",
+            )
+    return cancelled, notes
+
+
 def build_calendars(roster: Roster, plan: Plan, previous: dict[str, Revision]) -> Calendars:
-    """`all.ics` and each teacher's calendar (every teacher of the roster, sessions or not)."""
+    """`all.ics` and each teacher's calendar (every teacher of the roster, sessions or not).
+
+    For a re-plan, a moved session keeps its UID (its SEQUENCE rises, and the attendees' own
+    calendars say when it was), and a cancelled one stays with STATUS:CANCELLED so calendar
+    programs remove it. A teacher's own calendar never says why (a colleague's leave is theirs)."""
     sessions = plan_sessions(roster, plan)
+    cancelled, notes = _change_notes(roster, plan, sessions)
     stamp = _stamp(roster)
     timezone = _timezone(roster, sessions)
     all_events = []
     own_events: dict[str, list[icalendar.Event]] = {t.id: [] for t in roster.teachers}
     raised = 0
-    for session in sessions:
+    for session in sorted(
+        [*sessions, *cancelled], key=lambda s: (s.start.astimezone(dt.UTC), s.uid)
+    ):
+        status = "CANCELLED" if session in cancelled else "CONFIRMED"
+        note = notes.get(session.uid)
+        description = session.description + (f" {note}" if note else "")
         sequence, rose = _sequence(session, previous)
         raised += rose
-        all_events.append(_event(session, stamp, sequence, session.summary, session.description))
+        all_events.append(_event(session, stamp, sequence, session.summary, description, status))
         for teacher_id, text in session.personal.items():
+            if teacher_id not in own_events:
+                continue
+            own = text.description + (f" {note}" if note else "")
             own_events[teacher_id].append(
-                _event(session, stamp, sequence, text.summary, text.description)
+                _event(session, stamp, sequence, text.summary, own, status)
             )
     by_teacher = {
         teacher_id: _calendar(f"Coaching: {name_of(roster, teacher_id)}", timezone, events)

@@ -13,6 +13,15 @@ from typing import NamedTuple
 
 from ortools.sat.python import cp_model
 
+from pairwise.engine.model.visit_rules import (
+    CoachingArc,
+    SlotChoice,
+    cover_per_slot,
+    no_double_booking,
+    sabbatical_budget,
+    sabbatical_per_coachee,
+)
+from pairwise.engine.search import new_solver
 from pairwise.roster.models import (
     Roster,
     SabbaticalVisit,
@@ -123,6 +132,7 @@ def place_cross_visits(
         gain_uncovered=gain_uncovered,
         gain_covered=gain_covered,
         cycle_of_slot=availability.cycle_index,
+        cycle_id=[availability.cycle_of[slot] for slot in availability.slots],
         visits_per_cycle=Counter(
             (visit.coach, availability.cycle_index[availability.position[visit.slot]])
             for visit in sabbatical_visits
@@ -170,6 +180,8 @@ class _CrossLimits:
     gain_uncovered: int
     gain_covered: int
     cycle_of_slot: list[int]
+    cycle_id: list[str]
+    """Per slot position, its cycle's id."""
     visits_per_cycle: Counter[tuple[str, int]]
 
     def gain(self, covered: bool) -> int:
@@ -253,37 +265,28 @@ def _choose_cross_visits(
         return greedy
     model = cp_model.CpModel()
     chosen = [model.new_bool_var(f"{c} visits {e} in slot {s}") for c, e, s, _ in candidates]
-    by_coach: dict[str, list[int]] = {}
-    by_coachee: dict[str, list[int]] = {}
-    by_person_slot: dict[tuple[str, int], list[int]] = {}
-    by_cover: dict[tuple[str, int], list[int]] = {}
-    for index, (coach, coachee, slot, covered) in enumerate(candidates):
-        by_coach.setdefault(coach, []).append(index)
-        by_coachee.setdefault(coachee, []).append(index)
-        by_person_slot.setdefault((coach, slot), []).append(index)
-        by_person_slot.setdefault((coachee, slot), []).append(index)
-        if covered:
-            by_cover.setdefault((limits.school_of[coach], slot), []).append(index)
-    for coach, indices in by_coach.items():
-        model.add(sum(chosen[i] for i in indices) <= limits.budget_left[coach])
-    for coachee, indices in by_coachee.items():
-        model.add(sum(chosen[i] for i in indices) <= limits.room_left[coachee])
-    for indices in by_person_slot.values():
-        if len(indices) > 1:
-            model.add_at_most_one(chosen[i] for i in indices)
-    for (school, slot), indices in by_cover.items():
-        model.add(sum(chosen[i] for i in indices) <= limits.covers_left(school, slot))
+    visits: dict[CoachingArc, list[SlotChoice]] = {}
+    for option, var in zip(candidates, chosen, strict=True):
+        arc = (option.coach, option.coachee, limits.cycle_id[option.slot])
+        visits.setdefault(arc, []).append(SlotChoice(var, option.slot, option.covered))
+    sabbatical_budget(model, limits.budget_left.__getitem__, visits)
+    sabbatical_per_coachee(model, limits.room_left.__getitem__, visits)
+    no_double_booking(model, visits)
+    cover_per_slot(
+        model,
+        limits.school_of,
+        lambda key: limits.covers_left(key[2], key[1]),
+        visits,
+    )
     model.maximize(
         sum(limits.gain(candidates[i].covered) * chosen[i] for i in range(len(candidates)))
     )
     picked = set(greedy)
     for index, candidate in enumerate(candidates):
         model.add_hint(chosen[index], candidate in picked)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1  # one worker and deterministic time: the same answer always
-    solver.parameters.random_seed = seed
+    # one worker and deterministic time: the same answer always
+    solver = new_solver(4 * deterministic_seconds + 5, seed=seed, workers=1)
     solver.parameters.max_deterministic_time = deterministic_seconds
-    solver.parameters.max_time_in_seconds = 4 * deterministic_seconds + 5
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return greedy

@@ -32,6 +32,8 @@ from typing import NamedTuple
 import networkx as nx
 from ortools.sat.python import cp_model
 
+from pairwise.engine.search import new_solver
+from pairwise.roster.facts import pair_key, release_limits
 from pairwise.roster.models import Roster
 from pairwise.roster.objective import Scoring
 from pairwise.runs.multiyear.choices import (
@@ -178,10 +180,10 @@ class _RotationModel:
         for teacher, terms in taken.items():
             self.model.add(sum(terms) <= len(partners.get(teacher, ())))
 
+    # rule 7: max_release, release_budget (a year's forced covers; limits from roster.facts)
     def _release_limits(self, k: int) -> None:
         """A year's forced covers within `max_release` per teacher and `release_budget` per
-        school, as the engine requires (`partnerships.add_forced_releases`)."""
-        roster = self.context.roster
+        school, as the engine requires (`partnership_rules.add_forced_releases`)."""
         per_teacher: dict[str, list[cp_model.LinearExprT]] = {}
         per_school: dict[str, list[cp_model.LinearExprT]] = {}
         for period_id, _ in self.context.periods:
@@ -192,15 +194,10 @@ class _RotationModel:
                     per_teacher.setdefault(teacher, []).append(count * variable)
                 for school, count in schools:
                     per_school.setdefault(school, []).append(count * variable)
-        for teacher, terms in per_teacher.items():
-            limit = roster.teacher_by_id[teacher].max_release
-            if limit is not None:
-                self.model.add(sum(terms) <= limit)
-        budget = roster.policy.release_budget
-        if budget is not None:
-            for terms in per_school.values():
-                self.model.add(sum(terms) <= budget)
+        for limit in release_limits(self.context.roster, per_teacher, per_school):
+            self.model.add(sum(limit.items) <= limit.limit)
 
+    # rule 1: each participant in one partnership per year and period, or unpaired
     def _one_partnership_each(self, key: tuple[int, str]) -> None:
         incident: dict[str, list[cp_model.IntVar]] = {t: [] for t in self.context.participants}
         for (a, b), variable in self.pairs[key].items():
@@ -212,6 +209,7 @@ class _RotationModel:
         for teacher, variables in incident.items():
             self.model.add_exactly_one([*variables, self.unpaired[key][teacher]])
 
+    # rule 1: at most one triad per school, year and period
     def _one_triad_per_school(self, key: tuple[int, str]) -> None:
         by_school: dict[str, list[cp_model.IntVar]] = {}
         for triad, variable in self.triads[key].items():
@@ -267,13 +265,11 @@ class _RotationModel:
         count = len(teachers)
         known = set(teachers)
         history_edges = {
-            (entry.a, entry.b) if entry.a <= entry.b else (entry.b, entry.a)
+            pair_key(entry.a, entry.b)
             for entry in roster.history
             if entry.a in known and entry.b in known and entry.a != entry.b
         }
-        chosen = {
-            (a, b) if a <= b else (b, a): sum(variables) for (a, b), variables in self.usage.items()
-        }
+        chosen = {pair_key(a, b): sum(variables) for (a, b), variables in self.usage.items()}
         hinted = _tree_flows(teachers, history_edges, hint)
         inflow: dict[str, list[cp_model.IntVar]] = {t: [] for t in teachers}
         outflow: dict[str, list[cp_model.IntVar]] = {t: [] for t in teachers}
@@ -466,13 +462,8 @@ def _solver(budget: float, seed: int, workers: int) -> cp_model.CpSolver:
     """A CP-SAT solver stopped by deterministic time (`budget`, about seconds on one core), so the
     same roster, seed and workers give the same rotation whatever the machine's load; the wall
     clock only stops a search that runs far over."""
-    solver = cp_model.CpSolver()
-    # leave Ctrl-C to the caller (solve stops the whole run and keeps its best plan)
-    solver.parameters.catch_sigint_signal = False
+    solver = new_solver(4 * max(0.05, budget) + 5, seed=seed, workers=workers)
     solver.parameters.max_deterministic_time = max(0.05, budget)
-    solver.parameters.max_time_in_seconds = 4 * max(0.05, budget) + 5
-    solver.parameters.random_seed = seed
-    solver.parameters.num_workers = max(1, workers)
     # measured: presolve costs seconds on these wide assignment models and the search then proves
     # less (30 teachers, 3 years: optimal in 3 s without it, a 5 % gap after 10 s with it)
     solver.parameters.cp_model_presolve = False
