@@ -4,6 +4,7 @@ table roadmaps, and nobody else's priority or roadmap in any teacher-facing file
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import icalendar
@@ -144,3 +145,38 @@ def test_nobody_sees_a_roadmap_or_priority_but_their_own_and_their_partners(
     for other in roster.teachers:
         for secret in roadmap_texts(other.id):
             assert secret.lower() not in staff, secret
+
+
+def page_text(folder: Path, teacher_id: str) -> str:
+    """The page as a reader sees it: the style sheet left out (its `break-inside: avoid` is CSS)."""
+    page = (folder / "teachers" / f"{teacher_id}.html").read_text(encoding="utf-8")
+    return re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL)
+
+
+def test_each_teacher_page_holds_their_roadmap_and_every_session_with_its_guide(
+    exported: tuple[Roster, Plan, Path],
+) -> None:
+    _roster, plan, folder = exported
+    talk = plan.conversations[0]
+    member = talk.members[0]
+    page = page_text(folder, member)
+    for text in roadmap_texts(member):
+        assert text in page
+    assert "2026-09-01" in page  # the action's due date
+    calendar = events(folder / "teachers" / teacher_file_name(member))
+    assert page.count('class="session"') == len(calendar)
+    guide = DEFAULT_GUIDES[talk.kind][0].replace("'", "&#39;")
+    assert guide in page
+
+
+def test_teacher_pages_show_nobody_elses_roadmap(exported: tuple[Roster, Plan, Path]) -> None:
+    roster, plan, folder = exported
+    for teacher in roster.teachers:
+        page = page_text(folder, teacher.id).lower()
+        allowed = {teacher.id, *partners_of(plan, teacher.id)}
+        for other in roster.teachers:
+            if other.id not in allowed:
+                for secret in roadmap_texts(other.id):
+                    assert secret.lower() not in page, (teacher.id, secret)
+        for word in ("trust", "avoid", "score", "reason", "rating"):
+            assert word not in page, (teacher.id, word)

@@ -1,6 +1,8 @@
 """`export_plan`: everything people read, written into one folder.
 
 - `all.ics`, and `teachers/<id>.ics` for each teacher of the roster (see `export_calendar`);
+- `teachers/<id>.html`, each teacher's printable page: the year's sessions with their guides and
+  the teacher's roadmap (see `pages.py`);
 - `partnerships.csv`, `visits.csv`, `sabbatical_visits.csv`, `tables.csv` (see `export_csv`);
 - `report.html`, self-contained (see `export_report`);
 - `.pairwise-export.json`, the list of files this export wrote: the next export into the folder
@@ -24,6 +26,7 @@ from pairwise.interchange.export.calendars import (
     teacher_file_name,
 )
 from pairwise.interchange.export.common import reference_problems
+from pairwise.interchange.export.pages import render_teacher_pages, teacher_page_name
 from pairwise.interchange.export.report import render_report
 from pairwise.interchange.export.spreadsheets import build_spreadsheets
 from pairwise.roster.models import Plan, Roster
@@ -72,6 +75,8 @@ def export_plan(roster: Roster, plan: Plan, directory: str | Path) -> ExportSumm
     contents: dict[str, str | bytes] = {ALL_CALENDAR: calendars.all_sessions}
     for teacher_id, calendar in calendars.by_teacher.items():
         contents[f"{TEACHER_FOLDER}/{teacher_file_name(teacher_id)}"] = calendar
+    for teacher_id, page in render_teacher_pages(roster, plan, calendars.sessions).items():
+        contents[f"{TEACHER_FOLDER}/{teacher_page_name(teacher_id)}"] = page
     contents.update(build_spreadsheets(roster, plan))
     contents[REPORT] = render_report(roster, plan)
     for relative, content in contents.items():
