@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pairwise.analysis.network import plan_metrics
+from pairwise.roster.facts import pair_key
 from pairwise.roster.models import (
     Partnership,
     Plan,
@@ -543,10 +544,6 @@ def seat_tables(roster: Roster, choose: TableChooser) -> list[TableSeat] | None:
                     for a, b in itertools.combinations(table, 2):
                         earlier[school][pair_key(a, b)] += 1
     return seats
-
-
-def pair_key(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a <= b else (b, a)
 
 
 def table_score(scoring: Scoring, table: Sequence[str], earlier: Counter[tuple[str, str]]) -> int:

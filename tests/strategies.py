@@ -283,6 +283,82 @@ def rosters(**sizes: Any) -> st.SearchStrategy[Roster]:
 
 
 @st.composite
+def binding_roster_data(
+    draw: Draw, *, max_teachers: int = 5, max_cycles: int = 2
+) -> dict[str, Any]:
+    """The JSON of a tiny roster where slots, covers and releases bind: two or three periods, one
+    week a cycle, at most one substitute a slot, small release limits, and coaches (often outside
+    the peer programme, as are some coachees) whose visits compete with the peer visits.
+
+    Random rosters rarely make the exact shortcuts matter (a visit with many free slots never
+    needs its pruned ones); these do, so they are where a shortcut cut too far shows.
+    """
+    period_ids = [f"mon-{i + 1}" for i in range(draw(st.integers(2, 3)))]
+    periods = [
+        {"id": pid, "day": "mon", "start": f"{8 + i:02d}:00", "end": f"{8 + i:02d}:50"}
+        for i, pid in enumerate(period_ids)
+    ]
+    cycles = [
+        {"id": f"c{i + 1}", "weeks": [(FIRST_MONDAY + dt.timedelta(weeks=8 * i)).isoformat()]}
+        for i in range(draw(st.integers(1, max_cycles)))
+    ]
+    count = draw(st.integers(3, max_teachers))
+    # roles: at least one coach and one coachee outside the peer programme (their visits bind
+    # slots the tightest: the pruning's threshold is exact for them, with no slack), the rest
+    # peer teachers, who may be coached too
+    roles = ["coach", "coachee"] + [
+        draw(st.sampled_from(["peer", "peer", "coach", "coachee"])) for _ in range(count - 2)
+    ]
+    teachers = []
+    for index, role in enumerate(draw(st.permutations(roles))):
+        teacher: dict[str, Any] = {
+            "id": f"t{index + 1}",
+            "name": f"Teacher t{index + 1}",
+            # coaches teach little, so they are free for many visits, which then compete
+            "teaches": draw(
+                st.lists(
+                    st.sampled_from(period_ids),
+                    unique=True,
+                    min_size=1 if role == "coachee" else 0,
+                    max_size=1 if role == "coach" else 3,
+                )
+            ),
+            "priority": "math" if role == "coachee" else draw(st.sampled_from(TOPICS[:2])),
+        }
+        if role != "peer":
+            teacher["participates"] = False
+        if role == "coach":
+            teacher["sabbatical"] = {"topics": ["math"], "budget": draw(st.integers(1, 3))}
+        elif draw(st.integers(0, 2)) == 0:
+            teacher["max_release"] = draw(st.integers(0, 1))
+        teachers.append(teacher)
+    policy: dict[str, Any] = {
+        "rotation": draw(st.sampled_from(["year", "cycle"])),
+        "reciprocal": draw(st.booleans()),
+        "allow_triads": draw(st.booleans()),
+        "cover_per_period": draw(st.integers(0, 1)),
+        "sabbatical_visits_per_coachee": draw(st.integers(1, 3)),
+    }
+    if draw(st.booleans()):
+        policy["release_budget"] = draw(st.integers(0, 2))
+    return {
+        "format": "pairwise/roster@1",
+        "name": "binding",
+        "year": 2026,
+        "timezone": "UTC",
+        "periods": periods,
+        "cycles": cycles,
+        "teachers": teachers,
+        "policy": policy,
+    }
+
+
+def binding_rosters(**sizes: Any) -> st.SearchStrategy[Roster]:
+    """Validated rosters of `binding_roster_data`."""
+    return binding_roster_data(**sizes).map(roster_from_data)
+
+
+@st.composite
 def plans_for(draw: Draw, roster: Roster) -> Plan:
     """An arbitrary plan over a roster's ids (a few unknown ones mixed in): almost never valid."""
     people = [teacher.id for teacher in roster.teachers] + ["t-unknown"]

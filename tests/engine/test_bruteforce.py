@@ -362,7 +362,8 @@ def naive_optimum(roster: Roster) -> int | None:
 @st.composite
 def naive_rosters(draw: Any) -> Roster:
     """Rosters small enough for the naive search: 2-4 teachers and 2 slots, or 3 teachers and 3
-    slots (a triad's ring needs three), one cycle of one week, at most one coach (budget 1)."""
+    slots (a triad's ring needs three), one cycle of one week, at most one coach (budget 1), and
+    covers and releases that bind (at most one substitute a slot, release limits of 0 or 1)."""
     triad_sized = draw(st.booleans())
     document = draw(
         roster_data(
@@ -385,6 +386,17 @@ def naive_rosters(draw: Any) -> Roster:
         coach = draw(st.sampled_from(teachers))
         topics = sorted({t["priority"] for t in teachers if "priority" in t} or {"literacy"})
         coach["sabbatical"] = {"topics": topics, "budget": 1}
+        if draw(st.booleans()):
+            coach["participates"] = False
+    # covers and releases that bind: at most one substitute a slot, small release limits
+    policy = document["policy"]
+    policy["cover_per_period"] = draw(st.integers(0, 1))
+    policy.pop("cover_overrides", None)
+    if draw(st.booleans()):
+        policy["release_budget"] = draw(st.integers(0, 1))
+    for teacher in teachers:
+        if draw(st.integers(0, 2)) == 0:
+            teacher["max_release"] = draw(st.integers(0, 1))
     return roster_from_data(document)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import pair_columns
@@ -24,6 +25,7 @@ from pairwise.roster.objective import Scoring
 from solvers.bruteforce import solve as brute_force
 from tests.builders import make_roster, staggered
 from tests.helpers import assert_plan_valid
+from tests.strategies import binding_rosters
 
 SABBATICAL = 12  # the default `sabbatical` weight
 
@@ -241,3 +243,26 @@ def test_the_relaxations_bound_every_plan_and_meet_it_at_the_boundary() -> None:
         roster = crowded_coachee(coaches)
         candidates = Candidates(roster, Scoring(roster))
         assert sabbatical_count_bound(candidates) == optimum(roster).objective == coaches * 12
+
+
+# --- all of them at once, against brute force ---------------------------------------------------
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    database=None,
+)
+@given(binding_rosters())
+def test_rosters_where_slots_and_covers_bind_reach_the_brute_force_optimum(roster: Roster) -> None:
+    # few slots, at most one substitute a slot, small release limits, coaches and coachees outside
+    # the peer programme: where every shortcut above is at or near its boundary
+    reference = brute_force(roster)
+    result = solve(roster, time_limit=20.0, workers=1)
+    if reference is None:
+        assert result.status == "infeasible" and result.plan is None
+        return
+    assert result.status == "optimal" and result.plan is not None
+    assert_plan_valid(roster, result.plan)
+    assert result.plan.objective == reference.objective

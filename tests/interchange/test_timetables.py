@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pairwise
 from pairwise.errors import InputError
@@ -17,8 +20,8 @@ from pairwise.interchange.timetables.days import weekday_of, weekdays
 from pairwise.interchange.timetables.read import read_timetable, sniff_format
 from pairwise.interchange.timetables.xhstt import _Resource, _subject
 from pairwise.interchange.workbook.layout import ImportResult
-from pairwise.roster.load import roster_from_json
-from pairwise.roster.models import Roster
+from pairwise.roster.load import roster_from_data, roster_from_json
+from pairwise.roster.models import DAYS, Roster
 from tests.helpers import FIXTURES, load_fixture
 from tests.interchange.fet_writer import roster_to_fet
 
@@ -278,6 +281,22 @@ def test_hour_names_without_times_take_the_default_bell_and_say_so(tmp_path: Pat
         ("10:30", "11:20"),
     ]
     assert any("the default bell (the first period at 08:30" in w for w in result.warnings)
+
+
+def test_hour_names_with_some_times_are_not_enough_and_the_warning_says_which(
+    tmp_path: Path,
+) -> None:
+    path = edited(
+        tmp_path,
+        FET5,
+        ("<Name>15.50 - 16.50</Name>", "<Name>last</Name>"),
+    )
+    result = read_timetable(path, timezone="Europe/Paris", year=2026)
+    assert result.roster.periods[0].start == "08:30"
+    assert (
+        "only some of the FET file's hour names hold clock times (13.30 - 14.30, 14.40 - 15.40; "
+        "not last): periods follow the default bell"
+    ) in "\n".join(result.warnings)
 
 
 def test_a_bell_schedule_gives_the_times_by_period_number() -> None:
@@ -588,3 +607,65 @@ def test_ids_with_spaces_accents_and_punctuation_survive_the_round_trip(tmp_path
     back = read_back(odd, tmp_path)
     assert {t.id: t.teaches for t in back.teachers} == {t.id: t.teaches for t in odd.teachers}
     assert set(renamed.values()) == {t.id for t in back.teachers}
+
+
+TEACHER_IDS = st.text(
+    st.characters(categories=("L", "N", "P", "Zs"), exclude_characters="/"), min_size=1, max_size=12
+).filter(lambda text: text == text.strip() and text != "")
+
+
+@st.composite
+def timetabled_rosters(draw: st.DrawFn) -> Roster:
+    """A valid roster on a FET-like grid: some weekdays, the same periods on each, any teaches."""
+    days = draw(st.lists(st.sampled_from(DAYS), min_size=1, max_size=7, unique=True))
+    days.sort(key=DAYS.index)
+    hours = draw(st.integers(1, 8))
+    first = draw(st.integers(7 * 60, 9 * 60))
+    length = draw(st.integers(30, 60))
+    periods = [
+        {
+            "id": f"{day}-{n}",
+            "day": day,
+            "start": f"{(first + (n - 1) * (length + 5)) // 60:02d}:{(first + (n - 1) * (length + 5)) % 60:02d}",
+            "end": f"{(first + (n - 1) * (length + 5) + length) // 60:02d}:{(first + (n - 1) * (length + 5) + length) % 60:02d}",
+        }
+        for day in days
+        for n in range(1, hours + 1)
+    ]
+    ids = draw(st.lists(TEACHER_IDS, min_size=1, max_size=10, unique=True))
+    period_ids = [period["id"] for period in periods]
+    teachers = [
+        {
+            "id": teacher_id,
+            "name": f"{teacher_id} ({index})",
+            "teaches": [p for p in period_ids if draw(st.booleans())],
+        }
+        for index, teacher_id in enumerate(ids)
+    ]
+    # a timetable places at least one lesson (a file without any is refused, as tested above)
+    if not any(teacher["teaches"] for teacher in teachers):
+        teachers[0]["teaches"] = [draw(st.sampled_from(period_ids))]
+    return roster_from_data(
+        {
+            "format": "pairwise/roster@1",
+            "name": "Generated",
+            "year": 2026,
+            "timezone": "UTC",
+            "periods": periods,
+            "cycles": [{"id": "fall", "weeks": ["2026-10-19"]}],
+            "teachers": teachers,
+        }
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(timetabled_rosters())
+def test_any_timetable_written_to_fet_reads_back_the_same(roster: Roster) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        back = read_back(roster, Path(folder))
+    assert [(p.id, p.day, p.start, p.end) for p in back.periods] == [
+        (p.id, p.day, p.start, p.end) for p in roster.periods
+    ]
+    assert [(t.id, t.name, t.teaches) for t in back.teachers] == [
+        (t.id, t.name, t.teaches) for t in roster.teachers
+    ]

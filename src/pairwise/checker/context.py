@@ -253,6 +253,8 @@ class CheckContext:
             )
         return period
 
+    # rule 5: (and rule 8's slot conditions) host or coachee teaches, nobody unavailable, covered
+    # exactly when the visitor or coach teaches, the slot in the cycle's weeks
     def visit_slot(
         self,
         where: str,

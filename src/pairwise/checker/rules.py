@@ -160,6 +160,7 @@ class Checker(ObjectiveTerms, ConversationRules):
                     result[cycle].append(UnpairedEntry(entry.teacher, index))
         return result
 
+    # rule 1: one partnership per teacher and period, or listed unpaired; two or three members
     def _one_partnership_per_period(
         self,
         partnerships: ResolvedPartnerships,
@@ -205,6 +206,7 @@ class Checker(ObjectiveTerms, ConversationRules):
                         1, f"{teacher.id} is listed unpaired {times_unpaired} times in {label}"
                     )
 
+    # rule 1: triads only when allowed, one per school and period, with an odd partnered count
     def _triads(self, partnerships: ResolvedPartnerships) -> None:
         for period in self.periods:
             partnered: Counter[str] = Counter()
@@ -239,6 +241,7 @@ class Checker(ObjectiveTerms, ConversationRules):
 
     # --- rules 2 and 3: who may be partners -----------------------------------------------------
 
+    # rule 2: avoid, evaluator, same school, locks
     def _partner_rules(self, partnerships: ResolvedPartnerships) -> None:
         partners: set[tuple[str, str]] = set()
         for partnership, _ in partnerships.values():
@@ -260,6 +263,7 @@ class Checker(ObjectiveTerms, ConversationRules):
             if (a, b) not in partners:
                 self.broken(2, f"{a} and {b} are locked together but are not partners")
 
+    # rule 3: no two teachers partners in two cycles
     def _no_repeat_partners(self, partnerships: ResolvedPartnerships) -> None:
         if self.policy.rotation != "cycle":
             return
@@ -277,6 +281,7 @@ class Checker(ObjectiveTerms, ConversationRules):
 
     # --- rules 4 and 5: peer visits -------------------------------------------------------------
 
+    # rule 4: every visit belongs to a partnership of its cycle (slot conditions: context.visit_slot)
     def _visits(self, partnerships: ResolvedPartnerships) -> list[ResolvedVisit]:
         resolved: list[ResolvedVisit] = []
         by_cycle: dict[tuple[str, str], list[ResolvedVisit]] = defaultdict(list)
@@ -322,6 +327,7 @@ class Checker(ObjectiveTerms, ConversationRules):
         """The cycles in which a partnership visits: every cycle under rotation 'year'."""
         return list(self.cycle_ids) if periods == [YEAR] else periods
 
+    # rule 4: two visits a pair (one when not reciprocal), a ring of three for a triad
     def _visit_counts(
         self,
         partnerships: ResolvedPartnerships,
@@ -360,6 +366,7 @@ class Checker(ObjectiveTerms, ConversationRules):
 
     # --- rule 8: sabbatical visits --------------------------------------------------------------
 
+    # rule 8: topic, kept apart, slot conditions, budget per coach, cap per coachee
     def _sabbatical_visits(self) -> list[ResolvedSabbatical]:
         """Every sabbatical visit whose ids resolve."""
         resolved = []
@@ -415,6 +422,7 @@ class Checker(ObjectiveTerms, ConversationRules):
 
     # --- rules 6 and 7: slots and covers --------------------------------------------------------
 
+    # rule 6: no double booking, peer and sabbatical
     def _one_visit_per_slot(
         self,
         peer_visits: list[ResolvedVisit],
@@ -438,6 +446,7 @@ class Checker(ObjectiveTerms, ConversationRules):
                     f"{teacher} is in {count_of(len(visits), 'visit')} in slot {slot}: {join_names(visits)}",
                 )
 
+    # rule 7: covers per slot, max_release, release_budget
     def _covers(
         self,
         peer_visits: list[ResolvedVisit],
@@ -483,6 +492,7 @@ class Checker(ObjectiveTerms, ConversationRules):
 
     # --- rule 9: tables -------------------------------------------------------------------------
 
+    # rule 9: every team at one table per meeting, tables numbered without reuse
     def _tables(self) -> None:
         meeting_order: dict[tuple[str, str], int] = {}
         meeting_tables: dict[tuple[str, str], int | None] = {}

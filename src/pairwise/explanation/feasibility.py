@@ -21,7 +21,7 @@ from pairwise.engine.search import new_solver
 from pairwise.explanation.facts import Facts, Option
 from pairwise.explanation.prechecks import tables_short
 from pairwise.explanation.report import RULE_KINDS, Rule, Status
-from pairwise.roster.facts import pair_key
+from pairwise.roster.facts import pair_key, release_limits
 from pairwise.roster.models import Plan, Roster
 from pairwise.roster.objective import Scoring
 
@@ -29,7 +29,7 @@ from pairwise.roster.objective import Scoring
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class _PartnershipOption:
     """A partnership the model may choose: a locked pair, or a triad containing one."""
 
     members: tuple[str, ...]
@@ -86,7 +86,7 @@ class _Model:
         self.visits = visits
         self.model: Any = cp_model.CpModel()
         self.literal: dict[Rule, Any] = {}
-        self.candidates: list[_Candidate] = []
+        self.candidates: list[_PartnershipOption] = []
         self.visit_slots: list[_VisitSlot] = []
         self._build()
         self.rules = sorted(self.literal, key=lambda r: (RULE_KINDS.index(r.kind), r.subject))
@@ -106,7 +106,7 @@ class _Model:
         demand: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
         for period in self.facts.periods:
             candidates = [
-                _Candidate(
+                _PartnershipOption(
                     members, period, self.model.new_bool_var(f"{'+'.join(members)}@{period}")
                 )
                 for members in self._candidate_members(period)
@@ -164,7 +164,8 @@ class _Model:
                 members[tuple(sorted((a, b, x)))] = None
         return list(members)
 
-    def _one_partnership_per_teacher(self, candidates: list[_Candidate]) -> None:
+    # rule 1: one partnership per teacher and period (the explanation's home)
+    def _one_partnership_per_teacher(self, candidates: list[_PartnershipOption]) -> None:
         per_teacher: dict[str, list[Any]] = defaultdict(list)
         for candidate in candidates:
             for member in candidate.members:
@@ -173,7 +174,8 @@ class _Model:
             if len(variables) > 1:
                 self.model.add_at_most_one(variables)
 
-    def _partner_rules(self, candidate: _Candidate) -> None:
+    # rule 2: avoid, evaluator, same school
+    def _partner_rules(self, candidate: _PartnershipOption) -> None:
         facts = self.facts
         for a, b in itertools.combinations(candidate.members, 2):
             pair = pair_key(a, b)
@@ -190,7 +192,8 @@ class _Model:
         if len(candidate.members) == 3 and not facts.policy.allow_triads:
             self.forbid_unless_relaxed(candidate.chosen, Rule("allow_triads"))
 
-    def _triads(self, candidates: list[_Candidate]) -> None:
+    # rule 1: triads
+    def _triads(self, candidates: list[_PartnershipOption]) -> None:
         """At most one triad per school and period, and only when the school's count is odd."""
         school = self.facts.school
         owned: dict[str, list[Any]] = defaultdict(list)
@@ -218,8 +221,12 @@ class _Model:
             total = sum(count * variable for count, variable in terms)
             self.model.add(total == 2 * half + 1).only_enforce_if(has_triad)
 
+    # rule 4: the visits each partnership makes
     def _visit_directions(
-        self, candidate: _Candidate, cycle_id: str, demand: dict[tuple[str, str, str], list[Any]]
+        self,
+        candidate: _PartnershipOption,
+        cycle_id: str,
+        demand: dict[tuple[str, str, str], list[Any]],
     ) -> None:
         chosen = candidate.chosen
         if len(candidate.members) == 2:
@@ -245,6 +252,7 @@ class _Model:
         for visitor, host in ((a, x), (x, b), (b, a)):
             demand[(cycle_id, visitor, host)].append(other)
 
+    # rule 2: locks
     def _locks(self) -> None:
         for pair in self.facts.locks:
             containing = [
@@ -256,10 +264,11 @@ class _Model:
             else:
                 self.model.add_bool_or([literal.Not()])
 
+    # rule 3: no repeat within the year
     def _no_repeat_partners(self) -> None:
         if self.facts.policy.rotation != "cycle" or len(self.facts.cycle_ids) < 2:
             return
-        together: dict[tuple[str, str], list[_Candidate]] = defaultdict(list)
+        together: dict[tuple[str, str], list[_PartnershipOption]] = defaultdict(list)
         for candidate in self.candidates:
             for a, b in itertools.combinations(candidate.members, 2):
                 together[(a, b)].append(candidate)
@@ -293,6 +302,7 @@ class _Model:
                 kept.append(option)
         return kept
 
+    # rule 5, rule 6, rule 7: visits in feasible slots, no double booking, covers and releases
     def _place_visits(self, demand: dict[tuple[str, str, str], list[Any]]) -> None:
         facts = self.facts
         busy: dict[tuple[str, str], list[Any]] = defaultdict(list)
@@ -323,20 +333,15 @@ class _Model:
             limit, rule = facts.cover_limit(slot)
             if len(variables) > limit:
                 self.model.add(sum(variables) <= limit).only_enforce_if(self.rule(rule))
-        for teacher_id, variables in released.items():
-            release = facts.teacher[teacher_id].max_release
-            if release is not None and len(variables) > release:
-                self.model.add(sum(variables) <= release).only_enforce_if(
-                    self.rule(Rule("max_release", (teacher_id,)))
+        # rule 7: max_release, release_budget (limits from roster.facts), each one relaxable
+        for release in release_limits(facts.roster, released, school_covers):
+            if len(release.items) > release.limit:
+                kind = "max_release" if release.kind == "teacher" else "release_budget"
+                self.model.add(sum(release.items) <= release.limit).only_enforce_if(
+                    self.rule(Rule(kind, (release.name,)))
                 )
-        budget = facts.policy.release_budget
-        if budget is not None:
-            for school, variables in school_covers.items():
-                if len(variables) > budget:
-                    self.model.add(sum(variables) <= budget).only_enforce_if(
-                        self.rule(Rule("release_budget", (school,)))
-                    )
 
+    # rule 9: enough tables
     def _tables(self) -> None:
         for cycle in self.facts.roster.cycles:
             for meeting in cycle.meetings:

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pairwise.errors import Problem
 from pairwise.interchange.csv_tables import read_table, slug
 from pairwise.interchange.workbook.cells import CellError, convert
-from pairwise.interchange.workbook.sources import byte_limit, decode, read_bytes
+from pairwise.interchange.workbook.sources import decode
+from pairwise.roster.load import byte_limit, read_bytes
 from pairwise.roster.models import DAYS
 
 BELL_COLUMNS = ("period", "day", "start", "end")

@@ -39,13 +39,21 @@ def _limit(variable: str, default: int) -> int:
         raise InputError([Problem(variable, f"'{text}' is not a whole number")]) from None
 
 
-def read_text(source: str | Path) -> str:
-    """The text of a file (or standard input for '-'), refusing missing, huge and non-UTF-8 input."""
+def byte_limit() -> int:
+    """The largest input file read (a roster, a plan, a workbook, a timetable): PAIRWISE_MAX_BYTES,
+    or 64 MiB."""
+    return _limit(MAX_BYTES_VARIABLE, MAX_BYTES_DEFAULT)
+
+
+def read_bytes(source: str | Path, limit: int | None = None, *, stdin: bool = False) -> bytes:
+    """The one reader of input files: a file's bytes (standard input for '-' when `stdin`),
+    refusing missing, unreadable, folder and oversized input (over `limit`, `byte_limit()` by
+    default), each as an `InputError` naming the file."""
     name = str(source)
-    limit = _limit(MAX_BYTES_VARIABLE, MAX_BYTES_DEFAULT)
+    limit = byte_limit() if limit is None else limit
     raise_hint = f"set {MAX_BYTES_VARIABLE} to a larger number of bytes to allow it"
     try:
-        if name == "-":
+        if stdin and name == "-":
             data = sys.stdin.buffer.read(limit + 1)
         else:
             path = Path(name)
@@ -61,10 +69,19 @@ def read_text(source: str | Path) -> str:
         raise InputError([Problem(name, "no such file")]) from None
     except PermissionError:
         raise InputError([Problem(name, "permission denied")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(name, "is a folder, not a file")]) from None
     except OSError as error:
         raise InputError([Problem(name, f"cannot be read: {error.strerror or error}")]) from None
     if len(data) > limit:
         raise InputError([Problem(name, f"is over the limit of {limit:,} bytes; {raise_hint}")])
+    return data
+
+
+def read_text(source: str | Path) -> str:
+    """The text of a file (or standard input for '-'), refusing missing, huge and non-UTF-8 input."""
+    name = str(source)
+    data = read_bytes(source, stdin=True)
     if not data.strip():
         raise InputError([Problem(name, "is empty")])
     try:

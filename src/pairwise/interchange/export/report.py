@@ -227,7 +227,7 @@ class YearRow:
 
 
 @dataclass
-class Report:
+class ReportContents:
     """Everything the template shows, computed here so the template only lays it out."""
 
     roster: Roster
@@ -593,11 +593,11 @@ def _years(graph: nx.Graph, year: int) -> list[YearRow]:
     ]
 
 
-def build_report(roster: Roster, plan: Plan) -> Report:
+def build_report(roster: Roster, plan: Plan) -> ReportContents:
     """The report's content for one roster and plan."""
     year = plan_year(plan, roster.year)
     graph = coaching_graph(roster, [plan])
-    return Report(
+    return ReportContents(
         roster=roster,
         plan=plan,
         year=year,

@@ -5,12 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pairwise.errors import InputError, Problem
-from pairwise.interchange.workbook.sources import (
-    byte_limit,
-    check_zip,
-    decode,
-    read_bytes,
-)
+from pairwise.interchange.workbook.sources import check_zip, decode
+from pairwise.roster.load import byte_limit, read_bytes
 
 # OneRoster files are larger than rosters (students are in them): allow more than a roster file
 _SIZE_FACTOR = 8

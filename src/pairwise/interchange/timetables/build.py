@@ -19,6 +19,7 @@ from pairwise.interchange.timetables.clock import (
     default_bell,
     from_bells,
     from_names,
+    hours_named_with_times,
 )
 from pairwise.interchange.timetables.model import (
     TEAM_RULES,
@@ -70,11 +71,17 @@ def _times(table: Timetable, options: Options) -> Times:
     if options.bells is not None:
         return from_bells(table.days, options.bells, table.problems, "--bell-schedule")
     times = default_bell(table.days, table.problems)
+    with_times, without = hours_named_with_times(table.days)
+    held = (
+        f"only some of the {table.program} file's hour names hold clock times ({shown(with_times)}"
+        f"; not {shown(without)})"
+        if with_times
+        else f"the {table.program} file's hour names hold no clock times"
+    )
     if times.by_period:
         table.warnings.append(
-            f"the {table.program} file's hour names hold no clock times: periods follow "
-            f"{times.origin}; give --bell-schedule periods.csv (period,day,start,end) for the "
-            "school's own times"
+            f"{held}: periods follow {times.origin}; give --bell-schedule periods.csv "
+            "(period,day,start,end) for the school's own times"
         )
     return times
 

@@ -59,6 +59,16 @@ def _day_from_names(day: Day) -> list[tuple[int, int | None]] | None:
     return starts
 
 
+def hours_named_with_times(days: Sequence[Day]) -> tuple[list[str], list[str]]:
+    """The hour names that hold a clock time and those that do not (each name once)."""
+    named: dict[str, bool] = {}
+    for day in days:
+        for hour in day.hours:
+            held = times_in(hour.name)[0] is not None or times_in(hour.long_name)[0] is not None
+            named.setdefault(hour.name, held)
+    return [n for n, held in named.items() if held], [n for n, held in named.items() if not held]
+
+
 def from_names(days: Sequence[Day], problems: list[Problem], where: str) -> Times | None:
     """The periods' times from their names, when every hour's name (or long name) holds one.
 

@@ -254,7 +254,7 @@ def _events(instance: ET.Element, table: Timetable) -> dict[str, _Event]:
 
 
 @dataclass
-class _Candidate:
+class _SolutionOption:
     """One solution group's solution of the instance."""
 
     group: str
@@ -264,16 +264,16 @@ class _Candidate:
 
 def _candidates(
     root: ET.Element, instance_id: str, wanted: str | None, table: Timetable
-) -> list[_Candidate]:
+) -> list[_SolutionOption]:
     """The solution groups that solve the instance, in file order (only `wanted`, if given)."""
     groups = children(child(root, "SolutionGroups"), "SolutionGroup")
-    solving: list[_Candidate] = []
+    solving: list[_SolutionOption] = []
     for group in groups:
         solutions = [
             s for s in children(group, "Solution") if s.get("Reference", "") == instance_id
         ]
         if solutions:
-            solving.append(_Candidate(group.get("Id", ""), solutions[0], len(solutions) - 1))
+            solving.append(_SolutionOption(group.get("Id", ""), solutions[0], len(solutions) - 1))
     if wanted is not None:
         found = [candidate for candidate in solving if candidate.group == wanted]
         if not found:
@@ -313,7 +313,7 @@ def _subject(label: str, attending: list[_Resource]) -> str | None:
     return subject or None
 
 
-def _lessons(candidate: _Candidate, instance: _Instance) -> tuple[list[Lesson], list[Problem]]:
+def _lessons(candidate: _SolutionOption, instance: _Instance) -> tuple[list[Lesson], list[Problem]]:
     """The lessons one solution gives, and its problems (an event it does not time is one)."""
     lessons: list[Lesson] = []
     problems: list[Problem] = []
@@ -387,7 +387,9 @@ def _lessons(candidate: _Candidate, instance: _Instance) -> tuple[list[Lesson], 
     return lessons, problems
 
 
-def _read_solution(candidates: list[_Candidate], instance: _Instance, table: Timetable) -> None:
+def _read_solution(
+    candidates: list[_SolutionOption], instance: _Instance, table: Timetable
+) -> None:
     """The lessons of the first candidate that times every event, else the first one's problems."""
     first_problems: list[Problem] = []
     for candidate in candidates:

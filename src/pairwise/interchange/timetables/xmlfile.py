@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from pairwise.errors import InputError, Problem
-from pairwise.interchange.workbook.sources import byte_limit, read_bytes
+from pairwise.roster.load import byte_limit, read_bytes
 
 FET_ROOT = "fet"
 XHSTT_ROOT = "HighSchoolTimetableArchive"

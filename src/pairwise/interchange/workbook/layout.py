@@ -31,7 +31,7 @@ CellKind = str
 
 
 @dataclass(frozen=True)
-class Column:
+class SheetColumn:
     """One column of a table sheet: its header, what it holds, and how a cell is read."""
 
     header: str
@@ -47,7 +47,7 @@ class TableSheet:
     """A sheet of rows under a header (Teachers, Periods, ...)."""
 
     name: str
-    columns: tuple[Column, ...]
+    columns: tuple[SheetColumn, ...]
     example: tuple[object, ...]
     required: bool = False
 
@@ -77,24 +77,28 @@ MARKS = ("T", "X", "TX")
 TEACHERS = TableSheet(
     "Teachers",
     (
-        Column("id", "text", "# unique id, e.g. t01", required=True),
-        Column("name", "text", "full name", required=True),
-        Column("team", "text", "team id from the Teams sheet (blank: none)", source="Teams"),
-        Column("school", "text", "school (blank: the roster's one school)"),
-        Column("years_experience", "int", "years of teaching (blank: 0)"),
-        Column("priority", "text", "this year's coaching priority (a topic)", source="Topics"),
-        Column("strengths", "list", "topics they are strong in, comma-separated", source="Topics"),
-        Column("evaluator", "text", "id of the teacher who evaluates them", source="Teachers"),
-        Column("max_release", "int", "most covered visits as visitor (blank: no limit)"),
-        Column("participates", "bool", "in peer partnerships? yes/no (blank: yes)", choices=YES_NO),
-        Column(
+        SheetColumn("id", "text", "# unique id, e.g. t01", required=True),
+        SheetColumn("name", "text", "full name", required=True),
+        SheetColumn("team", "text", "team id from the Teams sheet (blank: none)", source="Teams"),
+        SheetColumn("school", "text", "school (blank: the roster's one school)"),
+        SheetColumn("years_experience", "int", "years of teaching (blank: 0)"),
+        SheetColumn("priority", "text", "this year's coaching priority (a topic)", source="Topics"),
+        SheetColumn(
+            "strengths", "list", "topics they are strong in, comma-separated", source="Topics"
+        ),
+        SheetColumn("evaluator", "text", "id of the teacher who evaluates them", source="Teachers"),
+        SheetColumn("max_release", "int", "most covered visits as visitor (blank: no limit)"),
+        SheetColumn(
+            "participates", "bool", "in peer partnerships? yes/no (blank: yes)", choices=YES_NO
+        ),
+        SheetColumn(
             "sabbatical_topics",
             "list",
             "mini-sabbatical coach: topics they coach, comma-separated",
             source="Topics",
         ),
-        Column("sabbatical_budget", "int", "coach's release periods this year"),
-        Column("room", "text", "classroom (the calendar's location)"),
+        SheetColumn("sabbatical_budget", "int", "coach's release periods this year"),
+        SheetColumn("room", "text", "classroom (the calendar's location)"),
     ),
     (
         "#t01",
@@ -115,13 +119,13 @@ TEACHERS = TableSheet(
 )
 
 TIMETABLE_FIXED = (
-    Column(
+    SheetColumn(
         "teacher",
         "text",
         "# teacher id; then one column per period id (columns headed # are skipped)",
         required=True,
     ),
-    Column("name", "text", "(for reading only)"),
+    SheetColumn("name", "text", "(for reading only)"),
 )
 TIMETABLE = TableSheet(
     "Timetable",
@@ -132,9 +136,9 @@ TIMETABLE = TableSheet(
 UNAVAILABLE = TableSheet(
     "Unavailable",
     (
-        Column("teacher", "text", "# teacher id", required=True, source="Teachers"),
-        Column("date", "date", "date they cannot host or visit", required=True),
-        Column("period", "text", "period id (blank: every period that day)", source="Periods"),
+        SheetColumn("teacher", "text", "# teacher id", required=True, source="Teachers"),
+        SheetColumn("date", "date", "date they cannot host or visit", required=True),
+        SheetColumn("period", "text", "period id (blank: every period that day)", source="Periods"),
     ),
     ("#t01", "2026-10-06", "tue-3"),
 )
@@ -142,10 +146,12 @@ UNAVAILABLE = TableSheet(
 PERIODS = TableSheet(
     "Periods",
     (
-        Column("id", "text", "# unique period id, e.g. mon-1 (no '/')", required=True),
-        Column("day", "day", "mon, tue, wed, thu, fri, sat or sun", required=True, choices=DAYS),
-        Column("start", "time", "start, HH:MM", required=True),
-        Column("end", "time", "end, HH:MM", required=True),
+        SheetColumn("id", "text", "# unique period id, e.g. mon-1 (no '/')", required=True),
+        SheetColumn(
+            "day", "day", "mon, tue, wed, thu, fri, sat or sun", required=True, choices=DAYS
+        ),
+        SheetColumn("start", "time", "start, HH:MM", required=True),
+        SheetColumn("end", "time", "end, HH:MM", required=True),
     ),
     ("#mon-1", "mon", "08:30", "09:20"),
     required=True,
@@ -154,8 +160,8 @@ PERIODS = TableSheet(
 CYCLES = TableSheet(
     "Cycles",
     (
-        Column("cycle", "text", "# cycle id; one row per week of the cycle", required=True),
-        Column("week", "date", "the Monday of a week of that cycle", required=True),
+        SheetColumn("cycle", "text", "# cycle id; one row per week of the cycle", required=True),
+        SheetColumn("week", "date", "the Monday of a week of that cycle", required=True),
     ),
     ("#fall", "2026-10-05"),
     required=True,
@@ -164,12 +170,14 @@ CYCLES = TableSheet(
 MEETINGS = TableSheet(
     "Meetings",
     (
-        Column("cycle", "text", "# cycle id from the Cycles sheet", required=True, source="Cycles"),
-        Column("id", "text", "unique meeting id", required=True),
-        Column("date", "date", "date of the staff meeting", required=True),
-        Column("start", "time", "start, HH:MM", required=True),
-        Column("end", "time", "end, HH:MM", required=True),
-        Column("tables", "int", "tables on hand (blank: no limit)"),
+        SheetColumn(
+            "cycle", "text", "# cycle id from the Cycles sheet", required=True, source="Cycles"
+        ),
+        SheetColumn("id", "text", "unique meeting id", required=True),
+        SheetColumn("date", "date", "date of the staff meeting", required=True),
+        SheetColumn("start", "time", "start, HH:MM", required=True),
+        SheetColumn("end", "time", "end, HH:MM", required=True),
+        SheetColumn("tables", "int", "tables on hand (blank: no limit)"),
     ),
     ("#fall", "fall-pd", "2026-10-16", "13:00", "15:00", 8),
 )
@@ -177,11 +185,11 @@ MEETINGS = TableSheet(
 TEAMS = TableSheet(
     "Teams",
     (
-        Column("id", "text", "# unique team id, e.g. grade-3", required=True),
-        Column("priority", "text", "the team's priority (a topic)", source="Topics"),
-        Column("grade", "int", "grade taught (blank: none)"),
-        Column("school", "text", "school (blank: its members')"),
-        Column("name", "text", "name shown to people (blank: the id)"),
+        SheetColumn("id", "text", "# unique team id, e.g. grade-3", required=True),
+        SheetColumn("priority", "text", "the team's priority (a topic)", source="Topics"),
+        SheetColumn("grade", "int", "grade taught (blank: none)"),
+        SheetColumn("school", "text", "school (blank: its members')"),
+        SheetColumn("name", "text", "name shown to people (blank: the id)"),
     ),
     ("#grade-3", "writing-feedback", 3, "oakridge", "Grade 3"),
 )
@@ -189,13 +197,13 @@ TEAMS = TableSheet(
 HISTORY = TableSheet(
     "History",
     (
-        Column("a", "text", "# teacher id (former staff allowed)", required=True),
-        Column("b", "text", "their partner's id", required=True),
-        Column("year", "int", "school year of the partnership", required=True),
-        Column(
+        SheetColumn("a", "text", "# teacher id (former staff allowed)", required=True),
+        SheetColumn("b", "text", "their partner's id", required=True),
+        SheetColumn("year", "int", "school year of the partnership", required=True),
+        SheetColumn(
             "kind", "choice", "peer, mentor or sabbatical", choices=("peer", "mentor", "sabbatical")
         ),
-        Column("trust", "float", "trust the pair reported, -1 to 1 (blank: 0)"),
+        SheetColumn("trust", "float", "trust the pair reported, -1 to 1 (blank: 0)"),
     ),
     ("#t01", "t07", 2025, "peer", 0.8),
 )
@@ -203,9 +211,9 @@ HISTORY = TableSheet(
 TEAM_HISTORY = TableSheet(
     "TeamHistory",
     (
-        Column("a", "text", "# team id (former teams allowed)", required=True),
-        Column("b", "text", "the team it sat with", required=True),
-        Column("year", "int", "school year of the matchup", required=True),
+        SheetColumn("a", "text", "# team id (former teams allowed)", required=True),
+        SheetColumn("b", "text", "the team it sat with", required=True),
+        SheetColumn("year", "int", "school year of the matchup", required=True),
     ),
     ("#grade-2", "grade-3", 2025),
 )
@@ -213,9 +221,9 @@ TEAM_HISTORY = TableSheet(
 RELATIONS = TableSheet(
     "Relations",
     (
-        Column("a", "text", "# teacher id", required=True, source="Teachers"),
-        Column("b", "text", "teacher id", required=True, source="Teachers"),
-        Column(
+        SheetColumn("a", "text", "# teacher id", required=True, source="Teachers"),
+        SheetColumn("b", "text", "teacher id", required=True, source="Teachers"),
+        SheetColumn(
             "kind",
             "choice",
             "avoid (never partners), request (reward), lock (must be partners)",
@@ -229,9 +237,9 @@ RELATIONS = TableSheet(
 COVER_OVERRIDES = TableSheet(
     "CoverOverrides",
     (
-        Column("date", "date", "# date of the slot", required=True),
-        Column("period", "text", "period id", required=True, source="Periods"),
-        Column("cover", "int", "substitutes on hand then, per school", required=True),
+        SheetColumn("date", "date", "# date of the slot", required=True),
+        SheetColumn("period", "text", "period id", required=True, source="Periods"),
+        SheetColumn("cover", "int", "substitutes on hand then, per school", required=True),
     ),
     ("#2026-10-06", "tue-3", 0),
 )

@@ -35,9 +35,9 @@ from pairwise.interchange.workbook.layout import (
     TIMETABLE,
     TOPICS_SHEET,
     UNAVAILABLE,
-    Column,
     ImportResult,
     SettingsSheet,
+    SheetColumn,
     TableSheet,
     normalise_header,
 )
@@ -119,7 +119,7 @@ class _Reader:
     def poison(self, path: str) -> None:
         self.poisoned.add(path)
 
-    def value(self, record: _Record, column: Column, path: str) -> Any:
+    def value(self, record: _Record, column: SheetColumn, path: str) -> Any:
         """The converted value of a cell (None when blank or unreadable), remembered by path."""
         self.locations[path] = record.ref(column.header)
         raw = record.raw(column.header)
@@ -163,7 +163,10 @@ class _Reader:
                 self.order[sheet.label] = SHEET_ORDER.index(name)
 
     def header(
-        self, sheet: RawSheet, columns: tuple[Column, ...], extra: Callable[[int, str], bool] | None
+        self,
+        sheet: RawSheet,
+        columns: tuple[SheetColumn, ...],
+        extra: Callable[[int, str], bool] | None,
     ) -> dict[str, int] | None:
         """Column positions by header, or None when a required column is missing."""
         known = {normalise_header(column.header): column.header for column in columns}
@@ -243,9 +246,9 @@ class _Reader:
                 self.problem(layout.name, self.missing_sheet(layout.name))
             return {}
         columns = (
-            Column("setting", "text", "", required=True),
-            Column("value", "text", "", required=True),
-            Column("note", "text", ""),
+            SheetColumn("setting", "text", "", required=True),
+            SheetColumn("value", "text", "", required=True),
+            SheetColumn("note", "text", ""),
         )
         positions = self.header(sheet, columns, None)
         if positions is None:
@@ -278,7 +281,7 @@ class _Reader:
                 )
                 continue
             seen[found.key] = row_index
-            column = Column("value", found.kind, "")
+            column = SheetColumn("value", found.kind, "")
             value = self.value(record, column, prefix + found.key)
             if value is not None:
                 values[found.key] = value

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pairwise.errors import InputError, Problem
-from pairwise.roster.load import MAX_BYTES_DEFAULT, MAX_BYTES_VARIABLE
+from pairwise.roster.load import byte_limit, read_bytes
 
 # a zip that unpacks to many times its size is refused before openpyxl opens it
 _UNPACK_FACTOR = 16
@@ -28,41 +27,6 @@ class RawSheet:
 
     label: str
     rows: list[list[object]]
-
-
-def byte_limit() -> int:
-    """The largest input file read, from PAIRWISE_MAX_BYTES as for rosters."""
-    text = os.environ.get(MAX_BYTES_VARIABLE, "")
-    try:
-        return int(text) if text else MAX_BYTES_DEFAULT
-    except ValueError:
-        raise InputError([Problem(MAX_BYTES_VARIABLE, f"'{text}' is not a whole number")]) from None
-
-
-def read_bytes(path: Path, limit: int) -> bytes:
-    """A file's bytes, refusing missing, unreadable and oversized files."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(
-                [
-                    Problem(
-                        name,
-                        f"is {size:,} bytes, over the limit of {limit:,}; "
-                        f"set {MAX_BYTES_VARIABLE} to a larger number of bytes to allow it",
-                    )
-                ]
-            )
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem(name, "no such file")]) from None
-    except PermissionError:
-        raise InputError([Problem(name, "permission denied")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(name, "is a folder, not a file")]) from None
-    except OSError as error:
-        raise InputError([Problem(name, f"cannot be read: {error.strerror or error}")]) from None
 
 
 def check_zip(data: bytes, name: str, limit: int) -> zipfile.ZipFile:

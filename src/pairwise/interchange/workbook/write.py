@@ -33,8 +33,8 @@ from pairwise.interchange.workbook.layout import (
     TIMETABLE_FIXED,
     TOPICS_SHEET,
     UNAVAILABLE,
-    Column,
     SettingsSheet,
+    SheetColumn,
     TableSheet,
     canonical,
     normalise_header,
@@ -55,7 +55,7 @@ class Sheet:
     """One sheet as plain rows: the header, the instruction row, data rows (example rows first)."""
 
     name: str
-    columns: list[Column]
+    columns: list[SheetColumn]
     rows: list[list[Value]] = field(default_factory=list)
     example_rows: int = 0
     settings: SettingsSheet | None = None
@@ -74,7 +74,7 @@ def _time(text: str) -> dt.time:
     return dt.time(int(hour), int(minute))
 
 
-def _typed(column: Column, value: object) -> Value:
+def _typed(column: SheetColumn, value: object) -> Value:
     """A cell value as the column's kind wants it in a workbook (dates as dates, times as times)."""
     if value is None or value == "":
         return None
@@ -120,9 +120,9 @@ def _with_example(note: str, value: object) -> str:
 
 def _settings(layout: SettingsSheet, values: dict[str, object]) -> Sheet:
     columns = [
-        Column("setting", "text", "", required=True),
-        Column("value", "text", ""),
-        Column("note", "text", ""),
+        SheetColumn("setting", "text", "", required=True),
+        SheetColumn("value", "text", ""),
+        SheetColumn("note", "text", ""),
     ]
     sheet = Sheet(layout.name, columns, settings=layout)
     sheet.rows.append(["setting", "value", "note"])
@@ -166,7 +166,7 @@ def _timetable(roster: Roster | None) -> Sheet:
     )
     mark_note = "T teaches, X unavailable every week, TX both"
     columns = [*TIMETABLE_FIXED] + [
-        Column(pid, "mark", mark_note, choices=MARKS) for pid in period_ids
+        SheetColumn(pid, "mark", mark_note, choices=MARKS) for pid in period_ids
     ]
     sheet = Sheet(TIMETABLE.name, columns)
     sheet.rows.append([column.header for column in columns])
@@ -199,7 +199,7 @@ def _policy_values(policy: Policy) -> dict[str, object]:
 
 
 def _topics(roster: Roster | None) -> Sheet:
-    columns = [Column("topic", "text", "")]
+    columns = [SheetColumn("topic", "text", "")]
     sheet = Sheet(TOPICS_SHEET, columns)
     sheet.rows.append(["topic"])
     sheet.rows.append(["# topics offered in the drop-down lists; add your own below"])
@@ -375,7 +375,7 @@ def _exact_in_excel(value: int | float) -> bool:
     return float(f"{value:.16g}") == value
 
 
-def _validation_formula(column: Column, sheet_names: set[str]) -> tuple[str, bool] | None:
+def _validation_formula(column: SheetColumn, sheet_names: set[str]) -> tuple[str, bool] | None:
     """The drop-down list of a column and whether a value outside it is refused."""
     if column.choices:
         return '"' + ",".join(column.choices) + '"', True

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pairwise.roster.facts import avoid_pairs, kept_apart
 from pairwise.roster.models import (
     Plan,
     Roster,
@@ -85,26 +86,12 @@ class Availability:
             self.host[teacher.id] = teaching & available
 
 
-def _separated(avoids: set[tuple[str, str]], a: Teacher, b: Teacher) -> bool:
-    """Avoid or evaluator pair (either direction): never a sabbatical visit between them."""
-    key = (a.id, b.id) if a.id <= b.id else (b.id, a.id)
-    return key in avoids or a.evaluator == b.id or b.evaluator == a.id
-
-
-def _avoid_pairs(roster: Roster) -> set[tuple[str, str]]:
-    return {
-        (relation.a, relation.b) if relation.a <= relation.b else (relation.b, relation.a)
-        for relation in roster.relations
-        if relation.kind == "avoid"
-    }
-
-
 def cross_coachees(roster: Roster, coach: Teacher) -> list[Teacher]:
     """Teachers of other schools this coach may visit (SPEC rule 8 without slots), roster order."""
     if coach.sabbatical is None:
         return []
     topics = set(coach.sabbatical.topics)
-    avoids = _avoid_pairs(roster)
+    avoids = avoid_pairs(roster)
     school = roster.school_of(coach.id)
     return [
         teacher
@@ -112,7 +99,7 @@ def cross_coachees(roster: Roster, coach: Teacher) -> list[Teacher]:
         if teacher.id != coach.id
         and teacher.priority in topics
         and roster.school_of(teacher.id) != school
-        and not _separated(avoids, coach, teacher)
+        and kept_apart(roster, avoids, coach.id, teacher.id) is None
     ]
 
 
