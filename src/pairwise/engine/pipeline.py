@@ -97,11 +97,13 @@ def solve(
     hint: Plan | None = None,
     progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
+    conversations: bool = True,
 ) -> Result:
     """Solve a roster: the optimal plan of SPEC.md, or the best found in `time_limit` seconds.
 
     `hint` warm-starts from a previous plan; `progress` receives reports while it runs; setting
-    `stop` (or Ctrl-C) ends the search early with the best plan so far.
+    `stop` (or Ctrl-C) ends the search early with the best plan so far. `conversations=False`
+    skips the conversation stage (a plan without debriefs; the benchmarks' baseline).
     """
     engine = _Engine(
         roster,
@@ -111,6 +113,7 @@ def solve(
         ),
         hint=hint,
         progress=progress,
+        conversations=conversations,
     )
     try:
         return engine.run()
@@ -131,6 +134,7 @@ class _Engine:
     settings: SearchSettings
     hint: Plan | None
     progress: ProgressCallback | None
+    conversations: bool = True
     started: float = field(default_factory=time.monotonic)
     scoring: Scoring = field(init=False)
     candidates: Candidates | None = None
@@ -613,10 +617,12 @@ class _Engine:
         bound = (upper if upper is not None else self.best.objective) + tables_bound
         searching = not (interrupted or self.settings.stop.is_set())
         budget = min(self.remaining(), max(CONVERSATION_MINIMUM, CONVERSATION_SHARE * seconds))
-        conversations = place_conversations(
-            self.candidates, self.best, self.settings, max(0.0, budget) if searching else 0.0
-        )
-        self.stats.update(conversations.stats)
+        conversations = None
+        if self.conversations:
+            conversations = place_conversations(
+                self.candidates, self.best, self.settings, max(0.0, budget) if searching else 0.0
+            )
+            self.stats.update(conversations.stats)
         seconds = self.elapsed()
         plan = build_plan(
             self.candidates,
