@@ -1,4 +1,4 @@
-"""The exact reference: every plan SPEC allows on a tiny roster is enumerated and the best returned.
+"""The exact reference: every plan the rules allow on a tiny roster is enumerated and the best returned.
 
 For tiny rosters only (about 7 participating teachers and a handful of slots at most): the search
 is exhaustive. Partnership structures (per rotation period, every partition of the participating
@@ -7,13 +7,13 @@ first; for each, every visit direction and slot and every set of sabbatical visi
 together (they share slots and covers). Two prunings, both plainly exact: a branch stops when even
 an extra sabbatical visit for every remaining candidate, and no cover, could not beat the best plan
 found; and table seatings are solved apart, school by school, since they share no rule and no term
-with the rest (SPEC: meetings are not slots).
+with the rest (meetings are not slots).
 
 Among the plans of the best value it keeps the one with the most conversations (a debrief after
 each peer visit, a planning before each co-taught lesson of a tandem pair), then the most co-taught
 lessons: every assignment of conversation slots is enumerated for each plan of that value.
 
-Terms come from the independent checker (`pairwise.check`) rather than a fourth coding of SPEC's
+Terms come from the independent checker (`pairwise.check`) rather than a fourth coding of the objective's
 objective: a partnership's score is what `check` recomputes for it alone, and so is a school's
 sequence of seatings.
 """

@@ -1,6 +1,6 @@
 """What an admin does by hand: best-scoring admissible pairs first, each visit in the first free slot.
 
-Locks are honoured first; then pairs are taken in order of their SPEC pair score (ties by id), each
+Locks are honoured first; then pairs are taken in order of their pair score (ties by id), each
 kept only when all its visits fit the timetable (the first free slot without cover, else the first
 with a cover to spare); a school's odd teacher out joins a pair as a triad; whoever is left goes
 unpaired. Sabbatical visits go first-free after the peer visits; teams are seated best pair first,
@@ -197,7 +197,7 @@ class Booking:
 
 
 class Admissibility:
-    """Who may be partners: SPEC rule 2 (and rule 3 under `rotation: cycle`)."""
+    """Who may be partners: rule 2 (and rule 3 under `rotation: cycle`)."""
 
     def __init__(self, roster: Roster) -> None:
         self.roster = roster
@@ -563,7 +563,7 @@ def assemble(
     seed: int,
     started: float,
 ) -> Plan:
-    """The SPEC plan of these choices, with every term computed from `pairwise.objective`."""
+    """The plan of these choices, with every term computed from `pairwise.objective`."""
     scoring = Scoring(roster)
     weights = roster.policy.weights
     terms = empty_terms()

@@ -55,6 +55,10 @@ def test_ids_with_slashes_are_solved_checked_and_exported(tmp_path: Path) -> Non
     # a calendar and a printable page each
     assert len(list(teachers.glob("*.ics"))) == len(list(teachers.glob("*.html"))) == len(SLASHED)
     assert not [path for path in (tmp_path / "out").rglob("*") if path.is_dir()][1:]
+    # teams are shown by their display names
+    assert "SEN / Inclusion" in (tmp_path / "out" / "report.html").read_text()
+    calendars = "".join(path.read_text() for path in teachers.iterdir())
+    assert "your team Maths & Science with SEN / Inclusion" in calendars
 
 
 def test_only_a_period_id_must_be_free_of_slashes() -> None:

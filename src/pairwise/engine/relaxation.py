@@ -1,6 +1,6 @@
 """Upper bounds that ignore which slot each visit takes: partnerships alone, sabbatical visits alone.
 
-Peer relaxation: choose partnership columns (`columns.py`) per rotation period under SPEC's rules
+Peer relaxation: choose partnership columns (`columns.py`) per rotation period under the hard rules
 for partnerships, where each visit costs a cover only when it has no uncovered feasible slot.
 Slot clashes and the per-slot cover limit are dropped, and `max_release`/`release_budget` count
 only the covers every plan must pay. Dropping rules can only add plans, so its optimum bounds the

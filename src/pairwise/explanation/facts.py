@@ -112,7 +112,7 @@ class Facts:
         return None
 
     def admissible(self, a: str, b: str) -> bool:
-        """Whether a and b may be partners by SPEC's rule 2 (ignoring locks)."""
+        """Whether a and b may be partners by rule 2 (docs/rules.md) (ignoring locks)."""
         return (
             pair_key(a, b) not in self.avoid
             and self.evaluation(a, b) is None

@@ -4,7 +4,7 @@ Variables: each owed visit's slot (a continuing partnership's), each possible ne
 the way its members visit, each sabbatical visit ahead, each table of a meeting ahead. Kept
 sessions are constants: they count in the year-long limits and in the objective (`offset`).
 
-Two stages over the same model: the first maximises the objective (SPEC's, less the constant
+Two stages over the same model: the first maximises the objective (the contract's, less the constant
 part); the second holds it at least at the first stage's value (less `keep_within` percent) and
 minimises the changes. Slot pruning is the engine's exchange argument, with the plan in force's own
 slot always kept, so it is exact for both stages.
@@ -435,7 +435,7 @@ class ReplanModel:
     # --- objective and changes -----------------------------------------------------------------
 
     def _objective(self) -> LinearExpr:
-        """SPEC's objective less its constant part (kept sessions, continuing partnerships)."""
+        """the objective (docs/objective.md) less its constant part (kept sessions, continuing partnerships)."""
         frame = self.frame
         weights = frame.roster.policy.weights
         terms: list[tuple[LinearExpr, int]] = []

@@ -1,4 +1,4 @@
-"""A printable page per teacher (`teachers/<id>.html`): the year's sessions with their guides, the
+"""A printable page per teacher (`teachers/<id>.html`, named as the teacher's calendar is): the year's sessions with their guides, the
 teacher's own roadmap with its due dates, and their partners' priorities and roadmaps.
 
 The sessions are the teacher's own calendar events (the same words as their `.ics`), so the page
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import jinja2
 
-from pairwise.interchange.export.calendars import Session, teacher_file_name
+from pairwise.interchange.export.calendars import Session
 from pairwise.interchange.export.common import name_of
 from pairwise.interchange.export.guidance import partners_of
 from pairwise.roster.models import Plan, Roadmap, Roster
@@ -43,11 +43,6 @@ class TeacherPage:
     roadmap: Roadmap | None
     partners: list[Partner]
     sessions: list[PageSession]
-
-
-def teacher_page_name(teacher_id: str) -> str:
-    """`<id>.html`, with the same safe encoding of the id as the teacher's calendar."""
-    return teacher_file_name(teacher_id).removesuffix(".ics") + ".html"
 
 
 def _roadmap(roadmap: Roadmap | None) -> Roadmap | None:

@@ -415,7 +415,9 @@ def _partnerships(roster: Roster, plan: Plan) -> list[PartnershipRow]:
         members = []
         for member in partnership.members:
             team = roster.teacher_by_id[member].team
-            members.append(f"{name_of(roster, member)}" + (f" ({team})" if team else ""))
+            members.append(
+                f"{name_of(roster, member)}" + (f" ({roster.team_name(team)})" if team else "")
+            )
         visits = []
         for visit in by_partnership[partnership.id]:
             note = ", covered" if visit.covered else ""
@@ -447,7 +449,7 @@ def _meetings(roster: Roster, plan: Plan) -> list[MeetingSeating]:
             by_school: dict[str, list[TableRow]] = defaultdict(list)
             for seat in seats:
                 teams = [
-                    (team, join_words(name_of(roster, m) for m in members[team]))
+                    (roster.team_name(team), join_words(name_of(roster, m) for m in members[team]))
                     for team in seat.teams
                 ]
                 by_school[roster.team_school(seat.teams[0])].append(TableRow(seat.table, teams))
@@ -540,7 +542,7 @@ def _network(roster: Roster, plan: Plan, year: int, graph: nx.Graph) -> NetworkD
                 id=teacher_id,
                 label=name if len(name) <= 24 else name[:23] + "…",
                 title=f"{name} ({teacher_id})"
-                + (f", {team}" if team else ", no team")
+                + (f", {roster.team_name(team)}" if team else ", no team")
                 + ("" if teacher_id in partnered else ", no partner this year")
                 + (", never partnered" if isolated else ""),
                 x=round(x, 1),
