@@ -28,7 +28,13 @@ from dataclasses import dataclass, field
 
 from pairwise.analysis.network import plan_metrics
 from pairwise.checker.rules import check
-from pairwise.roster.calendar import school_days_between, school_weekdays
+from pairwise.roster.calendar import (
+    away_on,
+    on_staff_in_cycle,
+    school_days_between,
+    school_weekdays,
+    slot_date,
+)
 from pairwise.roster.models import (
     Conversation,
     ConversationCounts,
@@ -187,10 +193,14 @@ class _BruteForce:
     def structures(self) -> Iterator[Structure]:
         """Every partnership structure that rules 1, 2 and 3 and the locks allow."""
         periods = self.periods()
-        per_period = [
-            listed
-            for listed in map(self.listed, self.partitions(self.participants))
-            if listed is not None
+        # a teacher on staff for no slot of a period is neither partnered nor unpaired in it
+        splits = [
+            [
+                listed
+                for listed in map(self.listed, self.partitions(self.on_staff(cycles)))
+                if listed is not None
+            ]
+            for cycles in periods
         ]
 
         def extend(
@@ -199,7 +209,7 @@ class _BruteForce:
             if index == len(periods):
                 yield chosen
                 return
-            for partition in per_period:
+            for partition in splits[index]:
                 pairs = {
                     frozenset(pair)
                     for block in partition
@@ -268,9 +278,23 @@ class _BruteForce:
         return groups
 
     def unavailable(self, teacher: str, slot: str, period: str) -> bool:
+        record = self.teacher[teacher]
         return (
-            period in self.teacher[teacher].unavailable or slot in self.teacher[teacher].unavailable
+            period in record.unavailable
+            or slot in record.unavailable
+            or away_on(record, slot_date(slot))
         )
+
+    def on_staff(self, cycles: list[str]) -> list[str]:
+        """Participants on staff for some slot of these cycles."""
+        return [
+            teacher
+            for teacher in self.participants
+            if any(
+                on_staff_in_cycle(self.roster, self.teacher[teacher], self.roster.cycle_by_id[c])
+                for c in cycles
+            )
+        ]
 
     def cover_fits(self, booking: Booking, slot: str, school: str) -> bool:
         return booking.covers[(slot, school)] < self.roster.cover_limit(slot)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pairwise.analysis.network import plan_metrics
+from pairwise.roster.calendar import away_on, on_staff_in_cycle, slot_date
 from pairwise.roster.facts import pair_key
 from pairwise.roster.models import (
     Partnership,
@@ -85,6 +86,7 @@ class Booking:
             slot not in self.busy[teacher]
             and period not in self.away_periods[teacher]
             and slot not in self.away_slots[teacher]
+            and not away_on(self.roster.teacher_by_id[teacher], slot_date(slot))
         )
 
     def cover_left(self, school: str, slot: str) -> bool:
@@ -296,7 +298,16 @@ def build_partnerships(
             for group in period_groups
             if len(group.members) == 3
         }
-        free = [teacher for teacher in participating if teacher not in taken]
+        # a teacher on staff for no slot of the period is neither partnered nor unpaired in it
+        free = [
+            teacher
+            for teacher in participating
+            if teacher not in taken
+            and any(
+                on_staff_in_cycle(roster, roster.teacher_by_id[teacher], roster.cycle_by_id[c])
+                for c in cycles
+            )
+        ]
         for pool in pools(roster, free):
             chosen = choose(pool, admissible, booking, cycles)
             period_groups += chosen
