@@ -24,6 +24,9 @@ How the model is split, and why the optimum stays exact:
    plan's bound.
 7. A tie-break, never at the cost of the objective: each coach's visits spread over distinct
    coachees and over the cycles (folded into the sabbatical search, value first).
+8. Conversations (`model/conversations.py`), also never at the objective's cost: a debrief after
+   every peer visit and the tandem pairs' co-taught lessons with their planning, the visits moved
+   only within the same covers; the plan states how many were placed and the most possible.
 
 A warm start (`hint`) only adds work that pays: its partnerships are placed in their own slots
 (cheap), start the LP's column generation with their triads and are the relaxation's incumbent;
@@ -48,6 +51,7 @@ from dataclasses import dataclass, field, replace
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column, pair_columns, triad_spaces
 from pairwise.engine.lp_bound import LinearBound, lock_triads, prune
+from pairwise.engine.model.conversations import ConversationPlacement, place_conversations
 from pairwise.engine.model.plan_model import PlanModel, PlanSolution
 from pairwise.engine.model.sabbatical_model import place_sabbaticals
 from pairwise.engine.model.visit_rules import CoachingArc
@@ -81,6 +85,10 @@ SPREAD_RESERVE = 0.05
 """Share of the time limit kept after the joint search for the sabbatical tie-break."""
 SNAPSHOT_INTERVAL = 2.0
 """Seconds between two plans handed to `incumbent` (the first improvement goes at once)."""
+CONVERSATION_SHARE = 0.2
+"""The conversation stage's search gets at most this share of the solve so far (at least
+CONVERSATION_MINIMUM seconds), and never more than the time left."""
+CONVERSATION_MINIMUM = 0.5
 
 
 def solve(
@@ -92,13 +100,16 @@ def solve(
     hint: Plan | None = None,
     progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
+    conversations: bool = True,
     incumbent: Callable[[Plan], None] | None = None,
 ) -> Result:
     """Solve a roster: the optimal plan (docs/objective.md), or the best found in `time_limit` seconds.
 
     `hint` warm-starts from a previous plan; `progress` receives reports while it runs; setting
-    `stop` (or Ctrl-C) ends the search early with the best plan so far; `incumbent` receives the
-    best plan so far when it improves (at most every few seconds), for a caller that keeps it.
+    `stop` (or Ctrl-C) ends the search early with the best plan so far. `conversations=False`
+    skips the conversation stage (a plan without debriefs; the benchmarks' baseline).
+    `incumbent` receives the best plan so far when it improves (at most every few seconds, without
+    its conversations), for a caller that keeps it.
     """
     engine = _Engine(
         roster,
@@ -108,6 +119,7 @@ def solve(
         ),
         hint=hint,
         progress=progress,
+        conversations=conversations,
         incumbent=incumbent,
     )
     try:
@@ -129,6 +141,7 @@ class _Engine:
     settings: SearchSettings
     hint: Plan | None
     progress: ProgressCallback | None
+    conversations: bool = True
     started: float = field(default_factory=time.monotonic)
     incumbent: Callable[[Plan], None] | None = None
     last_snapshot: float = float("-inf")
@@ -623,12 +636,23 @@ class _Engine:
             if self.peer_bound is not None:
                 bound = self.peer_bound + self.sabbatical_bound + tables_bound
             return Result("unknown", None, bound, None, seconds, self.stats)
-        plan = self._plan(self.best, seconds)
+        searching = not (interrupted or self.settings.stop.is_set())
+        budget = min(self.remaining(), max(CONVERSATION_MINIMUM, CONVERSATION_SHARE * seconds))
+        conversations = None
+        if self.conversations:
+            conversations = place_conversations(
+                self.candidates, self.best, self.settings, max(0.0, budget) if searching else 0.0
+            )
+            self.stats.update(conversations.stats)
+        seconds = self.elapsed()
+        plan = self._plan(self.best, seconds, conversations)
         # the engine states every solver field of its plans
         assert plan.status is not None and plan.objective is not None
         return Result(plan.status, plan.objective, plan.bound, plan, seconds, self.stats)
 
-    def _plan(self, best: PlanSolution, seconds: float) -> Plan:
+    def _plan(
+        self, best: PlanSolution, seconds: float, conversations: ConversationPlacement | None = None
+    ) -> Plan:
         """`best` as a plan, with the best bound proven so far."""
         assert self.candidates is not None
         tables_bound = self.seating.bound if self.seating else 0
@@ -642,4 +666,5 @@ class _Engine:
             bound=bound,
             seconds=seconds,
             seed=self.settings.seed,
+            conversations=conversations,
         )
