@@ -6,9 +6,11 @@ plan checked, against the in-process call.
 
 1. In process: `pairwise.solve(roster, workers=1)` (the roster already loaded, one CP-SAT worker
    as each service job has), `--sequential` times; the median is the in-process call.
-2. One job at a time through the service (`--sequential` jobs): from the POST of the roster to
-   the plan read back, the client polling the job every 10 ms. The added latency is the median
-   turnaround less the median in-process call.
+2. One job at a time through the service (`--sequential` jobs, each right after an in-process
+   call, so that a change in the machine's load falls on both): from the POST of the roster to
+   the plan read back, the client polling the job every 10 ms. The added latency is the median,
+   job by job, of the turnaround less the engine call's own seconds inside the job (the service's
+   time around the call); the turnaround less the in-process call is shown beside it.
 3. `--jobs` jobs at once from `--tenants` tenants (one token each, one thread per tenant sending
    its jobs together): the wall time until every plan is back, jobs per minute, each job's
    turnaround (median, 95th percentile), and every plan through the checker.
@@ -147,7 +149,6 @@ def main() -> None:
     roster = load_roster(roster_path)
     text = roster_path.read_text()
 
-    local = in_process(roster, arguments.sequential, arguments.time_limit)
     with tempfile.TemporaryDirectory(prefix="pairwise-service-bench-") as folder:
         process, base, tokens = start_service(
             Path(folder), arguments.tenants, arguments.workers, arguments.jobs
@@ -158,9 +159,13 @@ def main() -> None:
                 for t in tokens
             ]
             run_job(clients[0], text, arguments.time_limit)  # the pool's processes start
-            sequential = [
-                run_job(clients[0], text, arguments.time_limit) for _ in range(arguments.sequential)
-            ]
+            in_process(roster, 1, arguments.time_limit)  # and the engine loads here
+            # in turn, so that a change in the machine's load falls on both alike
+            local: list[float] = []
+            sequential: list[dict[str, Any]] = []
+            for _ in range(arguments.sequential):
+                local += in_process(roster, 1, arguments.time_limit)
+                sequential.append(run_job(clients[0], text, arguments.time_limit))
             outcomes: list[dict[str, Any]] = []
             lock = threading.Lock()
             per_tenant = [
@@ -233,7 +238,14 @@ def _summary(
     one_at_a_time = [outcome["turnaround"] for outcome in sequential]
     engine = [outcome["engine_seconds"] for outcome in sequential]
     turnarounds = [outcome["turnaround"] for outcome in outcomes]
-    added_ms = 1000 * (statistics.median(one_at_a_time) - local_median)
+    # the service's own time around the engine call: each job's turnaround less the engine's
+    # seconds inside it (the same call, timed where it ran)
+    added_ms = 1000 * statistics.median(
+        service - inside for service, inside in zip(one_at_a_time, engine, strict=True)
+    )
+    versus_local_ms = 1000 * statistics.median(
+        service - alone for service, alone in zip(one_at_a_time, local, strict=True)
+    )
     return {
         "date": dt.date.today().isoformat(),
         "machine": f"{os.cpu_count()} cores ({platform.platform()})",
@@ -249,6 +261,7 @@ def _summary(
         "sequential_turnaround_median_s": round(statistics.median(one_at_a_time), 3),
         "sequential_engine_median_s": round(statistics.median(engine), 3),
         "added_latency_ms": round(added_ms, 1),
+        "against_in_process_ms": round(versus_local_ms, 1),
         "target_added_ms": TARGET_ADDED_MS,
         "concurrent_wall_s": round(wall, 2),
         "jobs_per_minute": round(60 * len(outcomes) / wall, 1),
@@ -277,7 +290,8 @@ def _update_readme(summary: dict[str, Any], readme: Path) -> None:
             f"| statuses, plans through the checker | {', '.join(summary['statuses'])}; {summary['plans_checked']} ok |",
             f"| in-process call (median) | {summary['in_process_median_s']} s |",
             f"| one job at a time, POST to plan read back (median) | {summary['sequential_turnaround_median_s']} s (engine {summary['sequential_engine_median_s']} s) |",
-            f"| **added latency per job** (target < {summary['target_added_ms']:g} ms) | **{summary['added_latency_ms']} ms** ({met}) |",
+            f"| **added latency per job**: turnaround less the engine call inside it, median (target < {summary['target_added_ms']:g} ms) | **{summary['added_latency_ms']} ms** ({met}) |",
+            f"| turnaround less the in-process call just before it, median | {summary['against_in_process_ms']} ms |",
             f"| {summary['jobs']} concurrent jobs: wall time | {summary['concurrent_wall_s']} s (ideal {summary['ideal_wall_s']} s: jobs × in-process call / workers) |",
             f"| throughput | {summary['jobs_per_minute']} jobs per minute |",
             f"| turnaround per job, median / 95th percentile | {summary['turnaround_median_s']} s / {summary['turnaround_p95_s']} s |",
