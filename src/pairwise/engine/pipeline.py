@@ -47,6 +47,7 @@ from dataclasses import dataclass, field, replace
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column, pair_columns, triad_spaces
 from pairwise.engine.lp_bound import LinearBound, lock_triads, prune
+from pairwise.engine.matching import quick_partnerships
 from pairwise.engine.model.plan_model import PlanModel, PlanSolution
 from pairwise.engine.model.sabbatical_model import place_sabbaticals
 from pairwise.engine.model.visit_rules import CoachingArc
@@ -56,6 +57,7 @@ from pairwise.engine.relaxation import (
     column_model,
     sabbatical_count_bound,
     solve_peer_relaxation,
+    star_bound,
 )
 from pairwise.engine.search import (
     SearchProgressCallback,
@@ -78,6 +80,10 @@ JOINT_COLUMN_LIMIT = 4000
 """Beyond this many columns the joint model is too big to search well: it is the last round."""
 SPREAD_RESERVE = 0.05
 """Share of the time limit kept after the joint search for the sabbatical tie-break."""
+EARLY_PLAN_PAIRS = 20_000
+"""With more admissible pairs than this (a school of some 250 teachers and up), a quick plan and
+a quick bound come first, before the exact phases: a large roster never ends without a plan."""
+EARLY_PLAN_SHARE = 0.1
 
 
 def solve(
@@ -189,6 +195,8 @@ class _Engine:
         self._sabbatical_relaxation()
         if self.hint is not None:
             self._place_hint()
+        elif self._large():
+            self._early_plan()
         relaxation = solve_peer_relaxation(
             self.candidates,
             self.settings,
@@ -204,7 +212,10 @@ class _Engine:
         if relaxation.status == "infeasible":
             self.infeasible_why = "the locked pairs cannot all be partners"
             return self.result()
-        if relaxation.bound is not None:
+        # the relaxation's bound, or the early star bound when that is tighter
+        if relaxation.bound is not None and (
+            self.peer_bound is None or relaxation.bound < self.peer_bound
+        ):
             self.peer_bound = relaxation.bound
         if self.settings.stop.is_set() or relaxation.chosen is None:
             self.place_hint_sabbaticals()
@@ -252,6 +263,37 @@ class _Engine:
             max(solution.bound, solution.objective),
         )
         return True
+
+    def _large(self) -> bool:
+        assert self.candidates is not None
+        pairs = sum(len(edges) for edges in self.candidates.pair_edges.values())
+        return pairs > EARLY_PLAN_PAIRS
+
+    def _early_plan(self) -> None:
+        """A plan before the exact phases: the best-valued free pairs first (`quick_partnerships`)
+        placed in slots, peer visits only, with the star bound (`relaxation.star_bound`) as the
+        peer bound until the relaxation proves a better one. The relaxation starts from it."""
+        assert self.candidates is not None
+        started = time.monotonic()
+        columns = pair_columns(self.candidates)
+        self.peer_bound = star_bound(self.candidates, columns)
+        self.stats["star_bound"] = self.peer_bound
+        chosen = quick_partnerships(self.candidates, columns)
+        if chosen is None:
+            return
+        plan_model = PlanModel(self.candidates, chosen, sabbaticals=False)
+        plan_model.build()
+        outcome = run_search(
+            plan_model.model,
+            self.settings,
+            max(MINIMUM_PLACEMENT_SECONDS, EARLY_PLAN_SHARE * self.remaining()),
+            self.reporter("early"),
+        )
+        self.stats["early_seconds"] = round(time.monotonic() - started, 3)
+        if outcome.has_solution:
+            self._consider(plan_model.read(outcome.solver))
+            assert self.best is not None
+            self.stats["early_objective"] = self.best.objective
 
     def _sabbatical_relaxation(self) -> None:
         assert self.candidates is not None

@@ -179,7 +179,7 @@ class _SlotCandidates(Candidates):
     pair (a re-plan asks for the few pairs it needs; `visit_options` computes them)."""
 
     def _partner_candidates(self) -> None:
-        self.arcs, self.edge_score, self.base_reason = {}, {}, {}
+        self.edge_score, self.base_reason = {}, {}
         self.pair_edges = {period.id: [] for period in self.periods}
         self.triad_edges = {period.id: [] for period in self.periods}
 
