@@ -1,4 +1,4 @@
-"""The exact reference: every plan SPEC allows on a tiny roster is enumerated and the best returned.
+"""The exact reference: every plan the rules allow on a tiny roster is enumerated and the best returned.
 
 For tiny rosters only (about 7 participating teachers and a handful of slots at most): the search
 is exhaustive. Partnership structures (per rotation period, every partition of the participating
@@ -7,9 +7,9 @@ first; for each, every visit direction and slot and every set of sabbatical visi
 together (they share slots and covers). Two prunings, both plainly exact: a branch stops when even
 an extra sabbatical visit for every remaining candidate, and no cover, could not beat the best plan
 found; and table seatings are solved apart, school by school, since they share no rule and no term
-with the rest (SPEC: meetings are not slots).
+with the rest (meetings are not slots).
 
-Terms come from the independent checker (`pairwise.check`) rather than a fourth coding of SPEC's
+Terms come from the independent checker (`pairwise.check`) rather than a fourth coding of the objective's
 objective: a partnership's score is what `check` recomputes for it alone, and so is a school's
 sequence of seatings.
 """
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from pairwise.analysis.network import plan_metrics
 from pairwise.checker.rules import check
+from pairwise.roster.calendar import away_on, on_staff_in_cycle, slot_date
 from pairwise.roster.models import (
     Partnership,
     Plan,
@@ -166,10 +167,14 @@ class _BruteForce:
     def structures(self) -> Iterator[Structure]:
         """Every partnership structure that rules 1, 2 and 3 and the locks allow."""
         periods = self.periods()
-        per_period = [
-            listed
-            for listed in map(self.listed, self.partitions(self.participants))
-            if listed is not None
+        # a teacher on staff for no slot of a period is neither partnered nor unpaired in it
+        splits = [
+            [
+                listed
+                for listed in map(self.listed, self.partitions(self.on_staff(cycles)))
+                if listed is not None
+            ]
+            for cycles in periods
         ]
 
         def extend(
@@ -178,7 +183,7 @@ class _BruteForce:
             if index == len(periods):
                 yield chosen
                 return
-            for partition in per_period:
+            for partition in splits[index]:
                 pairs = {
                     frozenset(pair)
                     for block in partition
@@ -247,9 +252,23 @@ class _BruteForce:
         return groups
 
     def unavailable(self, teacher: str, slot: str, period: str) -> bool:
+        record = self.teacher[teacher]
         return (
-            period in self.teacher[teacher].unavailable or slot in self.teacher[teacher].unavailable
+            period in record.unavailable
+            or slot in record.unavailable
+            or away_on(record, slot_date(slot))
         )
+
+    def on_staff(self, cycles: list[str]) -> list[str]:
+        """Participants on staff for some slot of these cycles."""
+        return [
+            teacher
+            for teacher in self.participants
+            if any(
+                on_staff_in_cycle(self.roster, self.teacher[teacher], self.roster.cycle_by_id[c])
+                for c in cycles
+            )
+        ]
 
     def cover_fits(self, booking: Booking, slot: str, school: str) -> bool:
         return booking.covers[(slot, school)] < self.roster.cover_limit(slot)

@@ -1,6 +1,6 @@
 """What an admin does by hand: best-scoring admissible pairs first, each visit in the first free slot.
 
-Locks are honoured first; then pairs are taken in order of their SPEC pair score (ties by id), each
+Locks are honoured first; then pairs are taken in order of their pair score (ties by id), each
 kept only when all its visits fit the timetable (the first free slot without cover, else the first
 with a cover to spare); a school's odd teacher out joins a pair as a triad; whoever is left goes
 unpaired. Sabbatical visits go first-free after the peer visits; teams are seated best pair first,
@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pairwise.analysis.network import plan_metrics
+from pairwise.roster.calendar import away_on, on_staff_in_cycle, slot_date
 from pairwise.roster.facts import pair_key
 from pairwise.roster.models import (
     Partnership,
@@ -85,6 +86,7 @@ class Booking:
             slot not in self.busy[teacher]
             and period not in self.away_periods[teacher]
             and slot not in self.away_slots[teacher]
+            and not away_on(self.roster.teacher_by_id[teacher], slot_date(slot))
         )
 
     def cover_left(self, school: str, slot: str) -> bool:
@@ -197,7 +199,7 @@ class Booking:
 
 
 class Admissibility:
-    """Who may be partners: SPEC rule 2 (and rule 3 under `rotation: cycle`)."""
+    """Who may be partners: rule 2 (and rule 3 under `rotation: cycle`)."""
 
     def __init__(self, roster: Roster) -> None:
         self.roster = roster
@@ -296,7 +298,16 @@ def build_partnerships(
             for group in period_groups
             if len(group.members) == 3
         }
-        free = [teacher for teacher in participating if teacher not in taken]
+        # a teacher on staff for no slot of the period is neither partnered nor unpaired in it
+        free = [
+            teacher
+            for teacher in participating
+            if teacher not in taken
+            and any(
+                on_staff_in_cycle(roster, roster.teacher_by_id[teacher], roster.cycle_by_id[c])
+                for c in cycles
+            )
+        ]
         for pool in pools(roster, free):
             chosen = choose(pool, admissible, booking, cycles)
             period_groups += chosen
@@ -563,7 +574,7 @@ def assemble(
     seed: int,
     started: float,
 ) -> Plan:
-    """The SPEC plan of these choices, with every term computed from `pairwise.objective`."""
+    """The plan of these choices, with every term computed from `pairwise.objective`."""
     scoring = Scoring(roster)
     weights = roster.policy.weights
     terms = empty_terms()

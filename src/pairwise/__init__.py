@@ -54,7 +54,12 @@ if TYPE_CHECKING:
     from pairwise.explanation.diagnose import explain
     from pairwise.explanation.report import Explanation, format_explanation
     from pairwise.generate.rosters import generate_roster
-    from pairwise.interchange.export.bundle import ExportSummary, export_plan
+    from pairwise.interchange.export.bundle import (
+        ExportSummary,
+        RenderedExport,
+        export_plan,
+        render_export,
+    )
     from pairwise.interchange.oneroster.importer import read_oneroster
     from pairwise.interchange.timetables.read import read_timetable
     from pairwise.interchange.workbook.read import import_workbook
@@ -80,6 +85,8 @@ _LAZY: dict[str, str] = {
     "explain": "pairwise.explanation.diagnose",
     "Explanation": "pairwise.explanation.report",
     "export_plan": "pairwise.interchange.export.bundle",
+    "render_export": "pairwise.interchange.export.bundle",
+    "RenderedExport": "pairwise.interchange.export.bundle",
     "ExportSummary": "pairwise.interchange.export.bundle",
     "generate_roster": "pairwise.generate.rosters",
     "rotation_history": "pairwise.analysis.history",
@@ -117,6 +124,7 @@ __all__ = [
     "Policy",
     "Problem",
     "Progress",
+    "RenderedExport",
     "Result",
     "Roster",
     "RotationError",
@@ -141,6 +149,7 @@ __all__ = [
     "plan_from_json",
     "read_oneroster",
     "read_timetable",
+    "render_export",
     "replan",
     "roster_from_dict",
     "roster_from_json",

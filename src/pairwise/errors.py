@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem with the input, located by a SPEC-style path (`teachers[3].teaches[1]`)."""
+    """One problem with the input, located by a roster path (`teachers[3].teaches[1]`)."""
 
     path: str
     message: str

@@ -159,7 +159,7 @@ def test_unpaired_costs_its_weight_per_rotation_period() -> None:
 
 
 def test_scores_agree_with_the_objective_module() -> None:
-    """Two independent codings of SPEC's pair terms agree on partnerships of generated rosters."""
+    """Two independent codings of the objective's pair terms agree on partnerships of generated rosters."""
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.data())

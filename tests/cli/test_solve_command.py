@@ -191,3 +191,23 @@ def test_the_same_plan_whatever_the_string_hashing_of_the_process() -> None:
         plan.pop("seconds")
         plans.append(plan)
     assert plans[0] == plans[1]
+
+
+def test_the_summary_names_the_partners_unpaired_and_coaches(tmp_path: Path) -> None:
+    code, stdout, _ = run(
+        "solve", TINY, "-o", str(tmp_path / "p.json"), "--quiet", "--workers", "1"
+    )
+    assert code == 0
+    plan = load_plan(tmp_path / "p.json")
+    roster = load_fixture("oakridge-tiny")
+    section = stdout[stdout.index("partners ") :]
+    for partnership in plan.partnerships:
+        for member in partnership.members:
+            assert roster.teacher_by_id[member].name.split()[0] in section
+    # reasons name people: "Ana Ruiz is strong in literacy, Ben Okafor's priority"
+    assert all(" t0" not in reason for p in plan.partnerships for reason in p.reasons)
+    assert "is strong in" in section
+    coaches = stdout[stdout.index("sabbatical coaches") :]
+    for teacher in roster.teachers:
+        if teacher.sabbatical is not None:
+            assert teacher.name.split()[0] in coaches

@@ -283,8 +283,9 @@ def test_partnership_reasons_name_the_terms() -> None:
     )
     plan = solved(roster)
     (partnership,) = plan.partnerships
-    assert "b is strong in math, a's priority" in partnership.reasons
-    assert "novice a with a 12-year veteran, b" in partnership.reasons
+    # people by name (make_roster names teacher `a` "Teacher a"), not by id
+    assert "Teacher b is strong in math, Teacher a's priority" in partnership.reasons
+    assert "novice Teacher a with a 12-year veteran, Teacher b" in partnership.reasons
     assert "requested each other" in partnership.reasons
     assert "new partners: last paired in 2022" in partnership.reasons
     assert partnership.score == 10 + 8 + 15
@@ -368,3 +369,28 @@ def test_warm_start_from_a_smaller_budget_proves_the_cold_optimum(path: Path) ->
     assert warm.plan is not None
     assert_plan_valid(larger, warm.plan)
     assert warm.objective == cold.objective == warm.bound
+
+
+def test_unpaired_because_every_possible_partner_is_locked_elsewhere() -> None:
+    # c can pair only with b (a teaches when c does, so their two visits would share a slot and
+    # no ring of three fits), and the admin locked b to a
+    roster = make_roster(
+        [
+            {"id": "a", "name": "Ana Ruiz", "teaches": ["mon-1"]},
+            {"id": "b", "name": "Sam Patel", "teaches": ["mon-2"]},
+            {"id": "c", "name": "Cy Okafor", "teaches": ["mon-1"]},
+        ],
+        relations=[{"a": "a", "b": "b", "kind": "lock"}],
+    )
+    plan = solved(roster)
+    assert [p.members for p in plan.partnerships] == [["a", "b"]]
+    assert [(entry.teacher, entry.why) for entry in plan.unpaired] == [
+        (
+            "c",
+            "every possible partner is locked to another teacher by the admin (Sam Patel), "
+            "and no triad with them fits the timetable",
+        )
+    ]
+    assert (
+        plan.partnerships[0].reasons[0] == "Ana Ruiz and Sam Patel are locked together by the admin"
+    )

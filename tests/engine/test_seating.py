@@ -1,4 +1,4 @@
-"""Table seatings (SPEC rule 9): hand-derived optima, brute-force agreement, the seeds' shapes."""
+"""Table seatings (rule 9): hand-derived optima, brute-force agreement, the seeds' shapes."""
 
 from __future__ import annotations
 
@@ -108,11 +108,11 @@ def pair_counts(tables: Sequence[TableSeat]) -> Counter[frozenset[str]]:
     return counts
 
 
-# --- SPEC's table objective, written out again here so the engine is not marking its own work --
+# --- the table terms of the objective, written out again here so the engine is not marking its own work --
 
 
 def spec_table_value(roster: Roster, meetings: Sequence[Sequence[Sequence[str]]]) -> int:
-    """SPEC's table terms of a seating given meeting by meeting in plan order."""
+    """the objective's table terms of a seating given meeting by meeting in plan order."""
     weights = roster.policy.weights
     window = roster.policy.repeat_window_years
     strengths: dict[str | None, set[str]] = {}

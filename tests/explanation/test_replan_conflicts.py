@@ -75,3 +75,13 @@ def test_a_lock_against_a_continuing_partnership_names_it() -> None:
         f"keeps partnership {first.id}" in conflicts[0]
         or f"keeps partnership {second.id}" in conflicts[0]
     )
+
+
+def test_explain_reads_staff_dates() -> None:
+    data = json.loads(_school(6).as_json())
+    data["relations"] = [{"a": "t01", "b": "t02", "kind": "lock"}]
+    data["teachers"][1]["end_date"] = "2026-10-01"  # before the first cycle
+    explanation = pairwise.explain(roster_from_json(json.dumps(data)), time_limit=20)
+    assert explanation.status == "infeasible"
+    text = pairwise.format_explanation(explanation)
+    assert "t02" in text and "locked" in text

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from pairwise.cli.app import main
 from pairwise.errors import InputError
-from pairwise.interchange.export.bundle import ExportSummary, export_plan
+from pairwise.interchange.export.bundle import ExportSummary, export_plan, render_export
 from pairwise.interchange.export.report import render_report
 from pairwise.roster.load import load_roster
 from pairwise.roster.models import Plan, Roster
@@ -265,3 +265,24 @@ def test_a_file_list_naming_paths_outside_the_folder_removes_nothing_there(
     summary = export_plan(roster, plan, folder)
     assert summary.removed == []
     assert outside.read_text() == "keep\n"
+
+
+def test_render_export_holds_in_memory_what_export_plan_writes(tmp_path: Path) -> None:
+    roster, plan = tiny()
+    rendered = render_export(roster, plan)
+    assert not list(tmp_path.iterdir())  # nothing written
+    summary = export_plan(roster, plan, tmp_path / "out")
+    written = {
+        str(path.relative_to(tmp_path / "out")): path.read_bytes()
+        for path in summary.files
+        if path.name != ".pairwise-export.json"
+    }
+    assert set(written) == set(rendered.files)
+    for name, content in rendered.files.items():
+        as_bytes = content if isinstance(content, bytes) else content.encode("utf-8")
+        assert as_bytes == written[name], name
+    assert rendered.sessions == summary.sessions
+    assert rendered.teacher_calendars == summary.teacher_calendars == len(roster.teachers)
+    # the same calendars again against the written one: unchanged, so no SEQUENCE raised
+    again = render_export(roster, plan, previous_calendar=tmp_path / "out" / "all.ics")
+    assert again.files == rendered.files and again.sequence_raised == 0

@@ -50,3 +50,8 @@ def test_moved_keep_their_uid_and_cancelled_stay_cancelled(tmp_path: Path) -> No
     assert "CANCELLED" in statuses
     texts = " ".join(str(e["DESCRIPTION"]) for e in own.walk("VEVENT"))
     assert "leaves" not in texts and "left" not in texts
+    # the admin's report lists the changes and marks the kept part of the year done
+    report = (tmp_path / "report.html").read_text()
+    assert f"Changes from {start.isoformat()}" in report
+    assert report.count("<tr><td>cancelled</td>") == len(expected)
+    assert 'class="tag">done</span>' in report

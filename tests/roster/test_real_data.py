@@ -14,6 +14,8 @@ import pairwise
 from pairwise.engine.pipeline import solve
 from pairwise.errors import InputError
 from pairwise.interchange.export.bundle import export_plan
+from pairwise.interchange.workbook.read import import_workbook
+from pairwise.interchange.workbook.write import template_workbook
 from pairwise.roster.load import roster_from_dict
 from pairwise.roster.validate import zone_suggestion
 from tests.builders import make_roster, staggered
@@ -54,6 +56,10 @@ def test_ids_with_slashes_are_solved_checked_and_exported(tmp_path: Path) -> Non
     assert all(path.is_file() for path in teachers.iterdir())
     assert len(list(teachers.iterdir())) == len(SLASHED)
     assert not [path for path in (tmp_path / "out").rglob("*") if path.is_dir()][1:]
+    # teams are shown by their display names
+    assert "SEN / Inclusion" in (tmp_path / "out" / "report.html").read_text()
+    calendars = "".join(path.read_text() for path in teachers.iterdir())
+    assert "your team Maths & Science with SEN / Inclusion" in calendars
 
 
 def test_only_a_period_id_must_be_free_of_slashes() -> None:
@@ -121,3 +127,16 @@ def test_trailing_comma_is_named_at_the_comma() -> None:
         "not valid JSON at line 2, column 16: a trailing comma before ']' "
         "(JSON allows no comma after the last item; delete it)"
     )
+
+
+def test_slashed_ids_and_team_names_survive_the_workbook(tmp_path: Path) -> None:
+    roster = _slashed_roster()
+    path = tmp_path / "staff.xlsx"
+    path.write_bytes(template_workbook(roster))
+    back = import_workbook(path).roster
+    assert [(team.id, team.name) for team in back.teams] == [
+        ("Math/Science", "Maths & Science"),
+        ("SEN/Inclusion", "SEN / Inclusion"),
+    ]
+    assert [teacher.id for teacher in back.teachers] == SLASHED
+    assert back.teacher_by_id[SLASHED[0]].evaluator == "SEN/Inclusion/dee"

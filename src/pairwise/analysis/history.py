@@ -1,6 +1,6 @@
 """Rotation variety across years (`pairwise history`): per-year figures and the whole network.
 
-Everything is computed by `pairwise.network` from the graph SPEC describes, so a plan's own
+Everything is computed by `pairwise.network` from the documented graph, so a plan's own
 `metrics` and this report never disagree.
 """
 
@@ -31,7 +31,7 @@ class HistoryReport:
     network: NetworkFigures
 
     def as_dict(self) -> dict[str, Any]:
-        """The report as JSON-ready data, keyed as SPEC names the figures."""
+        """The report as JSON-ready data, keyed as the docs name the figures."""
         return {
             "roster": self.roster,
             "repeat_window_years": self.repeat_window_years,

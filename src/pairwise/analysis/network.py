@@ -1,4 +1,4 @@
-"""The coaching network (NetworkX) and the plan metrics SPEC names, computed one way for everyone.
+"""The coaching network (NetworkX) and the plan metrics the plan format names, computed one way for everyone.
 
 Nodes are the roster's teachers; edges are the history's partnerships among them plus the plans'
 partnerships (every unordered pair of a partnership's members), each edge carrying its years and
@@ -35,7 +35,7 @@ def plan_pairs(plan: Plan) -> list[tuple[str, str]]:
 
 
 def coaching_graph(roster: Roster, plans: Iterable[Plan] = ()) -> nx.Graph:
-    """The network of SPEC's `history` command: the roster's teachers, history and plans as edges."""
+    """The network of the `history` command: the roster's teachers, history and plans as edges."""
     graph = nx.Graph()
     for teacher in roster.teachers:
         graph.add_node(teacher.id, team=teacher.team, school=roster.school_of(teacher.id))
@@ -66,7 +66,7 @@ def _add_edge(graph: nx.Graph, a: str, b: str, year: int, trust: float | None) -
     if graph.has_edge(a, b):
         data = graph.edges[a, b]
         data["years"] = sorted({*data["years"], year})
-        # the latest year's rating; within one year the first listed wins (SPEC)
+        # the latest year's rating; within one year the first listed wins (docs/roster.md)
         if trust is not None and ("trust_year" not in data or year > data["trust_year"]):
             data["trust"], data["trust_year"] = trust, year
     else:
@@ -89,7 +89,7 @@ def network_summary(graph: nx.Graph) -> Network:
 
 
 def plan_metrics(roster: Roster, plan: Plan) -> Metrics:
-    """SPEC's plan metrics: new-partner share, cross-team share, covered visits, the network."""
+    """The plan metrics: new-partner share, cross-team share, covered visits, the network."""
     year = plan_year(plan, roster.year)
     pairs = plan_pairs(plan)
     earlier = last_partnered_before(_history_events(roster, known_only=False), year)

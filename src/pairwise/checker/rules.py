@@ -33,7 +33,7 @@ from pairwise.roster.models import (
 def check(
     roster: Roster, plan: Plan, *, was: Plan | None = None, was_bytes: bytes | None = None
 ) -> CheckReport:
-    """Check `plan` against every hard rule and recompute its objective term by term.
+    """Check `plan` against every hard rule (docs/rules.md) and recompute its objective term by term.
 
     With `was` (the plan in force a re-plan was made from; `was_bytes` its file's bytes, to
     match the re-plan's sha256), kept sessions are checked against it and the rest against the

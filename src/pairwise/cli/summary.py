@@ -17,9 +17,10 @@ def print_summary(console: Console, roster: Roster, plan: Plan, destination: str
     """Everything an admin reads first about a plan, then where it was written."""
     _overview(console, roster, plan)
     _terms(console, plan)
+    _partnerships(console, roster, plan)
     _covers(console, roster, plan)
-    _unpaired(console, plan)
-    _tables(console, plan)
+    _unpaired(console, roster, plan)
+    _tables(console, roster, plan)
     _coaches(console, roster, plan)
     if destination is not None:
         console.print(f"plan written to {destination}", soft_wrap=True)
@@ -80,7 +81,30 @@ def _covers(console: Console, roster: Roster, plan: Plan) -> None:
     console.print(table)
 
 
-def _unpaired(console: Console, plan: Plan) -> None:
+# the reasons shown per partnership in the summary (the report and partnerships.csv list them all)
+REASONS_SHOWN = 2
+
+
+def _partnerships(console: Console, roster: Roster, plan: Plan) -> None:
+    """Who is paired with whom, by name, and why (the strongest reasons)."""
+    if not plan.partnerships:
+        return
+    every_cycle = [cycle.id for cycle in roster.cycles]
+    table = Table(title="partnerships")
+    table.add_column("partners")
+    table.add_column("cycles")
+    table.add_column("why")
+    for partnership in plan.partnerships:
+        cycles = "all" if partnership.cycles == every_cycle else ", ".join(partnership.cycles)
+        table.add_row(
+            " + ".join(roster.teacher_name(member) for member in partnership.members),
+            cycles,
+            "; ".join(partnership.reasons[:REASONS_SHOWN]),
+        )
+    console.print(table)
+
+
+def _unpaired(console: Console, roster: Roster, plan: Plan) -> None:
     if not plan.unpaired:
         console.print("every participating teacher has a partner", soft_wrap=True)
         return
@@ -89,11 +113,11 @@ def _unpaired(console: Console, plan: Plan) -> None:
     table.add_column("cycles")
     table.add_column("why")
     for entry in plan.unpaired:
-        table.add_row(entry.teacher, ", ".join(entry.cycles), entry.why)
+        table.add_row(roster.teacher_name(entry.teacher), ", ".join(entry.cycles), entry.why)
     console.print(table)
 
 
-def _tables(console: Console, plan: Plan) -> None:
+def _tables(console: Console, roster: Roster, plan: Plan) -> None:
     if not plan.tables:
         return
     table = Table(title="table sessions")
@@ -102,7 +126,8 @@ def _tables(console: Console, plan: Plan) -> None:
     table.add_column("seating")
     meetings: dict[tuple[str, str], list[str]] = defaultdict(list)
     for seat in plan.tables:
-        meetings[seat.cycle, seat.meeting].append(f"{seat.table}: {' + '.join(seat.teams)}")
+        teams = " + ".join(roster.team_name(team) for team in seat.teams)
+        meetings[seat.cycle, seat.meeting].append(f"{seat.table}: {teams}")
     for (cycle, meeting), seats in meetings.items():
         table.add_row(cycle, meeting, "; ".join(seats))
     console.print(table)
@@ -114,7 +139,7 @@ def _coaches(console: Console, roster: Roster, plan: Plan) -> None:
         return
     visits: dict[str, list[str]] = defaultdict(list)
     for visit in plan.sabbatical_visits:
-        visits[visit.coach].append(f"{visit.coachee} ({visit.cycle})")
+        visits[visit.coach].append(f"{roster.teacher_name(visit.coachee)} ({visit.cycle})")
     table = Table(title="sabbatical coaches")
     table.add_column("coach")
     table.add_column("visits", justify="right")
@@ -128,9 +153,14 @@ def _coaches(console: Console, roster: Roster, plan: Plan) -> None:
             why = (
                 coach_idle_reason(roster, coach.id) or "no visit fitted beside the rest of the plan"
             )
-            idle.append(f"{coach.id} makes no visit: {why}")
+            idle.append(f"{roster.teacher_name(coach.id)} makes no visit: {why}")
         detail = ", ".join(made) if made else "none (see below)"
-        table.add_row(coach.id, str(len(made)), str(coach.sabbatical.budget - len(made)), detail)
+        table.add_row(
+            roster.teacher_name(coach.id),
+            str(len(made)),
+            str(coach.sabbatical.budget - len(made)),
+            detail,
+        )
     console.print(table)
     for line in idle:
         console.print(line, soft_wrap=True)

@@ -171,7 +171,7 @@ class Candidates:
         return self._free[teacher, cycle]
 
     def visit_options(self, visitor: str, host: str, cycle: str) -> SlotOptions:
-        """Where `visitor` can watch `host` teach in `cycle` (SPEC rules 5 and 7, per slot)."""
+        """Where `visitor` can watch `host` teach in `cycle` (rules 5 and 7, per slot)."""
         return self._peer_options(visitor, host, cycle)
 
     # rules 5 and 7 both ways at once, as `_peer_options` (this runs for every pair and cycle)
@@ -295,7 +295,7 @@ class Candidates:
 
     # rule 8: topic, not kept apart, neither unavailable, coachee teaches, covered iff coach teaches
     def _sabbatical_candidates(self) -> None:
-        """Coach → coachee visit options per cycle (SPEC rule 8, slot by slot)."""
+        """Coach → coachee visit options per cycle (rule 8, slot by slot)."""
         roster = self.roster
         self.sabbatical_arcs = {}
         self.coaches = []

@@ -1,4 +1,4 @@
-"""The engine: `solve(roster)` returns SPEC's optimal plan (or the best found, with an honest bound).
+"""The engine: `solve(roster)` returns the optimal plan (or the best found, with an honest bound).
 
 How the model is split, and why the optimum stays exact:
 
@@ -96,7 +96,7 @@ def solve(
     progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
 ) -> Result:
-    """Solve a roster: the optimal plan of SPEC.md, or the best found in `time_limit` seconds.
+    """Solve a roster: the optimal plan (docs/objective.md), or the best found in `time_limit` seconds.
 
     `hint` warm-starts from a previous plan; `progress` receives reports while it runs; setting
     `stop` (or Ctrl-C) ends the search early with the best plan so far.

@@ -1,6 +1,6 @@
 """Upper bounds that ignore which slot each visit takes: partnerships alone, sabbatical visits alone.
 
-Peer relaxation: choose partnership columns (`columns.py`) per rotation period under SPEC's rules
+Peer relaxation: choose partnership columns (`columns.py`) per rotation period under the hard rules
 for partnerships, where each visit costs a cover only when it has no uncovered feasible slot.
 Slot clashes and the per-slot cover limit are dropped, and `max_release`/`release_budget` count
 only the covers every plan must pay. Dropping rules can only add plans, so its optimum bounds the
@@ -245,6 +245,7 @@ def solve_peer_relaxation(
 # --- sabbatical relaxation ----------------------------------------------------------------------
 
 
+# rule 8: budget per coach, cap per coachee (the sabbatical relaxation's form, slots as counts)
 def sabbatical_count_bound(candidates: Candidates) -> int:
     """An upper bound on any plan's sabbatical terms: the LP of visit counts per coach, coachee and
     cycle within the budget, the per-coachee cap and the distinct feasible slots (uncovered ones

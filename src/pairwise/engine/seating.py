@@ -1,4 +1,4 @@
-"""Table sessions (SPEC rule 9): each school's grade teams seated two to a table at every meeting.
+"""Table sessions (rule 9): each school's grade teams seated two to a table at every meeting.
 
 Seatings share no variable or rule with partnerships and visits, and schools share nothing, so each
 school gets its own exact CP-SAT model over all of its meetings (coupled by `team_repeat` against
@@ -89,7 +89,7 @@ def table_problems(roster: Roster) -> list[str]:
 def seating_terms(
     roster: Roster, tables: Sequence[TableSeat], scoring: Scoring | None = None
 ) -> dict[str, int]:
-    """SPEC's table terms of a seating, counting co-seatings at earlier meetings in plan order."""
+    """the objective's table terms of a seating, counting co-seatings at earlier meetings in plan order."""
     scoring = scoring or Scoring(roster)
     order = {(ref.cycle, ref.meeting): index for index, ref in enumerate(plan_meetings(roster))}
     ordered = sorted(tables, key=lambda seat: order.get((seat.cycle, seat.meeting), len(order)))
@@ -160,7 +160,7 @@ def seat_tables(
         for number, group in enumerate(seating, start=1)
     ]
     terms = seating_terms(roster, tables, scoring)
-    # the model's objective and SPEC's terms are computed apart: they must agree
+    # the model's objective and the objective's terms are computed apart: they must agree
     assert sum(terms.values()) == objective, (terms, objective)
     return TableSolution(
         tables=tables,

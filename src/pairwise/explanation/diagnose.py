@@ -1,7 +1,7 @@
 """`explain`: pre-checks, then conflict after conflict, each with its checked relaxations, until the
 roster is solvable or the time runs out.
 
-SPEC's rule 1 lets any participating teacher be unpaired (at a cost), so a roster can only be
+rule 1 (docs/rules.md) lets any participating teacher be unpaired (at a cost), so a roster can only be
 infeasible through decisions that cannot all hold: locks (with everything a partnership and its
 visits need), table counts, and the cover limits and budgets those visits use.
 """

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pairwise.explanation.report import YEAR, Rule
+from pairwise.roster.calendar import away_on, is_date_range, slot_date
 from pairwise.roster.facts import pair_key
 from pairwise.roster.models import Roster, parse_slot
 
@@ -55,7 +56,8 @@ class Facts:
         self.schools = roster.schools()
         self.teaches = {t.id: frozenset(t.teaches) for t in roster.teachers}
         self.away_periods = {
-            t.id: frozenset(u for u in t.unavailable if "/" not in u) for t in roster.teachers
+            t.id: frozenset(u for u in t.unavailable if "/" not in u and not is_date_range(u))
+            for t in roster.teachers
         }
         self.away_slots = {
             t.id: frozenset(u for u in t.unavailable if "/" in u) for t in roster.teachers
@@ -101,7 +103,10 @@ class Facts:
         return ", ".join(self.relation_paths.get((kind, *pair), [])) or "relations"
 
     def away(self, teacher_id: str, slot: str, period: str) -> bool:
-        return period in self.away_periods[teacher_id] or slot in self.away_slots[teacher_id]
+        """Unavailable then: a weekly period, a single slot, a date range, or off staff."""
+        if period in self.away_periods[teacher_id] or slot in self.away_slots[teacher_id]:
+            return True
+        return away_on(self.teacher[teacher_id], slot_date(slot))
 
     def evaluation(self, a: str, b: str) -> tuple[str, str] | None:
         """(evaluated, evaluator) when one of a and b evaluates the other."""
@@ -112,7 +117,7 @@ class Facts:
         return None
 
     def admissible(self, a: str, b: str) -> bool:
-        """Whether a and b may be partners by SPEC's rule 2 (ignoring locks)."""
+        """Whether a and b may be partners by rule 2 (docs/rules.md) (ignoring locks)."""
         return (
             pair_key(a, b) not in self.avoid
             and self.evaluation(a, b) is None

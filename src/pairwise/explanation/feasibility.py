@@ -74,7 +74,7 @@ class _Outcome:
 
 
 class _Model:
-    """SPEC's hard rules for the partnerships that locks need, with one literal per rule group.
+    """the hard rules (docs/rules.md) for the partnerships that locks need, with one literal per rule group.
 
     Slots are pruned without changing feasibility: a teacher takes part in at most two peer visits
     per cycle here, so three interchangeable uncovered slots of a visit always leave one free, and

@@ -31,6 +31,32 @@ RULE_KINDS: tuple[str, ...] = (
     "release_budget",
     "tables",
 )
+# the hard rule (docs/rules.md) each kind of roster rule belongs to
+HARD_RULE: dict[str, int] = {
+    "lock": 2,
+    "avoid": 2,
+    "evaluator": 2,
+    "cross_school_pairs": 2,
+    "participates": 1,
+    "allow_triads": 1,
+    "reciprocal": 4,
+    "no_repeat": 3,
+    "unavailable": 5,
+    "cover_per_period": 7,
+    "cover_override": 7,
+    "max_release": 7,
+    "release_budget": 7,
+    "tables": 9,
+}
+RULES_DOCUMENT = "docs/rules.md"
+
+
+def rule_reference(kind: str) -> str:
+    """` (rule 2, docs/rules.md#rule-2)`: where the hard rule behind a roster rule is described."""
+    number = HARD_RULE.get(kind)
+    return f" (rule {number}, {RULES_DOCUMENT}#rule-{number})" if number else ""
+
+
 PREFERENCE: tuple[str, ...] = (
     "tables",
     "release_budget",
@@ -200,7 +226,7 @@ def format_explanation(explanation: Explanation) -> str:
                 "(not proven minimal: the time ran out):"
             )
         for position, rule in enumerate(conflict.rules, start=1):
-            lines.append(f"  {position}. {rule.message} [{rule.path}]")
+            lines.append(f"  {position}. {rule.message} [{rule.path}]{rule_reference(rule.kind)}")
         if conflict.facts:
             lines.append("  where:")
             lines += [f"    {sentence}" for sentence in conflict.facts]

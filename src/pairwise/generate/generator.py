@@ -677,7 +677,7 @@ class Generator:
                     "cover": cover + 1,
                 }
             )
-        # SPEC's defaults written out in full, with this school's covers and budget
+        # the documented defaults written out in full, with this school's covers and budget
         return Policy(
             cover_per_period=cover,
             cover_overrides=[CoverOverride(**override) for override in overrides],

@@ -20,7 +20,7 @@ def generate_roster(
     seed: int = 0,
     year: int = 2026,
 ) -> Roster:
-    """A realistic synthetic roster of `teachers` teachers over `schools` schools, valid by SPEC."""
+    """A realistic synthetic roster of `teachers` teachers over `schools` schools, valid."""
     return roster_from_data(
         generate_data(teachers, schools=schools, kind=kind, seed=seed, year=year)
     )

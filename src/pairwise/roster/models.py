@@ -1,4 +1,4 @@
-"""The roster and plan formats of SPEC.md (`pairwise/roster@1`, `pairwise/plan@1`) as pydantic models.
+"""The roster and plan formats (docs/roster.md, docs/plan.md) (`pairwise/roster@1`, `pairwise/plan@1`) as pydantic models.
 
 These classes are the project's vocabulary: the model, the checker, the exporters and the importers
 all speak it. Field-level rules (types, ranges, date and time syntax) live here; rules that relate
@@ -122,7 +122,7 @@ def parse_slot(slot: str) -> tuple[dt.date, str]:
 
 
 def slot_name(day: dt.date, period_id: str) -> str:
-    """The SPEC's name of one period in one dated week: `DATE/PERIOD`."""
+    """The name of one period in one dated week: `DATE/PERIOD`."""
     return f"{day.isoformat()}/{period_id}"
 
 
@@ -253,7 +253,7 @@ class CoverOverride(Strict):
 
 
 class Weights(Strict):
-    """Objective weights; each is non-negative, the sign of its term is SPEC's."""
+    """Objective weights; each is non-negative, the sign of its term is the objective's."""
 
     complement: Count = 10
     shared_priority: Count = 3
@@ -322,7 +322,7 @@ class Roster(Strict):
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Roster:
         """A copy whose derived lookups are computed afresh (an update may change what they index)."""
         copy = super().model_copy(update=update, deep=deep)
-        for name in ("teacher_by_id", "team_by_id", "period_by_id", "cycle_by_id"):
+        for name in ("teacher_by_id", "team_by_id", "period_by_id", "cycle_by_id", "_name_count"):
             copy.__dict__.pop(name, None)
         return copy
 
@@ -346,12 +346,21 @@ class Roster(Strict):
     def cycle_by_id(self) -> dict[str, Cycle]:
         return {cycle.id: cycle for cycle in self.cycles}
 
+    @cached_property
+    def _name_count(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for teacher in self.teachers:
+            counts[teacher.name.strip()] = counts.get(teacher.name.strip(), 0) + 1
+        return counts
+
     def teacher_name(self, teacher_id: str) -> str:
-        """A teacher's name as the roster spells it; the id for a blank name or former staff."""
+        """How the admin reads a teacher: the name as the roster spells it, with the id when two
+        teachers share the name; the id for a blank name or former staff."""
         teacher = self.teacher_by_id.get(teacher_id)
         if teacher is None or not teacher.name.strip():
             return teacher_id
-        return teacher.name.strip()
+        name = teacher.name.strip()
+        return f"{name} ({teacher_id})" if self._name_count[name] > 1 else name
 
     def team_name(self, team_id: str) -> str:
         """A team's display name, else its id."""
@@ -444,9 +453,8 @@ class Visit(Strict):
     host: str
     visitor: str
     slot: str
-    start: str | None = (
-        None  # derived from the slot; the engine states it, a hand-made plan may not
-    )
+    # derived from the slot: the engine states them, a plan made by hand may leave them out
+    start: str | None = None
     end: str | None = None
     covered: bool = False
     mode: Literal["visit", "co-teach"] = "visit"

@@ -1,4 +1,4 @@
-"""SPEC's objective terms, defined once: the model's coefficients and the plan's terms come from here.
+"""The objective's terms (docs/objective.md), defined once: the model's coefficients and the plan's terms come from here.
 
 The independent checker (`check.py`) does not use this module: it recomputes every term on its own,
 so a mistake here shows up as a disagreement rather than being repeated.
@@ -26,7 +26,7 @@ PAIR_TERMS: tuple[str, ...] = (
 
 
 def empty_terms() -> dict[str, int]:
-    """Every term SPEC names, at zero, in SPEC's order."""
+    """Every term of the objective, at zero, in its documented order."""
     return dict.fromkeys(TERM_NAMES, 0)
 
 
@@ -91,7 +91,7 @@ class Scoring:
         return window + 1 - (self.plan_year - last_year)
 
     def pair_terms(self, a: str, b: str) -> Counter[str]:
-        """SPEC's terms for one unordered pair of partners (both ordered complements included)."""
+        """the objective's terms for one unordered pair of partners (both ordered complements included)."""
         roster = self.roster
         weights = roster.policy.weights
         x, y = roster.teacher_by_id[a], roster.teacher_by_id[b]

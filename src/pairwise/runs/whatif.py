@@ -82,7 +82,7 @@ class VariantOutcome:
         return relative_gap(self.objective, self.bound)
 
     def as_json_data(self) -> dict[str, Any]:
-        """SPEC's JSON entry of a variant (with its bound, time and warm start beside it)."""
+        """The JSON entry of a variant (with its bound, time and warm start beside it)."""
         gap = self.gap
         return {
             "variant": dict(self.variant),
@@ -361,7 +361,7 @@ POINTS: dict[str, str] = {
 
 
 def nonzero_terms(outcomes: Sequence[VariantOutcome]) -> list[str]:
-    """The terms some variant has nonzero, in SPEC's order."""
+    """The terms some variant has nonzero, in the documented order."""
     return [name for name in TERM_NAMES if any(outcome.terms.get(name, 0) for outcome in outcomes)]
 
 

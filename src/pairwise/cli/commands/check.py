@@ -74,6 +74,9 @@ def command(roster_path: str, plan_path: str, as_json: bool, was_path: str | Non
         count = len(report.mismatches)
         parts.append(f"misstates {count} value{'s' if count != 1 else ''}")
     click.echo("plan " + ", ".join(parts))
+    if rules:
+        # the rules by number, in the project's own words
+        click.echo("the rules: " + ", ".join(f"docs/rules.md#rule-{rule}" for rule in rules))
     sys.exit(1)
 
 

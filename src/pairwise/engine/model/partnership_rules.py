@@ -1,4 +1,4 @@
-"""SPEC rules 1–3 on partnership columns: one partnership per teacher and period, one triad per
+"""Rules 1–3 (docs/rules.md) on partnership columns: one partnership per teacher and period, one triad per
 school, no repeat within the year, locks. Shared by the relaxation and the full model."""
 
 from __future__ import annotations

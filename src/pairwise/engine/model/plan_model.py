@@ -70,7 +70,7 @@ class PlanModel:
     """Slots kept for a visit whatever the pruning (a warm start's own), when feasible."""
 
     def build(self, upper_bound: int | None = None) -> None:
-        """Variables, every rule, and SPEC's objective (less the tables)."""
+        """Variables, every rule, and the objective (docs/objective.md) (less the tables)."""
         self.partnerships = PartnershipVariables.create(self.model, self.columns)
         add_partnership_rules(self.model, self.candidates, self.partnerships)
         self._visits_per_partnership()
@@ -178,7 +178,7 @@ class PlanModel:
     # --- objective -----------------------------------------------------------------------------
 
     def _objective(self) -> cp_model.LinearExprT:
-        """SPEC's objective without the tables: pair terms, unpaired, covers, sabbatical visits."""
+        """the objective (docs/objective.md) without the tables: pair terms, unpaired, covers, sabbatical visits."""
         weights = self.candidates.roster.policy.weights
         variables: list[cp_model.IntVar] = []
         coefficients: list[int] = []

@@ -1,4 +1,4 @@
-"""Turning a model's solution into a SPEC plan (`pairwise/plan@1`), and a plan back into a hint."""
+"""Turning a model's solution into a plan (`pairwise/plan@1`), and a plan back into a hint."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class Seating:
 def plan_terms(
     candidates: Candidates, scoring: Scoring, solution: PlanSolution, seating: Seating | None
 ) -> dict[str, int]:
-    """All 12 of SPEC's terms of a solution, signed."""
+    """All 12 of the objective's terms of a solution, signed."""
     roster = candidates.roster
     weights = roster.policy.weights
     terms = empty_terms()

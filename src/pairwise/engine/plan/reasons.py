@@ -16,22 +16,23 @@ from pairwise.roster.objective import Scoring
 def partnership_reasons(
     candidates: Candidates, scoring: Scoring, members: Sequence[str]
 ) -> list[str]:
-    """What each of SPEC's pair terms says about a partnership, most valuable first."""
+    """What each of the objective's pair terms says about a partnership, most valuable first."""
     roster = candidates.roster
     policy = roster.policy
     weights = policy.weights
     triad = len(members) == 3
     locks = set(candidates.locks)
     found: list[tuple[int, str]] = []
+    name = roster.teacher_name  # reasons are read by the admin: people by name, not by id
     for a, b in itertools.combinations(members, 2):
         x, y = roster.teacher_by_id[a], roster.teacher_by_id[b]
-        both = f"{a} and {b} " if triad else ""
+        both = f"{name(a)} and {name(b)} " if triad else ""
         for giver, taker in ((x, y), (y, x)):
             if taker.priority is not None and taker.priority in giver.strengths:
                 found.append(
                     (
                         weights.complement,
-                        f"{giver.id} is strong in {taker.priority}, {taker.id}'s priority",
+                        f"{name(giver.id)} is strong in {taker.priority}, {name(taker.id)}'s priority",
                     )
                 )
         if x.priority is not None and x.priority == y.priority:
@@ -52,7 +53,7 @@ def partnership_reasons(
             found.append(
                 (
                     weights.cross_team,
-                    f"across teams: {x.team or 'no team'} and {y.team or 'no team'}",
+                    f"across teams: {_team(roster, x.team)} and {_team(roster, y.team)}",
                 )
             )
         novice, mentor = policy.novice_years, policy.mentor_years
@@ -61,15 +62,20 @@ def partnership_reasons(
                 found.append(
                     (
                         weights.mentoring,
-                        f"novice {young.id} with a {old.years_experience}-year veteran, {old.id}",
+                        f"novice {name(young.id)} with a {old.years_experience}-year veteran, "
+                        f"{name(old.id)}",
                     )
                 )
         if (a, b) in _requests(candidates) or (b, a) in _requests(candidates):
             found.append((weights.request, f"{both}requested each other".strip()))
         if candidates.edge(a, b) in locks:
-            found.append((10**9, f"{a} and {b} are locked together by the admin"))
+            found.append((10**9, f"{name(a)} and {name(b)} are locked together by the admin"))
     found.sort(key=lambda item: -item[0])
     return [text for _, text in found]
+
+
+def _team(roster: Roster, team_id: str | None) -> str:
+    return roster.team_name(team_id) if team_id is not None else "no team"
 
 
 def _requests(candidates: Candidates) -> set[tuple[str, str]]:
@@ -120,11 +126,32 @@ def unpaired_reason(
         )
     if admissible <= earlier_partners:
         return "already partnered this year with every possible partner"
+    locked_elsewhere = _locked_elsewhere(candidates, teacher, admissible)
+    if admissible <= earlier_partners | locked_elsewhere:
+        names = ", ".join(roster.teacher_name(t) for t in sorted(locked_elsewhere))
+        triads = (
+            "no triad with them fits the timetable"
+            if roster.policy.allow_triads
+            else "triads are not allowed"
+        )
+        return (
+            f"every possible partner is locked to another teacher by the admin ({names}), and "
+            f"{triads}"
+        )
     school = candidates.school[teacher]
     able = candidates.partner_able(period_id, school)
     if able % 2 == 1 and not roster.policy.allow_triads:
         return "odd number of teachers and triads are not allowed"
     return "left out to keep the plan's value highest"
+
+
+def _locked_elsewhere(candidates: Candidates, teacher: str, partners: set[str]) -> set[str]:
+    """Those of `partners` whom a lock ties to a teacher other than `teacher`."""
+    tied: set[str] = set()
+    for a, b in candidates.locks:
+        if teacher not in (a, b):
+            tied.update(member for member in (a, b) if member in partners)
+    return tied
 
 
 def _triad_partners(candidates: Candidates, teacher: str, period: RotationPeriod) -> set[str]:

@@ -1,4 +1,5 @@
-"""`export_plan`: everything people read, written into one folder.
+"""`export_plan`: everything people read, written into one folder (`render_export`: the same
+files as strings, in memory, for a service or an embedding program).
 
 - `all.ics`, and `teachers/<id>.ics` for each teacher of the roster (see `export_calendar`);
 - `partnerships.csv`, `visits.csv`, `sabbatical_visits.csv`, `tables.csv` (see `export_csv`);
@@ -19,13 +20,14 @@ from pathlib import Path
 from pairwise.errors import InputError, Problem
 from pairwise.files import OutputError, write_atomic
 from pairwise.interchange.export.calendars import (
+    Revision,
     build_calendars,
     previous_revisions,
-    teacher_file_name,
 )
 from pairwise.interchange.export.common import reference_problems
 from pairwise.interchange.export.report import render_report
 from pairwise.interchange.export.spreadsheets import build_spreadsheets
+from pairwise.interchange.file_names import safe_file_names
 from pairwise.roster.models import Plan, Roster
 
 ALL_CALENDAR = "all.ics"
@@ -33,6 +35,52 @@ TEACHER_FOLDER = "teachers"
 REPORT = "report.html"
 # what the last export into a folder wrote, so the next one removes what the new plan no longer has
 MANIFEST = ".pairwise-export.json"
+
+
+@dataclass
+class RenderedExport:
+    """Everything an export holds, in memory: each file's text (bytes for none yet) by its
+    relative path (`all.ics`, `teachers/<id>.ics`, `visits.csv`, `report.html`, ...)."""
+
+    files: dict[str, str | bytes]
+    sessions: int = 0
+    teacher_calendars: int = 0
+    sequence_raised: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def render_export(
+    roster: Roster, plan: Plan, *, previous_calendar: str | Path | None = None
+) -> RenderedExport:
+    """The calendars, spreadsheets and report of `plan` as strings, written nowhere.
+
+    `previous_calendar`: the `all.ics` of an earlier export, whose events keep their UIDs and
+    have their SEQUENCE raised where they changed. Raises `InputError` when the plan names
+    something the roster does not hold.
+    """
+    problems = reference_problems(roster, plan)
+    if problems:
+        raise InputError(problems)
+    rendered = RenderedExport(files={})
+    if plan.roster != roster.name:
+        rendered.warnings.append(
+            f"the plan was made for roster '{plan.roster}', not '{roster.name}'"
+        )
+    previous: dict[str, Revision] = {}
+    if previous_calendar is not None:
+        previous, warnings = previous_revisions(Path(previous_calendar))
+        rendered.warnings += warnings
+    calendars = build_calendars(roster, plan, previous)
+    rendered.files[ALL_CALENDAR] = calendars.all_sessions
+    names = safe_file_names(calendars.by_teacher, ".ics")
+    for teacher_id, calendar in calendars.by_teacher.items():
+        rendered.files[f"{TEACHER_FOLDER}/{names[teacher_id]}"] = calendar
+    rendered.files.update(build_spreadsheets(roster, plan))
+    rendered.files[REPORT] = render_report(roster, plan)
+    rendered.sessions = len(calendars.sessions)
+    rendered.teacher_calendars = len(calendars.by_teacher)
+    rendered.sequence_raised = calendars.raised
+    return rendered
 
 
 @dataclass
@@ -60,20 +108,10 @@ def export_plan(roster: Roster, plan: Plan, directory: str | Path) -> ExportSumm
         raise InputError(problems)
     if target.exists() and not target.is_dir():
         raise InputError([Problem(str(target), "is a file, not a folder")])
-    summary = ExportSummary(directory=target)
-    if plan.roster != roster.name:
-        summary.warnings.append(
-            f"the plan was made for roster '{plan.roster}', not '{roster.name}'"
-        )
     previous_files = written_before(target)
-    previous, warnings = previous_revisions(target / ALL_CALENDAR)
-    summary.warnings += warnings
-    calendars = build_calendars(roster, plan, previous)
-    contents: dict[str, str | bytes] = {ALL_CALENDAR: calendars.all_sessions}
-    for teacher_id, calendar in calendars.by_teacher.items():
-        contents[f"{TEACHER_FOLDER}/{teacher_file_name(teacher_id)}"] = calendar
-    contents.update(build_spreadsheets(roster, plan))
-    contents[REPORT] = render_report(roster, plan)
+    rendered = render_export(roster, plan, previous_calendar=target / ALL_CALENDAR)
+    summary = ExportSummary(directory=target, warnings=list(rendered.warnings))
+    contents = rendered.files
     for relative, content in contents.items():
         path = target / relative
         try:
@@ -84,9 +122,9 @@ def export_plan(roster: Roster, plan: Plan, directory: str | Path) -> ExportSumm
     summary.removed = remove_stale_files(target, previous_files, set(contents))
     write_atomic(target / MANIFEST, manifest_text(contents))
     summary.files.append(target / MANIFEST)
-    summary.sessions = len(calendars.sessions)
-    summary.teacher_calendars = len(calendars.by_teacher)
-    summary.sequence_raised = calendars.raised
+    summary.sessions = rendered.sessions
+    summary.teacher_calendars = rendered.teacher_calendars
+    summary.sequence_raised = rendered.sequence_raised
     return summary
 
 

@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -34,6 +33,7 @@ from pairwise.interchange.export.common import (
     slot_times,
     team_members,
 )
+from pairwise.interchange.file_names import safe_file_name
 from pairwise.roster.models import (
     Change,
     Partnership,
@@ -107,11 +107,8 @@ def fingerprint(start: dt.datetime, end: dt.datetime, *texts: str) -> str:
 
 
 def teacher_file_name(teacher_id: str) -> str:
-    """`<id>.ics`, with any character unsafe in a file name percent-encoded (ids are free text)."""
-    stem = quote(teacher_id, safe="")
-    if stem.startswith("."):
-        stem = "%2E" + stem[1:]
-    return f"{stem}.ics"
+    """`<id>.ics`, safe as a file name whatever the id holds (see `interchange.file_names`)."""
+    return safe_file_name(teacher_id, ".ics")
 
 
 def _uid(roster: Roster, plan: Plan, parts: Sequence[str], taken: set[str]) -> str:
@@ -247,24 +244,26 @@ def _table_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Session
         opening = f"Staff meeting {meeting.id}, {seat.cycle} cycle."
         practice = "each team coaches the other on how it tackled its team priority, then listens."
         identity = ["table", seat.cycle, seat.meeting, ",".join(sorted(seat.teams))]
+        seated = [roster.team_name(team) for team in seat.teams]  # display names, ids if none
         session = Session(
             uid=_uid(roster, plan, identity, taken),
             category="Table session",
             start=start,
             end=end,
-            summary=f"Table {seat.table} at {meeting.id}{at_school}: {join_words(seat.teams)}",
+            summary=f"Table {seat.table} at {meeting.id}{at_school}: {join_words(seated)}",
             description=(
-                f"{opening} Teams {join_words(seat.teams)} sit together at table {seat.table}: "
+                f"{opening} Teams {join_words(seated)} sit together at table {seat.table}: "
                 f"{practice}"
             ),
             location=None,
         )
         for team in dict.fromkeys(seat.teams):
-            others = join_words(other for other in seat.teams if other != team)
+            others = join_words(roster.team_name(other) for other in seat.teams if other != team)
+            own = roster.team_name(team)
             text = PersonalText(
-                summary=f"Table {seat.table} at {meeting.id}: your team {team} with {others}",
+                summary=f"Table {seat.table} at {meeting.id}: your team {own} with {others}",
                 description=(
-                    f"{opening} Your team, {team}, sits at table {seat.table} with {others}: "
+                    f"{opening} Your team, {own}, sits at table {seat.table} with {others}: "
                     f"{practice}"
                 ),
             )

@@ -37,7 +37,7 @@ def name_of(roster: Roster, teacher_id: str) -> str:
 def class_of(roster: Roster, teacher_id: str) -> str:
     """`Ana Ruiz's grade-3 class`, or `Ana Ruiz's class` for a teacher without a team."""
     team = roster.teacher_by_id[teacher_id].team
-    kind = f"{team} class" if team else "class"
+    kind = f"{roster.team_name(team)} class" if team else "class"
     return f"{name_of(roster, teacher_id)}'s {kind}"
 
 

@@ -109,6 +109,8 @@ class GridCell:
     covers: list[CoverUse] = field(default_factory=list)
     limit: int = 0
     entries: list[CellEntry] = field(default_factory=list)
+    done: bool = False
+    """Before a re-plan's first day: the kept part of the year, already done."""
 
     @property
     def state(self) -> str:
@@ -226,6 +228,70 @@ class YearRow:
     current: bool
 
 
+@dataclass(frozen=True)
+class ChangeRow:
+    kind: str
+    session: str
+    was: str
+    why: str
+
+
+@dataclass(frozen=True)
+class ReplanSummary:
+    """A re-plan's changes against the plan in force, for the admin's report."""
+
+    start: str
+    counts: str
+    bounds: str
+    changes: list[ChangeRow]
+
+
+def _session_words(roster: Roster, session: dict[str, object] | None) -> str:
+    if not session:
+        return ""
+    kind = session.get("kind")
+    slot = str(session.get("slot", ""))
+    when = _short_when(roster, slot) if slot else ""
+    if kind == "visit":
+        visitor = name_of(roster, str(session["visitor"]))
+        host = name_of(roster, str(session["host"]))
+        return f"{visitor} visits {host}, {when}"
+    if kind == "sabbatical_visit":
+        coach = name_of(roster, str(session["coach"]))
+        coachee = name_of(roster, str(session["coachee"]))
+        return f"{coach} coaches {coachee}, {when}"
+    teams = session.get("teams")
+    names = ", ".join(str(t) for t in teams) if isinstance(teams, list) else ""
+    return f"table {session.get('table')} at {session.get('meeting')}: {names}"
+
+
+def _replan(roster: Roster, plan: Plan) -> ReplanSummary | None:
+    replans = plan.replans
+    if replans is None:
+        return None
+    kinds = Counter(change.kind for change in replans.changes)
+    return ReplanSummary(
+        start=replans.start,
+        counts=(
+            f"{kinds['moved']} moved, {kinds['cancelled']} cancelled, {kinds['added']} added "
+            f"({len(replans.changes)} in all)"
+        ),
+        bounds=(
+            f"objective bound {replans.objective_bound}; fewest changes possible at this "
+            f"objective: {replans.change_bound}"
+        ),
+        changes=[
+            ChangeRow(
+                change.kind,
+                _session_words(roster, change.session),
+                _session_words(roster, change.was) if change.kind == "moved" else "",
+                change.why,
+            )
+            for change in replans.changes
+        ],
+    )
+
+
 @dataclass
 class ReportContents:
     """Everything the template shows, computed here so the template only lays it out."""
@@ -246,6 +312,7 @@ class ReportContents:
     network: NetworkDrawing
     years: list[YearRow]
     several_schools: bool
+    replan: ReplanSummary | None = None
 
 
 def _day_label(day: dt.date) -> str:
@@ -383,6 +450,7 @@ def _grids(roster: Roster, plan: Plan) -> list[CycleGrid]:
                     slot = slot_name(dates[day], period_id)
                     cell = by_slot.get(slot, GridCell(slot))
                     cell.limit = roster.cover_limit(slot)
+                    cell.done = plan.replans is not None and slot[:10] < plan.replans.start
                     used = covers.get(slot, Counter())
                     shown = [school for school in schools if used[school]]
                     if not several and not shown and cell.visits + cell.sabbatical:
@@ -415,7 +483,9 @@ def _partnerships(roster: Roster, plan: Plan) -> list[PartnershipRow]:
         members = []
         for member in partnership.members:
             team = roster.teacher_by_id[member].team
-            members.append(f"{name_of(roster, member)}" + (f" ({team})" if team else ""))
+            members.append(
+                f"{name_of(roster, member)}" + (f" ({roster.team_name(team)})" if team else "")
+            )
         visits = []
         for visit in by_partnership[partnership.id]:
             note = ", covered" if visit.covered else ""
@@ -447,7 +517,7 @@ def _meetings(roster: Roster, plan: Plan) -> list[MeetingSeating]:
             by_school: dict[str, list[TableRow]] = defaultdict(list)
             for seat in seats:
                 teams = [
-                    (team, join_words(name_of(roster, m) for m in members[team]))
+                    (roster.team_name(team), join_words(name_of(roster, m) for m in members[team]))
                     for team in seat.teams
                 ]
                 by_school[roster.team_school(seat.teams[0])].append(TableRow(seat.table, teams))
@@ -540,7 +610,7 @@ def _network(roster: Roster, plan: Plan, year: int, graph: nx.Graph) -> NetworkD
                 id=teacher_id,
                 label=name if len(name) <= 24 else name[:23] + "…",
                 title=f"{name} ({teacher_id})"
-                + (f", {team}" if team else ", no team")
+                + (f", {roster.team_name(team)}" if team else ", no team")
                 + ("" if teacher_id in partnered else ", no partner this year")
                 + (", never partnered" if isolated else ""),
                 x=round(x, 1),
@@ -617,6 +687,7 @@ def build_report(roster: Roster, plan: Plan) -> ReportContents:
         network=_network(roster, plan, year, graph),
         years=_years(graph, year),
         several_schools=len(roster.schools()) > 1,
+        replan=_replan(roster, plan),
     )
 
 

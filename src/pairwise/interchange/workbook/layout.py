@@ -13,7 +13,7 @@ Conventions the admin sees (and the README documents):
 - Lists (strengths, sabbatical topics) are written in one cell, separated by commas.
 - Timetable: one row per teacher, one column per period id; `T` = teaches, `X` = unavailable every
   week, `TX` = both. Single dated unavailability goes in the Unavailable sheet.
-- Yes/no cells take yes/no (also true/false, y/n, 1/0); a blank cell takes the SPEC's default.
+- Yes/no cells take yes/no (also true/false, y/n, 1/0); a blank cell takes the documented default.
 """
 
 from __future__ import annotations

@@ -87,7 +87,7 @@ class Availability:
 
 
 def cross_coachees(roster: Roster, coach: Teacher) -> list[Teacher]:
-    """Teachers of other schools this coach may visit (SPEC rule 8 without slots), roster order."""
+    """Teachers of other schools this coach may visit (rule 8 without slots), roster order."""
     if coach.sabbatical is None:
         return []
     topics = set(coach.sabbatical.topics)

@@ -5,7 +5,7 @@ How it works:
 1. A rotation model (CP-SAT) chooses every year's partnerships at once: a boolean per (year,
    rotation period, admissible pair) and per (year, period, triad); no pair is used twice over the
    K years, nor in a year within `repeat_window_years` of its last partnership in the history.
-   Its objective is each year's SPEC partnership value for that year (trust and repeats aging one
+   Its objective is each year's partnership value for that year (trust and repeats aging one
    year per year; visits that can only be covered cost their cover), minus `unpaired`. It offers
    only partnerships the engine has a column for, and keeps each year's forced covers within
    `max_release` and `release_budget`: otherwise a year's locks could not all hold, and the year
