@@ -197,6 +197,11 @@ class _Engine:
             self._place_hint()
         elif self._large():
             self._early_plan()
+            if self.best is not None and self.remaining() <= 0:
+                # the LP over every pair would run long past the limit: the early plan, honestly
+                # bounded by the star and sabbatical bounds, is the answer
+                self.stats["relaxation_skipped"] = 1
+                return self.result()
         relaxation = solve_peer_relaxation(
             self.candidates,
             self.settings,
