@@ -3,7 +3,7 @@
     python benchmarks/phases.py ROSTER.json [--tracemalloc] [--top 12]
 
 Runs the engine's own steps in order (load, tables, candidates, sabbatical count bound, pair
-columns, triad spaces, the LP bound, the early greedy partnerships) and prints, per phase, its
+columns, triad spaces, the star bound, the early best-first partnerships, the LP bound) and prints, per phase, its
 wall seconds, the process's peak resident memory after it (`ru_maxrss`) and, with `--tracemalloc`,
 the Python heap it holds and its peak (tracemalloc slows everything about twice), then the source
 lines holding the most memory at the end. Figures go to benchmarks/README.md by hand ("Where
@@ -29,7 +29,7 @@ from pairwise.engine.candidates import Candidates  # noqa: E402
 from pairwise.engine.columns import pair_columns, triad_spaces  # noqa: E402
 from pairwise.engine.lp_bound import linear_bound  # noqa: E402
 from pairwise.engine.matching import quick_partnerships  # noqa: E402
-from pairwise.engine.relaxation import sabbatical_count_bound  # noqa: E402
+from pairwise.engine.relaxation import sabbatical_count_bound, star_bound  # noqa: E402
 from pairwise.roster.load import load_roster  # noqa: E402
 from pairwise.roster.objective import Scoring  # noqa: E402
 
@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("roster")
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--no-lp", action="store_true", help="stop before the LP bound")
     arguments = parser.parse_args(argv)
     if arguments.tracemalloc:
         tracemalloc.start()
@@ -70,9 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     phase("pair columns", lambda: pair_columns(candidates))
     print(f"  {len(state['pair columns'])} pair columns", flush=True)
     phase("triad spaces", lambda: triad_spaces(candidates))
+    phase("star bound", lambda: star_bound(candidates, pair_columns(candidates)))
+    print(f"  star bound {state['star bound']}", flush=True)
     phase("quick partnerships", lambda: quick_partnerships(candidates, pair_columns(candidates)))
-    phase("LP bound", lambda: linear_bound(candidates))
-    print(f"  LP value {state['LP bound'].value:.1f}", flush=True)
+    if not arguments.no_lp:
+        phase("LP bound", lambda: linear_bound(candidates))
+        print(f"  LP value {state['LP bound'].value:.1f}", flush=True)
     if arguments.tracemalloc:
         snapshot = tracemalloc.take_snapshot()
         for statistic in snapshot.statistics("lineno")[: arguments.top]:
