@@ -105,3 +105,16 @@ def test_the_early_path_always_ends_with_a_checked_plan(
         full = solve(roster, time_limit=time_limit, workers=1)
         assert full.status == result.status == "optimal"
         assert result.objective == full.objective
+
+
+def test_nobody_partnered_is_the_last_early_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    # when the best-first pairs fail, the early plan is everyone unpaired: still a checked plan
+    roster = make_roster(staggered(["a", "b", "c", "d"], 4))
+    monkeypatch.setattr(pipeline, "EARLY_PLAN_PAIRS", 0)
+    monkeypatch.setattr(pipeline, "quick_partnerships", lambda _candidates, _columns: None)
+    result = solve(roster, time_limit=0.0, workers=1)  # out of time once the early plan is in
+    assert result.plan is not None and result.objective is not None and result.bound is not None
+    assert result.plan.partnerships == []
+    report = assert_plan_valid(roster, result.plan)
+    assert report.objective == result.objective == -4 * 1000 < result.bound
+    assert result.status == "feasible"

@@ -45,7 +45,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 from pairwise.engine.candidates import Candidates
-from pairwise.engine.columns import Column, pair_columns, triad_spaces
+from pairwise.engine.columns import Column, base_value, pair_columns, triad_spaces
 from pairwise.engine.lp_bound import LinearBound, lock_triads, prune
 from pairwise.engine.matching import quick_partnerships
 from pairwise.engine.model.plan_model import PlanModel, PlanSolution
@@ -84,6 +84,9 @@ EARLY_PLAN_PAIRS = 20_000
 """With more admissible pairs than this (a school of some 250 teachers and up), a quick plan and
 a quick bound come first, before the exact phases: a large roster never ends without a plan."""
 EARLY_PLAN_SHARE = 0.1
+EARLY_PLACEMENT_SECONDS = 5.0
+"""The early placement runs at least this long even past the time limit: hundreds of pairs take
+CP-SAT a few seconds on a busy machine, and their plan is worth far more than nobody partnered."""
 
 
 def solve(
@@ -283,6 +286,9 @@ class _Engine:
         columns = pair_columns(self.candidates)
         self.peer_bound = star_bound(self.candidates, columns)
         self.stats["star_bound"] = self.peer_bound
+        if not self.candidates.locks:
+            # nobody partnered is a plan (worth the base value) whatever else fails
+            self._consider(PlanSolution([], {}, {}, base_value(self.candidates)))
         chosen = quick_partnerships(self.candidates, columns)
         if chosen is None:
             return
@@ -291,7 +297,7 @@ class _Engine:
         outcome = run_search(
             plan_model.model,
             self.settings,
-            max(MINIMUM_PLACEMENT_SECONDS, EARLY_PLAN_SHARE * self.remaining()),
+            max(EARLY_PLACEMENT_SECONDS, EARLY_PLAN_SHARE * self.remaining()),
             self.reporter("early"),
         )
         self.stats["early_seconds"] = round(time.monotonic() - started, 3)
