@@ -22,11 +22,12 @@ from pairwise.checker.context import (
     pair_key,
     school_label,
 )
+from pairwise.checker.conversations import ConversationRules
 from pairwise.checker.report import INCONSISTENT, CheckReport
 from pairwise.checker.terms import ObjectiveTerms
 
 
-class Checker(ObjectiveTerms):
+class Checker(ObjectiveTerms, ConversationRules):
     """One check of one plan: one method per rule, then the objective."""
 
     # --- the run --------------------------------------------------------------------------------
@@ -42,6 +43,7 @@ class Checker(ObjectiveTerms):
         sabbatical_slots = self._sabbatical_visits()
         self._one_visit_per_slot(peer_visits, sabbatical_slots)
         self._covers(peer_visits, sabbatical_slots)
+        self._conversations(peer_visits, sabbatical_slots)
         self._tables()
         self._partnership_terms(partnerships)
         # minus the weight for each teacher and rotation period listed unpaired
