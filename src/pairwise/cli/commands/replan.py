@@ -57,7 +57,12 @@ LISTED_CHANGES = 40
 )
 @click.option("--time-limit", type=float, default=30.0, show_default=True, help="Seconds.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Solver threads.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Solver threads (default 1: the same plan every run; more may break ties differently).",
+)
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
 def command(
     roster_path: str,
