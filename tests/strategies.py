@@ -120,18 +120,24 @@ def roster_data(
     slots = [_slot(week, period) for week in all_weeks for period in periods]
 
     school_count = draw(st.integers(1, max_schools))
+    # real ids hold slashes, spaces and accents; only a period id may not hold a '/'
+    school_prefix, team_prefix, teacher_prefix = (
+        draw(st.sampled_from(["", "North/", "École "])),
+        draw(st.sampled_from(["", "Math/Science ", "SEN/"])),
+        draw(st.sampled_from(["", "staff/", "é "])),
+    )
     # one unnamed school is written without any `school` field at all
     school_names: list[str | None] = (
         [None]
         if school_count == 1 and draw(st.booleans())
-        else [f"s{i + 1}" for i in range(school_count)]
+        else [f"{school_prefix}s{i + 1}" for i in range(school_count)]
     )
 
     teams = []
     team_school: dict[str, str | None] = {}
     for index in range(draw(st.integers(0, max_teams))):
         school = draw(st.sampled_from(school_names))
-        team: dict[str, Any] = {"id": f"g{index + 1}"}
+        team: dict[str, Any] = {"id": f"{team_prefix}g{index + 1}"}
         if draw(st.booleans()):
             team["priority"] = draw(st.sampled_from(TOPICS))
         if draw(st.booleans()):
@@ -143,7 +149,7 @@ def roster_data(
         teams.append(team)
 
     teacher_count = draw(st.integers(min_teachers, max(min_teachers, max_teachers)))
-    ids = [f"t{i + 1:02d}" for i in range(teacher_count)]
+    ids = [f"{teacher_prefix}t{i + 1:02d}" for i in range(teacher_count)]
     period_ids = [period["id"] for period in periods]
     teachers = []
     for teacher_id in ids:
@@ -155,7 +161,7 @@ def roster_data(
             teacher["team"] = team_id
             school = team_school[team_id]
             if school is not None and (
-                "school" not in teams[int(team_id[1:]) - 1] or draw(st.booleans())
+                "school" not in next(t for t in teams if t["id"] == team_id) or draw(st.booleans())
             ):
                 teacher["school"] = school
         else:

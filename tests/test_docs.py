@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from pairwise.cli.app import main
-from pairwise.roster.models import TERM_NAMES
+from pairwise.roster.models import TERM_NAMES, Policy, Teacher
 from tests.helpers import fixture_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,8 +44,6 @@ def test_the_objective_names_every_term_and_the_roster_every_policy_field() -> N
     objective = (DOCS / "objective.md").read_text()
     assert all(f"`{name}`" in objective for name in TERM_NAMES)
     roster = (DOCS / "roster.md").read_text()
-    from pairwise.roster.models import Policy, Teacher
-
     for field in [*Policy.model_fields, *Teacher.model_fields]:
         assert f"`{field}`" in roster, field
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pairwise
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
@@ -29,8 +31,6 @@ def test_the_readme_api_example_type_checks_strictly(tmp_path: Path) -> None:
 
 
 def test_the_readme_names_what_the_api_offers() -> None:
-    import pairwise
-
     api = "\n".join(python_blocks())
     for name in (
         "progress=",

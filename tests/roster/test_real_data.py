@@ -14,6 +14,8 @@ import pairwise
 from pairwise.engine.pipeline import solve
 from pairwise.errors import InputError
 from pairwise.interchange.export.bundle import export_plan
+from pairwise.interchange.workbook.read import import_workbook
+from pairwise.interchange.workbook.write import template_workbook
 from pairwise.roster.load import roster_from_dict
 from pairwise.roster.validate import zone_suggestion
 from tests.builders import make_roster, staggered
@@ -125,3 +127,16 @@ def test_trailing_comma_is_named_at_the_comma() -> None:
         "not valid JSON at line 2, column 16: a trailing comma before ']' "
         "(JSON allows no comma after the last item; delete it)"
     )
+
+
+def test_slashed_ids_and_team_names_survive_the_workbook(tmp_path: Path) -> None:
+    roster = _slashed_roster()
+    path = tmp_path / "staff.xlsx"
+    path.write_bytes(template_workbook(roster))
+    back = import_workbook(path).roster
+    assert [(team.id, team.name) for team in back.teams] == [
+        ("Math/Science", "Maths & Science"),
+        ("SEN/Inclusion", "SEN / Inclusion"),
+    ]
+    assert [teacher.id for teacher in back.teachers] == SLASHED
+    assert back.teacher_by_id[SLASHED[0]].evaluator == "SEN/Inclusion/dee"

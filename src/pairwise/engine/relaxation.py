@@ -214,6 +214,7 @@ def solve_peer_relaxation(
 # --- sabbatical relaxation ----------------------------------------------------------------------
 
 
+# rule 8: budget per coach, cap per coachee (the sabbatical relaxation's form, slots as counts)
 def sabbatical_count_bound(candidates: Candidates) -> int:
     """An upper bound on any plan's sabbatical terms: the LP of visit counts per coach, coachee and
     cycle within the budget, the per-coachee cap and the distinct feasible slots (uncovered ones

@@ -6,8 +6,14 @@ besides this visit, x takes part in at most busy(x) - 1 visits and y in at most 
 any plan at least one kept slot is free for both, and the visit can move there from wherever it
 was, at no cover, without breaking a rule (an uncovered visit uses no cover and no release) or
 lowering the objective. Moving visits one at a time, every plan has an equal or better one inside
-the kept slots. One slot fewer is not exact: the tests build rosters where it loses the optimum.
-A visit with fewer uncovered slots keeps every feasible slot, covered ones too.
+the kept slots. A visit with fewer uncovered slots keeps every feasible slot, covered ones too.
+
+The threshold is tight for a sabbatical visit between a coach and a coachee who are both outside
+the peer programme: each of the other visits counted in busy can then sit in one of the visit's
+slots, and one slot fewer loses optima (`tests/engine/test_exactness.py` builds such rosters). For
+a partnered visitor it has room to spare (the visit it hosts needs a slot where it teaches, never
+one of the kept ones, where it is free); it stays uniform on purpose: plans depend on it byte for
+byte.
 """
 
 from __future__ import annotations

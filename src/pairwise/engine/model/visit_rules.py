@@ -7,7 +7,7 @@ budget or a cap comes in as a function, since the models differ only in what is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -34,9 +34,19 @@ class SlotChoice:
     covered: bool
 
 
-Choices = Mapping[tuple[str, str, str], list[SlotChoice]]
-"""Visits (peer arcs or coaching arcs) and their slot booleans. In both kinds of arc the first
-teacher is the one who leaves a class, so the one covered when the visit is."""
+Choices = (
+    Mapping[tuple[str, str, str], Sequence[SlotChoice]]
+    | Sequence[tuple[tuple[str, str, str], Sequence[SlotChoice]]]
+)
+"""Visits (peer arcs or coaching arcs) and their slot booleans, as a mapping or as (arc, choices)
+entries (an arc may then come more than once). In both kinds of arc the first teacher is the one
+who leaves a class, so the one covered when the visit is."""
+
+
+def _entries(
+    visits: Choices,
+) -> Iterable[tuple[tuple[str, str, str], Sequence[SlotChoice]]]:
+    return visits.items() if isinstance(visits, Mapping) else visits
 
 
 # rule 6: no double booking, peer and sabbatical
@@ -44,7 +54,7 @@ def no_double_booking(model: cp_model.CpModel, *visits: Choices) -> None:
     """rule 6: nobody takes part in two visits, peer or sabbatical, in any role, in one slot."""
     by_teacher_slot: dict[tuple[str, str, int], list[cp_model.IntVar]] = {}
     for arcs in visits:
-        for (first, second, cycle), choices in arcs.items():
+        for (first, second, cycle), choices in _entries(arcs):
             for choice in choices:
                 by_teacher_slot.setdefault((first, cycle, choice.slot), []).append(choice.var)
                 by_teacher_slot.setdefault((second, cycle, choice.slot), []).append(choice.var)
@@ -64,7 +74,7 @@ def cover_per_slot(
     covered teacher's) <= the covers left there (`covers_on_hand`)."""
     by_slot: dict[SlotKey, list[cp_model.IntVar]] = {}
     for arcs in visits:
-        for (covered_teacher, _other, cycle), choices in arcs.items():
+        for (covered_teacher, _other, cycle), choices in _entries(arcs):
             school = school_of[covered_teacher]
             for choice in choices:
                 if choice.covered:
@@ -96,7 +106,7 @@ def release_limits_on_slots(
     """rule 7: max_release, release_budget, on the covered peer visits that took slots (sabbatical
     visits never count against them)."""
     by_visitor: dict[str, list[cp_model.IntVar]] = {}
-    for (visitor, _host, _cycle), choices in peer_visits.items():
+    for (visitor, _host, _cycle), choices in _entries(peer_visits):
         for choice in choices:
             if choice.covered:
                 by_visitor.setdefault(visitor, []).append(choice.var)
@@ -114,7 +124,7 @@ def sabbatical_budget(
 ) -> None:
     """rule 8: a coach's sabbatical visits <= its budget (`budget_left`: what is left of it)."""
     by_coach: dict[str, list[cp_model.IntVar]] = {}
-    for (coach, _coachee, _cycle), choices in visits.items():
+    for (coach, _coachee, _cycle), choices in _entries(visits):
         by_coach.setdefault(coach, []).extend(choice.var for choice in choices)
     for coach, variables in by_coach.items():
         left = budget_left(coach)
@@ -140,7 +150,7 @@ def sabbatical_per_coachee(
     """rule 8: sabbatical visits a coachee receives <= `sabbatical_visits_per_coachee`
     (`room_left`: what is left of it)."""
     by_coachee: dict[str, list[cp_model.IntVar]] = {}
-    for (_coach, coachee, _cycle), choices in visits.items():
+    for (_coach, coachee, _cycle), choices in _entries(visits):
         by_coachee.setdefault(coachee, []).extend(choice.var for choice in choices)
     for coachee, variables in by_coachee.items():
         room = room_left(coachee)

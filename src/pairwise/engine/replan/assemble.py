@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 from pairwise.engine.plan.reasons import partnership_reasons
 from pairwise.engine.replan.frame import Frame
 from pairwise.engine.replan.model import ReplanModel
+from pairwise.roster.facts import pair_key
 from pairwise.roster.models import (
     Change,
     Partnership,
@@ -59,7 +60,7 @@ def constant_value(frame: Frame) -> int:
     for _cycle, _meeting, teams in frame.kept_tables:
         together = set()
         for a, b in itertools.combinations(teams, 2):
-            pair = (a, b) if a <= b else (b, a)
+            pair = pair_key(a, b)
             value += sum(frame.scoring.team_pair_terms(a, b, earlier[pair]).values())
             together.add(pair)
         earlier.update(together)
@@ -92,7 +93,7 @@ def plan_terms(frame: Frame, plan: Plan) -> dict[str, int]:
         together = set()
         for seat in group:
             for a, b in itertools.combinations(seat.teams, 2):
-                pair = (a, b) if a <= b else (b, a)
+                pair = pair_key(a, b)
                 for name, value in frame.scoring.team_pair_terms(a, b, earlier[pair]).items():
                     terms[name] += value
                 together.add(pair)

@@ -18,18 +18,23 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from pairwise.engine.candidates import SlotOptions, slot_indices
+from pairwise.engine.candidates import SlotOptions
+from pairwise.engine.model.slot_pruning import kept_slots
+from pairwise.engine.model.visit_rules import (
+    SlotChoice,
+    coach_budget,
+    coachee_cap,
+    cover_per_slot,
+    covers_on_hand,
+    no_double_booking,
+    sabbatical_budget,
+    sabbatical_per_coachee,
+)
 from pairwise.engine.replan.frame import Arc, Frame, Unit
 from pairwise.engine.seating import school_teams
+from pairwise.roster.facts import release_limits
 
 LinearExpr = cp_model.LinearExprT
-
-
-@dataclass(frozen=True)
-class Choice:
-    var: cp_model.IntVar
-    slot: int
-    covered: bool
 
 
 @dataclass
@@ -40,7 +45,7 @@ class Owed:
     arc: Arc
     was: int | None
     """The plan in force's slot index (None when it had none, or the slot is kept)."""
-    choices: list[Choice]
+    choices: list[SlotChoice]
     active: LinearExpr
 
 
@@ -53,8 +58,8 @@ class ReplanModel:
     owed: list[Owed] = field(default_factory=list)
     chosen: list[cp_model.IntVar] = field(default_factory=list)
     ways: dict[tuple[int, str], list[cp_model.IntVar]] = field(default_factory=dict)
-    new_visits: dict[tuple[int, str, str, str], list[Choice]] = field(default_factory=dict)
-    sabbatical: dict[Arc, list[Choice]] = field(default_factory=dict)
+    new_visits: dict[tuple[int, str, str, str], list[SlotChoice]] = field(default_factory=dict)
+    sabbatical: dict[Arc, list[SlotChoice]] = field(default_factory=dict)
     sabbatical_was: dict[Arc, list[int]] = field(default_factory=dict)
     tables: dict[tuple[str, str, tuple[str, ...]], cp_model.IntVar] = field(default_factory=dict)
     plan_tables: set[tuple[str, str, tuple[str, ...]]] = field(default_factory=set)
@@ -107,25 +112,15 @@ class ReplanModel:
             for cycle in frame.started + frame.ahead:
                 self.busy[coachee, cycle] += max(0, cap - frame.kept_coachee[coachee])
 
-    def _choices(self, arc: Arc, options: SlotOptions, was: list[int], label: str) -> list[Choice]:
-        visitor, host, cycle = arc
-        needed = max(1, self.busy[visitor, cycle] + self.busy[host, cycle] - 1)
-        free = list(slot_indices(options.uncovered))
-        index = self.frame.candidates.index
-        if len(free) >= needed:
-            start = (index[visitor] * 7 + index[host] * 3) % len(free)
-            kept = [(slot, False) for slot in (free[start:] + free[:start])[:needed]]
-        else:
-            kept = [(slot, False) for slot in free]
-            kept += [(slot, True) for slot in slot_indices(options.covered)]
-        taken = {slot for slot, _ in kept}
-        for slot in was:
-            if slot not in taken and (options.any >> slot) & 1:
-                kept.append((slot, not (options.uncovered >> slot) & 1))
-                taken.add(slot)
+    def _choices(
+        self, arc: Arc, options: SlotOptions, was: list[int], label: str
+    ) -> list[SlotChoice]:
+        """The engine's slot pruning (busy counts what is left of the year), with the plan in
+        force's own slots always kept."""
+        kept = kept_slots(self.frame.candidates, arc, options, self.busy, {arc: set(was)})
         return [
-            Choice(self.model.new_bool_var(f"{label} #{slot}"), slot, covered)
-            for slot, covered in sorted(kept)
+            SlotChoice(self.model.new_bool_var(f"{label} #{slot}"), slot, covered)
+            for slot, covered in kept
         ]
 
     # --- partnerships --------------------------------------------------------------------------
@@ -289,8 +284,8 @@ class ReplanModel:
 
     # --- slots and limits ----------------------------------------------------------------------
 
-    def _peer_choices(self) -> list[tuple[Arc, list[Choice]]]:
-        found: list[tuple[Arc, list[Choice]]] = [(owed.arc, owed.choices) for owed in self.owed]
+    def _peer_choices(self) -> list[tuple[Arc, list[SlotChoice]]]:
+        found: list[tuple[Arc, list[SlotChoice]]] = [(owed.arc, owed.choices) for owed in self.owed]
         for (_j, visitor, host, cycle), choices in self.new_visits.items():
             found.append(((visitor, host, cycle), choices))
         return found
@@ -313,57 +308,41 @@ class ReplanModel:
 
     def _slots(self) -> None:
         """Rule 6 (one session per teacher and slot) and rule 7's cover per slot."""
-        frame = self.frame
-        by_teacher: dict[tuple[str, str, int], list[cp_model.IntVar]] = {}
-        by_cover: dict[tuple[str, int, str], list[cp_model.IntVar]] = {}
-        everything = self._peer_choices() + list(self.sabbatical.items())
-        for (first, second, cycle), choices in everything:
-            for choice in choices:
-                by_teacher.setdefault((first, cycle, choice.slot), []).append(choice.var)
-                by_teacher.setdefault((second, cycle, choice.slot), []).append(choice.var)
-                if choice.covered:
-                    school = frame.candidates.school[first]
-                    by_cover.setdefault((cycle, choice.slot, school), []).append(choice.var)
-        for variables in by_teacher.values():
-            if len(variables) > 1:
-                self.model.add_at_most_one(variables)
-        for (cycle, slot, _school), variables in by_cover.items():
-            limit = frame.roster.cover_limit(frame.candidates.slots[cycle][slot])
-            if len(variables) > limit:
-                self.model.add(sum(variables) <= limit)
+        candidates = self.frame.candidates
+        peer = self._peer_choices()
+        sabbatical = list(self.sabbatical.items())
+        no_double_booking(self.model, peer, sabbatical)
+        cover_per_slot(self.model, candidates.school, covers_on_hand(candidates), peer, sabbatical)
 
     def _limits(self) -> None:
         """Year-long limits, kept sessions counted: max_release, release_budget, coach budgets,
         visits per coachee."""
         frame = self.frame
-        roster = frame.roster
         released: dict[str, list[cp_model.IntVar]] = {}
         for (visitor, _host, _cycle), choices in self._peer_choices():
             released.setdefault(visitor, []).extend(c.var for c in choices if c.covered)
         by_school: dict[str, list[cp_model.IntVar]] = {}
         for visitor, variables in released.items():
-            limit = roster.teacher_by_id[visitor].max_release
-            if limit is not None and variables:
-                self.model.add(sum(variables) <= max(0, limit - frame.kept_release[visitor]))
             by_school.setdefault(frame.candidates.school[visitor], []).extend(variables)
-        budget = roster.policy.release_budget
-        if budget is not None:
-            for school, variables in by_school.items():
-                if variables:
-                    room = max(0, budget - frame.kept_school_release[school])
-                    self.model.add(sum(variables) <= room)
-        by_coach: dict[str, list[cp_model.IntVar]] = {}
-        by_coachee: dict[str, list[cp_model.IntVar]] = {}
-        for (coach, coachee, _cycle), choices in self.sabbatical.items():
-            by_coach.setdefault(coach, []).extend(c.var for c in choices)
-            by_coachee.setdefault(coachee, []).extend(c.var for c in choices)
-        for coach, variables in by_coach.items():
-            sabbatical = roster.teacher_by_id[coach].sabbatical
-            assert sabbatical is not None
-            self.model.add(sum(variables) <= max(0, sabbatical.budget - frame.kept_coach[coach]))
-        cap = roster.policy.sabbatical_visits_per_coachee
-        for coachee, variables in by_coachee.items():
-            self.model.add(sum(variables) <= max(0, cap - frame.kept_coachee[coachee]))
+        # rule 7: max_release, release_budget (limits from roster.facts, less what kept sessions used)
+        for limit in release_limits(frame.roster, released, by_school):
+            if limit.items:
+                used = (
+                    frame.kept_release if limit.kind == "teacher" else frame.kept_school_release
+                )[limit.name]
+                self.model.add(sum(limit.items) <= max(0, limit.limit - used))
+        budget = coach_budget(frame.candidates)
+        cap = coachee_cap(frame.candidates)
+        sabbatical_budget(
+            self.model,
+            lambda coach: max(0, budget(coach) - frame.kept_coach[coach]),
+            self.sabbatical,
+        )
+        sabbatical_per_coachee(
+            self.model,
+            lambda coachee: max(0, cap(coachee) - frame.kept_coachee[coachee]),
+            self.sabbatical,
+        )
 
     # --- tables --------------------------------------------------------------------------------
 
