@@ -673,7 +673,9 @@ def reasons(roster: Roster, scoring: Scoring, group: Group) -> list[str]:
     for a, b in itertools.combinations(group.members, 2):
         x, y = roster.teacher_by_id[a], roster.teacher_by_id[b]
         last = scoring.last_partnered(a, b)
-        if last is not None and scoring.repeat_factor(last):
+        if scoring.continues(a, b):
+            words.append(f"{a} and {b} both asked to keep working together")
+        elif last is not None and scoring.repeat_factor(last):
             words.append(f"{a} and {b} were partners in {last}")
         if x.priority is not None and x.priority == y.priority:
             words.append(f"{a} and {b} share the priority {x.priority}")

@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+import openpyxl
 
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column, pair_columns, triad_column, triad_owners, triad_spaces
@@ -131,3 +135,32 @@ def greedy_engine(
     if plan is None:
         return Result("infeasible", None, None, None, time.perf_counter() - started)
     return Result("feasible", plan.objective, plan.bound, plan, time.perf_counter() - started)
+
+
+SURVEY_KEYS = {
+    "Partnerships": ("teacher", "partner"),
+    "Coaching": ("coachee", "coach"),
+    "Teachers": ("teacher",),
+    "Teams": ("team",),
+}
+
+
+def fill_survey(path: Path, answer: Callable[[str, tuple[str, ...]], dict[str, object]]) -> None:
+    """Fill a survey workbook as the staff would: `answer(sheet, ids)` gives each data row's cells
+    by header (ids: teacher and partner, coachee and coach, the teacher, or the team)."""
+    book = openpyxl.load_workbook(path)
+    for sheet_name, keys in SURVEY_KEYS.items():
+        if sheet_name not in book.sheetnames:
+            continue
+        sheet = book[sheet_name]
+        headers = {cell.value: cell.column for cell in sheet[1]}
+        for row in range(3, sheet.max_row + 1):
+            ids = tuple(str(sheet.cell(row, headers[key]).value) for key in keys)
+            if ids[0] == "None":
+                continue
+            for header, value in answer(sheet_name, ids).items():
+                cell = sheet.cell(row, headers[header])
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"  # typed text, never a formula ('=0' stays text)
+    book.save(path)

@@ -3,7 +3,7 @@
 `roster_data(...)` draws the JSON of a roster that `roster_from_data` accepts; `rosters(...)` draws
 the validated `Roster`. Size parameters keep them tiny where a test needs brute force, e.g.
 `rosters(max_teachers=5, max_cycles=1, max_weeks=1, max_periods=3)`. Every feature of the format can
-appear: several schools, odd counts, history with trust, team history, avoid/request/lock relations,
+appear: several schools, odd counts, history with trust, team history, avoid/request/lock/continue relations,
 evaluators, sabbatical coaches, meetings with tables, cover overrides, unavailability, either
 rotation, reciprocal or not, triads allowed or not, cross-school pairs.
 """
@@ -222,6 +222,8 @@ def roster_data(
                 entry["trust"] = draw(
                     st.one_of(st.sampled_from(TRUST_VALUES), st.floats(-1.0, 1.0, allow_nan=False))
                 )
+            if draw(st.integers(0, 4)) == 0:
+                entry["asked_to_continue"] = True
             entries.append(entry)
         data["history"] = entries
         team_people = [team["id"] for team in teams] + ["former-team"]
@@ -242,7 +244,9 @@ def roster_data(
                 "a": pair[0],
                 "b": pair[1],
                 # locks are rarer: a lock beside an avoid or an evaluator has no plan
-                "kind": draw(st.sampled_from(["avoid", "avoid", "request", "request", "lock"])),
+                "kind": draw(
+                    st.sampled_from(["avoid", "avoid", "request", "request", "lock", "continue"])
+                ),
             }
             for pair in draw(
                 st.lists(

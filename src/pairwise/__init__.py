@@ -61,17 +61,27 @@ if TYPE_CHECKING:
         render_export,
     )
     from pairwise.interchange.oneroster.importer import read_oneroster
+    from pairwise.interchange.survey.form import write_survey
+    from pairwise.interchange.survey.read import read_feedback
     from pairwise.interchange.timetables.read import read_timetable
     from pairwise.interchange.workbook.read import import_workbook
     from pairwise.interchange.workbook.write import template_workbook
+    from pairwise.roster.rollover import Feedback, Rollover, RolloverReport
     from pairwise.runs.district.solve import solve_district
     from pairwise.runs.multiyear.choices import RotationError
     from pairwise.runs.multiyear.years import solve_years
     from pairwise.runs.replan import replan
+    from pairwise.runs.rollover import rollover
     from pairwise.runs.whatif import run_whatif
 
 # name -> module that defines it, imported on first access
 _LAZY: dict[str, str] = {
+    "write_survey": "pairwise.interchange.survey.form",
+    "read_feedback": "pairwise.interchange.survey.read",
+    "rollover": "pairwise.runs.rollover",
+    "Feedback": "pairwise.roster.rollover",
+    "Rollover": "pairwise.roster.rollover",
+    "RolloverReport": "pairwise.roster.rollover",
     "check": "pairwise.checker.rules",
     "CheckReport": "pairwise.checker.report",
     "Violation": "pairwise.checker.report",
@@ -114,6 +124,7 @@ __all__ = [
     "Cycle",
     "Explanation",
     "ExportSummary",
+    "Feedback",
     "HistoryReport",
     "InputError",
     "Meeting",
@@ -126,6 +137,8 @@ __all__ = [
     "Progress",
     "RenderedExport",
     "Result",
+    "Rollover",
+    "RolloverReport",
     "Roster",
     "RotationError",
     "SabbaticalVisit",
@@ -147,10 +160,12 @@ __all__ = [
     "load_plan",
     "load_roster",
     "plan_from_json",
+    "read_feedback",
     "read_oneroster",
     "read_timetable",
     "render_export",
     "replan",
+    "rollover",
     "roster_from_dict",
     "roster_from_json",
     "rotation_history",
@@ -160,4 +175,5 @@ __all__ = [
     "solve_district",
     "solve_years",
     "template_workbook",
+    "write_survey",
 ]

@@ -59,6 +59,7 @@ def test_history_years_by_hand() -> None:
         "cross_team_share": 0.0,  # a2 and a3 are both red
         "mean_trust": None,  # one rated pair: its mean would be its rating
         "rated_pairs": 1,
+        "continue_share": None,  # one pair: too few to say who asked to continue
     }
     assert rows[2023]["pairs"] == 1 and rows[2023]["cross_team_share"] == 1.0
     # a1-b1 again one year later: a repeat; a2-b2 is new; two ratings: no mean shown
@@ -108,6 +109,7 @@ def test_a_plan_adds_its_year_and_its_edges() -> None:
         "cross_team_share": 1.0,
         "mean_trust": None,
         "rated_pairs": 0,
+        "continue_share": None,  # a planned year: nobody has been asked yet
     }
     network = report["network"]
     # plus a3-b1, a1-b2 (already an edge), a1-c1, b2-c1: 7 edges; only n1 left apart

@@ -91,7 +91,12 @@ MALFORMED = [
     ("Meetings", "F3", "4.5", "Meetings!F3: '4.5' is not a whole number"),
     ("History", "C3", "2026", "History!C3: 2026 is not earlier than the roster's year 2026"),
     ("History", "E4", "2", "History!E4: must be 1 or less"),
-    ("Relations", "C3", "friend", "Relations!C3: must be 'avoid', 'request' or 'lock'"),
+    (
+        "Relations",
+        "C3",
+        "friend",
+        "Relations!C3: must be 'avoid', 'request', 'lock' or 'continue'",
+    ),
     ("Relations", "B4", "t77", "Relations!B4: unknown teacher 't77'"),
     ("Roster", "B5", "twenty", "Roster!B5: 'twenty' is not a whole number"),
     ("Roster", "B6", "Mars/Olympus", "Roster!B6: unknown IANA time zone 'Mars/Olympus'"),

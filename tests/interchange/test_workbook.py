@@ -150,7 +150,7 @@ def test_blank_template_has_every_sheet_headers_notes_and_examples(tmp_path: Pat
         str(rule.sqref).split(":")[0]: rule.formula1
         for rule in book["Relations"].data_validations.dataValidation
     }
-    assert relations["C3"] == '"avoid,request,lock"'
+    assert relations["C3"] == '"avoid,request,lock,continue"'
     topics = [row[0].value for row in book["Topics"].iter_rows(min_row=3)]
     assert "formative-assessment" in topics
     periods = book["Periods"]

@@ -197,30 +197,50 @@ def test_two_years_of_eight_make_one_cycle_not_two() -> None:
 
 
 def test_derived_roster_years_history_locks_and_avoids() -> None:
-    roster = ring_roster(6, relations=[("t00", "t01", "lock")], history=[("t04", "t05", 2025)])
-    earlier: list[tuple[int, Group]] = [(2026, ("t00", "t01")), (2026, ("t02", "t03", "t04"))]
-    derived = derived_roster(
-        roster, 2027, earlier, [("t00", "t02"), ("t01", "t05")], keep_locks=False
+    roster = ring_roster(
+        6,
+        relations=[("t00", "t01", "lock"), ("t01", "t04", "continue")],
+        history=[("t04", "t05", 2025), ("t01", "t04", 2025)],
     )
-    assert derived.year == 2027
-    assert [(e.a, e.b, e.year) for e in derived.history] == [
-        ("t04", "t05", 2025),
-        ("t00", "t01", 2026),
-        ("t02", "t03", 2026),
-        ("t02", "t04", 2026),
-        ("t03", "t04", 2026),
-    ]
+    earlier: list[Group] = [("t00", "t01"), ("t02", "t03", "t04")]
+    derived = derived_roster(roster, earlier, [("t00", "t02"), ("t01", "t05")], keep_locks=False)
+    assert derived.year == 2026 and derived.history == roster.history
     locks = {frozenset((r.a, r.b)) for r in derived.relations if r.kind == "lock"}
     assert locks == {
         frozenset(("t00", "t02")),
         frozenset(("t01", "t05")),
     }  # the roster's lock is gone
     avoids = {frozenset((r.a, r.b)) for r in derived.relations if r.kind == "avoid"}
+    # every earlier pair of this run and history's pairs in the window, but the continue pair
     assert avoids == {
         frozenset(pair)
         for pair in [("t00", "t01"), ("t02", "t03"), ("t02", "t04"), ("t03", "t04"), ("t04", "t05")]
     }
-    assert roster.year == 2026 and len(roster.history) == 1  # the roster itself is untouched
+    assert len(roster.relations) == 2  # the roster itself is untouched
+
+
+def test_later_years_roll_over_into_their_own_weeks() -> None:
+    # 2026 has 53 ISO weeks: the autumn of 2027 is 53 weeks after 2026's, in the same ISO week
+    roster = ring_roster(6, relations=[("t00", "t01", "request")])
+    results = checked_years(solve_years(roster, 3, time_limit=20, seed=0))
+    for result in results:
+        assert result.year_roster is not None and result.plan is not None
+        assert result.year_roster.year == result.year
+        mondays = {w for cycle in result.year_roster.cycles for w in cycle.weeks}
+        for visit in result.plan.visits:
+            day = dt.date.fromisoformat(visit.slot[:10])
+            assert (day - dt.timedelta(days=day.weekday())).isoformat() in mondays
+        # the plan is valid against its year's own roster too (no rotation locks needed)
+        assert_plan_valid(result.year_roster, result.plan)
+    first, second, third = (r.year_roster for r in results)
+    assert first is not None and second is not None and third is not None
+    assert first.cycles[0].weeks[0] == "2026-10-05"
+    assert dt.date.fromisoformat(second.cycles[0].weeks[0]).isocalendar()[1:] == (41, 1)
+    assert second.cycles[0].weeks[0] == "2027-10-11"
+    assert third.cycles[0].weeks[0] == "2028-10-09"
+    # history grows year by year; this year's request ends with it
+    assert {h.year for h in third.history} >= {2026, 2027}
+    assert not [r for r in second.relations if r.kind == "request"]
 
 
 def years_pairs(results: Sequence[YearResult]) -> Counter[frozenset[str]]:
@@ -350,7 +370,7 @@ def test_the_first_years_own_locks_stay_when_the_engine_chooses_the_partners() -
     data = roster.model_dump()
     data["relations"].append({"a": "t03", "b": "t04", "kind": "lock"})
     locked = Roster.model_validate(data)
-    first = derived_roster(locked, locked.year, [], [], keep_locks=True)
+    first = derived_roster(locked, [], [], keep_locks=True)
     assert any(r.kind == "lock" and {r.a, r.b} == {"t03", "t04"} for r in first.relations)
-    later = derived_roster(locked, locked.year + 1, [], [], keep_locks=False)
+    later = derived_roster(locked, [], [], keep_locks=False)
     assert not any(r.kind == "lock" for r in later.relations)

@@ -45,6 +45,7 @@ class HistoryReport:
                     "cross_team_share": year.figures.cross_team_share,
                     "mean_trust": year.mean_trust,
                     "rated_pairs": year.rated_pairs,
+                    "continue_share": year.continue_share,
                 }
                 for year in self.years
             ],

@@ -116,6 +116,8 @@ class Partnered:
     pair: Pair
     source: Source
     trust: float | None = None  # the pair's rating that year (history only)
+    asked_to_continue: bool | None = None  # both asked to keep working together (history only)
+    kind: str = "peer"
 
 
 def _history_events(roster: Roster, *, known_only: bool = True) -> list[Partnered]:
@@ -130,7 +132,9 @@ def _history_events(roster: Roster, *, known_only: bool = True) -> list[Partnere
         if (entry.year, pair) in seen:
             continue
         seen.add((entry.year, pair))
-        events.append(Partnered(entry.year, pair, "history", entry.trust))
+        events.append(
+            Partnered(entry.year, pair, "history", entry.trust, entry.asked_to_continue, entry.kind)
+        )
     return events
 
 
@@ -200,6 +204,9 @@ class YearFigures:
     # MIN_PAIRS_FOR_TRUST pairs were rated (a mean of one or two could give a pair's rating away)
     mean_trust: float | None
     rated_pairs: int = 0
+    # share of the year's history peer pairs that both asked to keep working together; None for
+    # a planned year, or when fewer than MIN_PAIRS_FOR_TRUST pairs could have been asked
+    continue_share: float | None = None
 
 
 def year_figures(roster: Roster, events: Sequence[Partnered]) -> list[YearFigures]:
@@ -223,9 +230,22 @@ def year_figures(roster: Roster, events: Sequence[Partnered]) -> list[YearFigure
                     else None
                 ),
                 rated_pairs=len(ratings),
+                continue_share=_continue_share(current),
             )
         )
     return result
+
+
+def _continue_share(current: Sequence[Partnered]) -> float | None:
+    """The share of a year's peer pairs (history only) that both asked to continue."""
+    asked = {
+        event.pair: bool(event.asked_to_continue)
+        for event in current
+        if event.source == "history" and event.kind == "peer"
+    }
+    if len(asked) < MIN_PAIRS_FOR_TRUST:
+        return None
+    return _share(sum(asked.values()), len(asked))
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,12 @@ class CheckContext:
         }
         self.cover_override = {o.slot: o.cover for o in self.policy.cover_overrides}
         self.avoid = {pair_key(r.a, r.b) for r in roster.relations if r.kind == "avoid"}
-        self.request = {pair_key(r.a, r.b) for r in roster.relations if r.kind == "request"}
+        # a `continue` pair (both asked to keep working together) earns the request reward, once,
+        # and pays no repeat
+        self.request = {
+            pair_key(r.a, r.b) for r in roster.relations if r.kind in ("request", "continue")
+        }
+        self.continuing = {pair_key(r.a, r.b) for r in roster.relations if r.kind == "continue"}
         # a lock is an admin's decision for the roster's year ("must be partners this year"); a
         # later year's plan of a multi-year rotation is not bound by it
         binds_locks = plan.year is None or plan.year == roster.year

@@ -49,7 +49,8 @@ class ObjectiveTerms(CheckContext):
                 if x.priority is not None and x.priority == y.priority:
                     terms["shared_priority"] += weights.shared_priority
                 terms["trust"] += round(weights.trust * trust.get(key, 0.0))
-                terms["repeat"] -= weights.repeat * self._repeat_factor(last_year.get(key))
+                if key not in self.continuing:
+                    terms["repeat"] -= weights.repeat * self._repeat_factor(last_year.get(key))
                 if x.team != y.team:
                     terms["cross_team"] += weights.cross_team
                 if (x.years_experience < novice and y.years_experience >= mentor) or (

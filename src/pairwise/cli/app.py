@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("schema", "Print the JSON Schema of the roster or plan format."),
     "template": ("template", "Write a workbook to fill in (optionally from a roster)."),
     "import": ("import_roster", "Read a workbook, CSV folder or OneRoster export into a roster."),
+    "survey": ("survey", "Write the spring feedback form for a plan's year."),
+    "rollover": ("rollover", "Next year's roster from this year's roster, plan and feedback."),
 }
 
 EXIT_DONE = 0

@@ -1,14 +1,21 @@
-"""School dates: a slot's date, which dates are school days, and counting school days.
+"""School dates: a slot's date, which dates are school days, counting school days, ISO weeks,
+and moving a roster's calendar to another school year.
 
 One home for the date logic the engine, re-planning and rollover share (the checker keeps its own
 small copy: it imports only the roster models). A school day is a date whose weekday has a period
 in the timetable; the roster holds no holidays, so every such date counts. Whether a teacher is on
 staff or away on a date (`begin_date`, `end_date`, date ranges in `unavailable`) is here too.
+
+A date moves to another year by whole weeks, to the same ISO week number and weekday: the week of
+2026-10-05 (ISO week 41 of 2026) becomes the week of 2027-10-11 (ISO week 41 of 2027; 53 weeks
+later, since 2026 has a week 53). A date in ISO week 53 moves to week 52 when the new ISO year has
+only 52 weeks (the year's last week).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from pairwise.roster.models import DAYS, Cycle, Roster, Teacher, parse_slot
@@ -60,6 +67,80 @@ def add_school_days(weekdays: frozenset[int], day: dt.date, days: int) -> dt.dat
         if current.weekday() in weekdays:
             remaining -= 1
     return current
+
+
+def weeks_in_iso_year(year: int) -> int:
+    """52 or 53: the number of ISO weeks of an ISO year (28 December is always in its last)."""
+    return dt.date(year, 12, 28).isocalendar().week
+
+
+def monday_of(day: dt.date) -> dt.date:
+    """The Monday of the ISO week holding `day`."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def same_iso_week(day: dt.date, years: int) -> dt.date:
+    """`day` moved `years` ISO years on (or back), to the same ISO week number and weekday.
+
+    Week 53 becomes week 52 when the target ISO year has no week 53.
+    """
+    iso = day.isocalendar()
+    target_year = iso.year + years
+    week = min(iso.week, weeks_in_iso_year(target_year))
+    return dt.date.fromisocalendar(target_year, week, iso.weekday)
+
+
+def shift_date_text(text: str, years: int) -> str:
+    """A `YYYY-MM-DD` date moved as `same_iso_week` moves it."""
+    return same_iso_week(dt.date.fromisoformat(text), years).isoformat()
+
+
+@dataclass(frozen=True)
+class ShiftedCalendar:
+    """A roster's cycles moved to another year, and what the move could not keep as it was."""
+
+    cycles: list[Cycle]
+    notes: list[str]
+
+
+def shift_cycles(cycles: list[Cycle], years: int) -> ShiftedCalendar:
+    """Every cycle's weeks and meeting dates moved `years` on, to the same ISO weeks.
+
+    Two weeks of a cycle that land on one (weeks 52 and 53 into a 52-week year) become one week;
+    a week another cycle already holds stays with it, and this cycle takes the next free week
+    after it. Each such case is noted.
+    """
+    notes: list[str] = []
+    taken: dict[str, str] = {}
+    moved: list[Cycle] = []
+    for cycle in cycles:
+        weeks: list[str] = []
+        for week in cycle.weeks:
+            target = shift_date_text(week, years)
+            iso_week = dt.date.fromisoformat(week).isocalendar().week
+            if taken.get(target) == cycle.id:
+                notes.append(
+                    f"cycle {cycle.id}: the week of {week} (ISO week {iso_week}) has no week of "
+                    f"its own in the new year; it falls on the week of {target}, already in it"
+                )
+                continue
+            if target in taken:
+                # another cycle holds that week: the next free Monday after it
+                wanted = target
+                while target in taken:
+                    target = (dt.date.fromisoformat(target) + dt.timedelta(weeks=1)).isoformat()
+                notes.append(
+                    f"cycle {cycle.id}: the week of {week} (ISO week {iso_week}) falls on the "
+                    f"week of {wanted}, already in cycle {taken[wanted]}; it moves to {target}"
+                )
+            taken[target] = cycle.id
+            weeks.append(target)
+        meetings = [
+            meeting.model_copy(update={"date": shift_date_text(meeting.date, years)})
+            for meeting in cycle.meetings
+        ]
+        moved.append(cycle.model_copy(update={"weeks": weeks, "meetings": meetings}, deep=True))
+    return ShiftedCalendar(moved, notes)
 
 
 # --- staff dates ----------------------------------------------------------------------------

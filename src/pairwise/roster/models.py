@@ -233,6 +233,8 @@ class HistoryEntry(Strict):
     trust: Annotated[
         float, Field(ge=-1.0, le=1.0), BeforeValidator(_not_a_flag), AfterValidator(_finite)
     ] = 0.0
+    asked_to_continue: bool = False
+    """Both partners asked, in that year's survey, to keep working together (rollover sets it)."""
 
 
 class TeamHistoryEntry(Strict):
@@ -241,10 +243,15 @@ class TeamHistoryEntry(Strict):
     year: Whole
 
 
+RelationKind = Literal["avoid", "request", "lock", "continue"]
+RELATION_KINDS: tuple[str, ...] = ("avoid", "request", "lock", "continue")
+"""`continue`: both partners asked to keep working together (no repeat cost, the request reward)."""
+
+
 class Relation(Strict):
     a: str
     b: str
-    kind: Literal["avoid", "request", "lock"]
+    kind: RelationKind
 
 
 class CoverOverride(Strict):

@@ -46,6 +46,7 @@ class Scoring:
     _last_year: dict[tuple[str, str], int] = field(init=False, default_factory=dict)
     _last_team_year: dict[tuple[str, str], int] = field(init=False, default_factory=dict)
     _requests: set[tuple[str, str]] = field(init=False, default_factory=set)
+    _continuing: set[tuple[str, str]] = field(init=False, default_factory=set)
     _team_strengths: dict[str, set[str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -69,6 +70,8 @@ class Scoring:
         for relation in self.roster.relations:
             if relation.kind == "request":
                 self._requests.add(pair_key(relation.a, relation.b))
+            elif relation.kind == "continue":
+                self._continuing.add(pair_key(relation.a, relation.b))
 
     @property
     def plan_year(self) -> int:
@@ -82,6 +85,15 @@ class Scoring:
     def last_partnered(self, a: str, b: str) -> int | None:
         """The latest earlier year the two were partners, if ever."""
         return self._last_year.get(pair_key(a, b))
+
+    def continues(self, a: str, b: str) -> bool:
+        """Both asked to keep working together (a `continue` relation): no repeat cost."""
+        return pair_key(a, b) in self._continuing
+
+    def requested(self, a: str, b: str) -> bool:
+        """A `request` or a `continue` relation: the pair earns the request reward (once)."""
+        key = pair_key(a, b)
+        return key in self._requests or key in self._continuing
 
     def repeat_factor(self, last_year: int | None) -> int:
         """`repeat_window_years + 1 - (year - y)` inside the window, else 0."""
@@ -101,7 +113,7 @@ class Scoring:
         rating = self.trust_rating(a, b)
         if rating:
             terms["trust"] += round(weights.trust * rating)
-        factor = self.repeat_factor(self.last_partnered(a, b))
+        factor = 0 if self.continues(a, b) else self.repeat_factor(self.last_partnered(a, b))
         if factor:
             terms["repeat"] -= weights.repeat * factor
         if x.team != y.team:
@@ -111,7 +123,7 @@ class Scoring:
             y.years_experience < novice and x.years_experience >= mentor
         ):
             terms["mentoring"] += weights.mentoring
-        if pair_key(a, b) in self._requests:
+        if self.requested(a, b):
             terms["request"] += weights.request
         for giver, taker in ((x, y), (y, x)):
             if taker.priority is not None and taker.priority in giver.strengths:

@@ -53,6 +53,7 @@ def _print(report: HistoryReport) -> None:
     years.add_column("new partners", justify="right")
     years.add_column("cross-team", justify="right")
     years.add_column("mean trust", justify="right")
+    years.add_column("asked to continue", justify="right")
     for year in report.years:
         years.add_row(
             str(year.year),
@@ -62,6 +63,7 @@ def _print(report: HistoryReport) -> None:
             _percent(year.figures.new_partner_share),
             _percent(year.figures.cross_team_share),
             _trust_text(year.mean_trust, year.rated_pairs),
+            "" if year.continue_share is None else _percent(year.continue_share),
         )
     if report.years:
         console.print(years)

@@ -211,6 +211,15 @@ def _solve_years(
             sys.exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_NO_PLAN_IN_TIME)
         path = folder / f"plan-{year}.json"
         write_atomic(path, result.plan.as_json())
+        # each later year's roster is the year before rolled over (its calendar in that year's
+        # weeks): `pairwise check` a year's plan against it
+        year_roster = getattr(result, "year_roster", None)
+        roster_note = ""
+        if year_roster is not None and offset > 0:
+            roster_path = folder / f"roster-{year}.json"
+            write_atomic(roster_path, year_roster.as_json())
+            roster_note = f" (its roster: {roster_path})"
         console.print(
             f"{year}: {result.plan.status}, objective {result.plan.objective}, written to {path}"
+            f"{roster_note}"
         )

@@ -43,7 +43,9 @@ def partnership_reasons(
         # over many pairs, and reasons travel into the report and the spreadsheets
         last = scoring.last_partnered(a, b)
         factor = scoring.repeat_factor(last)
-        if factor:
+        if scoring.continues(a, b):
+            found.append((weights.request, f"{both}both asked to keep working together".strip()))
+        elif factor:
             found.append((weights.repeat * factor, f"{both}repeat: partners in {last}".strip()))
         elif last is not None:
             found.append((1, f"{both}new partners: last paired in {last}".strip()))
@@ -66,7 +68,9 @@ def partnership_reasons(
                         f"{name(old.id)}",
                     )
                 )
-        if (a, b) in _requests(candidates) or (b, a) in _requests(candidates):
+        if not scoring.continues(a, b) and (
+            (a, b) in _requests(candidates) or (b, a) in _requests(candidates)
+        ):
             found.append((weights.request, f"{both}requested each other".strip()))
         if candidates.edge(a, b) in locks:
             found.append((10**9, f"{name(a)} and {name(b)} are locked together by the admin"))

@@ -33,6 +33,7 @@ from pairwise.interchange.export.common import (
     slot_times,
     team_members,
 )
+from pairwise.interchange.export.trust_trend import TrustTrend, YearRow, trust_trend, year_rows
 from pairwise.roster.facts import latest_ratings
 from pairwise.roster.models import DAYS, TERM_NAMES, Plan, Roster, Visit, slot_name
 from pairwise.roster.objective import Scoring
@@ -221,14 +222,6 @@ class NetworkDrawing:
 
 
 @dataclass(frozen=True)
-class YearRow:
-    year: int
-    pairs: int
-    teachers: int
-    current: bool
-
-
-@dataclass(frozen=True)
 class ChangeRow:
     kind: str
     session: str
@@ -312,6 +305,7 @@ class ReportContents:
     network: NetworkDrawing
     years: list[YearRow]
     several_schools: bool
+    trend: TrustTrend | None = None
     replan: ReplanSummary | None = None
 
 
@@ -650,19 +644,6 @@ def _network(roster: Roster, plan: Plan, year: int, graph: nx.Graph) -> NetworkD
     )
 
 
-def _years(graph: nx.Graph, year: int) -> list[YearRow]:
-    pairs: Counter[int] = Counter()
-    teachers: dict[int, set[str]] = defaultdict(set)
-    for a, b, data in graph.edges(data=True):
-        for edge_year in data.get("years", []):
-            pairs[edge_year] += 1
-            teachers[edge_year].update((a, b))
-    return [
-        YearRow(edge_year, pairs[edge_year], len(teachers[edge_year]), edge_year == year)
-        for edge_year in sorted(pairs)
-    ]
-
-
 def build_report(roster: Roster, plan: Plan) -> ReportContents:
     """The report's content for one roster and plan."""
     year = plan_year(plan, roster.year)
@@ -685,8 +666,9 @@ def build_report(roster: Roster, plan: Plan) -> ReportContents:
         meetings=_meetings(roster, plan),
         coaches=_coaches(roster, plan),
         network=_network(roster, plan, year, graph),
-        years=_years(graph, year),
+        years=year_rows(graph, year),
         several_schools=len(roster.schools()) > 1,
+        trend=trust_trend(roster, plan),
         replan=_replan(roster, plan),
     )
 

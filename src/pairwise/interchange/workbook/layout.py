@@ -204,8 +204,14 @@ HISTORY = TableSheet(
             "kind", "choice", "peer, mentor or sabbatical", choices=("peer", "mentor", "sabbatical")
         ),
         SheetColumn("trust", "float", "trust the pair reported, -1 to 1 (blank: 0)"),
+        SheetColumn(
+            "asked_to_continue",
+            "bool",
+            "both asked that year to keep working together? yes/no (blank: no)",
+            choices=YES_NO,
+        ),
     ),
-    ("#t01", "t07", 2025, "peer", 0.8),
+    ("#t01", "t07", 2025, "peer", 0.8, "no"),
 )
 
 TEAM_HISTORY = TableSheet(
@@ -226,9 +232,10 @@ RELATIONS = TableSheet(
         SheetColumn(
             "kind",
             "choice",
-            "avoid (never partners), request (reward), lock (must be partners)",
+            "avoid (never partners), request (reward), lock (must be partners), "
+            "continue (both asked to keep working together: no repeat cost, the request reward)",
             required=True,
-            choices=("avoid", "request", "lock"),
+            choices=("avoid", "request", "lock", "continue"),
         ),
     ),
     ("#t01", "t09", "avoid"),

@@ -300,7 +300,9 @@ class _Reader:
         data["cycles"] = self.cycles()
         data["teams"] = self.table(TEAMS, "teams", ("id", "priority", "grade", "school", "name"))
         data["teachers"] = self.teachers(periods)
-        data["history"] = self.table(HISTORY, "history", ("a", "b", "year", "kind", "trust"))
+        data["history"] = self.table(
+            HISTORY, "history", ("a", "b", "year", "kind", "trust", "asked_to_continue")
+        )
         data["team_history"] = self.table(TEAM_HISTORY, "team_history", ("a", "b", "year"))
         data["relations"] = self.table(RELATIONS, "relations", ("a", "b", "kind"))
         data["policy"] = self.policy()

@@ -92,7 +92,7 @@ def _typed(column: SheetColumn, value: object) -> Value:
     raise TypeError(f"cannot write {value!r} in a cell")
 
 
-def _table(layout: TableSheet, rows: list[list[object]], example: bool) -> Sheet:
+def table_sheet(layout: TableSheet, rows: list[list[object]], example: bool) -> Sheet:
     sheet = Sheet(layout.name, list(layout.columns))
     sheet.rows.append([column.header for column in layout.columns])
     # The blank template's example lives in the instruction row, never in a data row: typing
@@ -198,7 +198,7 @@ def _policy_values(policy: Policy) -> dict[str, object]:
     return values
 
 
-def _topics(roster: Roster | None) -> Sheet:
+def topics_sheet(roster: Roster | None) -> Sheet:
     columns = [SheetColumn("topic", "text", "")]
     sheet = Sheet(TOPICS_SHEET, columns)
     sheet.rows.append(["topic"])
@@ -253,7 +253,10 @@ def build_sheets(roster: Roster | None) -> list[Sheet]:
                 for m in cycle.meetings
             ],
             "Teams": [[t.id, t.priority, t.grade, t.school, t.name] for t in roster.teams],
-            "History": [[h.a, h.b, h.year, h.kind, h.trust] for h in roster.history],
+            "History": [
+                [h.a, h.b, h.year, h.kind, h.trust, h.asked_to_continue or None]
+                for h in roster.history
+            ],
             "TeamHistory": [[h.a, h.b, h.year] for h in roster.team_history],
             "Relations": [[r.a, r.b, r.kind] for r in roster.relations],
             "CoverOverrides": [
@@ -263,7 +266,7 @@ def build_sheets(roster: Roster | None) -> list[Sheet]:
         }
 
     def table(layout: TableSheet) -> Sheet:
-        return _table(layout, sheets_rows.get(layout.name, []), example)
+        return table_sheet(layout, sheets_rows.get(layout.name, []), example)
 
     return [
         _settings(ROSTER_SETTINGS, roster_values),
@@ -279,7 +282,7 @@ def build_sheets(roster: Roster | None) -> list[Sheet]:
         table(RELATIONS),
         _settings(POLICY_SETTINGS, policy_values),
         table(COVER_OVERRIDES),
-        _topics(roster),
+        topics_sheet(roster),
     ]
 
 
@@ -388,6 +391,11 @@ def _validation_formula(column: SheetColumn, sheet_names: set[str]) -> tuple[str
 
 def workbook_bytes(roster: Roster | None) -> bytes:
     """The template as .xlsx bytes (openpyxl, built in memory)."""
+    return xlsx_bytes(build_sheets(roster))
+
+
+def xlsx_bytes(sheets: list[Sheet]) -> bytes:
+    """Sheets as .xlsx bytes: header row, grey instruction row, example rows, drop-down lists."""
     # openpyxl takes a few tenths of a second to import: loaded only when .xlsx bytes are asked
     # for, not for the CSV template
     from openpyxl import Workbook
@@ -395,7 +403,6 @@ def workbook_bytes(roster: Roster | None) -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    sheets = build_sheets(roster)
     names = {sheet.name for sheet in sheets}
     book = Workbook()
     book.remove(book.active)
@@ -476,8 +483,13 @@ def _csv_text(value: Value) -> str:
 
 def csv_texts(roster: Roster | None) -> dict[str, str]:
     """The template's sheets as CSV texts keyed by file name."""
+    return csv_files(build_sheets(roster))
+
+
+def csv_files(sheets: list[Sheet]) -> dict[str, str]:
+    """Sheets as CSV texts keyed by file name (`<sheet>.csv`)."""
     files: dict[str, str] = {}
-    for sheet in build_sheets(roster):
+    for sheet in sheets:
         stream = io.StringIO()
         writer = csv.writer(stream, lineterminator="\n")
         for row in sheet.rows:

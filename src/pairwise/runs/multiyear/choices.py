@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import networkx as nx
@@ -17,6 +17,7 @@ from pairwise.errors import PairwiseError
 from pairwise.result import Result
 from pairwise.roster.models import Roster
 from pairwise.roster.objective import Scoring
+from pairwise.roster.rollover import projected_roster
 
 Group = tuple[str, ...]
 """A partnership's members (2 or 3), in roster order."""
@@ -62,10 +63,13 @@ class RotationError(PairwiseError):
 
 @dataclass
 class YearResult(Result):
-    """One year's `Result`, with the derived roster its plan was solved and checked against."""
+    """One year's `Result`, with the derived roster its plan was solved and checked against
+    (`roster`: the year's roster with the rotation's locks and avoids) and the year's own roster,
+    rolled over from the year before (`year_roster`: what `rollover` makes of it)."""
 
     roster: Roster | None = None
     year: int = 0
+    year_roster: Roster | None = None
 
 
 @dataclass
@@ -98,6 +102,15 @@ class RotationContext:
     releases: dict[tuple[str, Group], Releases]
     """Per (period, partnership): the covered visits its members and schools must make whatever
     the slots, which the engine bounds by `max_release` and `release_budget`."""
+    year_rosters: dict[int, Roster] = field(default_factory=dict)
+
+    def roster_for(self, year: int) -> Roster:
+        """The roster as it stands in `year`, the years before rolled over with no plan (this
+        year's requests, locks and continues gone, experience grown): what a year's pairs are
+        worth then."""
+        if year not in self.year_rosters:
+            self.year_rosters[year] = projected_roster(self.roster, year)
+        return self.year_rosters[year]
 
 
 def rotation_context(roster: Roster) -> RotationContext:

@@ -88,11 +88,12 @@ class _RotationModel:
         usage: dict[tuple[str, str], list[cp_model.IntVar]] = {}
         self.scores: dict[tuple[int, str], dict[Group, int]] = {}
         for k, year in enumerate(years):
-            scoring = Scoring(roster, year=year)
+            scoring = Scoring(context.roster_for(year))
 
             def allowed(a: str, b: str, scoring: Scoring = scoring, year: int = year) -> bool:
+                # a `continue` pair (the roster's own year only) may be partners again
                 last = scoring.last_partnered(a, b)
-                return last is None or year - last > window
+                return last is None or year - last > window or scoring.continues(a, b)
 
             pair_score: dict[tuple[str, str], int] = {}
             for period_id, _ in context.periods:
@@ -558,11 +559,16 @@ def plan_rotation(
     window = roster.policy.repeat_window_years
     for k, year in enumerate(year_list):
         # years that block the same history pairs leave the same teachers unpaired
+        continuing = {
+            frozenset((r.a, r.b))
+            for r in roster.relations
+            if r.kind == "continue" and year == roster.year
+        }
         blocked = frozenset(
             frozenset((entry.a, entry.b))
             for entry in roster.history
             if entry.year < year and year - entry.year <= window
-        )
+        ) - frozenset(continuing)
         key = (keep_locks and k == 0, blocked)
         if key not in cache:
             cache[key] = _fewest_unpaired(context, year, key[0], slice_seconds, seed, workers)

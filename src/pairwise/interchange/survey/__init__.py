@@ -1,0 +1,1 @@
+"""The spring feedback survey: the form (`pairwise survey`) and reading its answers back."""
