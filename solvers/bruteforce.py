@@ -9,6 +9,10 @@ an extra sabbatical visit for every remaining candidate, and no cover, could not
 found; and table seatings are solved apart, school by school, since they share no rule and no term
 with the rest (meetings are not slots).
 
+Among the plans of the best value it keeps the one with the most conversations (a debrief after
+each peer visit, a planning before each co-taught lesson of a tandem pair), then the most co-taught
+lessons: every assignment of conversation slots is enumerated for each plan of that value.
+
 Terms come from the independent checker (`pairwise.check`) rather than a fourth coding of the objective's
 objective: a partnership's score is what `check` recomputes for it alone, and so is a school's
 sequence of seatings.
@@ -24,8 +28,16 @@ from dataclasses import dataclass, field
 
 from pairwise.analysis.network import plan_metrics
 from pairwise.checker.rules import check
-from pairwise.roster.calendar import away_on, on_staff_in_cycle, slot_date
+from pairwise.roster.calendar import (
+    away_on,
+    on_staff_in_cycle,
+    school_days_between,
+    school_weekdays,
+    slot_date,
+)
 from pairwise.roster.models import (
+    Conversation,
+    ConversationCounts,
     Partnership,
     Plan,
     Roster,
@@ -33,10 +45,12 @@ from pairwise.roster.models import (
     TableSeat,
     Unpaired,
     Visit,
+    VisitReference,
     parse_slot,
 )
 
 Block = tuple[str, ...]  # one teacher (unpaired), or a partnership's members, first listed first
+Talk = tuple[str, "Placed", str]  # (kind, the visit, the conversation's slot)
 
 
 @dataclass(frozen=True)
@@ -80,14 +94,22 @@ class Booking:
     coachee_visits: Counter[str] = field(default_factory=Counter)
 
 
-def solve(roster: Roster) -> Plan | None:
-    """The optimal plan of a tiny roster, or None when no plan satisfies every hard rule."""
-    return _BruteForce(roster).solve()
+def solve(roster: Roster, *, conversations: bool | None = None) -> Plan | None:
+    """The optimal plan of a tiny roster, or None when no plan satisfies every hard rule.
+
+    `conversations`: search every plan of the best value for the most conversations (by default
+    only without sabbatical coaches, whose visit sets multiply the plans of equal value); without
+    it the first best plan found keeps the most conversations around its own visits.
+    """
+    if conversations is None:
+        conversations = not any(t.sabbatical and t.sabbatical.budget for t in roster.teachers)
+    return _BruteForce(roster, ties=conversations).solve()
 
 
 class _BruteForce:
-    def __init__(self, roster: Roster) -> None:
+    def __init__(self, roster: Roster, *, ties: bool = True) -> None:
         self.roster = roster
+        self.ties = ties
         self.policy = roster.policy
         self.weights = roster.policy.weights
         self.cycles = [cycle.id for cycle in roster.cycles]
@@ -103,6 +125,10 @@ class _BruteForce:
         self._scores: dict[Block, int] = {}
         self.best_value: int | None = None
         self.best: tuple[Structure, list[Placed]] | None = None
+        self.best_talks: tuple[int, int, list[Talk]] = (-1, -1, [])
+        self.talk_bound: tuple[int, int] = (0, 0)
+        self.weekdays = school_weekdays(roster)
+        self._talk_slots: dict[tuple[Placed, str], list[str]] = {}
 
     # --- who may be partners --------------------------------------------------------------------
 
@@ -313,9 +339,12 @@ class _BruteForce:
         def hopeless(value: int, more_sabbatical: int) -> bool:
             # covers only lower the value, each sabbatical visit adds its weight
             best = self.best_value
-            return (
-                best is not None
-                and structure.fixed + value + weights.sabbatical * more_sabbatical <= best
+            if best is None:
+                return False
+            most = structure.fixed + value + weights.sabbatical * more_sabbatical
+            # a plan of equal value competes on its conversations when it could hold more
+            return most < best or (
+                most == best and (not self.ties or self.talk_bound <= self.best_talks[:2])
             )
 
         def place_peer(visits: list[PeerVisit], index: int, value: int) -> None:
@@ -365,8 +394,7 @@ class _BruteForce:
             if hopeless(value, min(len(candidates) - index, most - taken)):
                 return
             if index == len(candidates):
-                self.best_value = structure.fixed + value
-                self.best = (structure, list(placed))
+                self.consider(structure, structure.fixed + value, list(placed))
                 return
             visit = candidates[index]
             coach, coachee, slot = visit.visitor, visit.host, visit.slot
@@ -393,8 +421,122 @@ class _BruteForce:
                 booking.covers[(slot, school)] -= visit.covered
             place_sabbatical(index + 1, value, taken)
 
+        self.talk_bound = self.structure_talk_bound(structure)
         for rings in itertools.product(*self.visit_options(structure)):
             place_peer([visit for ring in rings for visit in ring], 0, 0)
+
+    # --- conversations ----------------------------------------------------------------------------
+
+    def consider(self, structure: Structure, value: int, placed: list[Placed]) -> None:
+        """Keep a complete plan when worth more, or as much with more conversations, then lessons."""
+        if self.best_value is not None and value < self.best_value:
+            return
+        talks = self.conversations(structure, placed)
+        key = (len(talks), sum(kind == "planning" for kind, _, _ in talks))
+        if self.best_value is None or value > self.best_value or key > self.best_talks[:2]:
+            self.best_value = value
+            self.best = (structure, placed)
+            self.best_talks = (*key, talks)
+
+    def structure_talk_bound(self, structure: Structure) -> tuple[int, int]:
+        """Conversations and co-taught lessons no placement of the structure can exceed: a visit
+        counts when some slot of it has a period in its window where both are free."""
+
+        def possible(visitor: str, host: str, cycle: str, kind: str) -> bool:
+            for slot, period in self.slots[cycle]:
+                if period not in self.teacher[host].teaches or any(
+                    self.unavailable(t, slot, period) for t in (visitor, host)
+                ):
+                    continue
+                covered = period in self.teacher[visitor].teaches
+                if self.conversation_slots(Placed(cycle, 0, visitor, host, slot, covered), kind):
+                    return True
+            return False
+
+        talks = lessons = 0
+        tandem = self.policy.tandem and self.policy.reciprocal
+        for rings in self.visit_options(structure):
+            talks += max(
+                sum(possible(v.visitor, v.host, v.cycle, "debrief") for v in ring) for ring in rings
+            )
+            block = structure.partnerships[rings[0][0].partnership][0]
+            if tandem and len(block) == 2 and all(self.teacher[m].tandem for m in block):
+                a, b = block
+                cycle = rings[0][0].cycle
+                if possible(a, b, cycle, "planning") or possible(b, a, cycle, "planning"):
+                    talks += 1
+                    lessons += 1
+        return talks, lessons
+
+    def in_window(self, visit: Placed, slot: str, kind: str) -> bool:
+        day, period = parse_slot(slot)
+        visit_day, visit_period = parse_slot(visit.slot)
+        periods = self.roster.period_by_id
+        days = self.policy.debrief_within_days
+        if kind == "debrief":
+            if day == visit_day:
+                return periods[period].start >= periods[visit_period].end
+            return day > visit_day and school_days_between(self.weekdays, visit_day, day) <= days
+        if day == visit_day:
+            return periods[period].end <= periods[visit_period].start
+        return day < visit_day and school_days_between(self.weekdays, day, visit_day) <= days
+
+    def conversation_slots(self, visit: Placed, kind: str) -> list[str]:
+        """Slots of the visit's cycle in its window where both are free of classes and absences."""
+        key = (visit, kind)
+        if key in self._talk_slots:
+            return self._talk_slots[key]
+        found: list[str] = []
+        self._talk_slots[key] = found
+        for slot, period in self.slots[visit.cycle]:
+            if any(
+                period in self.teacher[t].teaches or self.unavailable(t, slot, period)
+                for t in (visit.visitor, visit.host)
+            ):
+                continue
+            if self.in_window(visit, slot, kind):
+                found.append(slot)
+        return found
+
+    def conversations(self, structure: Structure, placed: list[Placed]) -> list[Talk]:
+        """The most conversations, then co-taught lessons, around a placement (exhaustive)."""
+        peer = [v for v in placed if v.partnership >= 0]
+        tasks: list[list[tuple[str, Placed]]] = [[("debrief", v)] for v in peer]
+        if self.policy.tandem and self.policy.reciprocal:
+            for index, (block, cycles) in enumerate(structure.partnerships):
+                if len(block) != 2 or not all(self.teacher[m].tandem for m in block):
+                    continue
+                for cycle in cycles:
+                    pair = [v for v in peer if v.partnership == index and v.cycle == cycle]
+                    tasks.append([("planning", v) for v in pair])
+        busy = {(v.slot, t) for v in placed for t in (v.visitor, v.host)}
+        best: list[list[Talk]] = [[]]
+        chosen: list[Talk] = []
+
+        def score(talks: list[Talk]) -> tuple[int, int]:
+            return len(talks), sum(kind == "planning" for kind, _, _ in talks)
+
+        def walk(index: int) -> None:
+            if index == len(tasks):
+                if score(chosen) > score(best[0]):
+                    best[0] = list(chosen)
+                return
+            if len(chosen) + len(tasks) - index < len(best[0]):
+                return  # even a conversation for every task left cannot do better
+            for kind, visit in tasks[index]:
+                for slot in self.conversation_slots(visit, kind):
+                    keys = {(slot, visit.visitor), (slot, visit.host)}
+                    if keys & busy:
+                        continue
+                    busy.update(keys)
+                    chosen.append((kind, visit, slot))
+                    walk(index + 1)
+                    chosen.pop()
+                    busy.difference_update(keys)
+            walk(index + 1)
+
+        walk(0)
+        return best[0]
 
     # --- tables ---------------------------------------------------------------------------------
 
@@ -466,7 +608,8 @@ class _BruteForce:
             # sorted by fixed value: once no extra can lift one above the best, none can
             if (
                 self.best_value is not None
-                and structure.fixed + self.weights.sabbatical * most <= self.best_value
+                and structure.fixed + self.weights.sabbatical * most
+                < self.best_value + (not self.ties)
             ):
                 break
             self.search(structure, candidates)
@@ -543,8 +686,34 @@ class _BruteForce:
             raise RuntimeError(f"bruteforce: searched value {expected}, checker says {objective}")
         plan.terms = terms
         plan.objective = plan.bound = objective
+        self.add_conversations(plan, ids)
         plan.metrics = plan_metrics(self.roster, plan)
         return plan
+
+    def add_conversations(self, plan: Plan, ids: list[str]) -> None:
+        """The best plan's conversations, its co-taught lessons, and the counts (all proven)."""
+        _, lessons, talks = self.best_talks
+        co_taught = {(v.visitor, v.host, v.cycle) for kind, v, _ in talks if kind == "planning"}
+        for visit in plan.visits:
+            if (visit.visitor, visit.host, visit.cycle) in co_taught:
+                visit.mode = "co-teach"
+        for kind, visit, slot in talks:
+            start, end = self.roster.slot_times(slot)
+            plan.conversations.append(
+                Conversation(
+                    kind=kind,  # type: ignore[arg-type]
+                    members=[visit.visitor, visit.host],
+                    visit=VisitReference(
+                        host=visit.host, visitor=visit.visitor, cycle=visit.cycle, slot=visit.slot
+                    ),
+                    slot=slot,
+                    start=start,
+                    end=end,
+                )
+            )
+        plan.conversation_counts = ConversationCounts(
+            placed=len(talks), most=len(talks), co_taught=lessons, co_taught_most=lessons
+        )
 
     def why_unpaired(self, teacher: str) -> str:
         partners = [

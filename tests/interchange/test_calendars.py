@@ -76,7 +76,7 @@ def test_all_calendar_holds_every_session_at_its_utc_time(
 def test_every_calendar_carries_the_zone_it_uses(case: tuple[Roster, Plan], tmp_path: Path) -> None:
     roster, plan = case
     export_plan(roster, plan, tmp_path)
-    for path in [tmp_path / "all.ics", *(tmp_path / "teachers").iterdir()]:
+    for path in [tmp_path / "all.ics", *(tmp_path / "teachers").glob("*.ics")]:
         calendar = icalendar.Calendar.from_ical(path.read_bytes())
         zones = [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")]
         assert zones == [roster.timezone], path.name

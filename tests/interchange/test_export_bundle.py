@@ -43,6 +43,7 @@ def test_export_writes_every_file_and_lists_it(tmp_path: Path) -> None:
     expected = {folder / "all.ics", folder / "report.html", folder / ".pairwise-export.json"}
     expected |= {folder / name for name in SPREADSHEETS}
     expected |= {folder / "teachers" / f"{teacher.id}.ics" for teacher in roster.teachers}
+    expected |= {folder / "teachers" / f"{teacher.id}.html" for teacher in roster.teachers}
     assert set(summary.files) == expected
     assert len(summary.files) == len(expected)
     # nothing else: no temporary file left behind
@@ -96,7 +97,7 @@ def test_cli_exports(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     roster = load_fixture("export_district")
-    assert f"wrote {5 + 1 + 1 + len(roster.teachers)} files" in result.output
+    assert f"wrote {5 + 1 + 1 + 2 * len(roster.teachers)} files" in result.output
     assert (tmp_path / "out" / "teachers" / "h1.ics").is_file()
 
 
@@ -233,7 +234,10 @@ def test_export_again_removes_what_the_new_plan_no_longer_has(tmp_path: Path) ->
     ]
     later.unpaired = [u for u in later.unpaired if u.teacher != leaver]
     summary = export_plan(smaller, later, folder)
-    assert summary.removed == [folder / "teachers" / f"{leaver}.ics"]
+    assert summary.removed == [
+        folder / "teachers" / f"{leaver}.html",
+        folder / "teachers" / f"{leaver}.ics",
+    ]
     assert not (folder / "teachers" / f"{leaver}.ics").exists()
     assert (folder / "notes.txt").read_text() == "the admin's own file\n"
     assert every_file(folder) == set(summary.files) | {folder / "notes.txt"}

@@ -1,8 +1,10 @@
-"""Coaching is never evaluative: what teachers see carries no rating, relation, score or other's priority.
+"""Coaching is never evaluative: what teachers see carries no rating, relation, score or the
+priority of anyone but the teacher and their partners.
 
 Every teacher-facing file (each teacher's calendar, and the all-staff calendar) is searched for
 trust ratings, the words trust/avoid/score, the partnerships' reasons, and the priorities of
-anyone but the calendar's owner.
+anyone but the calendar's owner, their partners (a sabbatical coach and coachee count), and the
+teams at their tables (the all-staff calendar: nobody's).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pytest
 from pairwise.engine.pipeline import solve
 from pairwise.interchange.export.bundle import export_plan
 from pairwise.interchange.export.calendars import teacher_file_name
+from pairwise.interchange.export.guidance import partners_of
 from pairwise.roster.models import HistoryEntry, Plan, Roster
 from tests.helpers import load_fixture, load_plan_fixture
 
@@ -50,13 +53,26 @@ def trust_texts(roster: Roster) -> set[str]:
 
 def secrets_for(roster: Roster, plan: Plan, owner: str | None) -> set[str]:
     """What the calendar of `owner` (None: the all-staff calendar) must never contain."""
-    own_priority = roster.teacher_by_id[owner].priority if owner else None
+    allowed = allowed_priorities(roster, plan, owner)
     secrets = set(FORBIDDEN_WORDS) | trust_texts(roster)
     secrets |= {reason.lower() for p in plan.partnerships for reason in p.reasons}
     for teacher in roster.teachers:
-        if teacher.priority and teacher.priority != own_priority:
+        if teacher.priority and teacher.priority not in allowed:
             secrets.add(teacher.priority.lower())
     return secrets
+
+
+def allowed_priorities(roster: Roster, plan: Plan, owner: str | None) -> set[str | None]:
+    """The owner's own priority, their partners', and the priorities of the teams at their tables."""
+    if owner is None:
+        return set()
+    people = [owner, *partners_of(plan, owner)]
+    allowed = {roster.teacher_by_id[person].priority for person in people}
+    team = roster.teacher_by_id[owner].team
+    for seat in plan.tables:
+        if team in seat.teams:
+            allowed |= {roster.team_by_id[t].priority for t in seat.teams}
+    return allowed
 
 
 def test_teacher_calendars_reveal_nothing_private(exported: tuple[Roster, Plan, Path]) -> None:

@@ -41,7 +41,9 @@ def test_moved_keep_their_uid_and_cancelled_stay_cancelled(tmp_path: Path) -> No
     for uid, event in after.items():
         if uid in before and str(event["STATUS"]) == "CONFIRMED":
             moved = event.decoded("DTSTART") != before[uid].decoded("DTSTART")
-            assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + moved
+            # a visit's text names its debrief: a debrief that moved changes the invite too
+            reworded = str(event["DESCRIPTION"]) != str(before[uid]["DESCRIPTION"])
+            assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + (moved or reworded)
     # the leaver's own calendar shows the cancellations, without saying why
     own = icalendar.Calendar.from_ical(
         next((tmp_path / "teachers").glob(f"{leaver}*.ics")).read_bytes()

@@ -145,3 +145,21 @@ def test_report_in_chromium(tmp_path: Path) -> None:
     assert screenshot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     # a rendered page, not a blank one; it stays in pytest's tmp_path for a person to look at
     assert screenshot.stat().st_size > 20_000
+
+
+def test_teacher_page_in_chromium(tmp_path: Path) -> None:
+    roster, plan = load_fixture("export_district"), load_plan_fixture("export_district-plan")
+    export_plan(roster, plan, tmp_path / "out")
+    teacher = next(t for t in roster.teachers if any(t.id == v.visitor for v in plan.visits))
+    page = tmp_path / "out" / "teachers" / f"{teacher.id}.html"
+    screenshot = tmp_path / "teacher.png"
+    visit = open_page(tmp_path, page, screenshot)
+    assert visit.requests == []
+    assert visit.console == []
+    assert "Your year" in visit.dom and teacher.name in visit.dom
+    assert visit.dom.count('class="session"') == sum(
+        teacher.id in (v.visitor, v.host) for v in plan.visits
+    ) + sum(teacher.id in (v.coach, v.coachee) for v in plan.sabbatical_visits) + sum(
+        teacher.team in seat.teams for seat in plan.tables
+    )
+    assert screenshot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

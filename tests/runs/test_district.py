@@ -422,3 +422,52 @@ def test_a_district_warm_started_from_its_own_plan_keeps_its_value(
     assert again.plan is not None and again.objective is not None
     assert_plan_valid(small_district, again.plan)
     assert again.objective >= first.objective
+
+
+def test_a_conversation_under_a_cross_school_visit_is_unplaced() -> None:
+    from pairwise.roster.models import (
+        Conversation,
+        ConversationCounts,
+        Plan,
+        SabbaticalVisit,
+        Visit,
+        VisitReference,
+    )
+    from pairwise.runs.district.merge import _Talks
+
+    reference = VisitReference(host="b", visitor="a", cycle="c1", slot="2026-10-05/mon-1")
+    school = Plan(
+        roster="r",
+        status="optimal",
+        objective=0,
+        bound=0,
+        visits=[
+            Visit(
+                partnership="P1",
+                cycle="c1",
+                host="b",
+                visitor="a",
+                slot=reference.slot,
+                mode="co-teach",
+            )
+        ],
+        conversations=[
+            Conversation(
+                kind="planning", members=["a", "b"], visit=reference, slot="2026-10-02/fri-1"
+            ),
+            Conversation(
+                kind="debrief", members=["a", "b"], visit=reference, slot="2026-10-05/mon-3"
+            ),
+        ],
+        conversation_counts=ConversationCounts(placed=2, most=2, co_taught=1, co_taught_most=1),
+    )
+    talks = _Talks()
+    talks.add(school)
+    merged = school.model_copy(deep=True)
+    crossing = [SabbaticalVisit(coach="k", coachee="a", cycle="c1", slot="2026-10-02/fri-1")]
+    talks.settle(merged, crossing)
+    assert [c.kind for c in merged.conversations] == ["debrief"]
+    assert merged.visits[0].mode == "visit"
+    assert merged.unplaced_conversations[0].kind == "planning"
+    counts = merged.conversation_counts
+    assert (counts.placed, counts.co_taught, counts.most) == (1, 0, 2)

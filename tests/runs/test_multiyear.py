@@ -374,3 +374,19 @@ def test_the_first_years_own_locks_stay_when_the_engine_chooses_the_partners() -
     assert any(r.kind == "lock" and {r.a, r.b} == {"t03", "t04"} for r in first.relations)
     later = derived_roster(locked, [], [], keep_locks=False)
     assert not any(r.kind == "lock" for r in later.relations)
+
+
+def test_a_teacher_who_leaves_after_the_first_year_is_planned_only_in_it() -> None:
+    roster = ring_roster(7)
+    teachers = [
+        t.model_copy(update={"end_date": "2027-06-30"}) if t.id == "t03" else t
+        for t in roster.teachers
+    ]
+    roster = roster.model_copy(update={"teachers": teachers})
+    results = checked_years(solve_years(roster, 2, time_limit=20, seed=0))
+    first, second = (r.plan for r in results)
+    assert first is not None and second is not None
+    assert any("t03" in p.members for p in first.partnerships)
+    assert not any("t03" in p.members for p in second.partnerships)
+    assert results[1].year_roster is not None
+    assert "t03" not in results[1].year_roster.teacher_by_id

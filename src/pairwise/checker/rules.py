@@ -22,6 +22,7 @@ from pairwise.checker.context import (
     pair_key,
     school_label,
 )
+from pairwise.checker.conversations import ConversationRules
 from pairwise.checker.report import INCONSISTENT, CheckReport
 from pairwise.checker.terms import ObjectiveTerms
 from pairwise.roster.models import (
@@ -46,7 +47,7 @@ def check(
     return Checker(roster, plan).run()
 
 
-class Checker(ObjectiveTerms):
+class Checker(ObjectiveTerms, ConversationRules):
     """One check of one plan: one method per rule, then the objective."""
 
     # --- the run --------------------------------------------------------------------------------
@@ -62,6 +63,7 @@ class Checker(ObjectiveTerms):
         sabbatical_slots = self._sabbatical_visits()
         self._one_visit_per_slot(peer_visits, sabbatical_slots)
         self._covers(peer_visits, sabbatical_slots)
+        self._conversations(peer_visits, sabbatical_slots)
         self._tables()
         self._partnership_terms(partnerships)
         # minus the weight for each teacher and rotation period listed unpaired

@@ -24,6 +24,9 @@ How the model is split, and why the optimum stays exact:
    plan's bound.
 7. A tie-break, never at the cost of the objective: each coach's visits spread over distinct
    coachees and over the cycles (folded into the sabbatical search, value first).
+8. Conversations (`model/conversations.py`), also never at the objective's cost: a debrief after
+   every peer visit and the tandem pairs' co-taught lessons with their planning, the visits moved
+   only within the same covers; the plan states how many were placed and the most possible.
 
 A warm start (`hint`) only adds work that pays: its partnerships are placed in their own slots
 (cheap), start the LP's column generation with their triads and are the relaxation's incumbent;
@@ -47,6 +50,7 @@ from dataclasses import dataclass, field, replace
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column, pair_columns, triad_spaces
 from pairwise.engine.lp_bound import LinearBound, lock_triads, prune
+from pairwise.engine.model.conversations import place_conversations
 from pairwise.engine.model.plan_model import PlanModel, PlanSolution
 from pairwise.engine.model.sabbatical_model import place_sabbaticals
 from pairwise.engine.model.visit_rules import CoachingArc
@@ -78,6 +82,10 @@ JOINT_COLUMN_LIMIT = 4000
 """Beyond this many columns the joint model is too big to search well: it is the last round."""
 SPREAD_RESERVE = 0.05
 """Share of the time limit kept after the joint search for the sabbatical tie-break."""
+CONVERSATION_SHARE = 0.2
+"""The conversation stage's search gets at most this share of the solve so far (at least
+CONVERSATION_MINIMUM seconds), and never more than the time left."""
+CONVERSATION_MINIMUM = 0.5
 
 
 def solve(
@@ -89,11 +97,13 @@ def solve(
     hint: Plan | None = None,
     progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
+    conversations: bool = True,
 ) -> Result:
     """Solve a roster: the optimal plan (docs/objective.md), or the best found in `time_limit` seconds.
 
     `hint` warm-starts from a previous plan; `progress` receives reports while it runs; setting
-    `stop` (or Ctrl-C) ends the search early with the best plan so far.
+    `stop` (or Ctrl-C) ends the search early with the best plan so far. `conversations=False`
+    skips the conversation stage (a plan without debriefs; the benchmarks' baseline).
     """
     engine = _Engine(
         roster,
@@ -103,6 +113,7 @@ def solve(
         ),
         hint=hint,
         progress=progress,
+        conversations=conversations,
     )
     try:
         return engine.run()
@@ -123,6 +134,7 @@ class _Engine:
     settings: SearchSettings
     hint: Plan | None
     progress: ProgressCallback | None
+    conversations: bool = True
     started: float = field(default_factory=time.monotonic)
     scoring: Scoring = field(init=False)
     candidates: Candidates | None = None
@@ -603,6 +615,15 @@ class _Engine:
             return Result("unknown", None, bound, None, seconds, self.stats)
         upper = self._upper_bound()
         bound = (upper if upper is not None else self.best.objective) + tables_bound
+        searching = not (interrupted or self.settings.stop.is_set())
+        budget = min(self.remaining(), max(CONVERSATION_MINIMUM, CONVERSATION_SHARE * seconds))
+        conversations = None
+        if self.conversations:
+            conversations = place_conversations(
+                self.candidates, self.best, self.settings, max(0.0, budget) if searching else 0.0
+            )
+            self.stats.update(conversations.stats)
+        seconds = self.elapsed()
         plan = build_plan(
             self.candidates,
             self.scoring,
@@ -611,6 +632,7 @@ class _Engine:
             bound=bound,
             seconds=seconds,
             seed=self.settings.seed,
+            conversations=conversations,
         )
         # the engine states every solver field of its plans
         assert plan.status is not None and plan.objective is not None

@@ -6,6 +6,7 @@ import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from pairwise.explanation.conversations import conversation_warnings
 from pairwise.explanation.facts import Facts, Option, join_names, plural, school_label
 from pairwise.explanation.report import Finding
 from pairwise.roster.facts import pair_key
@@ -26,6 +27,7 @@ def precheck(roster: Roster) -> list[Finding]:
     findings += _no_admissible_partner(facts)
     findings += _odd_without_triads(facts)
     findings += _coach_budgets(facts)
+    findings += conversation_warnings(roster)
     return sorted(findings, key=lambda finding: finding.severity != "conflict")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from pairwise.errors import InputError, Problem
 from pairwise.generate.generator import Generator
 from pairwise.generate.vocabulary import FIRST_NAMES, KINDS, LAST_NAMES, SCHOOL_NAMES
@@ -66,7 +68,9 @@ def roster_text(roster: Roster, *, compact: bool = False) -> str:
             data[name] = value.model_dump(mode="json", exclude_none=True)
         elif isinstance(value, list):
             data[name] = [item.model_dump(mode="json", exclude_defaults=True) for item in value]
-        else:
+        elif isinstance(value, BaseModel):
+            data[name] = value.model_dump(mode="json", exclude_none=True)
+        elif value is not None:
             data[name] = value
     if compact:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -23,7 +23,7 @@ DEFAULT_GUIDES: dict[GuideKind, tuple[str, ...]] = {
         "Host first: what did you try from your roadmap, and what did you notice?",
         "Visitor: 'I noticed...' - share what you saw, tied to the host's evidence.",
         "Together: 'What might happen if...?' - one next step before the next visit.",
-        "The host keeps the notes; nothing from this conversation goes to an evaluator.",
+        "The host keeps the notes; they stay between the two of you.",
     ),
     "planning": (
         "Which part of the lesson does each of you lead?",

@@ -218,7 +218,12 @@ def projected_roster(roster: Roster, year: int) -> Roster:
     """The roster as it stands in a later `year` with no plan in between: rolled over year by year
     with no partnership and no feedback (calendar moved, experience grown, this year's requests,
     locks and continues gone, avoids kept). A multi-year rotation values later years with it."""
-    current = roster
+    # everyone stays in a projection (a teacher's last day does not take them out of the pairs a
+    # rotation values); the year's real roster, rolled over from its plan, lets them go
+    staying = [teacher.model_copy(update={"end_date": None}) for teacher in roster.teachers]
+    current = roster.model_copy(update={"teachers": staying})
+    if current.year >= year:
+        return roster
     while current.year < year:
         empty = Plan(roster=current.name, status="feasible", objective=0, bound=0)
         current = roll_over(current, empty).roster

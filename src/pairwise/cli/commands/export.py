@@ -25,7 +25,8 @@ from pairwise.roster.load import load_plan
     ),
 )
 def command(roster_path: str, plan_path: str, directory: str) -> None:
-    """Write PLAN's calendars (all.ics, teachers/<id>.ics), CSV files and report.html into DIR."""
+    """Write PLAN's calendars (all.ics, teachers/<id>.ics), teacher pages (teachers/<id>.html), CSV
+    files and report.html into DIR."""
     if roster_path == "-" and plan_path == "-":
         raise click.UsageError("only one of ROSTER and PLAN can be standard input ('-')")
     roster = read_roster(roster_path).roster
@@ -36,7 +37,9 @@ def command(roster_path: str, plan_path: str, directory: str) -> None:
     table = Table(title=f"exported to {summary.directory}", show_header=False)
     table.add_row("all.ics", f"{summary.sessions} sessions")
     table.add_row(
-        "teachers/", f"{summary.teacher_calendars} calendars, one per teacher (only their sessions)"
+        "teachers/",
+        f"{summary.teacher_calendars} calendars and as many printable pages, one per teacher "
+        "(only their sessions, with their guides and roadmap)",
     )
     for name in ("partnerships.csv", "visits.csv", "sabbatical_visits.csv", "tables.csv"):
         table.add_row(name, "spreadsheet (UTF-8)")

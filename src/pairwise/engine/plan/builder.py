@@ -7,16 +7,21 @@ from dataclasses import dataclass
 from pairwise.analysis.network import plan_metrics
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column, pair_columns, triad_column
+from pairwise.engine.model.conversations import Arc, ConversationPlacement
 from pairwise.engine.model.plan_model import PlanSolution
 from pairwise.engine.plan.reasons import partnership_reasons, unpaired_reason
 from pairwise.result import relative_gap
 from pairwise.roster.models import (
+    Conversation,
+    ConversationCounts,
     Partnership,
     Plan,
     SabbaticalVisit,
     TableSeat,
     Unpaired,
+    UnplacedConversation,
     Visit,
+    VisitReference,
 )
 from pairwise.roster.objective import Scoring, empty_terms
 
@@ -79,9 +84,19 @@ def build_plan(
     bound: int,
     seconds: float,
     seed: int,
+    conversations: ConversationPlacement | None = None,
 ) -> Plan:
-    """The complete plan of a solution: partnerships with reasons, visits, tables, metrics."""
+    """The complete plan of a solution: partnerships with reasons, visits, tables, metrics, and
+    the conversations placed around the visits (which may have moved them, at no cost)."""
     roster = candidates.roster
+    if conversations is not None:
+        solution = PlanSolution(
+            solution.columns,
+            conversations.visits,
+            solution.sabbatical_visits,
+            solution.objective,
+        )
+    co_taught = set(conversations.plannings) if conversations is not None else set()
     period_cycles = {period.id: period.cycles for period in candidates.periods}
     period_order = {period.id: i for i, period in enumerate(candidates.periods)}
     columns = sorted(
@@ -126,6 +141,7 @@ def build_plan(
                                 start=start,
                                 end=end,
                                 covered=_peer_covered(candidates, (visitor, host, cycle), slot),
+                                mode="co-teach" if (visitor, host, cycle) in co_taught else "visit",
                             ),
                         )
                     )
@@ -168,8 +184,51 @@ def build_plan(
         tables=list(seating.tables) if seating is not None else [],
         unpaired=unpaired_entries(candidates, solution.columns),
     )
+    if conversations is not None:
+        _add_conversations(candidates, plan, conversations)
     plan.metrics = plan_metrics(roster, plan)
     return plan
+
+
+def _add_conversations(
+    candidates: Candidates, plan: Plan, placement: ConversationPlacement
+) -> None:
+    """The plan's debriefs and plannings in time order, what is left unplaced, and the counts."""
+    roster = candidates.roster
+
+    def reference(arc: Arc) -> VisitReference:
+        visitor, host, cycle = arc
+        slot = candidates.slots[cycle][placement.visits[arc]]
+        return VisitReference(host=host, visitor=visitor, cycle=cycle, slot=slot)
+
+    cycle_order = {cycle: i for i, cycle in enumerate(candidates.cycle_ids)}
+    timed = []
+    for kind, chosen in (("planning", placement.plannings), ("debrief", placement.debriefs)):
+        for arc, slot in chosen.items():
+            visitor, host, cycle = arc
+            name = candidates.slots[cycle][slot]
+            start, end = roster.slot_times(name)
+            conversation = Conversation(
+                kind=kind,
+                members=[visitor, host],
+                visit=reference(arc),
+                slot=name,
+                start=start,
+                end=end,
+            )
+            order = (cycle_order[cycle], slot, candidates.index[visitor], candidates.index[host])
+            timed.append((order, conversation))
+    plan.conversations = [conversation for _, conversation in sorted(timed, key=lambda t: t[0])]
+    plan.unplaced_conversations = [
+        UnplacedConversation(kind=kind, visit=reference(arc), why=why)
+        for kind, arc, why in placement.unplaced
+    ]
+    plan.conversation_counts = ConversationCounts(
+        placed=placement.placed,
+        most=max(placement.most, placement.placed),
+        co_taught=len(placement.plannings),
+        co_taught_most=max(placement.co_taught_most, len(placement.plannings)),
+    )
 
 
 def unpaired_entries(candidates: Candidates, columns: list[Column]) -> list[Unpaired]:

@@ -2,6 +2,8 @@
 files as strings, in memory, for a service or an embedding program).
 
 - `all.ics`, and `teachers/<id>.ics` for each teacher of the roster (see `export_calendar`);
+- `teachers/<id>.html`, each teacher's printable page: the year's sessions with their guides and
+  the teacher's roadmap (see `pages.py`);
 - `partnerships.csv`, `visits.csv`, `sabbatical_visits.csv`, `tables.csv` (see `export_csv`);
 - `report.html`, self-contained (see `export_report`);
 - `.pairwise-export.json`, the list of files this export wrote: the next export into the folder
@@ -25,6 +27,7 @@ from pairwise.interchange.export.calendars import (
     previous_revisions,
 )
 from pairwise.interchange.export.common import reference_problems
+from pairwise.interchange.export.pages import render_teacher_pages
 from pairwise.interchange.export.report import render_report
 from pairwise.interchange.export.spreadsheets import build_spreadsheets
 from pairwise.interchange.file_names import safe_file_names
@@ -75,6 +78,10 @@ def render_export(
     names = safe_file_names(calendars.by_teacher, ".ics")
     for teacher_id, calendar in calendars.by_teacher.items():
         rendered.files[f"{TEACHER_FOLDER}/{names[teacher_id]}"] = calendar
+    pages = render_teacher_pages(roster, plan, calendars.sessions)
+    page_names = safe_file_names(pages, ".html")
+    for teacher_id, page in pages.items():
+        rendered.files[f"{TEACHER_FOLDER}/{page_names[teacher_id]}"] = page
     rendered.files.update(build_spreadsheets(roster, plan))
     rendered.files[REPORT] = render_report(roster, plan)
     rendered.sessions = len(calendars.sessions)

@@ -7,8 +7,11 @@ from the previous export's `all.ics` in the same folder: it rises by one for eve
 time, place or text changed, and stays otherwise. DTSTAMP is fixed at midnight UTC on the first day
 of the roster's first week, so exporting the same plan twice writes the same bytes.
 
-Teacher-facing text names each person's role ("You visit ...", "... visits your class") and never
-carries a trust rating, a relation, a score, a reason or anyone else's priority.
+Teacher-facing text names each person's role ("You visit ...", "... visits your class"), carries
+the session's prompts and the debrief's time and place, and shows priorities and roadmaps only to
+the people in the session (a visitor sees the host's, a host their own, a table both teams'). It
+never carries a trust rating, a relation, a score or a reason; `all.ics`, read by all staff,
+carries no priority or roadmap at all.
 """
 
 from __future__ import annotations
@@ -33,6 +36,18 @@ from pairwise.interchange.export.common import (
     slot_times,
     team_members,
 )
+from pairwise.interchange.export.guidance import (
+    ConversationIndex,
+    bullets,
+    debrief_line,
+    due_by,
+    planning_line,
+    prompt_text,
+    teacher_subject,
+    team_subject,
+    visit_day,
+    when,
+)
 from pairwise.interchange.file_names import safe_file_name
 from pairwise.roster.models import (
     Change,
@@ -42,6 +57,7 @@ from pairwise.roster.models import (
     SabbaticalVisit,
     TableSeat,
     Visit,
+    parse_slot,
 )
 from pairwise.version import __version__
 
@@ -144,40 +160,117 @@ def _own_priority(roster: Roster, teacher_id: str) -> str:
 def _visit_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Session]:
     members = {partnership.id: partnership.members for partnership in plan.partnerships}
     several_schools = len(roster.schools()) > 1
+    index = ConversationIndex.of(plan)
+    visit_prompts = prompt_text(roster, "visit")
     sessions = []
     for visit in plan.visits:
         visitor, host = name_of(roster, visit.visitor), name_of(roster, visit.host)
         start, end = slot_times(roster, visit.slot)
+        co_taught = visit.mode == "co-teach"
         opening = f"Peer coaching, {visit.cycle} cycle."
         cover = " A substitute covers your class." if visit.covered else ""
         identity = ["visit", visit.cycle, ",".join(sorted(members[visit.partnership]))]
+        after = debrief_line(roster, index, visit) + planning_line(roster, index, visit)
+        day = visit_day(visit)
+        watch = "teaches with" if co_taught else "watches"
         session = Session(
             uid=_uid(roster, plan, [*identity, visit.visitor, visit.host], taken),
             category="Peer coaching",
             start=start,
             end=end,
-            summary=f"Peer visit: {visitor} visits {class_of(roster, visit.host)}",
+            summary=(
+                f"Co-taught lesson: {visitor} teaches with {host}"
+                if co_taught
+                else f"Peer visit: {visitor} visits {class_of(roster, visit.host)}"
+            ),
             description=(
-                f"{opening} {visitor} watches {host} teach, then they talk about "
+                f"{opening} {visitor} {watch} {host}, then they talk about "
                 f"{host}'s evidence of progress."
                 + (f" A substitute covers {visitor}'s class." if visit.covered else "")
+                + after
             ),
             location=_location(roster, visit.host, several_schools),
         )
         session.personal[visit.visitor] = PersonalText(
-            summary=f"You visit {class_of(roster, visit.host)}",
+            summary=(
+                f"You co-teach {class_of(roster, visit.host)}"
+                if co_taught
+                else f"You visit {class_of(roster, visit.host)}"
+            ),
             description=(
-                f"{opening} You watch {host} teach, then you talk together about the evidence "
-                f"of progress {host} is gathering.{cover} {NEVER_EVALUATIVE}"
+                f"{opening} You {'teach with' if co_taught else 'watch'} {host}, then you talk "
+                f"together about the evidence of progress {host} is gathering.{cover} "
+                f"{NEVER_EVALUATIVE}"
+                + teacher_subject(roster, visit.host, day, own=False)
+                + visit_prompts
+                + after
             ),
         )
         session.personal[visit.host] = PersonalText(
-            summary=f"{visitor} visits your class",
+            summary=(
+                f"{visitor} co-teaches your class" if co_taught else f"{visitor} visits your class"
+            ),
             description=(
-                f"{opening} {visitor} watches you teach, then you talk together about your "
+                f"{opening} {visitor} {watch} you, then you talk together about your "
                 f"evidence of progress{_own_priority(roster, visit.host)} {NEVER_EVALUATIVE}"
+                + _what_the_visitor_looks_for(roster, visit.host, day, visitor)
+                + after
             ),
         )
+        sessions.append(session)
+    return sessions
+
+
+def _what_the_visitor_looks_for(roster: Roster, host_id: str, day: dt.date, visitor: str) -> str:
+    """For the host: their own goal and actions due, and the evidence the visitor looks for."""
+    roadmap = roster.teacher_by_id[host_id].roadmap
+    if roadmap is None:
+        return f"\n\n{visitor} will look for the evidence of progress you name."
+    goal = f"\n\nYour goal: {roadmap.goal.strip()}" if roadmap.goal.strip() else ""
+    return (
+        goal
+        + bullets("Your roadmap actions due by then", due_by(roadmap, day))
+        + bullets(f"What {visitor} will look for (your evidence)", list(roadmap.evidence))
+    )
+
+
+def _conversation_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Session]:
+    """Each debrief and planning conversation as an event of its own, with its prompts."""
+    several_schools = len(roster.schools()) > 1
+    sessions = []
+    for conversation in plan.conversations:
+        reference = conversation.visit
+        visitor, host = name_of(roster, reference.visitor), name_of(roster, reference.host)
+        start, end = slot_times(roster, conversation.slot)
+        debrief = conversation.kind == "debrief"
+        title = "Debrief" if debrief else "Planning"
+        about = (
+            f"after {visitor}'s visit to {host}'s class ({when(roster, reference.slot)})"
+            if debrief
+            else f"of the lesson {visitor} and {host} co-teach ({when(roster, reference.slot)})"
+        )
+        guide = prompt_text(roster, "debrief" if debrief else "planning")
+        identity = [conversation.kind, reference.cycle, reference.visitor, reference.host]
+        session = Session(
+            uid=_uid(roster, plan, identity, taken),
+            category="Coaching conversation",
+            start=start,
+            end=end,
+            summary=f"{title}: {visitor} and {host}",
+            description=f"{title} {about}. {NEVER_EVALUATIVE}{guide}",
+            location=_location(roster, reference.host, several_schools),
+        )
+        day = parse_slot(reference.slot)[0]
+        for teacher_id, partner in ((reference.visitor, host), (reference.host, visitor)):
+            own = teacher_id == reference.host
+            session.personal[teacher_id] = PersonalText(
+                summary=f"{title} with {partner}",
+                description=(
+                    f"{title} {about}. {NEVER_EVALUATIVE}"
+                    + teacher_subject(roster, reference.host, day, own=own)
+                    + guide
+                ),
+            )
         sessions.append(session)
     return sessions
 
@@ -190,6 +283,7 @@ def _sabbatical_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Se
     )
     occurrences: dict[tuple[str, str, str], int] = defaultdict(int)
     several_schools = len(roster.schools()) > 1
+    visit_prompts = prompt_text(roster, "visit")
     sessions = []
     for visit in ordered:
         key = (visit.cycle, visit.coach, visit.coachee)
@@ -197,6 +291,7 @@ def _sabbatical_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Se
         coach, coachee = name_of(roster, visit.coach), name_of(roster, visit.coachee)
         start, end = slot_times(roster, visit.slot)
         opening = f"Mini-sabbatical coaching, {visit.cycle} cycle."
+        day = parse_slot(visit.slot)[0]
         identity = ["sabbatical", *key, str(occurrences[key])]
         session = Session(
             uid=_uid(roster, plan, identity, taken),
@@ -218,6 +313,8 @@ def _sabbatical_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Se
                 f"evidence of progress {coachee} is gathering."
                 + (" A substitute covers your class." if visit.covered else "")
                 + f" {NEVER_EVALUATIVE}"
+                + teacher_subject(roster, visit.coachee, day, own=False)
+                + visit_prompts
             ),
         )
         session.personal[visit.coachee] = PersonalText(
@@ -226,6 +323,7 @@ def _sabbatical_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Se
                 f"{opening} {coach}, a mini-sabbatical coach, watches you teach, then you talk "
                 f"together about your evidence of progress{_own_priority(roster, visit.coachee)}"
                 f" {NEVER_EVALUATIVE}"
+                + _what_the_visitor_looks_for(roster, visit.coachee, day, coach)
             ),
         )
         sessions.append(session)
@@ -243,6 +341,16 @@ def _table_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Session
         at_school = f" ({school})" if school else ""
         opening = f"Staff meeting {meeting.id}, {seat.cycle} cycle."
         practice = "each team coaches the other on how it tackled its team priority, then listens."
+        order = f" {seat.teams[0]} speaks first" + (
+            f", then {join_words(seat.teams[1:])}." if len(seat.teams) > 1 else "."
+        )
+        guide = prompt_text(roster, "table")
+        day = start.date()
+        subjects = "".join(
+            team_subject(roster.team_by_id[team], day)
+            for team in dict.fromkeys(seat.teams)
+            if team in roster.team_by_id
+        )
         identity = ["table", seat.cycle, seat.meeting, ",".join(sorted(seat.teams))]
         seated = [roster.team_name(team) for team in seat.teams]  # display names, ids if none
         session = Session(
@@ -253,7 +361,7 @@ def _table_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Session
             summary=f"Table {seat.table} at {meeting.id}{at_school}: {join_words(seated)}",
             description=(
                 f"{opening} Teams {join_words(seated)} sit together at table {seat.table}: "
-                f"{practice}"
+                f"{practice}{order}{guide}"
             ),
             location=None,
         )
@@ -264,7 +372,7 @@ def _table_sessions(roster: Roster, plan: Plan, taken: set[str]) -> list[Session
                 summary=f"Table {seat.table} at {meeting.id}: your team {own} with {others}",
                 description=(
                     f"{opening} Your team, {own}, sits at table {seat.table} with {others}: "
-                    f"{practice}"
+                    f"{practice}{order}{subjects}{guide}"
                 ),
             )
             for teacher_id in members[team]:
@@ -278,6 +386,7 @@ def plan_sessions(roster: Roster, plan: Plan) -> list[Session]:
     taken: set[str] = set()
     sessions = [
         *_visit_sessions(roster, plan, taken),
+        *_conversation_sessions(roster, plan, taken),
         *_sabbatical_sessions(roster, plan, taken),
         *_table_sessions(roster, plan, taken),
     ]

@@ -146,6 +146,15 @@ def reference_problems(roster: Roster, plan: Plan) -> list[Problem]:
         for position, team_id in enumerate(seat.teams):
             if team_id not in teams:
                 problems.append(Problem(f"{where}.teams[{position}]", f"unknown team '{team_id}'"))
+    for index, conversation in enumerate(plan.conversations):
+        where = f"conversations[{index}]"
+        for position, member in enumerate(conversation.members):
+            teacher(f"{where}.members[{position}]", member)
+        teacher(f"{where}.visit.host", conversation.visit.host)
+        teacher(f"{where}.visit.visitor", conversation.visit.visitor)
+        cycle(f"{where}.visit.cycle", conversation.visit.cycle)
+        slot(f"{where}.visit.slot", conversation.visit.slot)
+        slot(f"{where}.slot", conversation.slot)
     for index, unpaired in enumerate(plan.unpaired):
         teacher(f"unpaired[{index}].teacher", unpaired.teacher)
         for position, cycle_id in enumerate(unpaired.cycles):

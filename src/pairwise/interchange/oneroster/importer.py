@@ -5,8 +5,8 @@ their classes (`enrollments.csv`, `classes.csv`, `courses.csv`) with grades, sub
 period numbers, and the school year's terms (`academicSessions.csv`). What it lacks and pairwise
 needs is either given on the command line (bell times: `--bell-schedule`, the time zone) or made
 as a documented default (cycles: two weeks in the middle of each term) and reported in the
-warnings (priorities, strengths, experience, evaluators, history, relations, meetings), for the
-admin to fill in through the workbook.
+warnings (priorities, strengths, experience, evaluators, history, relations, meetings, roadmaps,
+tandem, guides), for the admin to fill in through the workbook (its Roadmaps and Guides sheets).
 """
 
 from __future__ import annotations
@@ -528,7 +528,8 @@ def read_oneroster(
         )
     warnings.append(
         "OneRoster carries no priorities, strengths, years of experience, evaluators, history, "
-        "relations or meetings: write the roster into a workbook (pairwise template staff.xlsx "
+        "relations, meetings, roadmaps, tandem teachers or guides: write the roster into a "
+        "workbook (pairwise template staff.xlsx "
         "--from ROSTER), fill those in, and import it back (pairwise import staff.xlsx -o ROSTER)"
     )
     names = sorted({orgs[o].name for t in teachers for o, _ in t.org_ids if o in orgs})

@@ -99,6 +99,9 @@ TEACHERS = TableSheet(
         ),
         SheetColumn("sabbatical_budget", "int", "coach's release periods this year"),
         SheetColumn("room", "text", "classroom (the calendar's location)"),
+        SheetColumn(
+            "tandem", "bool", "willing to co-teach a lesson? yes/no (blank: no)", choices=YES_NO
+        ),
     ),
     (
         "#t01",
@@ -114,6 +117,7 @@ TEACHERS = TableSheet(
         "",
         "",
         "Room 12",
+        "no",
     ),
     required=True,
 )
@@ -251,6 +255,33 @@ COVER_OVERRIDES = TableSheet(
     ("#2026-10-06", "tue-3", 0),
 )
 
+ROADMAPS = TableSheet(
+    "Roadmaps",
+    (
+        SheetColumn("owner", "text", "# teacher or team id", required=True),
+        SheetColumn("goal", "text", "the goal (once per owner)"),
+        SheetColumn("action", "text", "one action of the priority plan"),
+        SheetColumn("due", "date", "the action's due date"),
+        SheetColumn("evidence", "text", "one piece of evidence of progress to look for"),
+    ),
+    ("#t01", "Peer feedback on drafts", "Model the protocol", "2026-10-09", "exit tickets"),
+)
+
+GUIDES = TableSheet(
+    "Guides",
+    (
+        SheetColumn(
+            "kind",
+            "choice",
+            "# visit, debrief, planning or table (a kind with no row keeps the built-in prompts)",
+            required=True,
+            choices=("visit", "debrief", "planning", "table"),
+        ),
+        SheetColumn("prompt", "text", "a prompt or sentence starter", required=True),
+    ),
+    ("#debrief", "I noticed..."),
+)
+
 TABLE_SHEETS: tuple[TableSheet, ...] = (
     TEACHERS,
     TIMETABLE,
@@ -263,6 +294,8 @@ TABLE_SHEETS: tuple[TableSheet, ...] = (
     TEAM_HISTORY,
     RELATIONS,
     COVER_OVERRIDES,
+    ROADMAPS,
+    GUIDES,
 )
 
 ROSTER_SETTINGS = SettingsSheet(
@@ -309,6 +342,8 @@ POLICY_SETTINGS = SettingsSheet(
         Setting("mentor_years", "int", "at least this many years: a mentor"),
         Setting("sabbatical_visits_per_coachee", "int", "most sabbatical visits per coachee"),
         Setting("cross_school_pairs", "bool", "partners may come from different schools", YES_NO),
+        Setting("tandem", "bool", "tandem pairs co-teach a lesson each cycle (yes/no)", YES_NO),
+        Setting("debrief_within_days", "int", "school days after a visit for its debrief"),
         *(Setting(f"weights.{name}", "int", note) for name, note in WEIGHT_NOTES.items()),
     ),
 )
@@ -341,6 +376,8 @@ SHEET_ORDER: tuple[str, ...] = (
     "Relations",
     "Policy",
     "CoverOverrides",
+    "Roadmaps",
+    "Guides",
     TOPICS_SHEET,
 )
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from pairwise.errors import InputError, Problem
 from pairwise.interchange.workbook.cells import CellError, cell_text, column_letter, convert
+from pairwise.interchange.workbook.coaching import read_guides, read_roadmaps
 from pairwise.interchange.workbook.cross_references import PATH_IN_TEXT, cross_problems_beside_shape
 from pairwise.interchange.workbook.layout import (
     COVER_OVERRIDES,
@@ -306,6 +307,10 @@ class _Reader:
         data["team_history"] = self.table(TEAM_HISTORY, "team_history", ("a", "b", "year"))
         data["relations"] = self.table(RELATIONS, "relations", ("a", "b", "kind"))
         data["policy"] = self.policy()
+        read_roadmaps(self, data)
+        guides = read_guides(self)
+        if guides is not None:
+            data["guides"] = guides
         return self.finish(data)
 
     def roster_settings(self, data: dict[str, Any]) -> None:
@@ -416,6 +421,7 @@ class _Reader:
                 "max_release",
                 "participates",
                 "room",
+                "tandem",
             ):
                 value = self.value(record, columns[name], f"{path}.{name}")
                 if value is not None:

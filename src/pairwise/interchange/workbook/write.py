@@ -15,15 +15,18 @@ import re
 from dataclasses import dataclass, field
 
 from pairwise.errors import InputError, Problem
+from pairwise.interchange.workbook.coaching import guide_rows, roadmap_rows
 from pairwise.interchange.workbook.layout import (
     COVER_OVERRIDES,
     CYCLES,
+    GUIDES,
     HISTORY,
     MARKS,
     MEETINGS,
     PERIODS,
     POLICY_SETTINGS,
     RELATIONS,
+    ROADMAPS,
     ROSTER_SETTINGS,
     STARTER_TOPICS,
     TEACHERS,
@@ -156,6 +159,7 @@ def _teacher_row(teacher: Teacher) -> list[object]:
         sabbatical.topics if sabbatical else None,
         sabbatical.budget if sabbatical else None,
         teacher.room,
+        teacher.tandem or None,
     ]
 
 
@@ -263,6 +267,8 @@ def build_sheets(roster: Roster | None) -> list[Sheet]:
                 [*override.slot.split("/", 1), override.cover]
                 for override in roster.policy.cover_overrides
             ],
+            "Roadmaps": roadmap_rows(roster),
+            "Guides": guide_rows(roster),
         }
 
     def table(layout: TableSheet) -> Sheet:
@@ -282,6 +288,8 @@ def build_sheets(roster: Roster | None) -> list[Sheet]:
         table(RELATIONS),
         _settings(POLICY_SETTINGS, policy_values),
         table(COVER_OVERRIDES),
+        table(ROADMAPS),
+        table(GUIDES),
         topics_sheet(roster),
     ]
 

@@ -1,5 +1,6 @@
 """Merging the schools' plans and the cross-school visits into one district plan: partnership ids
-renumbered, terms summed, metrics recomputed.
+renumbered, terms summed, metrics recomputed, conversations kept (except where a cross-school visit
+now sits).
 """
 
 from __future__ import annotations
@@ -7,16 +8,20 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from pairwise.analysis.network import plan_metrics
 from pairwise.result import relative_gap
 from pairwise.roster.models import (
+    Conversation,
+    ConversationCounts,
     Partnership,
     Plan,
     Roster,
     SabbaticalVisit,
     TableSeat,
     Unpaired,
+    UnplacedConversation,
     Visit,
 )
 from pairwise.roster.objective import empty_terms
@@ -45,6 +50,7 @@ def merge_district(
     sabbatical: list[SabbaticalVisit] = []
     tables: list[TableSeat] = []
     unpaired: list[Unpaired] = []
+    talks = _Talks()
     tentative = 0
     year: int | None = None
     count = 0
@@ -79,6 +85,7 @@ def merge_district(
                 sabbatical.append(visit)
         tables += plan.tables
         unpaired += plan.unpaired
+        talks.add(plan)
     placement_started = time.perf_counter()
     crossing = place_cross_visits(
         roster, visits, sabbatical, seed=seed, deterministic_seconds=placement_seconds
@@ -111,6 +118,7 @@ def merge_district(
         tables=tables,
         unpaired=unpaired,
     )
+    talks.settle(plan, crossing)
     plan.metrics = plan_metrics(roster, plan)
     stats: dict[str, float | int | str] = {
         "cross_school_visits": len(crossing),
@@ -118,3 +126,55 @@ def merge_district(
         "placement_seconds": round(time.perf_counter() - placement_started, 3),
     }
     return plan, stats
+
+
+@dataclass
+class _Talks:
+    """The schools' conversations, less any a cross-school sabbatical visit now sits on."""
+
+    conversations: list[Conversation] = field(default_factory=list)
+    unplaced: list[UnplacedConversation] = field(default_factory=list)
+    most: int = 0
+    co_taught_most: int = 0
+
+    def add(self, plan: Plan) -> None:
+        self.conversations += plan.conversations
+        self.unplaced += plan.unplaced_conversations
+        self.most += plan.conversation_counts.most
+        self.co_taught_most += plan.conversation_counts.co_taught_most
+
+    def settle(self, plan: Plan, crossing: list[SabbaticalVisit]) -> None:
+        """Give the plan its conversations; one in a slot a crossing visit took is unplaced (a
+        co-taught lesson that loses its planning becomes a plain visit)."""
+        busy = {
+            (visit.slot, teacher) for visit in crossing for teacher in (visit.coach, visit.coachee)
+        }
+        kept = []
+        for conversation in self.conversations:
+            if not any((conversation.slot, member) in busy for member in conversation.members):
+                kept.append(conversation)
+                continue
+            self.unplaced.append(
+                UnplacedConversation(
+                    kind=conversation.kind,
+                    visit=conversation.visit,
+                    why=f"{conversation.slot} went to a mini-sabbatical visit from another school",
+                )
+            )
+            if conversation.kind == "planning":
+                for visit in plan.visits:
+                    reference = conversation.visit
+                    if (visit.host, visit.visitor, visit.slot) == (
+                        reference.host,
+                        reference.visitor,
+                        reference.slot,
+                    ):
+                        visit.mode = "visit"
+        plan.conversations = kept
+        plan.unplaced_conversations = self.unplaced
+        plan.conversation_counts = ConversationCounts(
+            placed=len(kept),
+            most=max(self.most, len(kept)),
+            co_taught=sum(visit.mode == "co-teach" for visit in plan.visits),
+            co_taught_most=self.co_taught_most,
+        )

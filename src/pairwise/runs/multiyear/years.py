@@ -41,7 +41,10 @@ def derived_roster(
     window = roster.policy.repeat_window_years
     relations = [relation for relation in roster.relations if relation.kind != "lock" or keep_locks]
     locked = {frozenset((r.a, r.b)) for r in relations if r.kind == "lock"}
+    known = roster.teacher_by_id
     for group in chosen:
+        if any(member not in known for member in group):
+            continue  # a member left the staff before this year: the engine pairs the others
         for a, b in itertools.combinations(group, 2):
             if frozenset((a, b)) not in locked:
                 relations.append(Relation(a=a, b=b, kind="lock"))
@@ -50,7 +53,6 @@ def derived_roster(
     again = [(a, b) for group in earlier for a, b in itertools.combinations(group, 2)]
     again += [(e.a, e.b) for e in roster.history if e.year < year and year - e.year <= window]
     avoided = {frozenset((r.a, r.b)) for r in relations if r.kind == "avoid"}
-    known = roster.teacher_by_id
     for a, b in again:
         pair = frozenset((a, b))
         if a in known and b in known and a != b and pair not in avoided | locked | continuing:

@@ -1,0 +1,448 @@
+"""The conversation stage: a debrief after every peer visit and, for tandem pairs, a co-taught
+lesson with its planning conversation, placed without lowering the plan's objective.
+
+It runs after the objective is settled and keeps the plan's partnerships and sabbatical visits.
+Peer visits may move to other feasible slots as long as the plan keeps every rule and no more
+covered peer visits than it had (so the objective never falls). Among those plans it maximises
+conversations placed, then co-taught lessons: lexicographic weights `W * conversations + lessons`
+with W one more than the most lessons possible.
+
+First a greedy pass with the visits where they are (earliest free period after each visit, the
+latest before a co-taught one). When that reaches the static bound (each visit counted when some
+slot of it leaves a period both are free in its window) it is proven the most; otherwise a CP-SAT
+model over visit slots and conversation slots searches from the greedy's placement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from pairwise.engine.candidates import Candidates, slot_indices
+from pairwise.engine.model.plan_model import PlanSolution
+from pairwise.engine.model.visit_rules import (
+    PeerArc,
+    SlotChoice,
+    SlotKey,
+    cover_per_slot,
+    covers_on_hand,
+    release_limits_on_slots,
+)
+from pairwise.engine.search import SearchSettings, run_search
+from pairwise.roster.calendar import school_days_between, school_weekdays
+from pairwise.roster.models import parse_slot
+
+Arc = PeerArc
+
+DETERMINISTIC_LIMIT = 5.0
+"""CP-SAT's deterministic time for the search, so a search that does not finish ends the same way
+on every machine."""
+
+
+@dataclass
+class ConversationPlacement:
+    """Visits (possibly moved), debriefs and plannings as slot indices, and the bounds."""
+
+    visits: dict[Arc, int]
+    debriefs: dict[Arc, int] = field(default_factory=dict)
+    plannings: dict[Arc, int] = field(default_factory=dict)
+    """Keyed by the co-taught visit."""
+    most: int = 0
+    co_taught_most: int = 0
+    unplaced: list[tuple[str, Arc, str]] = field(default_factory=list)
+    """(kind, visit, why) of each visit left without its debrief, each tandem pair's cycle without
+    a co-taught lesson."""
+    stats: dict[str, float | int | str] = field(default_factory=dict)
+
+    @property
+    def placed(self) -> int:
+        return len(self.debriefs) + len(self.plannings)
+
+
+@dataclass
+class _Windows:
+    """Per cycle and slot: the slots a debrief may take after it, a planning before it."""
+
+    after: dict[str, list[int]]
+    before: dict[str, list[int]]
+    dates: dict[str, list[dt.date]]
+
+
+def _windows(candidates: Candidates) -> _Windows:
+    roster = candidates.roster
+    weekdays = school_weekdays(roster)
+    days = roster.policy.debrief_within_days
+    after: dict[str, list[int]] = {}
+    before: dict[str, list[int]] = {}
+    dates: dict[str, list[dt.date]] = {}
+    for cycle, slots in candidates.slots.items():
+        parsed = [parse_slot(slot) for slot in slots]
+        times = [
+            (roster.period_by_id[period].start, roster.period_by_id[period].end)
+            for _, period in parsed
+        ]
+        cycle_dates = [day for day, _ in parsed]
+        gaps = {
+            (earlier, later): school_days_between(weekdays, earlier, later)
+            for earlier in set(cycle_dates)
+            for later in set(cycle_dates)
+            if earlier < later
+        }
+
+        cycle_after, cycle_before = [], []
+        for i, day in enumerate(cycle_dates):
+            later_mask = earlier_mask = 0
+            for j, other in enumerate(cycle_dates):
+                if other == day:
+                    if times[j][0] >= times[i][1]:
+                        later_mask |= 1 << j
+                    if times[j][1] <= times[i][0]:
+                        earlier_mask |= 1 << j
+                elif other > day and gaps[day, other] <= days:
+                    later_mask |= 1 << j
+                elif other < day and gaps[other, day] <= days:
+                    earlier_mask |= 1 << j
+            cycle_after.append(later_mask)
+            cycle_before.append(earlier_mask)
+        after[cycle], before[cycle], dates[cycle] = cycle_after, cycle_before, cycle_dates
+    return _Windows(after, before, dates)
+
+
+def tandem_pairs(candidates: Candidates, solution: PlanSolution) -> list[tuple[Arc, Arc]]:
+    """Per cycle, the two visits of each partnership of two tandem teachers (under policy tandem
+    and reciprocal visits): one of them may become a co-taught lesson."""
+    policy = candidates.roster.policy
+    if not (policy.tandem and policy.reciprocal):
+        return []
+    teachers = candidates.roster.teacher_by_id
+    pairs = []
+    for column in solution.columns:
+        if column.is_triad or not all(teachers[m].tandem for m in column.members):
+            continue
+        a, b = column.members
+        for cycle in candidates.cycle_ids:
+            forward, backward = (a, b, cycle), (b, a, cycle)
+            if forward in solution.visits and backward in solution.visits:
+                pairs.append((forward, backward))
+    return pairs
+
+
+@dataclass
+class _Stage:
+    """One placement problem: the plan's fixed parts and what each visit may use."""
+
+    candidates: Candidates
+    solution: PlanSolution
+    windows: _Windows = field(init=False)
+    fixed: dict[tuple[str, str], int] = field(init=False)
+    """Slots taken by sabbatical visits, per (teacher, cycle)."""
+    arcs: list[Arc] = field(init=False)
+    pairs: list[tuple[Arc, Arc]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        candidates = self.candidates
+        self.windows = _windows(candidates)
+        self.fixed = {}
+        for (coach, coachee, cycle), slots in self.solution.sabbatical_visits.items():
+            for slot in slots:
+                for teacher in (coach, coachee):
+                    key = (teacher, cycle)
+                    self.fixed[key] = self.fixed.get(key, 0) | 1 << slot
+        order = {cycle: i for i, cycle in enumerate(candidates.cycle_ids)}
+        self.arcs = sorted(
+            self.solution.visits,
+            key=lambda arc: (
+                order[arc[2]],
+                self.solution.visits[arc],
+                candidates.index[arc[0]],
+                candidates.index[arc[1]],
+            ),
+        )
+        self.pairs = tandem_pairs(candidates, self.solution)
+
+    def common_free(self, arc: Arc) -> int:
+        """Slots where both members are free of classes, unavailability and sabbatical visits."""
+        visitor, host, cycle = arc
+        candidates = self.candidates
+        return (
+            candidates.free_slots(visitor, cycle)
+            & candidates.free_slots(host, cycle)
+            & ~self.fixed.get((visitor, cycle), 0)
+            & ~self.fixed.get((host, cycle), 0)
+        )
+
+    def visit_slots(self, arc: Arc) -> int:
+        """Feasible slots of the visit clear of both members' sabbatical visits (and its own)."""
+        visitor, host, cycle = arc
+        options = self.candidates.arc_options(visitor, host, cycle)
+        mask = options.any if options is not None else 0
+        mask &= ~self.fixed.get((visitor, cycle), 0) & ~self.fixed.get((host, cycle), 0)
+        return mask | 1 << self.solution.visits[arc]
+
+    def reachable(self, arc: Arc, window: list[int]) -> int:
+        """Conversation slots some slot of the visit leaves in its window (`after` or `before`)."""
+        mask = 0
+        for slot in slot_indices(self.visit_slots(arc)):
+            mask |= window[slot]
+        return mask & self.common_free(arc)
+
+    def static_most(self) -> tuple[int, int]:
+        """Debriefs plus plannings, and plannings, that no placement can exceed."""
+        debriefs = sum(1 for arc in self.arcs if self.reachable(arc, self.windows.after[arc[2]]))
+        plannings = sum(
+            1
+            for pair in self.pairs
+            if any(self.reachable(arc, self.windows.before[arc[2]]) for arc in pair)
+        )
+        return debriefs + plannings, plannings
+
+
+def place_conversations(
+    candidates: Candidates,
+    solution: PlanSolution,
+    settings: SearchSettings,
+    time_limit: float,
+) -> ConversationPlacement:
+    """The most conversations, then co-taught lessons, around the plan (see the module's doc)."""
+    started = time.monotonic()
+    stage = _Stage(candidates, solution)
+    most, co_taught_most = stage.static_most()
+    placement = _greedy(stage)
+    placement.most, placement.co_taught_most = most, co_taught_most
+    placement.stats["conversations_greedy"] = placement.placed
+    if (placement.placed < most or len(placement.plannings) < co_taught_most) and time_limit > 0:
+        placement = _search(stage, placement, settings, time_limit)
+    placement.unplaced = _unplaced(stage, placement)
+    placement.stats["conversations_seconds"] = round(time.monotonic() - started, 3)
+    placement.stats["conversations_placed"] = placement.placed
+    placement.stats["conversations_most"] = placement.most
+    return placement
+
+
+def _greedy(stage: _Stage) -> ConversationPlacement:
+    """Visits where they are: each debrief in the earliest period both are free after the visit,
+    then each tandem pair's planning in the latest such period before one of its visits."""
+    visits = dict(stage.solution.visits)
+    taken: dict[tuple[str, str], int] = dict(stage.fixed)
+    for (visitor, host, cycle), slot in visits.items():
+        for teacher in (visitor, host):
+            taken[teacher, cycle] = taken.get((teacher, cycle), 0) | 1 << slot
+    placement = ConversationPlacement(visits)
+
+    def open_slots(arc: Arc, window: int) -> int:
+        visitor, host, cycle = arc
+        return (
+            window
+            & stage.common_free(arc)
+            & ~taken.get((visitor, cycle), 0)
+            & ~taken.get((host, cycle), 0)
+        )
+
+    def book(arc: Arc, slot: int) -> None:
+        visitor, host, cycle = arc
+        for teacher in (visitor, host):
+            taken[teacher, cycle] |= 1 << slot
+
+    for arc in stage.arcs:
+        options = open_slots(arc, stage.windows.after[arc[2]][visits[arc]])
+        if options:
+            slot = (options & -options).bit_length() - 1
+            placement.debriefs[arc] = slot
+            book(arc, slot)
+    for pair in stage.pairs:
+        for arc in sorted(pair, key=visits.__getitem__):
+            options = open_slots(arc, stage.windows.before[arc[2]][visits[arc]])
+            if options:
+                slot = options.bit_length() - 1
+                placement.plannings[arc] = slot
+                book(arc, slot)
+                break
+    return placement
+
+
+def _search(
+    stage: _Stage,
+    greedy: ConversationPlacement,
+    settings: SearchSettings,
+    time_limit: float,
+) -> ConversationPlacement:
+    """CP-SAT over visit and conversation slots, from the greedy's placement; the better kept."""
+    model = _ConversationModel(stage, weight=greedy.co_taught_most + 1)
+    model.build(greedy)
+    outcome = run_search(model.model, settings, time_limit, deterministic_limit=DETERMINISTIC_LIMIT)
+    greedy.stats["conversations_search"] = outcome.status
+    weight = model.weight
+    if outcome.bound is not None:
+        greedy.most = min(greedy.most, outcome.bound // weight)
+    if not outcome.has_solution:
+        return greedy
+    found = model.read(outcome.solver)
+    found.stats = greedy.stats
+    found.most = max(greedy.most, found.placed)
+    found.co_taught_most = greedy.co_taught_most
+    if outcome.status == "optimal":
+        found.most = found.placed
+        found.co_taught_most = len(found.plannings)
+    better = (found.placed, len(found.plannings)) > (greedy.placed, len(greedy.plannings))
+    if better or outcome.status == "optimal":
+        return found
+    greedy.most = max(greedy.most, greedy.placed)
+    return greedy
+
+
+@dataclass
+class _ConversationModel:
+    """Visit slots, debrief and planning slots, with the rules that tie them (rules 6, 7, 10)."""
+
+    stage: _Stage
+    weight: int
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    visit_vars: dict[Arc, dict[int, cp_model.IntVar]] = field(default_factory=dict)
+    debrief_vars: dict[Arc, dict[int, cp_model.IntVar]] = field(default_factory=dict)
+    planning_vars: dict[Arc, dict[int, cp_model.IntVar]] = field(default_factory=dict)
+
+    def build(self, hint: ConversationPlacement) -> None:
+        stage = self.stage
+        for arc in stage.arcs:
+            self.visit_vars[arc] = {
+                slot: self.model.new_bool_var(f"visit {arc} #{slot}")
+                for slot in slot_indices(stage.visit_slots(arc))
+            }
+            self.model.add_exactly_one(self.visit_vars[arc].values())
+            self.debrief_vars[arc] = self._conversations(
+                arc, "debrief", stage.windows.after[arc[2]]
+            )
+        for pair in stage.pairs:
+            for arc in pair:
+                self.planning_vars[arc] = self._conversations(
+                    arc, "planning", stage.windows.before[arc[2]]
+                )
+            self.model.add_at_most_one(
+                var for arc in pair for var in self.planning_vars[arc].values()
+            )
+        self._one_place_at_a_time()
+        self._covers()
+        debriefs = [var for options in self.debrief_vars.values() for var in options.values()]
+        plannings = [var for options in self.planning_vars.values() for var in options.values()]
+        self.model.maximize(self.weight * (sum(debriefs) + sum(plannings)) + sum(plannings))
+        self._hint(hint)
+
+    def _conversations(self, arc: Arc, kind: str, window: list[int]) -> dict[int, cp_model.IntVar]:
+        """One boolean per conversation slot; each needs the visit in a slot whose window holds it."""
+        options: dict[int, cp_model.IntVar] = {}
+        for slot in slot_indices(self.stage.reachable(arc, window)):
+            var = self.model.new_bool_var(f"{kind} {arc} #{slot}")
+            enabling = [v for s, v in self.visit_vars[arc].items() if window[s] >> slot & 1]
+            self.model.add(var <= sum(enabling))
+            options[slot] = var
+        self.model.add_at_most_one(options.values())
+        return options
+
+    def _one_place_at_a_time(self) -> None:
+        """Nobody in two visits or conversations in one slot (rules 6 and 10)."""
+        by_place: dict[tuple[str, str, int], list[cp_model.IntVar]] = {}
+        for group in (self.visit_vars, self.debrief_vars, self.planning_vars):
+            for (visitor, host, cycle), options in group.items():
+                for slot, var in options.items():
+                    by_place.setdefault((visitor, cycle, slot), []).append(var)
+                    by_place.setdefault((host, cycle, slot), []).append(var)
+        for variables in by_place.values():
+            if len(variables) > 1:
+                self.model.add_at_most_one(variables)
+
+    def _covers(self) -> None:
+        """No more covered peer visits than the plan had (the objective stays), and rule 7."""
+        stage = self.stage
+        candidates = stage.candidates
+        choices: dict[Arc, list[SlotChoice]] = {}
+        covered_now = 0
+        for arc, options in self.visit_vars.items():
+            arc_options = candidates.arc_options(*arc)
+            uncovered = arc_options.uncovered if arc_options is not None else 0
+            covered_now += not uncovered >> stage.solution.visits[arc] & 1
+            choices[arc] = [
+                SlotChoice(var, slot, not uncovered >> slot & 1) for slot, var in options.items()
+            ]
+        covered = [choice.var for group in choices.values() for choice in group if choice.covered]
+        self.model.add(sum(covered) <= covered_now)
+        held: dict[SlotKey, int] = {}
+        for (coach, coachee, cycle), slots in stage.solution.sabbatical_visits.items():
+            sabbatical = candidates.sabbatical_arcs[coach, coachee, cycle]
+            for slot in slots:
+                if not sabbatical.uncovered >> slot & 1:
+                    key = (cycle, slot, candidates.school[coach])
+                    held[key] = held.get(key, 0) + 1
+        cover_per_slot(self.model, candidates.school, covers_on_hand(candidates, held), choices)
+        release_limits_on_slots(self.model, candidates, choices)
+
+    def _hint(self, placement: ConversationPlacement) -> None:
+        for group, chosen in (
+            (self.visit_vars, placement.visits),
+            (self.debrief_vars, placement.debriefs),
+            (self.planning_vars, placement.plannings),
+        ):
+            for arc, options in group.items():
+                for slot, var in options.items():
+                    self.model.add_hint(var, chosen.get(arc) == slot)
+
+    def read(self, solver: cp_model.CpSolver) -> ConversationPlacement:
+        def chosen(group: dict[Arc, dict[int, cp_model.IntVar]]) -> dict[Arc, int]:
+            return {
+                arc: slot
+                for arc, options in group.items()
+                for slot, var in options.items()
+                if solver.boolean_value(var)
+            }
+
+        return ConversationPlacement(
+            chosen(self.visit_vars), chosen(self.debrief_vars), chosen(self.planning_vars)
+        )
+
+
+def _unplaced(stage: _Stage, placement: ConversationPlacement) -> list[tuple[str, Arc, str]]:
+    """Each visit without a debrief, each tandem pair's cycle without a co-taught lesson: why."""
+    days = stage.candidates.roster.policy.debrief_within_days
+    entries: list[tuple[str, Arc, str]] = []
+    order = {arc: i for i, arc in enumerate(stage.arcs)}
+    for arc in sorted(placement.visits, key=order.__getitem__):
+        if arc in placement.debriefs:
+            continue
+        visitor, host, cycle = arc
+        slot = placement.visits[arc]
+        day = stage.windows.dates[cycle][slot].isoformat()
+        window = (
+            f"later on the day of the visit on {day}"
+            if days == 0
+            else f"within {days} school day{'s' if days != 1 else ''} of the visit on {day}"
+        )
+        if stage.windows.after[cycle][slot] & stage.common_free(arc):
+            why = (
+                f"every free period {visitor} and {host} share {window} is taken by another "
+                "session or conversation"
+            )
+        else:
+            why = f"{visitor} and {host} share no free period {window}"
+        entries.append(("debrief", arc, why))
+    for pair in stage.pairs:
+        if any(arc in placement.plannings for arc in pair):
+            continue
+        first = min(pair, key=placement.visits.__getitem__)
+        visitor, host, cycle = first
+        if any(
+            stage.windows.before[cycle][placement.visits[arc]] & stage.common_free(arc)
+            for arc in pair
+        ):
+            why = (
+                f"every free period {visitor} and {host} share before their visits in {cycle} "
+                "is taken by another session or conversation"
+            )
+        else:
+            why = (
+                f"{visitor} and {host} share no free period before either of their visits in "
+                f"{cycle} to plan a co-taught lesson"
+            )
+        entries.append(("planning", first, why))
+    return entries
