@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from pairwise.checker.rules import check
+from pairwise.checker.entry import check
 from pairwise.errors import InputError, Problem
 from pairwise.interchange.roster_input import is_spreadsheet_source, read_roster
 from pairwise.roster.load import load_plan, parse_json, plan_from_json, read_text
