@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pairwise.checker.rules import check  # noqa: E402
+from pairwise.checker.entry import check  # noqa: E402
 from pairwise.engine.pipeline import solve  # noqa: E402
 from pairwise.roster.load import load_roster  # noqa: E402
 

@@ -253,7 +253,7 @@ def measure(
     memory_limit_gib: float = 8.0,
 ) -> Run:
     """One solve in a child process, its plan checked here."""
-    from pairwise.checker.rules import check
+    from pairwise.checker.entry import check
     from pairwise.result import relative_gap
     from pairwise.roster.models import Plan
 

@@ -45,7 +45,7 @@ if str(ROOT) not in sys.path:
 
 import httpx  # noqa: E402
 
-from pairwise.checker.rules import check  # noqa: E402
+from pairwise.checker.entry import check  # noqa: E402
 from pairwise.engine.pipeline import solve  # noqa: E402
 from pairwise.roster.load import load_roster, plan_from_json  # noqa: E402
 

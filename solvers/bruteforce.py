@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from pairwise.analysis.network import plan_metrics
-from pairwise.checker.rules import check
+from pairwise.checker.entry import check
 from pairwise.roster.calendar import (
     away_on,
     on_staff_in_cycle,

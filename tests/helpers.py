@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from pairwise.checker.entry import check
 from pairwise.checker.report import CheckReport
-from pairwise.checker.rules import check
 from pairwise.roster.load import load_plan, load_roster
 from pairwise.roster.models import Plan, Roster
 

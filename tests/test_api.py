@@ -47,7 +47,7 @@ def test_solve_check_round_trip_through_the_api() -> None:
     ("old_path", "name", "new_path"),
     [
         ("pairwise.formats", "Roster", "pairwise.roster.models"),
-        ("pairwise.check", "check", "pairwise.checker.rules"),
+        ("pairwise.check", "check", "pairwise.checker.entry"),
         ("pairwise.check", "CheckReport", "pairwise.checker.report"),
         ("pairwise.solve", "solve", "pairwise.engine.pipeline"),
         ("pairwise.explain", "format_explanation", "pairwise.explanation.report"),

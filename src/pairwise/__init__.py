@@ -48,8 +48,8 @@ install_moved_module_aliases()
 
 if TYPE_CHECKING:
     from pairwise.analysis.history import HistoryReport, rotation_history
+    from pairwise.checker.entry import check
     from pairwise.checker.report import CheckReport, Violation
-    from pairwise.checker.rules import check
     from pairwise.engine.pipeline import solve
     from pairwise.engine.seating import TableSolution, seat_tables
     from pairwise.explanation.diagnose import explain
@@ -83,7 +83,7 @@ _LAZY: dict[str, str] = {
     "Feedback": "pairwise.roster.rollover",
     "Rollover": "pairwise.roster.rollover",
     "RolloverReport": "pairwise.roster.rollover",
-    "check": "pairwise.checker.rules",
+    "check": "pairwise.checker.entry",
     "CheckReport": "pairwise.checker.report",
     "Violation": "pairwise.checker.report",
     "solve": "pairwise.engine.pipeline",

@@ -37,6 +37,7 @@ MOVED_MODULES: dict[str, tuple[str, ...]] = {
     "pairwise.plan_builder": ("pairwise.engine.plan.builder",),
     "pairwise.reasons": ("pairwise.engine.plan.reasons",),
     "pairwise.check": (
+        "pairwise.checker.entry",
         "pairwise.checker.rules",
         "pairwise.checker.report",
         "pairwise.checker.terms",

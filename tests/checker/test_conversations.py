@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from pairwise.checker.rules import check
+from pairwise.checker.entry import check
 from pairwise.engine.pipeline import solve
 from pairwise.roster.models import Plan, Roster
 from tests.builders import make_roster

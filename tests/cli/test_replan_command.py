@@ -79,3 +79,36 @@ def test_check_was_names_a_kept_session_that_changed(tmp_path: Path) -> None:
     code, out, _ = run("check", roster, str(output), "--was", plan)
     assert code == 1
     assert "kept visit" in out
+
+
+def test_kept_sessions_the_updated_roster_forbids_are_said_not_refused(tmp_path: Path) -> None:
+    roster, plan, leaver = _files(tmp_path)
+    data = json.loads(Path(roster).read_text())
+    for teacher in data["teachers"]:
+        if teacher["id"] == leaver:
+            teacher["end_date"] = "2026-10-01"  # before the year: their autumn visits were kept
+    Path(roster).write_text(json.dumps(data))
+    output = tmp_path / "new.json"
+    code, out, _ = run("replan", roster, plan, "--from", "2026-11-30", "-o", str(output), "--quiet")
+    assert code == 0, out
+    assert "is kept, though" in out and leaver in out
+    code, out, _ = run("check", roster, str(output), "--was", plan)
+    assert code == 0, out
+
+
+def test_the_plan_in_force_may_come_from_standard_input(tmp_path: Path) -> None:
+    import hashlib
+
+    roster, plan, _ = _files(tmp_path)
+    output = tmp_path / "new.json"
+    text = Path(plan).read_text()
+    result = CliRunner().invoke(
+        main,
+        ["replan", roster, "-", "--from", "2026-11-30", "-o", str(output), "--quiet"],
+        input=text,
+    )
+    assert result.exit_code == 0, result.stdout
+    new = json.loads(output.read_text())
+    assert new["replans"]["plan"] == hashlib.sha256(text.encode()).hexdigest()
+    result = CliRunner().invoke(main, ["check", roster, str(output), "--was", "-"], input=text)
+    assert result.exit_code == 0, result.stdout

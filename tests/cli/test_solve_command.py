@@ -168,6 +168,23 @@ def test_ctrl_c_writes_the_best_plan_so_far_or_nothing(tmp_path: Path) -> None:
         assert b"interrupted" in stdout
 
 
+def test_ctrl_c_while_the_roster_loads_exits_130_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*arguments: object, **options: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("pairwise.cli.commands.solve.read_roster", interrupted)
+    target = tmp_path / "plan.json"
+    result = CliRunner().invoke(
+        main, ["solve", str(ROOT / "instances" / "tiny-7.json"), "-o", str(target)]
+    )
+    assert result.exit_code == 130
+    assert "interrupted; nothing written" in result.stdout
+    assert "Aborted" not in result.output
+    assert not target.exists()
+
+
 def test_the_same_plan_whatever_the_string_hashing_of_the_process() -> None:
     roster = ROOT / "instances" / "elementary-24.json"
     plans = []

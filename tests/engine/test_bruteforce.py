@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pairwise.checker.rules import check
+from pairwise.checker.entry import check
 from pairwise.roster.load import roster_from_data
 from pairwise.roster.models import (
     Partnership,

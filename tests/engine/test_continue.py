@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pairwise.checker.rules import check
+from pairwise.checker.entry import check
 from pairwise.engine.pipeline import solve
 from pairwise.interchange.workbook.read import import_workbook
 from pairwise.interchange.workbook.write import template_workbook

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pairwise.checker.rules import check
+from pairwise.checker.entry import check
 from pairwise.errors import InputError
 from pairwise.roster.load import (
     load_plan,

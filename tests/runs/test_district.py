@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pairwise.checker.rules import check
+from pairwise.checker.entry import check
 from pairwise.engine.pipeline import solve
 from pairwise.generate.rosters import generate_roster
 from pairwise.result import Progress, Result, relative_gap

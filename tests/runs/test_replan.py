@@ -184,3 +184,57 @@ def test_teacher_who_joins_is_partnered_from_their_begin_date() -> None:
     partnered = {c for p in again.plan.partnerships if "new" in p.members for c in p.cycles}
     assert partnered == {"c2", "c3"}
     assert any(change.kind == "added" for change in again.plan.replans.changes)
+
+
+def _week_lost(data: dict[str, object], start: dt.date) -> None:
+    lost = f"{start.isoformat()}..{(start + dt.timedelta(days=6)).isoformat()}"
+    for teacher in data["teachers"]:  # type: ignore[attr-defined]
+        teacher["unavailable"] = [*teacher.get("unavailable", []), lost]
+
+
+def _cover_halved(data: dict[str, object], start: dt.date) -> None:
+    policy = data["policy"]
+    policy["cover_per_period"] = 0  # type: ignore[index]
+
+
+def _long_leave(data: dict[str, object], start: dt.date) -> None:
+    leave = f"{start.isoformat()}..{(start + dt.timedelta(days=13)).isoformat()}"
+    data["teachers"][1]["unavailable"] = [leave]  # type: ignore[index]
+
+
+def _after_the_year(data: dict[str, object], start: dt.date) -> None:
+    data["teachers"][0]["end_date"] = "2027-12-31"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("edit", [_week_lost, _cover_halved, _long_leave, _after_the_year])
+def test_scenarios_pass_the_checker_against_the_plan_in_force(
+    school: tuple[Roster, Plan], edit: object
+) -> None:
+    roster, plan = school
+    start = FIRST_MONDAY + dt.timedelta(weeks=8)
+    data = json.loads(roster.as_json())
+    edit(data, start)  # type: ignore[operator]
+    updated = roster_from_json(json.dumps(data))
+    result = pairwise.replan(updated, plan, start=start, time_limit=20)
+    assert result.plan is not None and result.plan.replans is not None
+    assert_plan_valid(updated, result.plan, was=plan)
+    assert _kept(result.plan, start) == _kept(plan, start)
+    assert result.status == "optimal"
+    if edit is _after_the_year:  # a change after the last session changes nothing
+        assert result.plan.replans.changes == []
+    if edit is _week_lost:
+        lost = {(start + dt.timedelta(days=d)).isoformat() for d in range(7)}
+        assert not any(v.slot[:10] in lost for v in result.plan.visits)
+        assert any(c.kind == "moved" for c in result.plan.replans.changes)
+
+
+def test_same_inputs_and_seed_give_the_same_replan(school: tuple[Roster, Plan]) -> None:
+    roster, plan = school
+    start = FIRST_MONDAY + dt.timedelta(weeks=8)
+    updated = _with(roster, "t02", end_date=start.isoformat())
+    first = pairwise.replan(updated, plan, start=start, time_limit=20, seed=3).plan
+    second = pairwise.replan(updated, plan, start=start, time_limit=20, seed=3).plan
+    assert first is not None and second is not None
+    assert_plan_valid(updated, first, was=plan)
+    first.seconds = second.seconds = 0.0
+    assert first.as_json() == second.as_json()

@@ -25,26 +25,6 @@ from pairwise.checker.context import (
 from pairwise.checker.conversations import ConversationRules
 from pairwise.checker.report import INCONSISTENT, CheckReport
 from pairwise.checker.terms import ObjectiveTerms
-from pairwise.roster.models import (
-    Plan,
-    Roster,
-)
-
-
-def check(
-    roster: Roster, plan: Plan, *, was: Plan | None = None, was_bytes: bytes | None = None
-) -> CheckReport:
-    """Check `plan` against every hard rule (docs/rules.md) and recompute its objective term by term.
-
-    With `was` (the plan in force a re-plan was made from; `was_bytes` its file's bytes, to
-    match the re-plan's sha256), kept sessions are checked against it and the rest against the
-    rules as a re-plan reads them.
-    """
-    if was is not None:
-        from pairwise.checker.replan import check_replan
-
-        return check_replan(roster, plan, was, was_bytes=was_bytes)
-    return Checker(roster, plan).run()
 
 
 class Checker(ObjectiveTerms, ConversationRules):

@@ -38,6 +38,7 @@ EXIT_BROKEN_RULE = 1
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN_IN_TIME = 4
+EXIT_INTERRUPTED = 130
 
 
 class LazyGroup(click.Group):
@@ -74,6 +75,11 @@ class LazyGroup(click.Group):
         except PairwiseError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            # a command that keeps a best result on Ctrl-C handles it itself; anywhere else (while a
+            # roster loads, say) nothing was written, since every output is written atomically
+            click.echo("interrupted; nothing written")
+            sys.exit(EXIT_INTERRUPTED)
 
 
 def report_input_error(error: InputError) -> None:

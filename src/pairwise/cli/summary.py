@@ -41,6 +41,20 @@ def _overview(console: Console, roster: Roster, plan: Plan) -> None:
     table.add_row("partnerships", text)
     table.add_row("visits", str(len(plan.visits)))
     table.add_row("sabbatical visits", str(len(plan.sabbatical_visits)))
+    counts = plan.conversation_counts
+    if plan.visits:
+        lessons = (
+            f", {counted(counts.co_taught, 'co-taught lesson')}" if counts.co_taught_most else ""
+        )
+        table.add_row(
+            "conversations",
+            f"{counts.placed} booked of at most {counts.most}{lessons}"
+            + (
+                f" ({len(plan.unplaced_conversations)} unplaced, each with why in the plan)"
+                if plan.unplaced_conversations
+                else ""
+            ),
+        )
     console.print(table)
 
 

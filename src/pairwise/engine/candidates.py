@@ -78,7 +78,6 @@ class Candidates:
     school: dict[str, str] = field(init=False)
     pair_edges: dict[str, list[Edge]] = field(init=False)
     triad_edges: dict[str, list[Edge]] = field(init=False)
-    arcs: dict[tuple[str, str, str], SlotOptions] = field(init=False)
     sabbatical_arcs: dict[tuple[str, str, str], SlotOptions] = field(init=False)
     coaches: list[str] = field(init=False)
     edge_score: dict[Edge, int] = field(init=False)
@@ -88,6 +87,7 @@ class Candidates:
     _host: dict[tuple[str, str], int] = field(init=False)
     _free: dict[tuple[str, str], int] = field(init=False)
     _cover_on_hand: dict[str, int] = field(init=False)
+    _releasable: dict[str, bool] = field(init=False)
 
     def __post_init__(self) -> None:
         roster = self.roster
@@ -125,6 +125,7 @@ class Candidates:
     def _availability(self) -> None:
         """Per teacher and cycle: slots where it can host, where it is free, where it teaches."""
         self._host, self._free, self._cover_on_hand = {}, {}, {}
+        self._releasable = {t.id: can_be_released(self.roster, t.id) for t in self.roster.teachers}
         for cycle in self.cycle_ids:
             slots = self.slots[cycle]
             periods = [parse_slot(slot)[1] for slot in slots]
@@ -171,18 +172,26 @@ class Candidates:
 
     def visit_options(self, visitor: str, host: str, cycle: str) -> SlotOptions:
         """Where `visitor` can watch `host` teach in `cycle` (rules 5 and 7, per slot)."""
-        key = (visitor, host, cycle)
-        options = self.arcs.get(key)
-        if options is None:
-            options = self._peer_options(visitor, host, cycle)
-        return options
+        return self._peer_options(visitor, host, cycle)
+
+    # rules 5 and 7 both ways at once, as `_peer_options` (this runs for every pair and cycle)
+    def pair_masks(self, a: str, b: str, cycle: str) -> tuple[int, int, int, int]:
+        """Feasible slots of a's visit to b, uncovered and covered, then of b's visit to a."""
+        host_a, host_b = self._host[a, cycle], self._host[b, cycle]
+        both = host_a & host_b & self._cover_on_hand[cycle]
+        return (
+            host_b & self._free[a, cycle],
+            both if self._releasable[a] else 0,
+            host_a & self._free[b, cycle],
+            both if self._releasable[b] else 0,
+        )
 
     # rule 5: a peer visit's feasible slots, uncovered and covered (rule 7: only if releasable)
     def _peer_options(self, visitor: str, host: str, cycle: str) -> SlotOptions:
         host_mask = self._host[host, cycle]
         uncovered = host_mask & self._free[visitor, cycle]
         covered = 0
-        if can_be_released(self.roster, visitor):
+        if self._releasable[visitor]:
             covered = host_mask & self._host[visitor, cycle] & self._cover_on_hand[cycle]
         return SlotOptions(uncovered, covered)
 
@@ -221,9 +230,12 @@ class Candidates:
         return (a, b) if self.index[a] < self.index[b] else (b, a)
 
     def _partner_candidates(self) -> None:
-        """Admissible pairs per rotation period: as a pair (all its visits possible) or in a triad."""
+        """Admissible pairs per rotation period: as a pair (all its visits possible) or in a triad.
+
+        A visit's slot masks are not stored (half a million per 400 teachers): `arc_options`
+        recomputes them from the per-teacher masks, a few integer operations.
+        """
         reciprocal = self.roster.policy.reciprocal
-        self.arcs = {}
         self.edge_score = {}
         self.base_reason = {}
         self.pair_edges = {period.id: [] for period in self.periods}
@@ -234,23 +246,21 @@ class Candidates:
             if reason is not None:
                 self.base_reason[edge] = reason
                 continue
-            for cycle in self.cycle_ids:
-                for visitor, host in ((a, b), (b, a)):
-                    options = self._peer_options(visitor, host, cycle)
-                    if options.any:
-                        self.arcs[visitor, host, cycle] = options
             self.edge_score[edge] = self.scoring.pair_score(a, b)
+            # per cycle, whether a visits b (forward) and b visits a (backward)
+            forward, backward = {}, {}
+            for cycle in self.cycle_ids:
+                there, there_covered, back, back_covered = self.pair_masks(a, b, cycle)
+                forward[cycle] = bool(there or there_covered)
+                backward[cycle] = bool(back or back_covered)
             for period in self.periods:
                 as_pair, in_triad = True, True
                 for cycle in period.cycles:
-                    forward = (a, b, cycle) in self.arcs
-                    backward = (b, a, cycle) in self.arcs
-                    visits_possible = (
-                        (forward and backward) if reciprocal else (forward or backward)
-                    )
+                    there, back = forward[cycle], backward[cycle]
+                    visits_possible = (there and back) if reciprocal else (there or back)
                     if not visits_possible:
                         as_pair = False
-                    if not (forward or backward):
+                    if not (there or back):
                         in_triad = False
                 if as_pair:
                     self.pair_edges[period.id].append(edge)
@@ -272,10 +282,13 @@ class Candidates:
 
     def arc_options(self, visitor: str, host: str, cycle: str) -> SlotOptions | None:
         """Feasible slots of a visit between admissible partners, None when it has none."""
-        return self.arcs.get((visitor, host, cycle))
+        if self.edge(visitor, host) not in self.edge_score:
+            return None
+        options = self._peer_options(visitor, host, cycle)
+        return options if options.any else None
 
     def forced_cover(self, visitor: str, host: str, cycle: str) -> int | None:
-        options = self.arcs.get((visitor, host, cycle))
+        options = self.arc_options(visitor, host, cycle)
         return None if options is None else options.forced_cover
 
     # --- sabbatical visits ---------------------------------------------------------------------

@@ -128,6 +128,41 @@ def visit_needs(candidates: Candidates, ways: Ways, cycle: str) -> VisitNeeds | 
     return VisitNeeds(best_covers, teachers, schools)
 
 
+def pair_visit_needs(candidates: Candidates, a: str, b: str, cycle: str) -> VisitNeeds | None:
+    """`visit_needs` of two admissible partners, written out (it runs for every admissible pair):
+    the least covers, covered visits of each and of each school over the feasible choices of an
+    uncovered or covered visit each way."""
+    there, there_covered, back, back_covered = candidates.pair_masks(a, b, cycle)
+    none = 3  # more than any choice needs
+    covers = least_a = least_b = none
+    if candidates.roster.policy.reciprocal:
+        for count_a, first in ((0, there), (1, there_covered)):
+            if not first:
+                continue
+            for count_b, second in ((0, back), (1, back_covered)):
+                # two visits sharing both teachers take two distinct slots
+                if second and (first | second).bit_count() >= 2:
+                    covers = min(covers, count_a + count_b)
+                    least_a = min(least_a, count_a)
+                    least_b = min(least_b, count_b)
+    else:
+        # one visit, either way round: the other teacher then makes no covered visit
+        forward = (0 if there else 1) if there or there_covered else none
+        backward = (0 if back else 1) if back or back_covered else none
+        covers = min(forward, backward)
+        least_a = min(forward, 0 if backward < none else none)
+        least_b = min(backward, 0 if forward < none else none)
+    if covers == none:
+        return None
+    teachers = {t: n for t, n in ((a, least_a), (b, least_b)) if n}
+    school_a, school_b = candidates.school[a], candidates.school[b]
+    if school_a == school_b:
+        schools = {school_a: covers} if covers else {}
+    else:
+        schools = {s: n for s, n in ((school_a, least_a), (school_b, least_b)) if n}
+    return VisitNeeds(covers, teachers, schools)
+
+
 def _least(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
     """Per key, the smaller count (absent means zero)."""
     return {
@@ -168,7 +203,10 @@ def period_needs(
     teachers: dict[str, int] = {}
     schools: dict[str, int] = {}
     for cycle in period.cycles:
-        needs = visit_needs(candidates, ways, cycle)
+        if len(members) == 2:
+            needs = pair_visit_needs(candidates, members[0], members[1], cycle)
+        else:
+            needs = visit_needs(candidates, ways, cycle)
         if needs is None:
             return None
         covers += needs.covers
@@ -184,12 +222,9 @@ def triad_edge_covers(candidates: Candidates, edge: Edge, period: RotationPeriod
     a, b = edge
     total = 0
     for cycle in period.cycles:
-        costs = [
-            cost
-            for cost in (candidates.forced_cover(a, b, cycle), candidates.forced_cover(b, a, cycle))
-            if cost is not None
-        ]
-        total += min(costs)
+        there, _there_covered, back, _back_covered = candidates.pair_masks(a, b, cycle)
+        # no cover when either way has a free slot; otherwise one (a triad edge has some way)
+        total += 0 if there or back else 1
     return total
 
 

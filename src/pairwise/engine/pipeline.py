@@ -49,8 +49,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from pairwise.engine.candidates import Candidates
-from pairwise.engine.columns import Column, pair_columns, triad_spaces
+from pairwise.engine.columns import Column, base_value, pair_columns, triad_spaces
 from pairwise.engine.lp_bound import LinearBound, lock_triads, prune
+from pairwise.engine.matching import quick_partnerships
 from pairwise.engine.model.conversations import ConversationPlacement, place_conversations
 from pairwise.engine.model.plan_model import PlanModel, PlanSolution
 from pairwise.engine.model.sabbatical_model import place_sabbaticals
@@ -61,6 +62,7 @@ from pairwise.engine.relaxation import (
     column_model,
     sabbatical_count_bound,
     solve_peer_relaxation,
+    star_bound,
 )
 from pairwise.engine.search import (
     SearchProgressCallback,
@@ -85,6 +87,13 @@ SPREAD_RESERVE = 0.05
 """Share of the time limit kept after the joint search for the sabbatical tie-break."""
 SNAPSHOT_INTERVAL = 2.0
 """Seconds between two plans handed to `incumbent` (the first improvement goes at once)."""
+EARLY_PLAN_PAIRS = 20_000
+"""With more admissible pairs than this (a school of some 250 teachers and up), a quick plan and
+a quick bound come first, before the exact phases: a large roster never ends without a plan."""
+EARLY_PLAN_SHARE = 0.1
+EARLY_PLACEMENT_SECONDS = 5.0
+"""The early placement runs at least this long even past the time limit: hundreds of pairs take
+CP-SAT a few seconds on a busy machine, and their plan is worth far more than nobody partnered."""
 CONVERSATION_SHARE = 0.2
 """The conversation stage's search gets at most this share of the solve so far (at least
 CONVERSATION_MINIMUM seconds), and never more than the time left."""
@@ -210,6 +219,13 @@ class _Engine:
         self._sabbatical_relaxation()
         if self.hint is not None:
             self._place_hint()
+        elif self._large():
+            self._early_plan()
+            if self.best is not None and self.remaining() <= 0:
+                # the LP over every pair would run long past the limit: the early plan, honestly
+                # bounded by the star and sabbatical bounds, is the answer
+                self.stats["relaxation_skipped"] = 1
+                return self.result()
         relaxation = solve_peer_relaxation(
             self.candidates,
             self.settings,
@@ -225,7 +241,10 @@ class _Engine:
         if relaxation.status == "infeasible":
             self.infeasible_why = "the locked pairs cannot all be partners"
             return self.result()
-        if relaxation.bound is not None:
+        # the relaxation's bound, or the early star bound when that is tighter
+        if relaxation.bound is not None and (
+            self.peer_bound is None or relaxation.bound < self.peer_bound
+        ):
             self.peer_bound = relaxation.bound
         if self.settings.stop.is_set() or relaxation.chosen is None:
             self.place_hint_sabbaticals()
@@ -273,6 +292,40 @@ class _Engine:
             max(solution.bound, solution.objective),
         )
         return True
+
+    def _large(self) -> bool:
+        assert self.candidates is not None
+        pairs = sum(len(edges) for edges in self.candidates.pair_edges.values())
+        return pairs > EARLY_PLAN_PAIRS
+
+    def _early_plan(self) -> None:
+        """A plan before the exact phases: the best-valued free pairs first (`quick_partnerships`)
+        placed in slots, peer visits only, with the star bound (`relaxation.star_bound`) as the
+        peer bound until the relaxation proves a better one. The relaxation starts from it."""
+        assert self.candidates is not None
+        started = time.monotonic()
+        columns = pair_columns(self.candidates)
+        self.peer_bound = star_bound(self.candidates, columns)
+        self.stats["star_bound"] = self.peer_bound
+        if not self.candidates.locks:
+            # nobody partnered is a plan (worth the base value) whatever else fails
+            self._consider(PlanSolution([], {}, {}, base_value(self.candidates)))
+        chosen = quick_partnerships(self.candidates, columns)
+        if chosen is None:
+            return
+        plan_model = PlanModel(self.candidates, chosen, sabbaticals=False)
+        plan_model.build()
+        outcome = run_search(
+            plan_model.model,
+            self.settings,
+            max(EARLY_PLACEMENT_SECONDS, EARLY_PLAN_SHARE * self.remaining()),
+            self.reporter("early"),
+        )
+        self.stats["early_seconds"] = round(time.monotonic() - started, 3)
+        if outcome.has_solution:
+            self._consider(plan_model.read(outcome.solver))
+            assert self.best is not None
+            self.stats["early_objective"] = self.best.objective
 
     def _sabbatical_relaxation(self) -> None:
         assert self.candidates is not None

@@ -18,11 +18,12 @@ import time
 from dataclasses import dataclass
 from typing import cast
 
+import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from pairwise.engine.candidates import Candidates
-from pairwise.engine.columns import Column, base_value, pair_columns
+from pairwise.engine.columns import Column, base_value, pair_columns, triad_spaces
 from pairwise.engine.lp_bound import LinearBound, linear_bound, prune
 from pairwise.engine.matching import greedy_partnerships, partnerships_value
 from pairwise.engine.model.partnership_rules import (
@@ -112,6 +113,36 @@ def lowest_value(candidates: Candidates) -> int:
     worst_partnership = 3 * worst_pair + 3 * 2 * weights.cover * cycles
     partnerships = len(candidates.periods) * (len(candidates.participants) // 2)
     return base_value(candidates) - partnerships * worst_partnership
+
+
+def star_bound(candidates: Candidates, columns: list[Column]) -> int:
+    """A quick upper bound on the peer relaxation, valid before any LP: each teacher takes the best
+    share it could get of one partnership per rotation period, or nothing (unpaired).
+
+    A partnership's value splits over its members: half a pair column's value each; a triad's
+    value is at most its three edges' optimistic weights (`TriadSpace.weight`, covers counted the
+    cheaper way round) plus `unpaired` for each member, so a member's share is at most half its
+    two best triad edges plus `unpaired`. Every teacher is in at most one partnership per period,
+    so the base value plus every teacher's best share (when positive) bounds every solution.
+    `columns` are the pair columns (`pair_columns`). Shares are summed doubled, in integers.
+    """
+    unpaired = candidates.roster.policy.weights.unpaired
+    doubled: dict[tuple[str, str], int] = {}
+    for column in columns:
+        for member in column.members:
+            key = (column.period, member)
+            doubled[key] = max(doubled.get(key, 0), column.value)
+    for space in triad_spaces(candidates):
+        if len(space.teachers) < 3:
+            continue
+        # per teacher, its two best triad edges (a row of -inf has none)
+        best_two = -np.sort(-space.weight, axis=1)[:, :2].sum(axis=1)
+        for teacher, value in zip(space.teachers, best_two.tolist(), strict=True):
+            if value == -math.inf:
+                continue
+            key = (space.period.id, teacher)
+            doubled[key] = max(doubled.get(key, 0), int(value) + 2 * unpaired)
+    return base_value(candidates) + sum(doubled.values()) // 2
 
 
 def solve_peer_relaxation(

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from ortools.sat.python import cp_model
 
-from pairwise.checker.rules import check
+from pairwise.checker.entry import check
 from pairwise.engine.search import new_solver
 from pairwise.explanation.facts import Facts, Option
 from pairwise.explanation.prechecks import tables_short

@@ -10,10 +10,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from pairwise.checker.rules import check
+from pairwise.checker.entry import check
 from pairwise.errors import InputError, Problem
 from pairwise.interchange.roster_input import is_spreadsheet_source, read_roster
-from pairwise.roster.load import load_plan, parse_json, read_text
+from pairwise.roster.load import load_plan, parse_json, plan_from_json, read_text
 from pairwise.roster.models import PLAN_FORMAT, ROSTER_FORMAT, TERM_NAMES
 
 
@@ -36,8 +36,11 @@ def command(roster_path: str, plan_path: str, as_json: bool, was_path: str | Non
     roster = read_roster(roster_path).roster
     plan = load_plan(plan_path)
     if was_path is not None:
-        was = load_plan(was_path)
-        data = read_text(was_path).encode() if was_path == "-" else Path(was_path).read_bytes()
+        if was_path == "-":  # standard input can be read once
+            text = read_text(was_path)
+            was, data = plan_from_json(text), text.encode()
+        else:
+            was, data = load_plan(was_path), Path(was_path).read_bytes()
         report = check(roster, plan, was=was, was_bytes=data)
     else:
         report = check(roster, plan)

@@ -23,7 +23,7 @@ from pairwise.cli.commands.solve import (
 from pairwise.cli.progress import ProgressDisplay
 from pairwise.cli.summary import print_summary
 from pairwise.files import write_atomic
-from pairwise.roster.load import load_plan, load_roster, read_text
+from pairwise.roster.load import load_plan, load_roster, plan_from_json, read_text
 from pairwise.roster.models import Plan
 
 DEFAULT_NEW_PLAN = "replan.json"
@@ -57,7 +57,12 @@ LISTED_CHANGES = 40
 )
 @click.option("--time-limit", type=float, default=30.0, show_default=True, help="Seconds.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Solver threads.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Solver threads (default 1: the same plan every run; more may break ties differently).",
+)
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
 def command(
     roster_path: str,
@@ -75,8 +80,11 @@ def command(
     from pairwise.runs.replan import check_replan_inputs, kept_conflicts, replan
 
     roster = load_roster(roster_path)
-    plan = load_plan(plan_path)
-    data = read_text(plan_path).encode() if plan_path == "-" else Path(plan_path).read_bytes()
+    if plan_path == "-":  # standard input can be read once: the plan and its bytes from it
+        text = read_text(plan_path)
+        plan, data = plan_from_json(text), text.encode()
+    else:
+        plan, data = load_plan(plan_path), Path(plan_path).read_bytes()
     first_day = check_replan_inputs(roster, plan, start, keep_within)
     destination = output or DEFAULT_NEW_PLAN
     to_stdout = destination == "-"

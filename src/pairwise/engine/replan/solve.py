@@ -68,6 +68,7 @@ class ReplanRun:
             self.settings,
             max(0.1, FIRST_STAGE_SHARE * self.time_limit),
             self.reporter("objective", constant),
+            workers=self.settings.workers,
             linearization=FULL_LP,
             light_presolve=True,
         )
@@ -90,6 +91,7 @@ class ReplanRun:
             self.settings,
             max(0.1, self.time_limit - self.elapsed()),
             self.reporter("changes", 0, -1),
+            workers=self.settings.workers,
             linearization=FULL_LP,
             light_presolve=True,
         )
@@ -179,7 +181,7 @@ class _SlotCandidates(Candidates):
     pair (a re-plan asks for the few pairs it needs; `visit_options` computes them)."""
 
     def _partner_candidates(self) -> None:
-        self.arcs, self.edge_score, self.base_reason = {}, {}, {}
+        self.edge_score, self.base_reason = {}, {}
         self.pair_edges = {period.id: [] for period in self.periods}
         self.triad_edges = {period.id: [] for period in self.periods}
 
@@ -197,9 +199,10 @@ def replan_year(
     progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
 ) -> Result:
-    """Re-plan `plan` for the updated `roster` from `start` on (inputs already checked)."""
-    import os
+    """Re-plan `plan` for the updated `roster` from `start` on (inputs already checked).
 
+    One worker by default, so the same inputs and seed give the same plan; more workers search
+    in parallel, and a tie between equally good plans may then fall either way."""
     scoring = Scoring(roster)
     candidates = _SlotCandidates(roster, scoring)
     frame = Frame(roster, plan, start, candidates, scoring)
@@ -207,9 +210,7 @@ def replan_year(
     run = ReplanRun(
         frame,
         time_limit,
-        SearchSettings(
-            seed=seed, workers=workers or os.cpu_count() or 1, stop=stop or threading.Event()
-        ),
+        SearchSettings(seed=seed, workers=workers or 1, stop=stop or threading.Event()),
         progress,
         keep_within,
         hashlib.sha256(data).hexdigest(),

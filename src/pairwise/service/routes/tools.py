@@ -50,7 +50,7 @@ async def validate(request: Request, tenant: Tenant) -> RosterSummary:
     summary="Check a plan against every hard rule of a roster and recompute its objective.",
 )
 async def check(request: Request, tenant: Tenant) -> CheckView:
-    from pairwise.checker.rules import check as check_plan
+    from pairwise.checker.entry import check as check_plan
 
     limits = limits_of(request)
     document = json_document(await read_body(request, limits))
