@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from pairwise.checker.rules import check
+from pairwise.checker.entry import check
 from pairwise.engine import pipeline
 from pairwise.result import Result
 from pairwise.roster.models import Roster

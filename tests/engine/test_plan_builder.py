@@ -49,7 +49,11 @@ def test_a_plan_read_back_as_a_solution_builds_the_same_plan() -> None:
     plan = solved(roster)
     assert plan.visits and plan.sabbatical_visits and plan.tables  # every part is exercised
     again = rebuilt(roster, plan)
-    assert again.model_dump() == plan.model_dump()
+    # conversations come from the conversation stage, not from a plan read back as a hint
+    conversation_fields = {"conversations", "unplaced_conversations", "conversation_counts"}
+    assert again.model_dump(exclude=conversation_fields) == plan.model_dump(
+        exclude=conversation_fields
+    )
     assert_plan_valid(roster, again)
 
 

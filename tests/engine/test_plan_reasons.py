@@ -37,8 +37,8 @@ def test_each_pair_term_is_named_most_valuable_first_and_trust_never() -> None:
     assert weights.request > weights.complement > weights.mentoring > 1  # the default weights
     assert found == [
         "requested each other",
-        "b is strong in reading, a's priority",
-        "novice a with a 20-year veteran, b",
+        "Teacher b is strong in reading, Teacher a's priority",
+        "novice Teacher a with a 20-year veteran, Teacher b",
         "new partners: last paired in 2020",
     ]
     assert not any("trust" in reason or "0.9" in reason for reason in found)
@@ -52,7 +52,7 @@ def test_a_lock_comes_first_and_a_recent_partner_is_a_repeat() -> None:
         history=[{"a": "a", "b": "b", "year": 2025, "kind": "peer"}],
     )
     found = reasons(roster, "a", "b")
-    assert found[0] == "a and b are locked together by the admin"
+    assert found[0] == "Teacher a and Teacher b are locked together by the admin"
     assert "repeat: partners in 2025" in found
 
 
@@ -61,8 +61,8 @@ def test_a_triad_names_the_pair_each_reason_is_about() -> None:
     teachers[0]["priority"] = teachers[1]["priority"] = "writing"
     roster = make_roster(teachers)
     found = reasons(roster, "a", "b", "c")
-    assert "a and b share the priority writing" in found
-    assert "a and c new partners: never paired before" in found
+    assert "Teacher a and Teacher b share the priority writing" in found
+    assert "Teacher a and Teacher c new partners: never paired before" in found
 
 
 def unpaired_why(roster: Roster, teacher: str, earlier: set[str] | None = None) -> str:
