@@ -159,9 +159,12 @@ def test_ctrl_c_writes_the_best_plan_so_far_or_nothing(tmp_path: Path) -> None:
     stdout, stderr = process.communicate(timeout=60)
     text = stderr.decode()
     assert "Traceback" not in text
-    assert process.returncode in (0, 130)
+    # -SIGINT: the signal came as the interpreter shut down, after the command had finished
+    assert process.returncode in (0, 130, -signal.SIGINT)
     if process.returncode == 130:
         assert b"interrupted" in stdout
+    if process.returncode == -signal.SIGINT:
+        assert target.exists()
     if target.exists():
         # the best plan so far, or a plan written just before the interrupt: whole, never cut
         plan = load_plan(target)
