@@ -22,12 +22,12 @@ from pairwise import __version__
 from pairwise.runs.executor import Solver
 from pairwise.service.openapi import build_openapi
 from pairwise.service.problems import install_handlers
-from pairwise.service.routes import jobs, page, tools
+from pairwise.service.routes import jobs, page, replan, tools
 from pairwise.service.runner import JobRunner
 from pairwise.service.settings import ServiceSettings
 from pairwise.service.store import JobStore
 
-ROUTERS = (jobs.router, tools.router, page.router)
+ROUTERS = (jobs.router, replan.router, tools.router, page.router)
 """Every router the service serves (a `replan` router goes here once re-planning exists)."""
 
 DESCRIPTION = """\

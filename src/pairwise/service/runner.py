@@ -21,10 +21,11 @@ from typing import Any
 
 from pairwise.errors import InputError
 from pairwise.result import Progress
-from pairwise.roster.load import roster_from_json
+from pairwise.roster.load import plan_from_json, roster_from_json
 from pairwise.runs.channel import ChannelHub, ChannelSolver, DaskHub, ProcessHub
 from pairwise.runs.district.solve import solve_district_inline
 from pairwise.runs.executor import DaskExecutor, Executor, LocalExecutor, Solver, SolveTask
+from pairwise.runs.replan import replan
 from pairwise.service.settings import ServiceSettings
 from pairwise.service.store import Finish, Job, JobStore
 
@@ -147,7 +148,12 @@ class JobRunner:
 
     def _run(self, job: Job) -> None:
         try:
-            finish = self._solve(job) if job.kind == "solve" else self._whatif(job)
+            if job.kind == "solve":
+                finish = self._solve(job)
+            elif job.kind == "replan":
+                finish = self._replan(job)
+            else:
+                finish = self._whatif(job)
         except Exception as error:  # a job's failure is the job's, never the service's
             finish = Finish("failed", errors=[f"{type(error).__name__}: {error}"])
         self.store.finish(job.id, finish)
@@ -216,6 +222,58 @@ class JobRunner:
             elapsed=outcome.seconds,
             plan_json=outcome.plan_json,
             errors=errors,
+        )
+
+    def _replan(self, job: Job) -> Finish:
+        """A re-plan runs in the runner's thread (one CP-SAT worker), stopped through its event."""
+        options = job.options
+        started = time.monotonic()
+        stop = threading.Event()
+        plan_in_force = str(options["plan_in_force"])
+
+        def progress(report: Progress) -> None:
+            self.store.progress(
+                job.id, report.objective, report.bound, report.seconds, report.phase
+            )
+            current = self.store.get(job.id)
+            if self._closing or (current is not None and current.cancel_requested):
+                stop.set()
+
+        try:
+            result = replan(
+                roster_from_json(job.roster_json),
+                plan_from_json(plan_in_force),
+                start=str(options["from"]),
+                keep_within=float(options["keep_within"]),
+                time_limit=float(options["time_limit"]),
+                seed=int(options["seed"]),
+                workers=1,
+                plan_bytes=plan_in_force.encode("utf-8"),
+                progress=progress,
+                stop=stop,
+            )
+        except InputError as error:
+            return Finish("failed", errors=[str(problem) for problem in error.problems])
+        elapsed = time.monotonic() - started
+        status: str = result.status
+        if stop.is_set():
+            status = self._ended(job.id, status, result.plan is not None)
+        if result.plan is None:
+            why = result.stats.get("why")
+            errors = [f"roster: no re-plan meets every hard rule{f': {why}' if why else ''}"]
+            if status not in ("infeasible", "cancelled", "interrupted"):
+                status = "failed"
+                errors = [
+                    f"time_limit: no re-plan found within {options['time_limit']:g} s; "
+                    "try a longer time_limit"
+                ]
+            return Finish(status, elapsed=elapsed, errors=errors)  # type: ignore[arg-type]
+        return Finish(
+            status,  # type: ignore[arg-type]
+            objective=result.plan.objective,
+            bound=result.plan.bound,
+            elapsed=elapsed,
+            plan_json=result.plan.as_json(),
         )
 
     def _whatif(self, job: Job) -> Finish:

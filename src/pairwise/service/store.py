@@ -24,7 +24,7 @@ from pairwise.result import relative_gap
 JobStatus = Literal[
     "queued", "running", "optimal", "feasible", "infeasible", "failed", "cancelled", "interrupted"
 ]
-JobKind = Literal["solve", "whatif"]
+JobKind = Literal["solve", "whatif", "replan"]
 FINISHED: frozenset[str] = frozenset(
     {"optimal", "feasible", "infeasible", "failed", "cancelled", "interrupted"}
 )

@@ -1,0 +1,127 @@
+"""Re-planning as a job: the updated roster and the plan in force in, a re-plan from a date out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from pairwise.errors import InputError
+from pairwise.roster.load import validate_model
+from pairwise.roster.models import PLAN_FORMAT, Plan
+from pairwise.runs.replan import check_replan_inputs
+from pairwise.service.auth import tenant_of
+from pairwise.service.intake import json_document, read_body, roster_from_document
+from pairwise.service.problems import ServiceProblem, input_problem, problem_responses
+from pairwise.service.routes.common import (
+    PLAN_REF,
+    ROSTER_REF,
+    check_queue,
+    check_time_limit,
+    limits_of,
+    runner_of,
+    store_of,
+)
+from pairwise.service.settings import DEFAULT_TIME_LIMIT
+from pairwise.service.views import JobCreated
+
+router = APIRouter(prefix="/v1", tags=["jobs"])
+Tenant = Annotated[str, Depends(tenant_of)]
+REPLAN_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "The updated roster and the plan in force.",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"roster": {"$ref": ROSTER_REF}, "plan": {"$ref": PLAN_REF}},
+                    "required": ["roster", "plan"],
+                    "additionalProperties": False,
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/replan",
+    status_code=202,
+    response_model=JobCreated,
+    openapi_extra=REPLAN_BODY,
+    responses=problem_responses(401, 413, 422, 429),
+    summary="Queue a re-plan: sessions before `from` stay, the rest moves as little as it can.",
+)
+async def replan(
+    request: Request,
+    tenant: Tenant,
+    start: Annotated[
+        dt.date | None,
+        Query(
+            alias="from",
+            description="The first day that may change (default: today in the roster's zone).",
+        ),
+    ] = None,
+    keep_within: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=100,
+            allow_inf_nan=False,
+            description="Percent of the best objective the re-plan may give up for fewer changes.",
+        ),
+    ] = 0.0,
+    time_limit: Annotated[
+        float,
+        Query(
+            gt=0, allow_inf_nan=False, description="Seconds for the re-plan (the service caps it)."
+        ),
+    ] = DEFAULT_TIME_LIMIT,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1, description="Solver seed.")] = 0,
+) -> JSONResponse:
+    store, limits = store_of(request), limits_of(request)
+    check_time_limit(time_limit, limits)
+    await run_in_threadpool(check_queue, store, tenant, limits)
+    document = json_document(await read_body(request, limits))
+    problems = ["body: send an object with 'roster' and 'plan'"]
+    if isinstance(document, dict):
+        problems = [
+            f"{key}: required field is missing" for key in ("roster", "plan") if key not in document
+        ]
+        problems += [f"{key}: unknown field" for key in document if key not in {"roster", "plan"}]
+    if problems:
+        raise ServiceProblem(422, "send an object with 'roster' and 'plan'", problems)
+    roster = roster_from_document(document["roster"], limits, prefix="roster")
+    plan = _plan_in_force(document["plan"])
+    try:
+        first_day = check_replan_inputs(roster, plan, start, keep_within)
+    except InputError as error:
+        raise input_problem(error, "the plan in force does not fit the roster") from None
+    options = {
+        "time_limit": time_limit,
+        "seed": seed,
+        "from": first_day.isoformat(),
+        "keep_within": keep_within,
+        "plan_in_force": plan.as_json(),
+    }
+    job = await run_in_threadpool(store.create, tenant, "replan", roster.as_json(), options, [])
+    runner_of(request).wake()
+    body = JobCreated(id=job.id, status=job.status)
+    return JSONResponse(
+        body.model_dump(), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"}
+    )
+
+
+def _plan_in_force(data: Any) -> Plan:
+    try:
+        return validate_model(data, Plan, PLAN_FORMAT)
+    except InputError as error:
+        error.problems = [
+            type(problem)(f"plan.{problem.path}" if problem.path else "plan", problem.message)
+            for problem in error.problems
+        ]
+        raise input_problem(error, "the plan is not valid") from None
