@@ -50,7 +50,13 @@ def test_page_follows_a_job_and_shows_its_plan(servers: Servers, tmp_path: Path)
         )
         assert status == "optimal"
         assert browser.evaluate("document.getElementById('job-objective').textContent") == "379"
-        summary = browser.evaluate("document.getElementById('summary').innerText")
+        # cells read one by one: innerText depends on layout, which a headless page may not
+        # have done yet when the check runs
+        summary = browser.evaluate(
+            "Array.from(document.querySelectorAll('#summary tr'))"
+            ".map((row) => Array.from(row.cells).map((cell) => cell.textContent).join('\\t'))"
+            ".join('\\n')"
+        )
         assert "Objective\t379 (bound 379)" in summary
         listed = browser.wait_for("document.querySelectorAll('#jobs tbody tr').length")
         assert listed == 1
@@ -222,7 +228,13 @@ def test_page_shows_a_workbooks_problems_by_sheet_and_cell_then_solves_it(
         )
         assert status == "optimal"
         assert browser.evaluate("document.getElementById('problems').hidden") is True
-        summary = browser.evaluate("document.getElementById('summary').innerText")
+        # cells read one by one: innerText depends on layout, which a headless page may not
+        # have done yet when the check runs
+        summary = browser.evaluate(
+            "Array.from(document.querySelectorAll('#summary tr'))"
+            ".map((row) => Array.from(row.cells).map((cell) => cell.textContent).join('\\t'))"
+            ".join('\\n')"
+        )
         assert "Partnerships" in summary and "complement" in summary
         browser.wait_for("document.getElementById('report').srcdoc.length > 1000")
         # the browser logs the refused workbook's answer, and nothing else
