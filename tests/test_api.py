@@ -116,3 +116,9 @@ def test_roster_from_dict_checks_cross_references_as_loading_does() -> None:
         "teachers[0].teaches[0]: unknown period 'mon-99'",
         "relations[0].a: unknown teacher 't02'",
     ]
+
+
+def test_the_old_generate_module_path_still_gives_generate_roster() -> None:
+    from pairwise.generate import generate_roster
+
+    assert generate_roster is pairwise.generate_roster
