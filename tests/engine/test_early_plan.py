@@ -88,7 +88,8 @@ def test_pair_needs_written_out_match_the_general_rule(roster: Roster) -> None:
                 assert pair_visit_needs(candidates, a, b, cycle) == general
 
 
-@pytest.mark.parametrize("time_limit", [0.01, 20.0])
+# 0: out of time once the early plan is in, however fast the machine
+@pytest.mark.parametrize("time_limit", [0.0, 20.0])
 def test_the_early_path_always_ends_with_a_checked_plan(
     monkeypatch: pytest.MonkeyPatch, time_limit: float
 ) -> None:
