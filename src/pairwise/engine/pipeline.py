@@ -2,21 +2,22 @@
 
 How the model is split, and why the optimum stays exact:
 
-1. Tables share no variable or rule with the rest (meetings are not slots): `tables.seat_tables`
+1. Tables share no variable or rule with the rest (meetings are not slots): `seating.seat_tables`
    solves them apart and its optimum and bound are added.
 2. Candidates (`candidates.py`): admissible pairs per rotation period and, per visit and cycle,
    its feasible slots as bit masks (uncovered: the visitor is free; covered: it teaches).
 3. Peer relaxation (`relaxation.py`): partnerships as columns (`columns.py`) where a visit costs a
    cover only when it has no uncovered slot, ignoring slot clashes and per-slot covers. Dropping
    rules only adds plans, so its optimum R bounds every plan's peer part. An LP over all columns
-   (`bound.py`: triads by column generation over every triangle, parity and blossom cuts) gives
+   (`lp_bound.py`: triads by column generation over every triangle, parity and blossom cuts) gives
    duals whose Lagrangian bound rules columns out; CP-SAT then solves R exactly over the few left,
    deepening the margin until the optimum is proven. A maximum-weight matching (`matching.py`) is
    the fallback.
 4. Sabbatical bound S: an LP of visit counts; when needed, the sabbatical model alone (peer visits
    only take slots away) and, for coaches who are also peers, with a free slot kept for their own
    visit (valid when every plan that could beat the best partners them: checked by CP-SAT).
-5. Placement (`model.py` without sabbaticals, then `sabbatical.py` around the fixed peer visits):
+5. Placement (`model/plan_model.py` without sabbaticals, then `model/sabbatical_model.py` around the
+   fixed peer visits):
    exact slot pruning keeps both small. A plan worth R + S is proven optimal.
 6. Otherwise the relaxation's partnerships are placed with peer and sabbatical visits together,
    and then the joint model (every column the LP cannot rule out for a plan better than the best)
@@ -58,12 +59,11 @@ from pairwise.engine.model.sabbatical_model import place_sabbaticals
 from pairwise.engine.model.visit_rules import CoachingArc
 from pairwise.engine.plan.builder import Seating, build_plan, solution_from_plan
 from pairwise.engine.relaxation import (
-    FULL_LP,
-    column_model,
     sabbatical_count_bound,
     solve_peer_relaxation,
     star_bound,
 )
+from pairwise.engine.sabbatical_bound import coach_reservations, coaches_stay_partnered
 from pairwise.engine.search import (
     SearchProgressCallback,
     SearchSettings,
@@ -350,7 +350,15 @@ class _Engine:
         self.stats["sabbatical_bound"] = self.sabbatical_bound
         if self.proven() or self.settings.stop.is_set() or self.peer_bound is None:
             return
-        reserved = self._reservations()
+        if self.linear is None or self.best is None:
+            return
+        reserved = coach_reservations(
+            self.candidates,
+            self.linear,
+            self.best.objective + 1 - self.sabbatical_bound,
+            reciprocal=self.roster.policy.reciprocal,
+            cover=self.roster.policy.weights.cover,
+        )
         if not reserved:
             return
         coupled = place_sabbaticals(
@@ -362,62 +370,17 @@ class _Engine:
         )
         if coupled.bound is None or coupled.bound >= self.sabbatical_bound:
             return
-        if self._coaches_stay_partnered(reserved, coupled.bound):
+        threshold = self.peer_bound + coupled.bound - self.sabbatical_bound + 1
+        if coaches_stay_partnered(
+            self.candidates,
+            self.linear,
+            threshold,
+            reserved,
+            self.settings,
+            max(0.05, 0.2 * self.remaining()),
+        ):
             self.sabbatical_bound = coupled.bound
             self.stats["sabbatical_bound"] = self.sabbatical_bound
-
-    def _reservations(self) -> dict[tuple[str, str], int]:
-        """Coaches who are also peers visit their partner once a cycle (reciprocal pairs and
-        triads alike), in a free slot of theirs or with a cover. That cover costs the peer part
-        `cover` beyond the relaxation when every partner the coach may have in a plan better than
-        the best so far offers it an uncovered slot (the relaxation then counted none): such a
-        coach's free slot is worth reserving in the sabbatical bound."""
-        assert self.candidates is not None
-        candidates = self.candidates
-        if not self.roster.policy.reciprocal or self.linear is None or self.best is None:
-            return {}
-        cover = self.roster.policy.weights.cover
-        if not cover:
-            return {}
-        # a plan better than the best has every column among these (see `bound.prune`)
-        columns = prune(candidates, self.linear, self.best.objective + 1 - self.sabbatical_bound)
-        partners: dict[tuple[str, str], set[str]] = {}
-        for column in columns:
-            for member in column.members:
-                others = partners.setdefault((column.period, member), set())
-                others.update(m for m in column.members if m != member)
-        reserved = {}
-        for coach in candidates.coaches:
-            for period in candidates.periods:
-                possible = partners.get((period.id, coach))
-                if not possible:
-                    continue
-                for cycle in period.cycles:
-                    forced = [candidates.forced_cover(coach, p, cycle) for p in sorted(possible)]
-                    if not any(cost for cost in forced if cost is not None):
-                        reserved[coach, cycle] = cover
-        return reserved
-
-    def _coaches_stay_partnered(self, reserved: dict[tuple[str, str], int], coupled: int) -> bool:
-        """Whether every plan that leaves a reserving coach unpaired is worth no more than the
-        coupled bound: its peer part must then stay below peer bound + coupled - alone."""
-        assert self.candidates is not None and self.peer_bound is not None
-        linear = self.linear
-        if linear is None:
-            return False
-        alone = self.sabbatical_bound
-        threshold = self.peer_bound + coupled - alone + 1
-        columns = prune(self.candidates, linear, threshold)
-        model, variables = column_model(self.candidates, columns, lower_bound=threshold)
-        period_of = {c: p.id for p in self.candidates.periods for c in p.cycles}
-        keys = sorted({(period_of[cycle], coach) for coach, cycle in reserved})
-        model.add(
-            sum(variables.partnered(period, coach) for period, coach in keys) <= len(keys) - 1
-        )
-        outcome = run_search(
-            model, self.settings, max(0.05, 0.2 * self.remaining()), linearization=FULL_LP
-        )
-        return outcome.status == "infeasible"
 
     def proven(self) -> bool:
         return (
