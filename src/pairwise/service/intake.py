@@ -17,8 +17,8 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 
 from pairwise.errors import InputError, Problem
-from pairwise.roster.load import parse_json, roster_from_data
-from pairwise.roster.models import Roster
+from pairwise.roster.load import parse_json, roster_from_data, validate_model
+from pairwise.roster.models import PLAN_FORMAT, Plan, Roster
 from pairwise.service.problems import ServiceProblem, input_problem
 from pairwise.service.settings import Limits
 
@@ -141,3 +141,30 @@ def read_workbook(content: bytes, name: str, limits: Limits) -> Intake:
             raise input_problem(error, f"the workbook '{Path(name).name}' is not valid") from None
     check_teachers(len(imported.roster.teachers), limits)
     return Intake(imported.roster, list(imported.warnings))
+
+
+async def read_roster_and_plan(request: Request, limits: Limits) -> tuple[Roster, Plan]:
+    """A JSON body `{"roster": ..., "plan": ...}`: both read and validated, every problem named."""
+    document = json_document(await read_body(request, limits))
+    problems = ["body: send an object with 'roster' and 'plan'"]
+    if isinstance(document, dict):
+        problems = [
+            f"{key}: required field is missing" for key in ("roster", "plan") if key not in document
+        ]
+        problems += [f"{key}: unknown field" for key in document if key not in {"roster", "plan"}]
+    if problems:
+        raise ServiceProblem(422, "send an object with 'roster' and 'plan'", problems)
+    roster = roster_from_document(document["roster"], limits, prefix="roster")
+    return roster, plan_from_document(document["plan"])
+
+
+def plan_from_document(data: Any) -> Plan:
+    """A plan from a request's JSON value; a 422 naming each problem under `plan.`."""
+    try:
+        return validate_model(data, Plan, PLAN_FORMAT)
+    except InputError as error:
+        error.problems = [
+            type(problem)(f"plan.{problem.path}" if problem.path else "plan", problem.message)
+            for problem in error.problems
+        ]
+        raise input_problem(error, "the plan is not valid") from None

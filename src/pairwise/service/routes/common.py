@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import JSONResponse
 
 from pairwise.service.problems import ServiceProblem
 from pairwise.service.runner import JobRunner
 from pairwise.service.settings import Limits
 from pairwise.service.store import Job, JobStore
+from pairwise.service.views import JobCreated
 
 ROSTER_REF = "#/components/schemas/Roster"
 PLAN_REF = "#/components/schemas/Plan"
@@ -36,22 +38,32 @@ ROSTER_BODY: dict[str, Any] = {
         },
     }
 }
-CHECK_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "description": "A roster and a plan to check against it.",
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"roster": {"$ref": ROSTER_REF}, "plan": {"$ref": PLAN_REF}},
-                    "required": ["roster", "plan"],
-                    "additionalProperties": False,
+
+
+def roster_and_plan_body(description: str) -> dict[str, Any]:
+    """The OpenAPI request body of a JSON object holding a roster and a plan."""
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "roster": {"$ref": ROSTER_REF},
+                            "plan": {"$ref": PLAN_REF},
+                        },
+                        "required": ["roster", "plan"],
+                        "additionalProperties": False,
+                    }
                 }
-            }
-        },
+            },
+        }
     }
-}
+
+
+CHECK_BODY = roster_and_plan_body("A roster and a plan to check against it.")
 
 
 def store_of(request: Request) -> JobStore:
@@ -95,3 +107,11 @@ def job_or_404(store: JobStore, job_id: str, tenant: str) -> Job:
     if job is None:
         raise ServiceProblem(404, f"no job '{job_id}' for this token", [f"id: no job '{job_id}'"])
     return job
+
+
+def job_created(job: Job) -> JSONResponse:
+    """202 with the new job's id and status, and where to follow it."""
+    body = JobCreated(id=job.id, status=job.status)
+    return JSONResponse(
+        body.model_dump(), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"}
+    )

@@ -25,6 +25,7 @@ from pairwise.service.routes.common import (
     ROSTER_BODY,
     check_queue,
     check_time_limit,
+    job_created,
     job_or_404,
     limits_of,
     runner_of,
@@ -49,13 +50,6 @@ TimeLimit = Annotated[
 ]
 Seed = Annotated[int, Query(ge=0, le=2**31 - 1, description="Solver seed.")]
 _RESPONSES = problem_responses(401, 404)
-
-
-def _created(job: Job) -> JSONResponse:
-    body = JobCreated(id=job.id, status=job.status)
-    return JSONResponse(
-        body.model_dump(), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"}
-    )
 
 
 @router.post(
@@ -83,7 +77,7 @@ async def solve(
         store.create, tenant, "solve", roster.as_json(), options, intake.warnings
     )
     runner_of(request).wake()
-    return _created(job)
+    return job_created(job)
 
 
 @router.post(
@@ -130,7 +124,7 @@ async def whatif(
         store.create, tenant, "whatif", intake.roster.as_json(), options, intake.warnings
     )
     runner_of(request).wake()
-    return _created(job)
+    return job_created(job)
 
 
 @router.get("/jobs", response_model=JobList, responses={401: problem_responses(401)[401]})
@@ -210,7 +204,7 @@ def resume_job(request: Request, job_id: str, tenant: Tenant) -> JSONResponse:
     resumed = store.requeue(job_id)
     assert resumed is not None
     runner_of(request).wake()
-    return _created(resumed)
+    return job_created(resumed)
 
 
 def _plan_text(store: JobStore, job: Job) -> str:

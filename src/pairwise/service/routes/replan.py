@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from pairwise.errors import InputError
-from pairwise.roster.load import validate_model
-from pairwise.roster.models import PLAN_FORMAT, Plan
 from pairwise.runs.replan import check_replan_inputs
 from pairwise.service.auth import tenant_of
-from pairwise.service.intake import json_document, read_body, roster_from_document
-from pairwise.service.problems import ServiceProblem, input_problem, problem_responses
+from pairwise.service.intake import read_roster_and_plan
+from pairwise.service.problems import input_problem, problem_responses
 from pairwise.service.routes.common import (
-    PLAN_REF,
-    ROSTER_REF,
     check_queue,
     check_time_limit,
+    job_created,
     limits_of,
+    roster_and_plan_body,
     runner_of,
     store_of,
 )
@@ -30,22 +28,7 @@ from pairwise.service.views import JobCreated
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
 Tenant = Annotated[str, Depends(tenant_of)]
-REPLAN_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "description": "The updated roster and the plan in force.",
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"roster": {"$ref": ROSTER_REF}, "plan": {"$ref": PLAN_REF}},
-                    "required": ["roster", "plan"],
-                    "additionalProperties": False,
-                }
-            }
-        },
-    }
-}
+REPLAN_BODY = roster_and_plan_body("The updated roster and the plan in force.")
 
 
 @router.post(
@@ -86,17 +69,7 @@ async def replan(
     store, limits = store_of(request), limits_of(request)
     check_time_limit(time_limit, limits)
     await run_in_threadpool(check_queue, store, tenant, limits)
-    document = json_document(await read_body(request, limits))
-    problems = ["body: send an object with 'roster' and 'plan'"]
-    if isinstance(document, dict):
-        problems = [
-            f"{key}: required field is missing" for key in ("roster", "plan") if key not in document
-        ]
-        problems += [f"{key}: unknown field" for key in document if key not in {"roster", "plan"}]
-    if problems:
-        raise ServiceProblem(422, "send an object with 'roster' and 'plan'", problems)
-    roster = roster_from_document(document["roster"], limits, prefix="roster")
-    plan = _plan_in_force(document["plan"])
+    roster, plan = await read_roster_and_plan(request, limits)
     try:
         first_day = check_replan_inputs(roster, plan, start, keep_within)
     except InputError as error:
@@ -110,18 +83,4 @@ async def replan(
     }
     job = await run_in_threadpool(store.create, tenant, "replan", roster.as_json(), options, [])
     runner_of(request).wake()
-    body = JobCreated(id=job.id, status=job.status)
-    return JSONResponse(
-        body.model_dump(), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"}
-    )
-
-
-def _plan_in_force(data: Any) -> Plan:
-    try:
-        return validate_model(data, Plan, PLAN_FORMAT)
-    except InputError as error:
-        error.problems = [
-            type(problem)(f"plan.{problem.path}" if problem.path else "plan", problem.message)
-            for problem in error.problems
-        ]
-        raise input_problem(error, "the plan is not valid") from None
+    return job_created(job)

@@ -8,12 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
-from pairwise.errors import InputError
-from pairwise.roster.load import validate_model
-from pairwise.roster.models import PLAN_FORMAT, Plan
 from pairwise.service.auth import tenant_of
-from pairwise.service.intake import json_document, read_body, read_roster, roster_from_document
-from pairwise.service.problems import ServiceProblem, input_problem, problem_responses
+from pairwise.service.intake import read_roster, read_roster_and_plan
+from pairwise.service.problems import problem_responses
 from pairwise.service.routes.common import CHECK_BODY, ROSTER_BODY, check_time_limit, limits_of
 from pairwise.service.views import CheckView, RosterSummary
 
@@ -52,31 +49,9 @@ async def validate(request: Request, tenant: Tenant) -> RosterSummary:
 async def check(request: Request, tenant: Tenant) -> CheckView:
     from pairwise.checker.entry import check as check_plan
 
-    limits = limits_of(request)
-    document = json_document(await read_body(request, limits))
-    problems = ["body: send an object with 'roster' and 'plan'"]
-    if isinstance(document, dict):
-        problems = [
-            f"{key}: required field is missing" for key in ("roster", "plan") if key not in document
-        ]
-        problems += [f"{key}: unknown field" for key in document if key not in {"roster", "plan"}]
-    if problems:
-        raise ServiceProblem(422, "send an object with 'roster' and 'plan'", problems)
-    roster = roster_from_document(document["roster"], limits, prefix="roster")
-    plan = _plan(document["plan"])
+    roster, plan = await read_roster_and_plan(request, limits_of(request))
     report = await run_in_threadpool(check_plan, roster, plan)
     return CheckView.model_validate(report.as_dict())
-
-
-def _plan(data: Any) -> Plan:
-    try:
-        return validate_model(data, Plan, PLAN_FORMAT)
-    except InputError as error:
-        error.problems = [
-            type(problem)(f"plan.{problem.path}" if problem.path else "plan", problem.message)
-            for problem in error.problems
-        ]
-        raise input_problem(error, "the plan is not valid") from None
 
 
 @router.post(
