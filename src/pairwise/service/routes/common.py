@@ -4,17 +4,25 @@ query values that have a service limit."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse
 
+from pairwise.service.auth import tenant_of
 from pairwise.service.problems import ServiceProblem
 from pairwise.service.runner import JobRunner
 from pairwise.service.settings import Limits
 from pairwise.service.store import Job, JobStore
 from pairwise.service.views import JobCreated
 
+# the parameters every job route takes: whose job it is, its time and its seed
+Tenant = Annotated[str, Depends(tenant_of)]
+TimeLimit = Annotated[
+    float,
+    Query(gt=0, allow_inf_nan=False, description="Seconds for the job (the service caps it)."),
+]
+Seed = Annotated[int, Query(ge=0, le=2**31 - 1, description="Solver seed.")]
 ROSTER_REF = "#/components/schemas/Roster"
 PLAN_REF = "#/components/schemas/Plan"
 UPLOAD_SCHEMA: dict[str, Any] = {

@@ -11,18 +11,20 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
 from pairwise.errors import InputError
 from pairwise.roster.load import plan_from_json, roster_from_json
 from pairwise.roster.models import Plan
-from pairwise.service.auth import tenant_of
 from pairwise.service.intake import read_roster
 from pairwise.service.problems import ServiceProblem, input_problem, problem_responses
 from pairwise.service.routes.common import (
     ROSTER_BODY,
+    Seed,
+    Tenant,
+    TimeLimit,
     check_queue,
     check_time_limit,
     job_created,
@@ -43,12 +45,6 @@ REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 """The report's own policy (it is self-contained and runs no script)."""
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
-Tenant = Annotated[str, Depends(tenant_of)]
-TimeLimit = Annotated[
-    float,
-    Query(gt=0, allow_inf_nan=False, description="Seconds for the solve (the service caps it)."),
-]
-Seed = Annotated[int, Query(ge=0, le=2**31 - 1, description="Solver seed.")]
 _RESPONSES = problem_responses(401, 404)
 
 

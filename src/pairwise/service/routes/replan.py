@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from pairwise.errors import InputError
 from pairwise.runs.replan import check_replan_inputs
-from pairwise.service.auth import tenant_of
 from pairwise.service.intake import read_roster_and_plan
 from pairwise.service.problems import input_problem, problem_responses
 from pairwise.service.routes.common import (
+    Seed,
+    Tenant,
+    TimeLimit,
     check_queue,
     check_time_limit,
     job_created,
@@ -27,7 +29,6 @@ from pairwise.service.settings import DEFAULT_TIME_LIMIT
 from pairwise.service.views import JobCreated
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
-Tenant = Annotated[str, Depends(tenant_of)]
 REPLAN_BODY = roster_and_plan_body("The updated roster and the plan in force.")
 
 
@@ -58,13 +59,8 @@ async def replan(
             description="Percent of the best objective the re-plan may give up for fewer changes.",
         ),
     ] = 0.0,
-    time_limit: Annotated[
-        float,
-        Query(
-            gt=0, allow_inf_nan=False, description="Seconds for the re-plan (the service caps it)."
-        ),
-    ] = DEFAULT_TIME_LIMIT,
-    seed: Annotated[int, Query(ge=0, le=2**31 - 1, description="Solver seed.")] = 0,
+    time_limit: TimeLimit = DEFAULT_TIME_LIMIT,
+    seed: Seed = 0,
 ) -> JSONResponse:
     store, limits = store_of(request), limits_of(request)
     check_time_limit(time_limit, limits)

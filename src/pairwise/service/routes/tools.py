@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
-from pairwise.service.auth import tenant_of
 from pairwise.service.intake import read_roster, read_roster_and_plan
 from pairwise.service.problems import problem_responses
-from pairwise.service.routes.common import CHECK_BODY, ROSTER_BODY, check_time_limit, limits_of
+from pairwise.service.routes.common import (
+    CHECK_BODY,
+    ROSTER_BODY,
+    Tenant,
+    check_time_limit,
+    limits_of,
+)
 from pairwise.service.views import CheckView, RosterSummary
 
 router = APIRouter(prefix="/v1", tags=["tools"])
-Tenant = Annotated[str, Depends(tenant_of)]
 _RESPONSES = problem_responses(401, 413, 422)
 
 
