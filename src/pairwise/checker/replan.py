@@ -90,13 +90,7 @@ class ReplanChecker(Checker):
             listed = sum(len(entries) for entries in unpaired.values())
             listed += sum(1 for e in self.plan.unpaired for c in e.cycles if c in self.started)
         self.terms["unpaired"] -= self.weights.unpaired * listed
-        objective = sum(self.terms.values())
-        return CheckReport(
-            violations=self.violations,
-            terms=self.terms,
-            objective=objective,
-            mismatches=self._mismatches(objective),
-        )
+        return self._report()
 
     # --- against the plan in force --------------------------------------------------------------
 

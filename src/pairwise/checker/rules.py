@@ -49,6 +49,10 @@ class Checker(ObjectiveTerms, ConversationRules):
         # minus the weight for each teacher and rotation period listed unpaired
         listed = sum(len(entries) for entries in unpaired.values())
         self.terms["unpaired"] -= self.weights.unpaired * listed
+        return self._report()
+
+    def _report(self) -> CheckReport:
+        """The report once every rule is checked: the violations and the recomputed terms."""
         objective = sum(self.terms.values())
         return CheckReport(
             violations=self.violations,
