@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Literal, cast
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -185,17 +185,53 @@ class _Row:
     """Files the row's dual where pricing reads it; returns the dual of the row as written."""
 
 
-class _Program:
-    """The LP over the current columns and cuts (rebuilt each round: GLOP is fast at this size)."""
+def _store_capacity(kind: str, key: object) -> Callable[[Duals, float], float]:
+    """A `<=` row's dual, filed under `Duals.<kind>[key]` (never negative)."""
 
-    def __init__(self, candidates: Candidates, columns: list[Column], blossoms: list[Blossom]):
+    def store(duals: Duals, value: float) -> float:
+        getattr(duals, kind)[key] = max(0.0, value)
+        return max(0.0, value)
+
+    return store
+
+
+class _Program:
+    """The LP over the current columns and cuts (rebuilt each round: GLOP is fast at this size).
+
+    `divisors`: per release row ("release_teacher"/"release_school", name), the greatest common
+    divisor of its coefficients over every column that may enter it, listed or not (`_divided`).
+    """
+
+    def __init__(
+        self,
+        candidates: Candidates,
+        columns: list[Column],
+        blossoms: list[Blossom],
+        divisors: dict[tuple[str, str], int] | None = None,
+    ):
         self.candidates = candidates
         self.columns = columns
         self.blossoms = blossoms
+        self.divisors = divisors or {}
         self.values: list[float] = []
 
     def rows(self) -> list[_Row] | None:
         """Every row, or None when a lock has no column at all."""
+        grouped = self._grouped_terms()
+        rows: list[_Row] = []
+        several_periods = len(self.candidates.periods) > 1
+        locks = set(self.candidates.locks)
+        for (kind, key), terms in grouped.items():
+            row = self._row(kind, key, terms, several_periods, locks)
+            if row is not None:
+                rows.append(row)
+        for edge in locks:
+            if ("edge", edge) not in grouped:
+                return None
+        return rows
+
+    def _grouped_terms(self) -> dict[tuple[str, object], list[tuple[int, float]]]:
+        """Each row's terms, keyed by the row's kind and key, in column order."""
         candidates = self.candidates
         grouped: dict[tuple[str, object], list[tuple[int, float]]] = {}
         for j, column in enumerate(self.columns):
@@ -221,15 +257,7 @@ class _Program:
                 coefficient = self.blossoms[b].coefficient(column)
                 if coefficient:
                     grouped.setdefault(("blossom", b), []).append((j, float(coefficient)))
-        rows: list[_Row] = []
-        several_periods = len(candidates.periods) > 1
-        locks = set(candidates.locks)
-        for (kind, key), terms in grouped.items():
-            rows.extend(self._row(kind, key, terms, several_periods, locks))
-        for edge in locks:
-            if ("edge", edge) not in grouped:
-                return None
-        return rows
+        return grouped
 
     def _row(
         self,
@@ -238,84 +266,45 @@ class _Program:
         terms: list[tuple[int, float]],
         several_periods: bool,
         locks: set[Edge],
-    ) -> Iterable[_Row]:
-        roster = self.candidates.roster
-        if kind in ("degree", "triad", "parity"):
-            limit = 1.0
-            if kind == "parity":
-                period, school = cast(tuple[str, str], key)
-                parity = parity_limit(self.candidates, period, school)
-                assert parity is not None
-                limit = float(parity)
+    ) -> _Row | None:
+        """The row of one kind and key, None when it binds nothing (no limit, or a repeat row
+        with one rotation period)."""
+        if kind in ("degree", "triad"):
+            return _Row(terms, 1.0, False, _store_capacity(kind, key))
+        if kind == "parity":
+            period, school = cast(tuple[str, str], key)
+            parity = parity_limit(self.candidates, period, school)
+            assert parity is not None
+            return _Row(terms, float(parity), False, _store_capacity(kind, key))
+        if kind == "edge":
+            return _edge_row(cast(Edge, key), terms, several_periods, locks)
+        if kind in ("release_teacher", "release_school"):
+            return self._release_row(kind, cast(str, key), terms)
+        blossom = self.blossoms[cast(int, key)]
 
-            def store(duals: Duals, value: float, kind: str = kind, key: object = key) -> float:
-                getattr(duals, kind)[key] = max(0.0, value)
-                return max(0.0, value)
+        def store_blossom(duals: Duals, value: float) -> float:
+            duals.blossom[blossom] = max(0.0, value)
+            for teacher in blossom.members:
+                duals.blossoms_of.setdefault((blossom.period, teacher), []).append(blossom)
+            return max(0.0, value)
 
-            yield _Row(terms, limit, False, store)
-        elif kind == "edge":
-            edge: Edge = key  # type: ignore[assignment]
-            if edge in locks and not several_periods:
+        return _Row(terms, float(blossom.limit), False, store_blossom)
 
-                def store_lock(duals: Duals, value: float, edge: Edge = edge) -> float:
-                    duals.edge[edge] = value
-                    return value
+    # rule 7: max_release and release_budget (the forced covers, as in `add_forced_releases`)
+    def _release_row(self, kind: str, name: str, terms: list[tuple[int, float]]) -> _Row | None:
+        """A teacher's or a school's forced covers within its limit, divided by the gcd of its
+        coefficients (`_divided`); its dual is filed per unit of the raw count."""
+        holder: Literal["teacher", "school"] = "teacher" if kind == "release_teacher" else "school"
+        limit = release_limit(self.candidates.roster, holder, name)
+        if limit is None:
+            return None
+        divisor = math.gcd(_divisor(terms), self.divisors.get((kind, name), 0))
 
-                yield _Row(terms, 1.0, True, store_lock)
-            elif edge in locks:
-                # at least one cycle, written -sum <= -1 so that its dual is non-negative
-                def store_cycle_lock(duals: Duals, value: float, edge: Edge = edge) -> float:
-                    duals.edge[edge] = -max(0.0, value)
-                    return max(0.0, value)
+        def store(duals: Duals, value: float) -> float:
+            getattr(duals, kind)[name] = max(0.0, value) / divisor
+            return max(0.0, value)
 
-                yield _Row([(j, -a) for j, a in terms], -1.0, False, store_cycle_lock)
-            elif several_periods:
-
-                def store_repeat(duals: Duals, value: float, edge: Edge = edge) -> float:
-                    duals.edge[edge] = max(0.0, value)
-                    return max(0.0, value)
-
-                yield _Row(terms, 1.0, False, store_repeat)
-        elif kind == "release_teacher":
-            teacher: str = key  # type: ignore[assignment]
-            # rule 7: max_release (the forced covers, as in `add_forced_releases`)
-            limit_release = release_limit(roster, "teacher", teacher)
-            if limit_release is not None:
-                divisor = _divisor(terms)
-
-                def store_teacher(
-                    duals: Duals, value: float, teacher: str = teacher, divisor: int = divisor
-                ) -> float:
-                    duals.release_teacher[teacher] = max(0.0, value) / divisor
-                    return max(0.0, value)
-
-                yield _Row(
-                    _divided(terms, divisor), float(limit_release // divisor), False, store_teacher
-                )
-        elif kind == "release_school":
-            school_key: str = key  # type: ignore[assignment]
-            # rule 7: release_budget (the forced covers, as in `add_forced_releases`)
-            budget = release_limit(roster, "school", school_key)
-            if budget is not None:
-                divisor = _divisor(terms)
-
-                def store_school(
-                    duals: Duals, value: float, school: str = school_key, divisor: int = divisor
-                ) -> float:
-                    duals.release_school[school] = max(0.0, value) / divisor
-                    return max(0.0, value)
-
-                yield _Row(_divided(terms, divisor), float(budget // divisor), False, store_school)
-        elif kind == "blossom":
-            blossom = self.blossoms[cast(int, key)]
-
-            def store_blossom(duals: Duals, value: float, blossom: Blossom = blossom) -> float:
-                duals.blossom[blossom] = max(0.0, value)
-                for teacher in blossom.members:
-                    duals.blossoms_of.setdefault((blossom.period, teacher), []).append(blossom)
-                return max(0.0, value)
-
-            yield _Row(terms, float(blossom.limit), False, store_blossom)
+        return _Row(_divided(terms, divisor), float(limit // divisor), False, store)
 
     def solve(self) -> tuple[bool, Duals]:
         rows = self.rows()
@@ -353,6 +342,30 @@ def _divided(terms: list[tuple[int, float]], divisor: int) -> list[tuple[int, fl
     """A release row divided by the gcd of its coefficients, its limit then rounded down: every
     whole solution keeps it, and the LP loses the fractions a knapsack row lets it keep."""
     return [(j, coefficient / divisor) for j, coefficient in terms]
+
+
+def _edge_row(
+    edge: Edge, terms: list[tuple[int, float]], several_periods: bool, locks: set[Edge]
+) -> _Row | None:
+    """A locked pair's row (exactly once with one rotation period, at least once with several)
+    or, with several rotation periods, its no-repeat row; None otherwise."""
+    if edge in locks and not several_periods:
+
+        def store_lock(duals: Duals, value: float) -> float:
+            duals.edge[edge] = value
+            return value
+
+        return _Row(terms, 1.0, True, store_lock)
+    if edge in locks:
+        # at least one cycle, written -sum <= -1 so that its dual is non-negative
+        def store_cycle_lock(duals: Duals, value: float) -> float:
+            duals.edge[edge] = -max(0.0, value)
+            return max(0.0, value)
+
+        return _Row([(j, -a) for j, a in terms], -1.0, False, store_cycle_lock)
+    if several_periods:
+        return _Row(terms, 1.0, False, _store_capacity("edge", edge))
+    return None
 
 
 def _separate_blossoms(
