@@ -98,7 +98,7 @@ def test_pricing_one_pair_a_round_reaches_the_full_lp() -> None:
     assert priced.pair_costs is not None
     left_out = [
         cost
-        for column, cost in zip(pairs.columns, priced.pair_costs.tolist(), strict=True)
+        for column, cost in zip(pair_columns(candidates), priced.pair_costs.tolist(), strict=True)
         if column.key not in listed
     ]
     assert left_out and max(left_out) <= 1e-4
@@ -240,3 +240,13 @@ def test_a_triad_of_three_equal_edges_at_the_threshold_is_found() -> None:
     hits = triad_pricing.triad_hits(space, np.zeros((n, n)), zeros, zeros, 30.0, None)
     assert hits == [(0, 1, 2, 30.0)]
     assert triad_pricing.triad_hits(space, np.zeros((n, n)), zeros, zeros, 30.5, None) == []
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_the_pair_arrays_make_the_pair_columns(name: str) -> None:
+    candidates = candidates_of(load_roster(INSTANCES / name))
+    pairs = pair_arrays(candidates)
+    columns = pair_columns(candidates)
+    assert len(pairs) == len(columns)
+    assert [pairs.column(j) for j in range(len(pairs))] == columns
+    assert pairs.value.tolist() == [column.value for column in columns]

@@ -42,7 +42,6 @@ from pairwise.engine.pair_pricing import (
     lookup,
     pair_arrays,
     pair_reduced_costs,
-    school_ids,
 )
 from pairwise.engine.triad_pricing import lock_triads, price_triads, seed_triads
 from pairwise.roster.facts import release_limit
@@ -516,7 +515,7 @@ def _release_divisors(candidates: Candidates, pairs: PairArrays) -> dict[tuple[s
     for owner, count in ((pairs.first, pairs.release_first), (pairs.second, pairs.release_second)):
         mask = count > 0
         np.gcd.at(teachers, owner[mask], count[mask].astype(np.int64))
-    schools_ids = school_ids(candidates)
+    schools_ids = candidates.schools
     schools = np.zeros(len(schools_ids), dtype=np.int64)
     for school, count in (
         (pairs.school_first, pairs.school_release_first),

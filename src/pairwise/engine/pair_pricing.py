@@ -3,53 +3,77 @@
 A large school has hundreds of thousands of admissible pairs (266,000 at 800 teachers); the LP
 bound (`lp_bound.py`) lists only a few thousand of them and prices the rest here: the reduced
 cost `d_j = c_j - π·A_j` of every pair column is one vectorised expression over arrays of the
-pairs' members, values and forced covers. The arrays come from `pair_arrays`, the one place that
-knows where the pairs are stored.
+pairs' members, values and forced covers. The arrays come from `pair_arrays`, read from the
+candidates' pair tables (`pair_table.py`); only the columns the LP lists or the pruning keeps are
+ever made into `Column` objects.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
 
 from pairwise.engine.candidates import Candidates
-from pairwise.engine.columns import Column, pair_columns
+from pairwise.engine.columns import Column
 from pairwise.engine.lp_terms import Duals, parity_limit
+from pairwise.engine.pair_table import school_codes
 
 FloatArray = np.ndarray
 IndexArray = np.ndarray
 
 
-@dataclass(frozen=True)
+@dataclass
 class PairArrays:
     """Every pair column, one entry per column in `pair_columns` order (period, then roster).
 
     `first`/`second` are the members' roster indices (`candidates.index`, first < second),
     `period` an index into `candidates.periods`; `release_*` the covered visits each member must
-    make as visitor (a column's `releases`), `school_release_*` those counted against the school
-    of each member (a same-school pair counts all its covers on `school_release_first`).
+    make as visitor (a column's `releases`), `school_*` indices into `candidates.schools` and
+    `school_release_*` the covers counted against the school of each member (a same-school pair
+    counts all its covers on `school_release_first`). `column(j)` is the `Column` itself, made
+    when asked for (a large school's pair columns are never all made).
     """
 
-    columns: Sequence[Column]
+    candidates: Candidates
     period: IndexArray
     first: IndexArray
     second: IndexArray
     value: FloatArray
+    score: FloatArray
     release_first: FloatArray
     release_second: FloatArray
     school_first: IndexArray
     school_second: IndexArray
     school_release_first: FloatArray
     school_release_second: FloatArray
+    made: dict[int, Column] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
-        return len(self.columns)
+        return len(self.value)
 
     def column(self, j: int) -> Column:
-        return self.columns[j]
+        """The pair column of entry j, as `columns.pair_columns` makes it."""
+        if j not in self.made:
+            candidates = self.candidates
+            a, b = candidates.teachers[self.first[j]], candidates.teachers[self.second[j]]
+            releases = ((a, int(self.release_first[j])), (b, int(self.release_second[j])))
+            schools = (
+                (candidates.schools[self.school_first[j]], int(self.school_release_first[j])),
+                (candidates.schools[self.school_second[j]], int(self.school_release_second[j])),
+            )
+            self.made[j] = Column(
+                candidates.periods[self.period[j]].id,
+                (a, b),
+                candidates.school[a],
+                int(self.value[j]),
+                int(self.score[j]),
+                tuple(item for item in releases if item[1]),
+                tuple(sorted(item for item in schools if item[1])),
+            )
+        return self.made[j]
 
     def keys(self, teachers: int) -> np.ndarray:
         """One integer per column: (period, first, second) packed, for looking columns up."""
@@ -59,58 +83,77 @@ class PairArrays:
 
 
 def pair_arrays(candidates: Candidates) -> PairArrays:
-    """The pair columns as arrays (built once per solve, kept in `candidates.memo`)."""
+    """The pair columns as arrays, read from `candidates.pair_tables` (once per solve, kept in
+    `candidates.memo`)."""
     if "pair_arrays" not in candidates.memo:
-        candidates.memo["pair_arrays"] = _from_columns(candidates, pair_columns(candidates))
+        candidates.memo["pair_arrays"] = _from_tables(candidates)
     return cast(PairArrays, candidates.memo["pair_arrays"])
 
 
-def _from_columns(candidates: Candidates, columns: list[Column]) -> PairArrays:
-    period_index = {period.id: p for p, period in enumerate(candidates.periods)}
-    school_index = {school: s for s, school in enumerate(school_ids(candidates))}
-    index, school = candidates.index, candidates.school
-    firsts = [column.members[0] for column in columns]
-    seconds = [column.members[1] for column in columns]
-    releases = [dict(column.releases) for column in columns]
-    school_releases = [dict(column.school_releases) for column in columns]
+_INTEGER_FIELDS = ("period", "first", "second", "school_first", "school_second")
+_FIELDS = (
+    *_INTEGER_FIELDS,
+    "value",
+    "score",
+    "release_first",
+    "release_second",
+    "school_release_first",
+    "school_release_second",
+)
 
-    def numbers(values: list[int] | list[float], dtype: type = np.float64) -> np.ndarray:
-        return np.array(values, dtype=dtype)
 
+def _from_tables(candidates: Candidates) -> PairArrays:
+    codes = school_codes(candidates)
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in _FIELDS}
+    for p, table in enumerate(candidates.pair_tables):
+        rows = table.column_rows()
+        first, second = table.first[rows], table.second[rows]
+        school_a, school_b = codes[first], codes[second]
+        same = school_a == school_b
+        covers = table.covers[rows]
+        release_a, release_b = table.release_first[rows], table.release_second[rows]
+        for name, array in (
+            ("period", np.full(len(rows), p)),
+            ("first", first),
+            ("second", second),
+            ("value", table.value[rows]),
+            ("score", table.score[rows]),
+            ("release_first", release_a),
+            ("release_second", release_b),
+            ("school_first", school_a),
+            ("school_second", school_b),
+            # a same-school pair's covers all count on its school, once
+            ("school_release_first", np.where(same, covers, release_a)),
+            ("school_release_second", np.where(same, 0, release_b)),
+        ):
+            parts[name].append(array)
+    fields = {
+        name: (np.concatenate(arrays) if arrays else np.zeros(0)).astype(
+            np.int32 if name in _INTEGER_FIELDS else np.float64
+        )
+        for name, arrays in parts.items()
+    }
     return PairArrays(
-        columns,
-        numbers([period_index[column.period] for column in columns], np.int32),
-        numbers([index[a] for a in firsts], np.int32),
-        numbers([index[b] for b in seconds], np.int32),
-        numbers([column.value for column in columns]),
-        numbers([r.get(a, 0) for r, a in zip(releases, firsts, strict=True)]),
-        numbers([r.get(b, 0) for r, b in zip(releases, seconds, strict=True)]),
-        numbers([school_index[school[a]] for a in firsts], np.int32),
-        numbers([school_index[school[b]] for b in seconds], np.int32),
-        numbers([r.get(school[a], 0) for r, a in zip(school_releases, firsts, strict=True)]),
-        # a same-school pair's covers all count on its first member's school
-        numbers(
-            [
-                r.get(school[b], 0) if school[a] != school[b] else 0
-                for r, a, b in zip(school_releases, firsts, seconds, strict=True)
-            ]
-        ),
+        candidates,
+        period=fields["period"],
+        first=fields["first"],
+        second=fields["second"],
+        value=fields["value"],
+        score=fields["score"],
+        release_first=fields["release_first"],
+        release_second=fields["release_second"],
+        school_first=fields["school_first"],
+        school_second=fields["school_second"],
+        school_release_first=fields["school_release_first"],
+        school_release_second=fields["school_release_second"],
     )
-
-
-def school_ids(candidates: Candidates) -> list[str]:
-    """Every school a teacher belongs to, in first-seen roster order."""
-    seen: dict[str, None] = {}
-    for teacher in candidates.teachers:
-        seen.setdefault(candidates.school[teacher], None)
-    return list(seen)
 
 
 def pair_reduced_costs(candidates: Candidates, pairs: PairArrays, duals: Duals) -> FloatArray:
     """`c_j - π·A_j` of every pair column, as `lp_bound.reduced_cost` computes it for one."""
     teachers = len(candidates.teachers)
     period_index = {period.id: p for p, period in enumerate(candidates.periods)}
-    schools = school_ids(candidates)
+    schools = candidates.schools
     school_index = {school: s for s, school in enumerate(schools)}
     cost = pairs.value.copy()
     if duals.degree:
