@@ -348,7 +348,11 @@ def _separate_blossoms(
 
 
 def linear_bound(
-    candidates: Candidates, start: Sequence[Column] = (), *, every_pair: bool | None = None
+    candidates: Candidates,
+    start: Sequence[Column] = (),
+    *,
+    every_pair: bool | None = None,
+    cuts: bool = True,
 ) -> LinearBound:
     """Solve the LP to optimality over every pair and every triad, with cuts. Triads come in by
     column generation (`triad_pricing`: priced over every triangle); so do pairs on a large
@@ -356,7 +360,8 @@ def linear_bound(
     other pair against its duals in numpy (`pair_pricing`). `start`: columns to begin with (a
     warm start's), which pricing would otherwise find. `every_pair`: list every pair (and every
     triad holding a locked pair) from the start, or price them; None decides by size
-    (`LISTED_PAIRS`).
+    (`LISTED_PAIRS`). `cuts=False` leaves out the odd-set cuts (the plain LP, whose value does
+    not depend on which optimal solution GLOP returns: the tests compare it both ways).
 
     The LP value is the same either way (up to which of its optimal solutions GLOP returns, which
     steers the odd-set cuts); the bound returned is the Lagrangian one, recomputed from the duals
@@ -364,9 +369,9 @@ def linear_bound(
     LP found infeasible over the few columns listed first is decided again over every one."""
     if every_pair is None:
         every_pair = len(pair_arrays(candidates)) <= LISTED_PAIRS
-    bound = _ColumnGeneration(candidates, start, every_pair).run()
+    bound = _ColumnGeneration(candidates, start, every_pair, cuts).run()
     if not bound.feasible and not every_pair:
-        bound = _ColumnGeneration(candidates, start, True).run()
+        bound = _ColumnGeneration(candidates, start, True, cuts).run()
     return bound
 
 
@@ -374,8 +379,11 @@ class _ColumnGeneration:
     """The LP's rounds: solve over the columns listed, price pairs and triads against its duals,
     separate odd-set cuts, until nothing prices in and the cuts stall."""
 
-    def __init__(self, candidates: Candidates, start: Sequence[Column], every_pair: bool):
+    def __init__(
+        self, candidates: Candidates, start: Sequence[Column], every_pair: bool, cuts: bool
+    ):
         self.candidates = candidates
+        self.cuts = cuts
         self.spaces = triad_spaces(candidates)
         self.pairs = pair_arrays(candidates)
         pairs = self.pairs
@@ -430,7 +438,11 @@ class _ColumnGeneration:
                     best_floor, stalled = math.floor(value + TOLERANCE), 0
                 else:
                     stalled += 1
-            cuts = _separate_blossoms(candidates, self.columns, values, self.known)
+            cuts = (
+                _separate_blossoms(candidates, self.columns, values, self.known)
+                if self.cuts
+                else []
+            )
             new = [] if len(entering) else self._triads(duals)
             if not len(entering) and not new and (not cuts or stalled >= _STALLED_CUT_ROUNDS):
                 break
