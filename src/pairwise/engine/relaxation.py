@@ -31,6 +31,7 @@ from pairwise.engine.model.partnership_rules import (
     add_forced_releases,
     add_partnership_rules,
 )
+from pairwise.engine.model.tight_rows import add_tight_rows
 from pairwise.engine.search import (
     SearchProgressCallback,
     SearchSettings,
@@ -155,7 +156,8 @@ def solve_peer_relaxation(
     """The exact optimum of the peer relaxation (or the best found and its bound in time).
 
     Deepening: with the proven bound B and a slack s, only the columns able to be in a solution
-    worth B - s or more are kept (`bound.prune`), and CP-SAT maximises over them. When its optimum
+    worth B - s or more are kept (`bound.prune`), the rows that every such solution leaves tight
+    become equalities (`model.tight_rows`), and CP-SAT maximises over them. When its optimum
     reaches B - s it is the true optimum (every solution worth that much uses kept columns only);
     otherwise no solution reaches B - s, the bound drops to B - s - 1, and the slack grows. Its
     best solution so far (or a maximum-weight matching) is a floor that ends the deepening. A small
@@ -196,6 +198,7 @@ def solve_peer_relaxation(
         threshold = bound - slack if best_value is None else max(best_value, bound - slack)
         kept = prune(candidates, linear, threshold)
         model, variables = column_model(candidates, kept, bound)
+        add_tight_rows(model, candidates, variables, linear, threshold)
         if best is not None:
             _hint(variables, best, model)
         outcome = run_search(model, settings, max(0.01, remaining()), report, linearization=FULL_LP)
