@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -146,6 +147,131 @@ def star_bound(candidates: Candidates, columns: list[Column]) -> int:
     return base_value(candidates) + sum(doubled.values()) // 2
 
 
+@dataclass
+class _Incumbent:
+    """The best relaxation solution found so far and its value (both None before any)."""
+
+    columns: list[Column] | None = None
+    value: int | None = None
+
+    def offer(self, columns: list[Column], value: int, *, replace_on_tie: bool = False) -> bool:
+        """Keep `columns` when worth more than the incumbent (or as much, with `replace_on_tie`)."""
+        if self.value is None or value > self.value or (replace_on_tie and value == self.value):
+            self.columns, self.value = columns, value
+            return True
+        return False
+
+    def reaches(self, bound: int) -> bool:
+        """Whether the incumbent is worth the bound: proven optimal."""
+        return self.value is not None and self.value >= bound
+
+
+def _offer_greedy(candidates: Candidates, incumbent: _Incumbent) -> bool:
+    """Offer a maximum-weight matching's partnerships to the incumbent; whether they were kept."""
+    greedy = greedy_partnerships(candidates, pair_columns(candidates))
+    return greedy is not None and incumbent.offer(greedy, partnerships_value(candidates, greedy))
+
+
+def _starting_incumbent(
+    candidates: Candidates, linear: LinearBound, hint: list[Column] | None
+) -> _Incumbent:
+    """The first floor: the LP's own solution when integral (usually the optimum), or the hint."""
+    incumbent = _Incumbent()
+    if linear.integral:
+        solution = linear.solution()
+        if valid_for_relaxation(candidates, solution):
+            incumbent.offer(solution, partnerships_value(candidates, solution))
+    if hint is not None and valid_for_relaxation(candidates, hint):
+        incumbent.offer(hint, partnerships_value(candidates, hint))
+    return incumbent
+
+
+class _Deepening:
+    """The deepening of `solve_peer_relaxation`: the proven bound, the slack, the incumbent.
+
+    Each round keeps the columns able to be in a solution worth `threshold` (the bound less the
+    slack, or the incumbent's value when higher), makes the rows every such solution leaves
+    tight equalities (`model.tight_rows`) and lets CP-SAT maximise over them.
+    """
+
+    def __init__(
+        self,
+        candidates: Candidates,
+        linear: LinearBound,
+        settings: SearchSettings,
+        report: SearchProgressCallback | None,
+        remaining: Callable[[], float],
+        incumbent: _Incumbent,
+    ) -> None:
+        self.candidates = candidates
+        self.linear = linear
+        self.settings = settings
+        self.report = report
+        self.remaining = remaining
+        self.best = incumbent
+        self.bound = linear.integer_bound
+        self.slack = 0
+        self.kept: list[Column] = []
+        self.infeasible = False
+
+    def run(self) -> None:
+        """Deepen until the incumbent reaches the bound, the time is out or the locks cannot hold."""
+        rounds = 0
+        while not self.best.reaches(self.bound):
+            rounds += 1
+            if (
+                rounds == 3
+                and self.best.columns is None
+                and _offer_greedy(self.candidates, self.best)
+            ):
+                # a floor for the deepening when the LP is far from tight
+                continue
+            if not self._round():
+                return
+
+    def _threshold(self) -> int:
+        if self.best.value is None:
+            return self.bound - self.slack
+        return max(self.best.value, self.bound - self.slack)
+
+    def _round(self) -> bool:
+        """One search over the columns kept at the threshold; whether to deepen further."""
+        threshold = self._threshold()
+        self.kept = prune(self.candidates, self.linear, threshold)
+        model, variables = column_model(self.candidates, self.kept, self.bound)
+        add_tight_rows(model, self.candidates, variables, self.linear, threshold)
+        if self.best.columns is not None:
+            _hint(variables, self.best.columns, model)
+        outcome = run_search(
+            model, self.settings, max(0.01, self.remaining()), self.report, linearization=FULL_LP
+        )
+        if outcome.has_solution:
+            found = _read(variables, outcome.solver)
+            self.best.offer(found, partnerships_value(self.candidates, found), replace_on_tie=True)
+        if outcome.status in ("optimal", "infeasible"):
+            return self._proven(threshold)
+        best_value = self.best.value
+        if outcome.bound is not None and best_value is not None and threshold <= best_value:
+            self.bound = min(self.bound, max(outcome.bound, best_value))
+        return False
+
+    def _proven(self, threshold: int) -> bool:
+        """After a search that proved its model: settle the bound; whether to deepen further."""
+        best_value = self.best.value
+        if best_value is not None and best_value >= threshold:
+            # every solution worth `threshold` or more uses kept columns only
+            self.bound = best_value
+            return False
+        # no solution reaches the threshold
+        if best_value is None and threshold <= lowest_value(self.candidates):
+            # every column was kept and still nothing fits: the locks cannot hold
+            self.infeasible = True
+            return False
+        self.bound = threshold - 1
+        self.slack = max(1, 4 * self.slack)
+        return True
+
+
 def solve_peer_relaxation(
     candidates: Candidates,
     settings: SearchSettings,
@@ -172,74 +298,26 @@ def solve_peer_relaxation(
     linear = linear_bound(candidates, hint or ())
     if not linear.feasible:
         return PeerRelaxationResult("infeasible", None, None, None, linear)
-    bound = linear.integer_bound
-    best: list[Column] | None = None
-    best_value: int | None = None
-    if linear.integral:
-        # the LP's own solution is integral: usually the optimum itself
-        solution = linear.solution()
-        if valid_for_relaxation(candidates, solution):
-            best, best_value = solution, partnerships_value(candidates, solution)
-    if hint is not None and valid_for_relaxation(candidates, hint):
-        value = partnerships_value(candidates, hint)
-        if best_value is None or value > best_value:
-            best, best_value = hint, value
-    slack = 0
-    kept: list[Column] = []
-    rounds = 0
-    while best_value is None or best_value < bound:
-        rounds += 1
-        if rounds == 3 and best is None:
-            # a floor for the deepening when the LP is far from tight
-            greedy = greedy_partnerships(candidates, pair_columns(candidates))
-            if greedy is not None:
-                best, best_value = greedy, partnerships_value(candidates, greedy)
-                continue
-        threshold = bound - slack if best_value is None else max(best_value, bound - slack)
-        kept = prune(candidates, linear, threshold)
-        model, variables = column_model(candidates, kept, bound)
-        add_tight_rows(model, candidates, variables, linear, threshold)
-        if best is not None:
-            _hint(variables, best, model)
-        outcome = run_search(model, settings, max(0.01, remaining()), report, linearization=FULL_LP)
-        if outcome.has_solution:
-            found = _read(variables, outcome.solver)
-            value = partnerships_value(candidates, found)
-            if best_value is None or value >= best_value:
-                best, best_value = found, value
-        if outcome.status in ("optimal", "infeasible"):
-            if best_value is not None and best_value >= threshold:
-                # every solution worth `threshold` or more uses kept columns only
-                bound = best_value
-                break
-            # no solution reaches the threshold
-            if best_value is None and threshold <= lowest_value(candidates):
-                # every column was kept and still nothing fits: the locks cannot hold
-                return PeerRelaxationResult("infeasible", None, None, None, linear)
-            bound = threshold - 1
-            slack = max(1, 4 * slack)
-            continue
-        if outcome.bound is not None and best_value is not None and threshold <= best_value:
-            bound = min(bound, max(outcome.bound, best_value))
-        break
-    if (best_value is None or best_value < bound) and not settings.stop.is_set():
+    incumbent = _starting_incumbent(candidates, linear, hint)
+    deepening = _Deepening(candidates, linear, settings, report, remaining, incumbent)
+    deepening.run()
+    if deepening.infeasible:
+        return PeerRelaxationResult("infeasible", None, None, None, linear)
+    bound = deepening.bound
+    if not incumbent.reaches(bound) and not settings.stop.is_set():
         # out of time before the optimum: a matching may still beat what the search found
-        greedy = greedy_partnerships(candidates, pair_columns(candidates))
-        if greedy is not None and (
-            best_value is None or partnerships_value(candidates, greedy) > best_value
-        ):
-            best, best_value = greedy, partnerships_value(candidates, greedy)
-    if best is None or best_value is None:
+        _offer_greedy(candidates, incumbent)
+    if incumbent.columns is None or incumbent.value is None:
         return PeerRelaxationResult(
             "unknown", None, None, bound, linear, interrupted=settings.stop.is_set()
         )
     return PeerRelaxationResult(
-        "optimal" if best_value >= bound else "feasible",
-        best,
-        best_value,
-        max(bound, best_value),
+        "optimal" if incumbent.value >= bound else "feasible",
+        incumbent.columns,
+        incumbent.value,
+        max(bound, incumbent.value),
         linear,
-        columns_kept=len(kept),
+        columns_kept=len(deepening.kept),
         interrupted=settings.stop.is_set(),
         seconds=time.monotonic() - started,
     )
