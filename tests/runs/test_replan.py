@@ -238,3 +238,31 @@ def test_same_inputs_and_seed_give_the_same_replan(school: tuple[Roster, Plan]) 
     assert_plan_valid(updated, first, was=plan)
     first.seconds = second.seconds = 0.0
     assert first.as_json() == second.as_json()
+
+
+def test_a_visit_that_goes_on_in_a_triad_is_one_change(school: tuple[Roster, Plan]) -> None:
+    """The leaver's partner joins a continuing pair: in each cycle one of the pair's visits goes on
+    in the triad's ring (one change: its partnership has a new member), the other is cancelled,
+    and the ring's two other visits are added. Counting the visit that goes on as cancelled and
+    added again (two changes) fails this."""
+    roster, plan = school
+    start = FIRST_MONDAY + dt.timedelta(weeks=8)
+    leaver = plan.partnerships[0].members[0]
+    updated = _with(roster, leaver, end_date=(start - dt.timedelta(days=1)).isoformat())
+    new = pairwise.replan(updated, plan, start=start, time_limit=20).plan
+    assert new is not None and new.replans is not None
+    assert_plan_valid(updated, new, was=plan)
+    triads = [p for p in new.partnerships if len(p.members) == 3]
+    assert len(triads) == 1
+    (triad,) = triads
+    joined = [c for c in new.replans.changes if c.kind == "moved"]
+    assert len(joined) == len(triad.cycles)
+    for change in joined:
+        assert set(change.session["members"]) == set(triad.members)  # type: ignore[arg-type]
+        assert len(change.was["members"]) == 2  # type: ignore[index,arg-type]
+    ahead = sum(
+        1 for v in plan.visits if v.slot[:10] >= start.isoformat() and leaver in (v.visitor, v.host)
+    )
+    assert ahead > 0
+    assert len(new.replans.changes) == ahead + 4 * len(triad.cycles)
+    assert new.replans.change_bound == len(new.replans.changes)

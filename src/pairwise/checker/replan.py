@@ -132,11 +132,13 @@ class ReplanChecker(Checker):
         )
 
     def _count_changes(self) -> int:
-        """Sessions ahead in one plan and not the other, a move counted once."""
+        """Sessions ahead in one plan and not the other, a move counted once. A visit is the same
+        session in both plans with the same visitor, host and cycle; it changed (once) when its
+        slot or its partnership's members did."""
         changes = 0
         old, new = self._visit_keys(self.was), self._visit_keys(self.plan)
         gone, came = old - new, new - old
-        moved = Counter(key[:4] for key in gone) & Counter(key[:4] for key in came)
+        moved = Counter(key[1:4] for key in gone) & Counter(key[1:4] for key in came)
         changes += sum(gone.values()) + sum(came.values()) - sum(moved.values())
         before = Counter(
             (v.coach, v.coachee, v.cycle, v.slot)

@@ -103,28 +103,40 @@ def plan_terms(frame: Frame, plan: Plan) -> dict[str, int]:
 
 def outline(frame: Frame, built: ReplanModel, solver: cp_model.CpSolver) -> Outline:
     """The re-planned year as sessions."""
-    roster = frame.roster
-    value = solver.boolean_value
+    chosen = [j for j, var in enumerate(built.chosen) if solver.boolean_value(var)]
+    partnerships, visits = _partnerships_of_plan(frame, built, solver, chosen)
+    added_why = _new_partnerships(frame, built, solver, chosen, partnerships, visits)
+    return Outline(
+        partnerships,
+        _ordered_visits(frame, partnerships, visits),
+        _ordered_sabbaticals(frame, _sabbatical_visits(frame, built, solver)),
+        _tables(frame, built, solver),
+        _unpaired(frame, built, solver),
+        added_why,
+    )
+
+
+def _partnerships_of_plan(
+    frame: Frame, built: ReplanModel, solver: cp_model.CpSolver, chosen: list[int]
+) -> tuple[list[Partnership], list[Visit]]:
+    """The plan in force's partnerships that go on: their kept visits and their visits ahead
+    where the solution placed them (a partnership a third member joined stops where it did)."""
     slots = frame.candidates.slots
     replaced: dict[str, set[str]] = {}
-    chosen = [j for j, var in enumerate(built.chosen) if value(var)]
+    reused: dict[str, tuple[int, str]] = {}
     for j in chosen:
         column = frame.new_partnerships[j]
         if column.extends is not None:
             replaced.setdefault(column.extends, set()).update(column.cycles)
-    taken_ids = {p.id for p in frame.plan.partnerships}
-    partnerships: list[Partnership] = []
-    visits: list[Visit] = []
+        if column.was is not None:
+            reused[column.was] = (j, column.cycles[0])
     placed: dict[tuple[str, str, str, str], int] = {}
     for owed in built.owed:
         for choice in owed.choices:
-            if value(choice.var):
+            if solver.boolean_value(choice.var):
                 placed[(owed.unit.partnership, *owed.arc)] = choice.slot
-    reused: dict[str, tuple[int, str]] = {}
-    for j in chosen:
-        column = frame.new_partnerships[j]
-        if column.was is not None:
-            reused[column.was] = (j, column.cycles[0])
+    partnerships: list[Partnership] = []
+    visits: list[Visit] = []
     for partnership in frame.plan.partnerships:
         started = [c for c in partnership.cycles if c in frame.started]
         going_on = [
@@ -138,13 +150,30 @@ def outline(frame: Frame, built: ReplanModel, solver: cp_model.CpSolver) -> Outl
         if not cycles:
             continue
         partnerships.append(partnership.model_copy(update={"cycles": cycles}))
-        for visit in frame.plan.visits:
-            if visit.partnership != partnership.id or visit.cycle not in cycles:
-                continue
-            if frame.kept(visit.slot):
-                visits.append(visit)
+        visits += [
+            visit
+            for visit in frame.plan.visits
+            if visit.partnership == partnership.id
+            and visit.cycle in cycles
+            and frame.kept(visit.slot)
+        ]
         for visitor, host, cycle, slot in _placed_of(partnership.id, placed):
             visits.append(_visit(frame, partnership.id, visitor, host, cycle, slots[cycle][slot]))
+    return partnerships, visits
+
+
+def _new_partnerships(
+    frame: Frame,
+    built: ReplanModel,
+    solver: cp_model.CpSolver,
+    chosen: list[int],
+    partnerships: list[Partnership],
+    visits: list[Visit],
+) -> dict[str, str]:
+    """The partnerships the solution formed, added to `partnerships` with their visits; per new
+    partnership id, why it was formed (a plan in force's partnership formed again keeps its id)."""
+    slots = frame.candidates.slots
+    taken_ids = {p.id for p in frame.plan.partnerships}
     number = len(frame.plan.partnerships)
     added_why: dict[str, str] = {}
     for j in chosen:
@@ -171,16 +200,24 @@ def outline(frame: Frame, built: ReplanModel, solver: cp_model.CpSolver) -> Outl
             if k != j:
                 continue
             for choice in choices:
-                if value(choice.var):
+                if solver.boolean_value(choice.var):
                     name = slots[cycle][choice.slot]
                     visits.append(_visit(frame, identifier, visitor, host, cycle, name))
-    sabbatical_visits = [v for v in frame.plan.sabbatical_visits if frame.kept(v.slot)]
+    return added_why
+
+
+def _sabbatical_visits(
+    frame: Frame, built: ReplanModel, solver: cp_model.CpSolver
+) -> list[SabbaticalVisit]:
+    """Kept sabbatical visits as they were, the rest where the solution placed them."""
+    slots = frame.candidates.slots
+    found = [v for v in frame.plan.sabbatical_visits if frame.kept(v.slot)]
     for (coach, coachee, cycle), choices in built.sabbatical.items():
         for choice in choices:
-            if value(choice.var):
+            if solver.boolean_value(choice.var):
                 name = slots[cycle][choice.slot]
-                start, end = roster.slot_times(name)
-                sabbatical_visits.append(
+                start, end = frame.roster.slot_times(name)
+                found.append(
                     SabbaticalVisit(
                         coach=coach,
                         coachee=coachee,
@@ -191,14 +228,7 @@ def outline(frame: Frame, built: ReplanModel, solver: cp_model.CpSolver) -> Outl
                         covered=choice.covered,
                     )
                 )
-    return Outline(
-        partnerships,
-        _ordered_visits(frame, partnerships, visits),
-        _ordered_sabbaticals(frame, sabbatical_visits),
-        _tables(frame, built, solver),
-        _unpaired(frame, built, solver),
-        added_why,
-    )
+    return found
 
 
 def _placed_of(

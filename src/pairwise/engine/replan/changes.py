@@ -1,8 +1,10 @@
 """The changes a re-plan made: the plan in force's sessions ahead that moved or were cancelled,
 and the new plan's sessions that were added, each with why in words.
 
-A visit is the same session when its partnership has the same members, and it has the same
-visitor, host and cycle; it is unchanged in the same slot, else it moved. Sabbatical visits of a
+A visit is the same session when it has the same visitor, host and cycle; it is unchanged when
+its partnership has the same members and it is in the same slot. Otherwise it moved (one change,
+also when only its partnership's members changed: a third member joined, say); a visit of one
+plan without a counterpart in the other was cancelled or added. Sabbatical visits of a
 coach and coachee in a cycle are matched slot by slot, then the rest in time order. A table is the
 same teams at the same meeting.
 """
@@ -16,7 +18,8 @@ from pairwise.engine.replan.frame import Frame
 from pairwise.roster.calendar import away_on, slot_date
 from pairwise.roster.models import Change, Plan, SabbaticalVisit, TableSeat, Visit
 
-VisitKey = tuple[frozenset[str], str, str, str]
+VisitKey = tuple[str, str, str]
+"""(visitor, host, cycle): a visit's identity across the two plans."""
 
 
 def _visit_session(visit: Visit, members: list[str]) -> dict[str, Any]:
@@ -47,13 +50,11 @@ def _visit_changes(frame: Frame, new: Plan, added_why: dict[str, str]) -> list[C
     before: dict[VisitKey, Visit] = {}
     for visit in frame.plan.visits:
         if not frame.kept(visit.slot):
-            members = frozenset(old_members.get(visit.partnership, []))
-            before[members, visit.visitor, visit.host, visit.cycle] = visit
+            before[visit.visitor, visit.host, visit.cycle] = visit
     after: dict[VisitKey, Visit] = {}
     for visit in new.visits:
         if not frame.kept(visit.slot):
-            members = frozenset(new_members.get(visit.partnership, []))
-            after[members, visit.visitor, visit.host, visit.cycle] = visit
+            after[visit.visitor, visit.host, visit.cycle] = visit
     changes = []
     for key, old in before.items():
         names = old_members.get(old.partnership, [])
@@ -67,15 +68,22 @@ def _visit_changes(frame: Frame, new: Plan, added_why: dict[str, str]) -> list[C
                     why=_cancelled_why(frame, new, old, names),
                 )
             )
+            continue
+        members = new_members.get(now.partnership, [])
+        if set(members) != set(names):
+            why = _joined_why(names, members, now.partnership, old.partnership)
         elif now.slot != old.slot:
-            changes.append(
-                Change(
-                    kind="moved",
-                    session=_visit_session(now, names),
-                    was=_visit_session(old, names),
-                    why=_moved_why(frame, old.visitor, old.host, old.cycle, old.slot),
-                )
+            why = _moved_why(frame, old.visitor, old.host, old.cycle, old.slot)
+        else:
+            continue
+        changes.append(
+            Change(
+                kind="moved",
+                session=_visit_session(now, members),
+                was=_visit_session(old, names),
+                why=why,
             )
+        )
     for key, now in after.items():
         if key not in before:
             names = new_members.get(now.partnership, [])
@@ -86,6 +94,17 @@ def _visit_changes(frame: Frame, new: Plan, added_why: dict[str, str]) -> list[C
                 Change(kind="added", session=_visit_session(now, names), was=None, why=why)
             )
     return changes
+
+
+def _joined_why(was: list[str], now: list[str], partnership: str, before: str) -> str:
+    """Why a visit (same visitor, host and cycle) is in a partnership of other members now."""
+    joined = [m for m in now if m not in was]
+    left = [m for m in was if m not in now]
+    if joined and not left:
+        return f"{joined[0]} joins the partnership: it visits as a triad (now {partnership})"
+    if left and not joined:
+        return f"{left[0]} leaves the partnership: it goes on as a pair (now {partnership})"
+    return f"the visit is now part of partnership {partnership} (was {before})"
 
 
 def _cancelled_why(frame: Frame, new: Plan, old: Visit, members: list[str]) -> str:

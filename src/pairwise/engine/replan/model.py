@@ -458,7 +458,8 @@ class ReplanModel:
         return sum(coefficient * expression for expression, coefficient in terms)
 
     def _changes(self) -> LinearExpr:
-        """Moved, cancelled and added sessions from the first changing day on."""
+        """Moved, cancelled and added sessions from the first changing day on (`changes.py`
+        says when a session is the same: a visit by its visitor, host and cycle)."""
         parts: list[LinearExpr] = []
         self.accounted = set()
         for owed in self.owed:
@@ -466,14 +467,17 @@ class ReplanModel:
             parts.append(1 - sum(kept) if owed.was is not None else owed.active)
             self.accounted.add((owed.unit.partnership, *owed.arc))
         was_slot = self._was_slots()
+        ahead = {(visitor, host, cycle) for _p, visitor, host, cycle in was_slot}
         for (j, visitor, host, cycle), choices in self.new_visits.items():
             was = self.frame.new_partnerships[j].was
             slot = was_slot.get((was, visitor, host, cycle)) if was is not None else None
             if was is not None and slot is not None:
                 parts.append(1 - sum(c.var for c in choices if c.slot == slot))
                 self.accounted.add((was, visitor, host, cycle))
-            else:
+            elif (visitor, host, cycle) not in ahead:
                 parts.append(sum(c.var for c in choices))
+            # else the plan in force's visit of this visitor, host and cycle counts the change
+            # once (moved: its partnership's members changed), cancelled or not
         for arc, choices in self.sabbatical.items():
             before = self.sabbatical_was.get(arc, [])
             now = sum(c.var for c in choices)

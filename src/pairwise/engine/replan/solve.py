@@ -160,7 +160,7 @@ class ReplanRun:
             start=frame.start.isoformat(),
             objective_bound=bound,
             changes=changes,
-            change_bound=min(change_bound, len(changes)),
+            change_bound=change_bound,
         )
         plan.metrics = plan_metrics(frame.roster, plan)
         self.stats["changes"] = len(changes)

@@ -537,18 +537,26 @@ def _change_notes(
         return [], {}
     live = {session.uid for session in sessions}
     changes = plan.replans.changes
+    # a visit whose partnership gained or lost a member is one change ("moved") but a new
+    # event: its identity names the members, so the earlier event is published as cancelled
     cancelled = [
         session
         for session in _replanned_sessions(
-            roster, plan, [c for c in changes if c.kind == "cancelled"]
+            roster, plan, [c for c in changes if c.kind in ("cancelled", "moved")]
         )
         if session.uid not in live
     ]
     notes: dict[str, str] = {}
     moved = [c for c in changes if c.kind == "moved"]
-    for session in _replanned_sessions(roster, plan, moved):
-        local = session.start.astimezone(ZoneInfo(roster.timezone))
-        notes[session.uid] = f"Moved: it was on {local:%A %d %B %Y at %H:%M}."
+    for change in moved:
+        for was in _replanned_sessions(roster, plan, [change]):
+            when = f"{was.start.astimezone(ZoneInfo(roster.timezone)):%A %d %B %Y at %H:%M}"
+            if was.uid in live:
+                notes[was.uid] = f"Moved: it was on {when}."
+                continue
+            now = _replanned_sessions(roster, plan, [change.model_copy(update={"was": None})])
+            for session in now:
+                notes[session.uid] = f"Changed: the partnership changed; it was on {when}."
     added = [c for c in changes if c.kind == "added"]
     for session in _replanned_sessions(roster, plan, added):
         notes.setdefault(session.uid, "New: added when the plan was updated.")
