@@ -249,8 +249,8 @@ def _add_conversations(
             timed.append((order, conversation))
     plan.conversations = [conversation for _, conversation in sorted(timed, key=lambda t: t[0])]
     plan.unplaced_conversations = [
-        UnplacedConversation(kind=kind, visit=reference(arc), why=why)
-        for kind, arc, why in placement.unplaced
+        UnplacedConversation(kind=entry.kind, visit=reference(entry.visit), why=entry.why)
+        for entry in placement.unplaced
     ]
     plan.conversation_counts = ConversationCounts(
         placed=placement.placed,
