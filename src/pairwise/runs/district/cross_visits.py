@@ -22,13 +22,12 @@ from pairwise.engine.model.visit_rules import (
     sabbatical_per_coachee,
 )
 from pairwise.engine.search import new_solver
-from pairwise.roster.facts import avoid_pairs
 from pairwise.roster.models import (
     Roster,
     SabbaticalVisit,
     Visit,
 )
-from pairwise.runs.district.split import Availability, cross_coachees
+from pairwise.runs.district.split import Availability, CrossCoachees
 
 PHASE_TWO_SECONDS = 5.0
 
@@ -98,7 +97,7 @@ def place_cross_visits(
             if coach.sabbatical is not None
         ),
     )
-    avoids = avoid_pairs(roster)
+    coachees_of = CrossCoachees(roster)
     candidates: list[CrossVisitOption] = []
     options: Counter[str] = Counter()
     for coach in roster.teachers:
@@ -113,7 +112,7 @@ def place_cross_visits(
         per_slot: Counter[int] = Counter()
         with_cover_mask = coach_teaching & _cover_mask(school, covers_left, len(availability.slots))
         choices: dict[tuple[int, int], list[tuple[list[int], bool]]] = {}
-        for coachee in cross_coachees(roster, coach, avoids):
+        for coachee in coachees_of(coach):
             room = cap - received[coachee.id]
             if room <= 0:
                 continue
