@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ortools.sat.python import cp_model
@@ -47,90 +47,24 @@ def place_cross_visits(
     coachee may still take): a visit placed anywhere else could move to one of those at no cost.
     """
     policy = roster.policy
-    weights = policy.weights
-    gain_uncovered = weights.sabbatical
-    gain_covered = weights.sabbatical - weights.cover
-    if gain_uncovered <= 0 or policy.sabbatical_visits_per_coachee == 0:
+    if policy.weights.sabbatical <= 0 or policy.sabbatical_visits_per_coachee == 0:
         return []
     availability = Availability(roster)
-    school_of = {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
-    busy_mask: dict[str, int] = {}
-    cover_used: Counter[tuple[str, int]] = Counter()
-    spent: Counter[str] = Counter()
-    received: Counter[str] = Counter()
-
-    def occupy(teacher: str, slot: int) -> None:
-        busy_mask[teacher] = busy_mask.get(teacher, 0) | (1 << slot)
-
-    for visit in visits:
-        slot = availability.position[visit.slot]
-        occupy(visit.host, slot)
-        occupy(visit.visitor, slot)
-        if visit.covered:
-            cover_used[school_of[visit.visitor], slot] += 1
-    for sabbatical in sabbatical_visits:
-        slot = availability.position[sabbatical.slot]
-        occupy(sabbatical.coach, slot)
-        occupy(sabbatical.coachee, slot)
-        spent[sabbatical.coach] += 1
-        received[sabbatical.coachee] += 1
-        if sabbatical.covered:
-            cover_used[school_of[sabbatical.coach], slot] += 1
-    cap = policy.sabbatical_visits_per_coachee
-    cover_left: dict[tuple[str, int], int] = {}
-
-    def covers_left(school: str, slot: int) -> int:
-        key = (school, slot)
-        if key not in cover_left:
-            cover_left[key] = roster.cover_limit(availability.slots[slot]) - cover_used[key]
-        return cover_left[key]
-
-    candidates: list[CrossVisitOption] = []
-    for coach in roster.teachers:
-        if coach.sabbatical is None:
-            continue
-        left = coach.sabbatical.budget - spent[coach.id]
-        if left <= 0:
-            continue
-        school = school_of[coach.id]
-        coach_free = availability.available[coach.id] & ~busy_mask.get(coach.id, 0)
-        coach_teaching = availability.teaching[coach.id]
-        for coachee in cross_coachees(roster, coach):
-            room = cap - received[coachee.id]
-            if room <= 0:
-                continue
-            both = coach_free & availability.host[coachee.id] & ~busy_mask.get(coachee.id, 0)
-            wanted = left + room
-            # per cycle, so a coach's visits can spread over the cycles (a tie-break)
-            for cycle_mask in availability.cycle_masks:
-                uncovered = _lowest_bits(both & cycle_mask & ~coach_teaching, wanted)
-                candidates += [
-                    CrossVisitOption(coach.id, coachee.id, slot, False) for slot in uncovered
-                ]
-                if len(uncovered) < wanted and gain_covered > 0:
-                    with_cover = [
-                        slot
-                        for slot in _lowest_bits(
-                            both & cycle_mask & coach_teaching, len(availability.slots)
-                        )
-                        if covers_left(school, slot) > 0
-                    ][: wanted - len(uncovered)]
-                    candidates += [
-                        CrossVisitOption(coach.id, coachee.id, slot, True) for slot in with_cover
-                    ]
-    if not candidates:
-        return []
+    taken = _Taken.of(roster, availability, visits, sabbatical_visits)
     limits = _CrossLimits(
         budget_left={
-            coach.id: coach.sabbatical.budget - spent[coach.id]
+            coach.id: coach.sabbatical.budget - taken.spent[coach.id]
             for coach in roster.teachers
             if coach.sabbatical is not None
         },
-        room_left={teacher.id: cap - received[teacher.id] for teacher in roster.teachers},
-        covers_left=covers_left,
-        school_of=school_of,
-        gain_uncovered=gain_uncovered,
-        gain_covered=gain_covered,
+        room_left={
+            teacher.id: policy.sabbatical_visits_per_coachee - taken.received[teacher.id]
+            for teacher in roster.teachers
+        },
+        covers_left=taken.covers_left,
+        school_of=taken.school_of,
+        gain_uncovered=policy.weights.sabbatical,
+        gain_covered=policy.weights.sabbatical - policy.weights.cover,
         cycle_of_slot=availability.cycle_index,
         cycle_id=[availability.cycle_of[slot] for slot in availability.slots],
         visits_per_cycle=Counter(
@@ -138,6 +72,9 @@ def place_cross_visits(
             for visit in sabbatical_visits
         ),
     )
+    candidates = _cross_options(roster, availability, taken, limits)
+    if not candidates:
+        return []
     chosen = _choose_cross_visits(
         candidates, limits, seed=seed, deterministic_seconds=deterministic_seconds
     )
@@ -157,6 +94,96 @@ def place_cross_visits(
             )
         )
     return placed
+
+
+@dataclass
+class _Taken:
+    """What a district's plan already uses: each teacher's busy slots (a bit mask), covers per
+    school and slot, coach budgets spent and visits each coachee received."""
+
+    roster: Roster
+    availability: Availability
+    school_of: dict[str, str]
+    busy: dict[str, int] = field(default_factory=dict)
+    cover_used: Counter[tuple[str, int]] = field(default_factory=Counter)
+    spent: Counter[str] = field(default_factory=Counter)
+    received: Counter[str] = field(default_factory=Counter)
+    _covers_left: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        roster: Roster,
+        availability: Availability,
+        visits: Sequence[Visit],
+        sabbatical_visits: Sequence[SabbaticalVisit],
+    ) -> _Taken:
+        school_of = {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
+        taken = cls(roster, availability, school_of)
+        for visit in visits:
+            slot = availability.position[visit.slot]
+            taken.occupy(visit.host, slot)
+            taken.occupy(visit.visitor, slot)
+            if visit.covered:
+                taken.cover_used[school_of[visit.visitor], slot] += 1
+        for sabbatical in sabbatical_visits:
+            slot = availability.position[sabbatical.slot]
+            taken.occupy(sabbatical.coach, slot)
+            taken.occupy(sabbatical.coachee, slot)
+            taken.spent[sabbatical.coach] += 1
+            taken.received[sabbatical.coachee] += 1
+            if sabbatical.covered:
+                taken.cover_used[school_of[sabbatical.coach], slot] += 1
+        return taken
+
+    def occupy(self, teacher: str, slot: int) -> None:
+        self.busy[teacher] = self.busy.get(teacher, 0) | (1 << slot)
+
+    def covers_left(self, school: str, slot: int) -> int:
+        key = (school, slot)
+        if key not in self._covers_left:
+            limit = self.roster.cover_limit(self.availability.slots[slot])
+            self._covers_left[key] = limit - self.cover_used[key]
+        return self._covers_left[key]
+
+
+def _cross_options(
+    roster: Roster, availability: Availability, taken: _Taken, limits: _CrossLimits
+) -> list[CrossVisitOption]:
+    """Each coach–coachee pair's first `r + q` free slots per cycle, uncovered before covered."""
+    options: list[CrossVisitOption] = []
+    for coach in roster.teachers:
+        left = limits.budget_left.get(coach.id, 0)
+        if left <= 0:
+            continue
+        school = taken.school_of[coach.id]
+        coach_free = availability.available[coach.id] & ~taken.busy.get(coach.id, 0)
+        coach_teaching = availability.teaching[coach.id]
+        for coachee in cross_coachees(roster, coach):
+            room = limits.room_left[coachee.id]
+            if room <= 0:
+                continue
+            both = coach_free & availability.host[coachee.id] & ~taken.busy.get(coachee.id, 0)
+            wanted = left + room
+            # per cycle, so a coach's visits can spread over the cycles (a tie-break)
+            for cycle_mask in availability.cycle_masks:
+                uncovered = _lowest_bits(both & cycle_mask & ~coach_teaching, wanted)
+                options += [
+                    CrossVisitOption(coach.id, coachee.id, slot, False) for slot in uncovered
+                ]
+                if len(uncovered) >= wanted or limits.gain_covered <= 0:
+                    continue
+                with_cover = [
+                    slot
+                    for slot in _lowest_bits(
+                        both & cycle_mask & coach_teaching, len(availability.slots)
+                    )
+                    if taken.covers_left(school, slot) > 0
+                ][: wanted - len(uncovered)]
+                options += [
+                    CrossVisitOption(coach.id, coachee.id, slot, True) for slot in with_cover
+                ]
+    return options
 
 
 def _lowest_bits(mask: int, count: int) -> list[int]:
