@@ -22,13 +22,12 @@ from pairwise.engine.model.visit_rules import (
     sabbatical_per_coachee,
 )
 from pairwise.engine.search import new_solver
-from pairwise.roster.facts import avoid_pairs
 from pairwise.roster.models import (
     Roster,
     SabbaticalVisit,
     Visit,
 )
-from pairwise.runs.district.split import Availability, cross_coachees
+from pairwise.runs.district.split import Availability, CrossCoachees
 
 PHASE_TWO_SECONDS = 5.0
 
@@ -54,19 +53,27 @@ def place_cross_visits(
     if gain_uncovered <= 0 or policy.sabbatical_visits_per_coachee == 0:
         return []
     availability = Availability(roster)
-    taken = _Taken.of(roster, availability, visits, sabbatical_visits)
+    used = _used_by(roster, availability, visits, sabbatical_visits)
+    school_of, spent, received = used.school_of, used.spent, used.received
+    covers_left = used.covers_left
+    cap = policy.sabbatical_visits_per_coachee
+    candidates, options = _cross_options(
+        roster,
+        availability,
+        used,
+        include_covered=gain_covered > 0,
+    )
+    if not candidates:
+        return []
     limits = _CrossLimits(
         budget_left={
-            coach.id: coach.sabbatical.budget - taken.spent[coach.id]
+            coach.id: coach.sabbatical.budget - spent[coach.id]
             for coach in roster.teachers
             if coach.sabbatical is not None
         },
-        room_left={
-            teacher.id: policy.sabbatical_visits_per_coachee - taken.received[teacher.id]
-            for teacher in roster.teachers
-        },
-        covers_left=taken.covers_left,
-        school_of=taken.school_of,
+        room_left={teacher.id: cap - received[teacher.id] for teacher in roster.teachers},
+        covers_left=covers_left,
+        school_of=school_of,
         gain_uncovered=gain_uncovered,
         gain_covered=gain_covered,
         cycle_of_slot=availability.cycle_index,
@@ -76,9 +83,6 @@ def place_cross_visits(
             for visit in sabbatical_visits
         ),
     )
-    candidates, options = _cross_options(roster, availability, taken, limits)
-    if not candidates:
-        return []
     chosen = _choose_cross_visits(
         candidates, limits, options, seed=seed, deterministic_seconds=deterministic_seconds
     )
@@ -100,96 +104,102 @@ def place_cross_visits(
     return placed
 
 
-@dataclass
-class _Taken:
-    """What a district's plan already uses: each teacher's busy slots (a bit mask), covers per
-    school and slot, coach budgets spent and visits each coachee received."""
+class _Used(NamedTuple):
+    """What the schools' plans already use: busy slots, budgets spent, visits received, covers."""
 
-    roster: Roster
-    availability: Availability
     school_of: dict[str, str]
-    busy: dict[str, int] = field(default_factory=dict)
-    cover_used: Counter[tuple[str, int]] = field(default_factory=Counter)
-    spent: Counter[str] = field(default_factory=Counter)
-    received: Counter[str] = field(default_factory=Counter)
-    _covers_left: dict[tuple[str, int], int] = field(default_factory=dict)
+    busy_mask: dict[str, int]
+    spent: Counter[str]
+    received: Counter[str]
+    covers_left: Callable[[str, int], int]
 
-    @classmethod
-    def of(
-        cls,
-        roster: Roster,
-        availability: Availability,
-        visits: Sequence[Visit],
-        sabbatical_visits: Sequence[SabbaticalVisit],
-    ) -> _Taken:
-        school_of = {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
-        taken = cls(roster, availability, school_of)
-        for visit in visits:
-            slot = availability.position[visit.slot]
-            taken.occupy(visit.host, slot)
-            taken.occupy(visit.visitor, slot)
-            if visit.covered:
-                taken.cover_used[school_of[visit.visitor], slot] += 1
-        for sabbatical in sabbatical_visits:
-            slot = availability.position[sabbatical.slot]
-            taken.occupy(sabbatical.coach, slot)
-            taken.occupy(sabbatical.coachee, slot)
-            taken.spent[sabbatical.coach] += 1
-            taken.received[sabbatical.coachee] += 1
-            if sabbatical.covered:
-                taken.cover_used[school_of[sabbatical.coach], slot] += 1
-        return taken
 
-    def occupy(self, teacher: str, slot: int) -> None:
-        self.busy[teacher] = self.busy.get(teacher, 0) | (1 << slot)
+def _used_by(
+    roster: Roster,
+    availability: Availability,
+    visits: Sequence[Visit],
+    sabbatical_visits: Sequence[SabbaticalVisit],
+) -> _Used:
+    """What the schools' plans use of each person's slots, the budgets, caps and covers."""
+    school_of = {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
+    busy_mask: dict[str, int] = {}
+    cover_used: Counter[tuple[str, int]] = Counter()
+    spent: Counter[str] = Counter()
+    received: Counter[str] = Counter()
 
-    def covers_left(self, school: str, slot: int) -> int:
+    def occupy(teacher: str, slot: int) -> None:
+        busy_mask[teacher] = busy_mask.get(teacher, 0) | (1 << slot)
+
+    for visit in visits:
+        slot = availability.position[visit.slot]
+        occupy(visit.host, slot)
+        occupy(visit.visitor, slot)
+        if visit.covered:
+            cover_used[school_of[visit.visitor], slot] += 1
+    for sabbatical in sabbatical_visits:
+        slot = availability.position[sabbatical.slot]
+        occupy(sabbatical.coach, slot)
+        occupy(sabbatical.coachee, slot)
+        spent[sabbatical.coach] += 1
+        received[sabbatical.coachee] += 1
+        if sabbatical.covered:
+            cover_used[school_of[sabbatical.coach], slot] += 1
+    cover_left: dict[tuple[str, int], int] = {}
+
+    def covers_left(school: str, slot: int) -> int:
         key = (school, slot)
-        if key not in self._covers_left:
-            limit = self.roster.cover_limit(self.availability.slots[slot])
-            self._covers_left[key] = limit - self.cover_used[key]
-        return self._covers_left[key]
+        if key not in cover_left:
+            cover_left[key] = roster.cover_limit(availability.slots[slot]) - cover_used[key]
+        return cover_left[key]
+
+    return _Used(school_of, busy_mask, spent, received, covers_left)
 
 
 def _cross_options(
-    roster: Roster, availability: Availability, taken: _Taken, limits: _CrossLimits
+    roster: Roster, availability: Availability, used: _Used, *, include_covered: bool
 ) -> tuple[list[CrossVisitOption], Counter[str]]:
-    """Each coach–coachee pair's first `r + q` free slots per cycle (uncovered before covered),
-    and each coach's count of options before any were left out (the greedy's order)."""
-    # Each coach's options at a slot are kept for the first `keep` coachees (roster order) only:
-    # a placement blocks at most one coachee per visit, so fewer than `keep` of them are ever
-    # blocked; a visit to a later coachee moves to a kept one left unvisited, at the same slot and
-    # value (the choice is exact), and the greedy picks the same visits as with all options.
-    keep = max(1, sum(max(0, left) for left in limits.budget_left.values()))
-    avoids = avoid_pairs(roster)
+    """Every coach's cross-school options (coach, coachee, slot, covered), and how many each
+    coach had before any were left out.
+
+    Each coach's options at a slot are kept for the first `keep` coachees (roster order) only:
+    a placement blocks at most one coachee per visit, so fewer than `keep` of them are ever
+    blocked; a visit to a later coachee moves to a kept one left unvisited, at the same slot and
+    value (the choice is exact), and the greedy picks the same visits as with all options.
+    """
+    cap = roster.policy.sabbatical_visits_per_coachee
+    budgets = {
+        coach.id: coach.sabbatical.budget - used.spent[coach.id]
+        for coach in roster.teachers
+        if coach.sabbatical is not None
+    }
+    keep = max(1, sum(max(0, left) for left in budgets.values()))
+    coachees_of = CrossCoachees(roster)
     candidates: list[CrossVisitOption] = []
     options: Counter[str] = Counter()
     for coach in roster.teachers:
-        left = limits.budget_left.get(coach.id, 0)
+        left = budgets.get(coach.id, 0)
         if left <= 0:
             continue
-        school = taken.school_of[coach.id]
-        coach_free = availability.available[coach.id] & ~taken.busy.get(coach.id, 0)
+        coach_free = availability.available[coach.id] & ~used.busy_mask.get(coach.id, 0)
         coach_teaching = availability.teaching[coach.id]
-        per_slot: Counter[int] = Counter()
-        with_cover_mask = coach_teaching & _cover_mask(
-            school, taken.covers_left, len(availability.slots)
+        school = used.school_of[coach.id]
+        with_cover = (
+            coach_teaching & _cover_mask(school, used.covers_left, len(availability.slots))
+            if include_covered
+            else 0
         )
+        per_slot: Counter[int] = Counter()
         choices: dict[tuple[int, int], list[tuple[list[int], bool]]] = {}
-        for coachee in cross_coachees(roster, coach, avoids):
-            room = limits.room_left[coachee.id]
+        for coachee in coachees_of(coach):
+            room = cap - used.received[coachee.id]
             if room <= 0:
                 continue
-            both = coach_free & availability.host[coachee.id] & ~taken.busy.get(coachee.id, 0)
+            both = coach_free & availability.host[coachee.id] & ~used.busy_mask.get(coachee.id, 0)
             wanted = left + room
             if (both, wanted) not in choices:
                 # coachees free at the same slots get the same slots (many share a timetable)
                 choices[both, wanted] = _slot_choices(
-                    both,
-                    wanted,
-                    availability.cycle_masks,
-                    coach_teaching,
-                    with_cover_mask if limits.gain_covered > 0 else 0,
+                    both, wanted, availability.cycle_masks, coach_teaching, with_cover
                 )
             for slots, covered in choices[both, wanted]:
                 options[coach.id] += len(slots)
