@@ -97,6 +97,8 @@ class Frame:
     """False when some triads were left out for size: the optimum is then not proven."""
     kept_unpaired: dict[str, list[str]] = field(init=False)
     """Per teacher, the started cycles the plan in force lists them unpaired in."""
+    gone: dict[tuple[str, str], bool] = field(init=False, default_factory=dict)
+    """`member_gone`'s answers so far."""
 
     def __post_init__(self) -> None:
         roster = self.roster
@@ -141,10 +143,14 @@ class Frame:
 
     def member_gone(self, teacher: str, cycle: str) -> bool:
         """Whether a teacher no longer takes part in a cycle: left, not yet joined, or stopped."""
-        record = self.roster.teacher_by_id[teacher]
-        return not record.participates or not on_staff_in_cycle(
-            self.roster, record, self.roster.cycle_by_id[cycle]
-        )
+        known = self.gone.get((teacher, cycle))
+        if known is None:
+            record = self.roster.teacher_by_id[teacher]
+            known = not record.participates or not on_staff_in_cycle(
+                self.roster, record, self.roster.cycle_by_id[cycle]
+            )
+            self.gone[teacher, cycle] = known
+        return known
 
     def _units(self) -> None:
         plan = self.plan

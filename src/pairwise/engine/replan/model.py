@@ -69,6 +69,8 @@ class ReplanModel:
     objective: LinearExpr = 0
     changes: LinearExpr = 0
     accounted: set[tuple[str, str, str, str]] = field(default_factory=set)
+    change_ceiling: int = 0
+    """The most changes any plan of the model can make (each change term's largest value)."""
     retained: dict[str, LinearExpr] = field(default_factory=dict)
     """Partnerships of the plan in force with no started cycle that a third member may replace."""
 
@@ -138,7 +140,7 @@ class ReplanModel:
         self.chosen = [
             self.model.new_bool_var(f"new {'+'.join(c.members)}") for c in frame.new_partnerships
         ]
-        was_slot = self._was_slots()
+        was_slot = self.was_slots()
         kept_arcs = {
             (v.partnership, v.visitor, v.host, v.cycle)
             for v in frame.plan.visits
@@ -160,7 +162,7 @@ class ReplanModel:
                 self.model.add(sum(c.var for c in choices) == active)
                 self.owed.append(Owed(unit, arc, was, choices, active))
 
-    def _was_slots(self) -> dict[tuple[str, str, str, str], int]:
+    def was_slots(self) -> dict[tuple[str, str, str, str], int]:
         """The plan in force's visits ahead: (partnership, visitor, host, cycle) -> slot index."""
         frame = self.frame
         was_slot: dict[tuple[str, str, str, str], int] = {}
@@ -173,7 +175,7 @@ class ReplanModel:
 
     def _new_partnerships(self) -> None:
         frame = self.frame
-        was_slot = self._was_slots()
+        was_slot = self.was_slots()
         for j, column in enumerate(frame.new_partnerships):
             for cycle in column.cycles:
                 ways = column.ways[cycle]
@@ -461,12 +463,14 @@ class ReplanModel:
         """Moved, cancelled and added sessions from the first changing day on (`changes.py`
         says when a session is the same: a visit by its visitor, host and cycle)."""
         parts: list[LinearExpr] = []
+        ceiling = 0
         self.accounted = set()
         for owed in self.owed:
             kept = [c.var for c in owed.choices if c.slot == owed.was]
             parts.append(1 - sum(kept) if owed.was is not None else owed.active)
+            ceiling += 1
             self.accounted.add((owed.unit.partnership, *owed.arc))
-        was_slot = self._was_slots()
+        was_slot = self.was_slots()
         ahead = {(visitor, host, cycle) for _p, visitor, host, cycle in was_slot}
         for (j, visitor, host, cycle), choices in self.new_visits.items():
             was = self.frame.new_partnerships[j].was
@@ -476,19 +480,26 @@ class ReplanModel:
                 self.accounted.add((was, visitor, host, cycle))
             elif (visitor, host, cycle) not in ahead:
                 parts.append(sum(c.var for c in choices))
-            # else the plan in force's visit of this visitor, host and cycle counts the change
-            # once (moved: its partnership's members changed), cancelled or not
+            else:
+                continue  # the plan in force's visit of this visitor, host and cycle counts the
+                # change once (moved: its partnership's members changed), cancelled or not
+            ceiling += 1
         for arc, choices in self.sabbatical.items():
             before = self.sabbatical_was.get(arc, [])
             now = sum(c.var for c in choices)
             same = sum(c.var for c in choices if c.slot in before)
-            change = self.model.new_int_var(0, max(len(before), len(choices)), f"change {arc}")
+            most = max(len(before), len(choices))
+            change = self.model.new_int_var(0, most, f"change {arc}")
             self.model.add(change >= len(before) - same)
             self.model.add(change >= now - same)
             parts.append(change)
+            ceiling += most
         for key, var in self.tables.items():
             parts.append(1 - var if key in self.plan_tables else var)
-        return sum(parts) + self._fixed_changes()
+            ceiling += 1
+        fixed = self._fixed_changes()
+        self.change_ceiling = ceiling + fixed
+        return sum(parts) + fixed
 
     def _fixed_changes(self) -> int:
         """Sessions of the plan in force ahead that no variable can keep: cancelled whatever."""

@@ -8,6 +8,7 @@ import hashlib
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -17,16 +18,16 @@ from pairwise.engine.replan.assemble import constant_value, outline, plan_terms
 from pairwise.engine.replan.changes import list_changes
 from pairwise.engine.replan.frame import Frame
 from pairwise.engine.replan.model import ReplanModel
-from pairwise.engine.search import SearchSettings, run_search
+from pairwise.engine.replan.neighbourhood import hint_from_neighbourhood
+from pairwise.engine.search import SearchProgressCallback, SearchSettings, run_search
 from pairwise.result import Progress, ProgressCallback, Result, relative_gap
 from pairwise.roster.models import Plan, Replans, Roster
 from pairwise.roster.objective import Scoring
 
 FULL_LP = 2
 """CP-SAT's full linear relaxation: the re-plan's assignment rows prove far sooner with it."""
-FIRST_STAGE_SHARE = 0.6
-
-"""Share of the time limit the first stage (best objective) may take."""
+NEIGHBOURHOOD_SHARE = 0.2
+"""Share of the time limit the restricted copy that hints the full model may take."""
 
 
 @dataclass
@@ -45,30 +46,48 @@ class ReplanRun:
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
-    def reporter(self, phase: str, offset: int, sign: int = 1):  # type: ignore[no-untyped-def]
+    def reporter(self, phase: str, decode: Callable[[int], int]) -> SearchProgressCallback:
         def report(objective: int | None, bound: int | None) -> None:
             if self.progress is None:
                 return
-            best = None if objective is None else sign * objective + offset
-            limit = None if bound is None else sign * bound + offset
+            best = None if objective is None else decode(objective)
+            limit = None if bound is None else decode(bound)
             self.progress(Progress(best, limit, self.elapsed(), phase))
 
         return report
 
     def run(self) -> Result:
+        """Both stages of the lexicographic objective in one search when the objective is held
+        at its best: `weight * objective - changes`, `weight` one more than the most changes any
+        plan can make, so one more objective point outweighs every change. With `keep_within`,
+        a second search holds the objective at the floor and minimises the changes."""
         frame = self.frame
         built = ReplanModel(frame)
         built.build()
         self._hint(built)
         constant = constant_value(frame)
         model = built.model
-        model.maximize(built.objective)
+        weight = built.change_ceiling + 1
+        model.maximize(
+            cp_model.LinearExpr.weighted_sum([built.objective, built.changes], [weight, -1])
+        )
+        hint = hint_from_neighbourhood(
+            built, self.settings, max(0.1, NEIGHBOURHOOD_SHARE * self.time_limit)
+        )
+        self.stats["neighbourhood_seconds"] = round(hint.seconds, 3)
+        self.stats["neighbourhood"] = hint.status
+        self.stats["build_seconds"] = round(self.elapsed() - hint.seconds, 3)
+
+        def objective_of(value: int) -> int:
+            return -(-value // weight) + constant  # value = weight * objective - changes
+
         first = run_search(
             model,
             self.settings,
-            max(0.1, FIRST_STAGE_SHARE * self.time_limit),
-            self.reporter("objective", constant),
+            max(0.1, self.time_limit - self.elapsed()),
+            self.reporter("objective", objective_of),
             workers=self.settings.workers,
+            presolve=not hint.hinted,
             linearization=FULL_LP,
             light_presolve=True,
         )
@@ -77,32 +96,38 @@ class ReplanRun:
             self.stats["why"] = "the kept sessions and the updated roster leave no plan"
             return Result("infeasible", None, None, None, self.elapsed(), self.stats)
         if not first.has_solution or first.objective is None:
-            bound = None if first.bound is None else first.bound + constant
-            return Result("unknown", None, bound, None, self.elapsed(), self.stats)
-        best = first.objective
-        objective_bound = (first.bound if first.bound is not None else best) + constant
-        floor = best - math.floor(self.keep_within / 100 * abs(best + constant))
+            bound = None if first.bound is None else objective_of(first.bound) - constant
+            limit = None if bound is None else bound + constant
+            return Result("unknown", None, limit, None, self.elapsed(), self.stats)
         solution = first.solver
-        _hint_from(built, solution)
-        model.add(built.objective >= floor)
-        model.maximize(-built.changes)
-        second = run_search(
-            model,
-            self.settings,
-            max(0.1, self.time_limit - self.elapsed()),
-            self.reporter("changes", 0, -1),
-            workers=self.settings.workers,
-            linearization=FULL_LP,
-            light_presolve=True,
-        )
-        self.stats["changes_seconds"] = round(second.seconds, 3)
-        proven_changes = second.status == "optimal"
-        if second.has_solution:
-            solution = second.solver
-            change_bound = -(second.bound if second.bound is not None else second.objective or 0)
-        else:
-            change_bound = 0
-        proven = first.status == "optimal" and proven_changes and frame.complete
+        best = round(solution.value(built.objective))
+        combined_bound = first.bound if first.bound is not None else first.objective
+        objective_bound = (combined_bound + weight - 1) // weight + constant
+        # any plan of objective `best` has weight * best - changes <= the proven bound
+        change_bound = max(0, weight * best - combined_bound)
+        proven = first.status == "optimal"
+        floor = best - math.floor(self.keep_within / 100 * abs(best + constant))
+        if floor < best:
+            _hint_from(built, solution)
+            model.add(built.objective >= floor)
+            model.maximize(-built.changes)
+            second = run_search(
+                model,
+                self.settings,
+                max(0.1, self.time_limit - self.elapsed()),
+                self.reporter("changes", lambda value: -value),
+                workers=self.settings.workers,
+                linearization=FULL_LP,
+                light_presolve=True,
+            )
+            self.stats["changes_seconds"] = round(second.seconds, 3)
+            proven = proven and second.status == "optimal"
+            if second.has_solution:
+                solution = second.solver
+                change_bound = -(second.bound if second.bound is not None else 0)
+            else:
+                change_bound = 0
+        proven = proven and frame.complete
         return self._result(built, solution, objective_bound, max(0, change_bound), proven)
 
     def _hint(self, built: ReplanModel) -> None:
@@ -153,7 +178,9 @@ class ReplanRun:
         plan.objective = objective
         plan.bound = bound
         plan.gap = round(relative_gap(objective, bound), 6)
-        plan.status = "optimal" if proven and objective == bound else "feasible"
+        # both stages proven; with `keep_within` the objective may lie below its bound by choice
+        reached = objective == bound or self.keep_within > 0
+        plan.status = "optimal" if proven and reached else "feasible"
         plan.seconds = round(self.elapsed(), 3)
         plan.replans = Replans(
             plan=self.plan_hash,
