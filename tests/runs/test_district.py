@@ -8,6 +8,7 @@ function, so the pool's worker processes import it by name).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -19,9 +20,11 @@ from pairwise.result import Progress, Result, relative_gap
 from pairwise.roster.load import roster_from_data
 from pairwise.roster.models import Plan, Roster, SabbaticalVisit, Visit
 from pairwise.roster.objective import empty_terms
+from pairwise.runs.district import solve as district_solve
 from pairwise.runs.district.cross_visits import place_cross_visits
 from pairwise.runs.district.solve import solve_district, task_time_limits
 from pairwise.runs.district.split import STAND_IN_MARK, cross_coachees, split_district, split_hint
+from solvers.bruteforce import solve as brute_force
 from tests.builders import greedy_engine
 from tests.helpers import assert_plan_valid
 
@@ -471,3 +474,129 @@ def test_a_conversation_under_a_cross_school_visit_is_unplaced() -> None:
     assert merged.unplaced_conversations[0].kind == "planning"
     counts = merged.conversation_counts
     assert (counts.placed, counts.co_taught, counts.most) == (1, 0, 2)
+
+
+# --- closing a merged plan's gap ----------------------------------------------------------
+
+
+def rival_coaches_roster(*, peers: bool = True) -> Roster:
+    """Three schools of one period pair each: coaches ka (school a) and kb (school b) both coach
+    numeracy, whose only teacher is x of school c (two visits at most). Each school, solved
+    apart, counts x's two visits for its own coach, so the schools' bounds add up to four visits
+    while a district plan has only two: the merged plan falls short of its bound."""
+    periods = [
+        {"id": f"mon-{number}", "day": "mon", "start": f"{7 + number:02d}:00", "end": f"{7 + number:02d}:50"}
+        for number in (1, 2, 3, 4)
+    ]  # fmt: skip
+
+    def teacher(identifier: str, school: str, priority: str, teaches: list[str]) -> dict[str, Any]:
+        return {
+            "id": identifier,
+            "name": identifier.upper(),
+            "school": school,
+            "priority": priority,
+            "strengths": ["numeracy"] if priority != "numeracy" else ["literacy"],
+            "teaches": teaches,
+            "participates": peers,
+        }
+
+    teachers = [
+        teacher("ka", "a", "literacy", ["mon-1"]),
+        teacher("a2", "a", "literacy", ["mon-2"]),
+        teacher("kb", "b", "literacy", ["mon-1"]),
+        teacher("b2", "b", "literacy", ["mon-2"]),
+        teacher("x", "c", "numeracy", ["mon-2", "mon-3", "mon-4"]),
+        teacher("c2", "c", "literacy", ["mon-1"]),
+    ]
+    for coach in teachers[0], teachers[2]:
+        coach["sabbatical"] = {"topics": ["numeracy"], "budget": 2}
+        coach["participates"] = False
+    return roster_from_data(
+        {
+            "format": "pairwise/roster@1",
+            "name": "rival coaches",
+            "year": 2026,
+            "timezone": "UTC",
+            "periods": periods,
+            "cycles": [{"id": "fall", "weeks": ["2026-10-05"]}],
+            "teachers": teachers,
+            "policy": {"cover_per_period": 0, "sabbatical_visits_per_coachee": 2},
+        }
+    )
+
+
+@pytest.mark.parametrize("peers", [False, True])
+def test_a_merged_plan_short_of_its_bound_is_closed_on_the_whole_roster(peers: bool) -> None:
+    roster = rival_coaches_roster(peers=peers)
+    best = brute_force(roster)
+    assert best is not None and best.objective is not None
+    result = solve_district(roster, time_limit=30, workers=1)
+    assert result.plan is not None
+    assert_plan_valid(roster, result.plan)
+    # the schools apart promised four visits to x; the district has room for two
+    merged_bound = int(result.stats["merged_bound"])
+    assert merged_bound - int(result.stats["merged_objective"]) >= 2 * 12
+    assert result.stats["gap_closing"] == "whole roster"
+    assert result.status == "optimal"
+    assert result.objective == result.bound == best.objective < merged_bound
+    assert len(result.plan.sabbatical_visits) == 2
+
+
+def test_without_time_left_the_merged_plan_keeps_its_honest_gap() -> None:
+    roster = rival_coaches_roster()
+    result = solve_district(roster, time_limit=1.0, workers=1)
+    assert result.plan is not None and result.objective is not None and result.bound is not None
+    assert_plan_valid(roster, result.plan)
+    assert result.stats["gap_closing"] == "none: no time left"
+    assert result.status == "feasible" and result.bound > result.objective
+    best = brute_force(roster)
+    assert best is not None and best.objective is not None
+    assert result.objective <= best.objective <= result.bound
+
+
+def test_a_district_too_large_to_re_solve_whole_keeps_the_merged_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(district_solve, "WHOLE_RESOLVE_TEACHERS", 5)
+    roster = rival_coaches_roster()
+    result = solve_district(roster, time_limit=30, workers=1)
+    assert result.plan is not None
+    assert_plan_valid(roster, result.plan)
+    assert result.stats["gap_closing"] == "none: more than 5 teachers"
+    assert result.status == "feasible"
+
+
+def test_closing_the_gap_never_loses_the_merged_plans_value(four_schools: Roster) -> None:
+    # the greedy stand-in ignores the warm start: the merged plan stays when it is better
+    result = solve_district(four_schools, time_limit=10, workers=1, solver=greedy_engine)
+    assert result.plan is not None and result.objective is not None
+    assert_plan_valid(four_schools, result.plan)
+    if "merged_objective" in result.stats:
+        assert result.objective >= int(result.stats["merged_objective"])
+
+
+def coaches_across_the_district(roster: Roster, budget: int = 8) -> Roster:
+    """Each school's most experienced teacher made a coach of the two priorities held least in
+    its own school and most elsewhere: the coaches of several schools want the same coachees."""
+    data = roster.model_dump(mode="json")
+    for teacher in data["teachers"]:
+        teacher["sabbatical"] = None
+    for school in roster.schools():
+        own = [t for t in data["teachers"] if t["school"] == school]
+        coach = max(own, key=lambda t: (t["years_experience"], t["id"]))
+        elsewhere = Counter(t["priority"] for t in data["teachers"] if t["school"] != school)
+        mine = {t["priority"] for t in own}
+        ranked = sorted(elsewhere, key=lambda p: (p in mine, elsewhere[p], p))
+        coach["sabbatical"] = {"topics": ranked[:2], "budget": budget}
+    return roster_from_data(data)
+
+
+def test_a_generated_district_with_rival_coaches_ends_proven_as_the_whole_roster() -> None:
+    roster = coaches_across_the_district(generate_roster(30, schools=3, kind="mixed", seed=1))
+    result = solve_district(roster, time_limit=60, workers=2)
+    assert result.plan is not None
+    assert_plan_valid(roster, result.plan)
+    assert int(result.stats["merged_bound"]) > int(result.stats["merged_objective"])
+    assert result.status == "optimal" and result.objective == result.bound
+    whole = solve(roster, time_limit=60, workers=2)
+    assert whole.status == "optimal" and whole.objective == result.objective

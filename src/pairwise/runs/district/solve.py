@@ -23,6 +23,12 @@ budgets and per-coachee caps): a greedy that spreads them over coachees and cycl
 spends every budget without cover, else a small CP-SAT model hinted with it. The plans are then
 merged: partnership ids renumbered, terms summed, metrics recomputed.
 
+A merged plan more than `gap_goal` short of its bound (two schools' coaches wanted the same
+coachees, or a coachee's free slots went to its own school) is closed with the time left: the
+engine on the whole roster, warm-started from the merged plan, when the district is small enough
+(`close_gap`). Its bound is the smaller of the schools' sum and the whole roster's: both bound
+every district plan, so the minimum does too.
+
 With `cross_school_pairs` partnerships may cross schools, so the roster is solved whole, as one
 task; so is a roster with one school, or with a `lock` across two schools (the engine reports it).
 """
@@ -32,6 +38,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pairwise.result import Progress, ProgressCallback, Result, Status, relative_gap
 from pairwise.roster.models import (
@@ -52,10 +59,11 @@ from pairwise.runs.executor import (
     peak_memory_bytes,
 )
 
-"""Stand-in coachee ids are `<coach>~cross-<k>`; no roster id contains it (checked anyway)."""
-"""At most this much (deterministic CP-SAT time) for placing the cross-school visits."""
-
 MINIMUM_TASK_SECONDS = 1.0
+
+WHOLE_RESOLVE_TEACHERS = 400
+"""A merged plan short of its bound is re-solved whole (warm-started from it) up to this many
+teachers: a roster of that size solves in a few hundred MiB (benchmarks/README.md, Districts)."""
 
 GAP_GOAL = 0.001
 """A district within 0.1 % of its bound stops: a second round would spend the whole time limit
@@ -79,38 +87,80 @@ def solve_district(
 
     `scheduler` sends the tasks to a Dask scheduler; `workers` is the cores to use (default all);
     `hint` warm-starts each school from a plan of the same district; `solver` replaces the engine
-    (`pairwise.engine.pipeline.solve`); `inline` runs every task in this process. Schools not proven get the
-    time left over only while the district is further than `gap_goal` from its bound.
+    (`pairwise.engine.pipeline.solve`); `inline` runs every task in this process. Schools not
+    proven get the time left over, and then the merged plan's gap is closed on the whole roster,
+    only while the district is further than `gap_goal` from its bound.
     """
     started = time.perf_counter()
-    schools = roster.schools()
-    whole_reason = _whole_roster_reason(roster, schools)
+    run = _Run(
+        seed=seed,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        solver=solver,
+        started=started,
+        deadline=started + time_limit,
+    )
+    whole_reason = _whole_roster_reason(roster, roster.schools())
     if whole_reason is not None:
-        return _solve_whole(
-            roster,
-            reason=whole_reason,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            scheduler=scheduler,
-            progress=progress,
-            hint=hint,
-            solver=solver,
-            started=started,
-        )
+        return _solve_whole(roster, reason=whole_reason, time_limit=time_limit, hint=hint, run=run)
     parts = split_district(roster)
     hints = split_hint(roster, hint, parts) if hint is not None else {}
+    outcomes, stats = _solve_parts(parts, hints, run, inline=inline, gap_goal=gap_goal)
+    failed = _failed(outcomes)
+    if failed is not None:
+        outcome = outcomes[failed]
+        stats.update({f"school.{key}": value for key, value in outcome.stats.items()})
+        stats["failed_school"] = failed or "(unnamed school)"
+        return Result(outcome.status, None, None, None, time.perf_counter() - started, stats)
+    phase_two_budget = max(0.2, min(PHASE_TWO_SECONDS, run.deadline - time.perf_counter() - 0.3))
+    plan, merge_stats = merge_district(
+        roster, parts, outcomes, seed=seed, placement_seconds=phase_two_budget
+    )
+    stats.update(merge_stats)
+    if progress is not None:
+        seconds = time.perf_counter() - started
+        progress(Progress(plan.objective, plan.bound, seconds, phase="district merged"))
+    if (plan.gap or 0.0) > gap_goal:
+        plan = close_gap(roster, plan, run, stats)
+    seconds = time.perf_counter() - started
+    plan.seconds = round(seconds, 3)
+    status: Status = "optimal" if plan.status == "optimal" else "feasible"
+    return Result(status, plan.objective, plan.bound, plan, seconds, stats)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every stage of one district solve shares: options, the clock and the deadline."""
+
+    seed: int
+    workers: int | None
+    scheduler: str | None
+    progress: ProgressCallback | None
+    solver: Solver | None
+    started: float
+    deadline: float
+
+
+def _solve_parts(
+    parts: Sequence[SchoolPart],
+    hints: dict[str, str | None],
+    run: _Run,
+    *,
+    inline: bool,
+    gap_goal: float,
+) -> tuple[dict[str, TaskOutcome], dict[str, float | int | str]]:
+    """Each school solved as one task (two rounds when time is left); outcomes and stats."""
     # room for merging and the cross-school placement after the schools are solved
-    reserve = min(PHASE_TWO_SECONDS, 0.1 * time_limit) + 0.5
-    deadline = started + time_limit
+    reserve = min(PHASE_TWO_SECONDS, 0.1 * (run.deadline - run.started)) + 0.5
     with open_executor(
-        scheduler=scheduler, workers=workers, tasks=len(parts), inline=inline
+        scheduler=run.scheduler, workers=run.workers, tasks=len(parts), inline=inline
     ) as executor:
-        budget = deadline - reserve - executor.startup_seconds - time.perf_counter()
+        budget = run.deadline - reserve - executor.startup_seconds - time.perf_counter()
         # round one: each school its share of one slot's time, so the limits are the same
         # whatever the worker count (and so are the plans, unless a limit cuts a search short)
         limits = task_time_limits(parts, budget, slots=1)
-        outcomes = _solve_schools(executor, parts, hints, limits, seed, solver, progress, started)
+        outcomes = _solve_schools(executor, parts, hints, limits, run)
         unproven = [
             part
             for part in parts
@@ -118,7 +168,7 @@ def solve_district(
             and outcomes[part.school].error is None
             and not outcomes[part.school].problems
         ]
-        remaining = deadline - reserve - time.perf_counter()
+        remaining = run.deadline - reserve - time.perf_counter()
         infeasible = any(outcome.status == "infeasible" for outcome in outcomes.values())
         close_enough = _schools_gap(outcomes) <= gap_goal
         if unproven and remaining >= MINIMUM_TASK_SECONDS and not infeasible and not close_enough:
@@ -128,10 +178,7 @@ def solve_district(
                 unproven,
                 {part.school: outcomes[part.school].plan_json for part in unproven},
                 task_time_limits(unproven, remaining, executor.slots),
-                seed,
-                solver,
-                progress,
-                started,
+                run,
             )
             for part in unproven:
                 outcomes[part.school] = _better(outcomes[part.school], second[part.school])
@@ -146,23 +193,46 @@ def solve_district(
         "schools_optimal": sum(1 for part in parts if outcomes[part.school].status == "optimal"),
         "peak_memory_bytes": max(outcome.peak_memory_bytes for outcome in outcomes.values()),
     }
-    failed = _failed(outcomes)
-    if failed is not None:
-        outcome = outcomes[failed]
-        stats.update({f"school.{key}": value for key, value in outcome.stats.items()})
-        stats["failed_school"] = failed or "(unnamed school)"
-        return Result(outcome.status, None, None, None, time.perf_counter() - started, stats)
-    phase_two_budget = max(0.2, min(PHASE_TWO_SECONDS, deadline - time.perf_counter() - 0.3))
-    plan, merge_stats = merge_district(
-        roster, parts, outcomes, seed=seed, placement_seconds=phase_two_budget
+    return outcomes, stats
+
+
+def close_gap(roster: Roster, plan: Plan, run: _Run, stats: dict[str, float | int | str]) -> Plan:
+    """Spend the time left on a merged plan short of its bound: the engine on the whole roster,
+    warm-started from the merged plan, when the roster has at most `WHOLE_RESOLVE_TEACHERS`.
+
+    The schools solved apart cannot see that two schools' coaches want the same coachees, or that
+    a coachee's free slots went to its own school's visits: the whole roster sees both. The
+    result's bound is the smaller of two valid bounds (the sum of the schools' bounds, and the
+    whole roster's), and its plan the better of the two (the engine never returns less than its
+    warm start), so the district is proven when either bound is reached.
+    """
+    objective, bound = plan.objective, plan.bound
+    assert objective is not None and bound is not None  # a merged plan states both
+    remaining = run.deadline - time.perf_counter()
+    if len(roster.teachers) > WHOLE_RESOLVE_TEACHERS:
+        stats["gap_closing"] = f"none: more than {WHOLE_RESOLVE_TEACHERS} teachers"
+        return plan
+    if remaining < MINIMUM_TASK_SECONDS + 0.5:
+        stats["gap_closing"] = "none: no time left"
+        return plan
+    stats.update(
+        {"gap_closing": "whole roster", "merged_objective": objective, "merged_bound": bound}
     )
-    stats.update(merge_stats)
-    seconds = time.perf_counter() - started
-    plan.seconds = round(seconds, 3)
-    status: Status = "optimal" if plan.status == "optimal" else "feasible"
-    if progress is not None:
-        progress(Progress(plan.objective, plan.bound, seconds, phase="district merged"))
-    return Result(status, plan.objective, plan.bound, plan, seconds, stats)
+    began = time.perf_counter()
+    whole = _solve_whole(roster, reason="closing the gap", time_limit=remaining, hint=plan, run=run)
+    stats["gap_closing_seconds"] = round(time.perf_counter() - began, 3)
+    stats["gap_closing_status"] = whole.status
+    if whole.bound is not None:
+        bound = min(bound, whole.bound)
+    best = plan
+    if whole.plan is not None and whole.objective is not None and whole.objective >= objective:
+        best, objective = whole.plan, whole.objective
+    # both bounds are valid, so `bound` cannot fall below a plan's objective (a stand-in engine
+    # in the tests might claim any bound: never state a negative gap)
+    best.bound = max(bound, objective)
+    best.status = "optimal" if objective >= best.bound else "feasible"
+    best.gap = round(relative_gap(objective, best.bound), 6)
+    return best
 
 
 def solve_district_inline(
@@ -199,25 +269,16 @@ def _whole_roster_reason(roster: Roster, schools: Sequence[str]) -> str | None:
 
 
 def _solve_whole(
-    roster: Roster,
-    *,
-    reason: str,
-    time_limit: float,
-    seed: int,
-    workers: int | None,
-    scheduler: str | None,
-    progress: ProgressCallback | None,
-    hint: Plan | None,
-    solver: Solver | None,
-    started: float,
+    roster: Roster, *, reason: str, time_limit: float, hint: Plan | None, run: _Run
 ) -> Result:
+    """The roster as one task: here with live progress, or on the cluster when one is named."""
     limit = max(MINIMUM_TASK_SECONDS, time_limit - 0.5)
-    if scheduler is None:
+    if run.scheduler is None:
         # one task and no cluster: run the engine here, with its live progress
-        cores = workers if workers is not None else machine_cores()
-        engine = solver if solver is not None else engine_solver()
+        cores = run.workers if run.workers is not None else machine_cores()
+        engine = run.solver if run.solver is not None else engine_solver()
         result = engine(
-            roster, time_limit=limit, seed=seed, workers=cores, hint=hint, progress=progress
+            roster, time_limit=limit, seed=run.seed, workers=cores, hint=hint, progress=run.progress
         )
         peak = peak_memory_bytes()
     else:
@@ -225,11 +286,11 @@ def _solve_whole(
             key="roster",
             roster_json=roster.as_json(),
             time_limit=limit,
-            seed=seed,
+            seed=run.seed,
             hint_json=hint.as_json() if hint is not None else None,
-            solver=solver,
+            solver=run.solver,
         )
-        with open_executor(scheduler=scheduler, workers=workers, tasks=1) as executor:
+        with open_executor(scheduler=run.scheduler, workers=run.workers, tasks=1) as executor:
             (outcome,) = executor.map([task])
             cores = executor.cores_per_task
         result = outcome.result()
@@ -243,9 +304,11 @@ def _solve_whole(
             "peak_memory_bytes": peak,
         }
     )
-    result.seconds = time.perf_counter() - started
-    if progress is not None:
-        progress(Progress(result.objective, result.bound, result.seconds, phase="roster solved"))
+    result.seconds = time.perf_counter() - run.started
+    if run.progress is not None:
+        run.progress(
+            Progress(result.objective, result.bound, result.seconds, phase="roster solved")
+        )
     return result
 
 
@@ -298,10 +361,7 @@ def _solve_schools(
     parts: Sequence[SchoolPart],
     hints: dict[str, str | None],
     limits: dict[str, float],
-    seed: int,
-    solver: Solver | None,
-    progress: ProgressCallback | None,
-    started: float,
+    run: _Run,
 ) -> dict[str, TaskOutcome]:
     """Solve each school as one task, largest first; outcomes keyed by school, in roster order."""
     order = sorted(parts, key=lambda part: -part.weight)
@@ -310,9 +370,9 @@ def _solve_schools(
             key=part.key,
             roster_json=json.dumps(part.data),
             time_limit=limits[part.school],
-            seed=seed,
+            seed=run.seed,
             hint_json=hints.get(part.school),
-            solver=solver,
+            solver=run.solver,
         )
         for part in order
     ]
@@ -323,14 +383,14 @@ def _solve_schools(
             # Ctrl-C reached the engine running inline: stop the district, not just one school
             raise KeyboardInterrupt
         done.append(outcome)
-        if progress is not None:
+        if run.progress is not None:
             objective = sum(item.objective or 0 for item in done)
             bound = sum(item.bound or 0 for item in done)
-            progress(
+            run.progress(
                 Progress(
                     objective,
                     bound,
-                    time.perf_counter() - started,
+                    time.perf_counter() - run.started,
                     phase=f"schools solved {len(done)}/{len(tasks)}",
                 )
             )
