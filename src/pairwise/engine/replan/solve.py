@@ -19,6 +19,7 @@ from pairwise.engine.replan.changes import list_changes
 from pairwise.engine.replan.frame import Frame
 from pairwise.engine.replan.model import ReplanModel
 from pairwise.engine.replan.neighbourhood import hint_from_neighbourhood
+from pairwise.engine.replan.talks import place_replan_conversations
 from pairwise.engine.search import SearchProgressCallback, SearchSettings, run_search
 from pairwise.result import Progress, ProgressCallback, Result, relative_gap
 from pairwise.roster.models import Plan, Replans, Roster
@@ -168,6 +169,7 @@ class ReplanRun:
             tables=sessions.tables,
             unpaired=sessions.unpaired,
         )
+        place_replan_conversations(frame, plan)
         terms = plan_terms(frame, plan)
         objective = sum(terms.values())
         bound = max(objective_bound, objective)
