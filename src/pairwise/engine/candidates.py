@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
+
+from pairwise.engine.pair_table import WORD, PairTable, pair_tables, words
 from pairwise.roster.calendar import away_on, is_date_range, on_staff_in_cycle, slot_date
 from pairwise.roster.facts import PairKey, avoid_pairs, can_be_released, kept_apart
 from pairwise.roster.models import Roster, parse_slot
@@ -88,6 +91,11 @@ class Candidates:
     _free: dict[tuple[str, str], int] = field(init=False)
     _cover_on_hand: dict[str, int] = field(init=False)
     _releasable: dict[str, bool] = field(init=False)
+    pair_tables: list[PairTable] = field(init=False, default_factory=list)
+    """Per rotation period, every pair no rule keeps apart as numpy arrays (`pair_table`)."""
+    _slot_arrays: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
+        init=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         roster = self.roster
@@ -232,40 +240,54 @@ class Candidates:
     def _partner_candidates(self) -> None:
         """Admissible pairs per rotation period: as a pair (all its visits possible) or in a triad.
 
-        A visit's slot masks are not stored (half a million per 400 teachers): `arc_options`
-        recomputes them from the per-teacher masks, a few integer operations.
+        Computed for every pair at once on numpy arrays (`engine/pair_table.py`, whose tables
+        stay in `pair_tables`); the dictionaries and lists here are read from them. A visit's
+        slot masks are not stored (half a million per 400 teachers): `arc_options` recomputes
+        them from the per-teacher masks, a few integer operations.
         """
-        reciprocal = self.roster.policy.reciprocal
-        self.edge_score = {}
-        self.base_reason = {}
-        self.pair_edges = {period.id: [] for period in self.periods}
-        self.triad_edges = {period.id: [] for period in self.periods}
-        for a, b in itertools.combinations(self.participants, 2):
-            edge = (a, b)
-            reason = self.separation_reason(a, b)
-            if reason is not None:
-                self.base_reason[edge] = reason
-                continue
-            self.edge_score[edge] = self.scoring.pair_score(a, b)
-            # per cycle, whether a visits b (forward) and b visits a (backward)
-            forward, backward = {}, {}
-            for cycle in self.cycle_ids:
-                there, there_covered, back, back_covered = self.pair_masks(a, b, cycle)
-                forward[cycle] = bool(there or there_covered)
-                backward[cycle] = bool(back or back_covered)
-            for period in self.periods:
-                as_pair, in_triad = True, True
-                for cycle in period.cycles:
-                    there, back = forward[cycle], backward[cycle]
-                    visits_possible = (there and back) if reciprocal else (there or back)
-                    if not visits_possible:
-                        as_pair = False
-                    if not (there or back):
-                        in_triad = False
-                if as_pair:
-                    self.pair_edges[period.id].append(edge)
-                if in_triad and self.roster.policy.allow_triads:
-                    self.triad_edges[period.id].append(edge)
+        every = pair_tables(self)
+        self.pair_tables = every.tables
+        teachers = self.teachers
+        edges = list(
+            zip(
+                [teachers[i] for i in every.first.tolist()],
+                [teachers[j] for j in every.second.tolist()],
+                strict=True,
+            )
+        )
+        self.edge_score = dict(zip(edges, every.score.tolist(), strict=True))
+        self.pair_edges = {
+            table.period.id: [edges[r] for r in np.flatnonzero(table.pair).tolist()]
+            for table in every.tables
+        }
+        self.triad_edges = {
+            table.period.id: [edges[r] for r in np.flatnonzero(table.triad).tolist()]
+            for table in every.tables
+        }
+        self.base_reason = {
+            (teachers[i], teachers[j]): reason for (i, j), reason in every.separated.items()
+        }
+        if not self.roster.policy.cross_school_pairs and len(set(self.school.values())) > 1:
+            # rule 2: members share a school unless cross_school_pairs
+            for a, b in itertools.combinations(self.participants, 2):
+                if self.school[a] != self.school[b]:
+                    self.base_reason.setdefault((a, b), "school")
+
+    def slot_arrays(self, cycle: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The slot masks of every teacher in a cycle as numpy arrays of 64-bit words (one row
+        per teacher in roster order, lowest slots in the first word): where it can host, where
+        it is free, then the slots with cover on hand and whether each teacher may be released."""
+        if cycle not in self._slot_arrays:
+            count = max(1, -(-len(self.slots[cycle]) // WORD))
+            host = [words(self._host[t, cycle], count) for t in self.teachers]
+            free = [words(self._free[t, cycle], count) for t in self.teachers]
+            self._slot_arrays[cycle] = (
+                np.array(host, dtype=np.uint64).reshape(len(self.teachers), count),
+                np.array(free, dtype=np.uint64).reshape(len(self.teachers), count),
+                np.array(words(self._cover_on_hand[cycle], count), dtype=np.uint64),
+                np.array([self._releasable[t] for t in self.teachers], dtype=bool),
+            )
+        return self._slot_arrays[cycle]
 
     def partner_able(self, period: str, school: str) -> int:
         """How many of a school's participants have some admissible partner in a rotation period."""

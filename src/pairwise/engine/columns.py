@@ -236,25 +236,40 @@ def pair_columns(candidates: Candidates) -> list[Column]:
 
 
 def _pair_columns(candidates: Candidates) -> list[Column]:
-    roster = candidates.roster
-    weights = roster.policy.weights
+    """The rows of `candidates.pair_tables` that are pair columns, as `Column` objects (their
+    needs and values computed on arrays; `pair_table`'s tests hold them to `period_needs`)."""
+    teachers = candidates.teachers
+    schools = [candidates.school[t] for t in teachers]
     columns = []
-    for period in candidates.periods:
-        for edge in candidates.pair_edges[period.id]:
-            needs = period_needs(candidates, edge, period)
-            if needs is None or not _releases_fit(candidates, needs):
-                continue  # its visits cannot get distinct slots, or need more covers than allowed
+    for table in candidates.pair_tables:
+        rows = table.column_rows()
+        period = table.period.id
+        for a, b, value, score, covers, release_a, release_b in zip(
+            table.first[rows].tolist(),
+            table.second[rows].tolist(),
+            table.value[rows].tolist(),
+            table.score[rows].tolist(),
+            table.covers[rows].tolist(),
+            table.release_first[rows].tolist(),
+            table.release_second[rows].tolist(),
+            strict=True,
+        ):
+            first, second = teachers[a], teachers[b]
+            school_a, school_b = schools[a], schools[b]
+            releases = ((first, release_a), (second, release_b))
+            if school_a == school_b:
+                school_releases: tuple[tuple[str, int], ...] = ((school_a, covers),)
+            else:
+                school_releases = tuple(sorted(((school_a, release_a), (school_b, release_b))))
             columns.append(
                 Column(
-                    period.id,
-                    edge,
-                    candidates.school[edge[0]],
-                    candidates.edge_score[edge]
-                    - weights.cover * needs.covers
-                    + 2 * weights.unpaired,
-                    candidates.edge_score[edge],
-                    tuple(sorted(needs.teachers.items(), key=lambda i: candidates.index[i[0]])),
-                    tuple(sorted(needs.schools.items())),
+                    period,
+                    (first, second),
+                    school_a,
+                    value,
+                    score,
+                    tuple(item for item in releases if item[1]),
+                    tuple(item for item in school_releases if item[1]),
                 )
             )
     return columns
@@ -356,30 +371,30 @@ def _triad_spaces(candidates: Candidates) -> list[TriadSpace]:
     weights = candidates.roster.policy.weights
     spaces = []
     cross_school = candidates.roster.policy.cross_school_pairs
-    for period in candidates.periods:
-        edges = candidates.triad_edges[period.id]
-        groups: dict[str, list[str]] = {}
-        degree: dict[str, int] = {}
-        for a, b in edges:
-            degree[a] = degree.get(a, 0) + 1
-            degree[b] = degree.get(b, 0) + 1
+    teachers = candidates.teachers
+    for table in candidates.pair_tables:
+        rows = np.flatnonzero(table.triad)
+        first, second = table.first[rows], table.second[rows]
+        weight = (table.score[rows] - weights.cover * table.triad_covers[rows]).astype(float)
+        degree = np.bincount(np.concatenate([first, second]), minlength=len(teachers))
+        groups: dict[str, list[int]] = {}
         for teacher in candidates.participants:
-            if degree.get(teacher, 0) >= 2:
+            index = candidates.index[teacher]
+            if degree[index] >= 2:
                 group = "" if cross_school else candidates.school[teacher]
-                groups.setdefault(group, []).append(teacher)
-        for teachers in groups.values():
-            if len(teachers) < 3:
+                groups.setdefault(group, []).append(index)
+        for members in groups.values():
+            if len(members) < 3:
                 continue
-            position = {teacher: i for i, teacher in enumerate(teachers)}
-            matrix = np.full((len(teachers), len(teachers)), -np.inf)
-            for edge in edges:
-                a, b = edge
-                if a in position and b in position:
-                    value = candidates.edge_score[edge] - weights.cover * triad_edge_covers(
-                        candidates, edge, period
-                    )
-                    matrix[position[a], position[b]] = matrix[position[b], position[a]] = value
+            position = np.full(len(teachers), -1, dtype=np.int64)
+            position[members] = np.arange(len(members))
+            inside = (position[first] >= 0) & (position[second] >= 0)
+            pa, pb = position[first[inside]], position[second[inside]]
+            matrix = np.full((len(members), len(members)), -np.inf)
+            matrix[pa, pb] = weight[inside]
+            matrix[pb, pa] = weight[inside]
+            names = [teachers[i] for i in members]
             spaces.append(
-                TriadSpace(period, teachers, matrix, [candidates.school[t] for t in teachers])
+                TriadSpace(table.period, names, matrix, [candidates.school[t] for t in names])
             )
     return spaces

@@ -95,6 +95,11 @@ class Scoring:
         key = pair_key(a, b)
         return key in self._requests or key in self._continuing
 
+    def pairs_with_history(self) -> set[tuple[str, str]]:
+        """The pairs whose score depends on history or a relation (trust, repeat, request): every
+        other pair's score depends on the two teachers' own fields only."""
+        return {*self._trust, *self._last_year, *self._requests, *self._continuing}
+
     def repeat_factor(self, last_year: int | None) -> int:
         """`repeat_window_years + 1 - (year - y)` inside the window, else 0."""
         window = self.roster.policy.repeat_window_years
