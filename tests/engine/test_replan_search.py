@@ -10,6 +10,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 import pairwise
+from pairwise.engine.replan import frame as frame_module
 from pairwise.engine.replan import neighbourhood
 from pairwise.engine.replan.frame import Frame
 from pairwise.engine.replan.model import ReplanModel
@@ -18,9 +19,11 @@ from pairwise.engine.replan.solve import _SlotCandidates
 from pairwise.roster.load import roster_from_json
 from pairwise.roster.models import Plan, Roster
 from pairwise.roster.objective import Scoring
+from solvers import bruteforce
 from tests.builders import FIRST_MONDAY
 from tests.helpers import assert_plan_valid
 from tests.runs.test_replan import _school, _with
+from tests.solvers.test_replan_brute_force import _tiny
 
 START = FIRST_MONDAY + dt.timedelta(weeks=8)
 
@@ -116,3 +119,30 @@ def test_a_restricted_copy_without_a_plan_leaves_the_proof_to_the_full_search(
         and expected.plan.replans is not None
         and len(result.plan.replans.changes) == len(expected.plan.replans.changes)
     )
+
+
+@pytest.mark.parametrize("count", [5, 7])
+def test_left_out_triads_are_bounded_by_the_relaxation(
+    count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Triads listed only up to two free teachers: every triangle is left out, the relaxation
+    bounds them, picks the ones to add, and the re-plan reaches and proves the same optimum as
+    with every triad listed (brute force's). A relaxation that scored its triads short of a real
+    triad would prove a worse plan and fail this."""
+    roster = _tiny(count, "cycle")
+    plan = pairwise.solve(roster, time_limit=20, seed=0).plan
+    assert plan is not None
+    updated = _with(roster, "t2", end_date=(START - dt.timedelta(days=1)).isoformat())
+    every = pairwise.replan(updated, plan, start=FIRST_MONDAY, time_limit=20)
+    monkeypatch.setattr(frame_module, "TRIAD_LIMIT", 2)
+    relaxed = pairwise.replan(updated, plan, start=FIRST_MONDAY, time_limit=20)
+    assert every.plan is not None and relaxed.plan is not None
+    assert relaxed.plan.replans is not None and every.plan.replans is not None
+    assert_plan_valid(updated, relaxed.plan, was=plan)
+    assert every.status == relaxed.status == "optimal"
+    assert relaxed.stats["relaxation"] == "optimal"
+    best = bruteforce.solve(updated)
+    assert best is not None
+    assert relaxed.plan.objective == every.plan.objective == best.objective
+    assert len(relaxed.plan.replans.changes) == len(every.plan.replans.changes)
+    assert relaxed.plan.replans.objective_bound == every.plan.replans.objective_bound

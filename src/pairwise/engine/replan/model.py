@@ -69,6 +69,14 @@ class ReplanModel:
     objective: LinearExpr = 0
     changes: LinearExpr = 0
     accounted: set[tuple[str, str, str, str]] = field(default_factory=set)
+    relaxed_triads: bool = False
+    """With some triads left out (`Frame.complete` false): one *relaxed triad* per cycle ahead
+    and school, whose members are any three free teachers, scoring their pair terms with no
+    visits to make. Its variables are fixed at zero (`relaxed_off`) for the re-plan itself; set
+    free, the model is a relaxation of the one with every triad, so its optimum bounds it."""
+    relaxed: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    relaxed_members: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    relaxed_pairs: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)
     change_ceiling: int = 0
     """The most changes any plan of the model can make (each change term's largest value)."""
     retained: dict[str, LinearExpr] = field(default_factory=dict)
@@ -78,6 +86,8 @@ class ReplanModel:
         self._busy()
         self._owed_visits()
         self._new_partnerships()
+        if self.relaxed_triads and not self.frame.complete:
+            self._relaxed_triads()
         if self.sabbaticals:
             self._sabbaticals()
         self._one_partnership_per_cycle()
@@ -197,6 +207,57 @@ class ReplanModel:
                     self.model.add(sum(c.var for c in choices) == sum(literals))
                     self.new_visits[j, visitor, host, cycle] = choices
 
+    def _relaxed_triads(self) -> None:
+        """Per cycle ahead and school: `relaxed` (0/1) picks three free teachers (`relaxed_members`)
+        and scores the positive pair terms among them (`relaxed_pairs`); no visits, no changes.
+        Any plan with a triad that was left out maps onto one of these at no less value."""
+        frame = self.frame
+        scoring = frame.scoring
+        for cycle in frame.ahead:
+            by_school: dict[str, list[str]] = {}
+            for teacher in frame.free_from:
+                if frame.free_in(teacher, cycle):
+                    by_school.setdefault(frame.candidates.school[teacher], []).append(teacher)
+            for school, teachers in sorted(by_school.items()):
+                if len(teachers) < 3:
+                    continue
+                picked = self.model.new_bool_var(f"relaxed triad {cycle} {school}")
+                members = {}
+                for teacher in teachers:
+                    members[teacher] = self.model.new_bool_var(f"relaxed {teacher} {cycle}")
+                    self.relaxed_members[teacher, cycle] = members[teacher]
+                self.model.add(sum(members.values()) == 3 * picked)
+                for a, b in itertools.combinations(teachers, 2):
+                    if not frame.admissible((a, b)):  # as no triad holds them: exact
+                        self.model.add_bool_or([members[a].Not(), members[b].Not()])
+                        continue
+                    value = scoring.pair_score(a, b)
+                    if value <= 0:
+                        continue
+                    both = self.model.new_bool_var(f"relaxed {a} {b} {cycle}")
+                    self.model.add_implication(both, members[a])
+                    self.model.add_implication(both, members[b])
+                    self.relaxed_pairs.append((both, value))
+                self.relaxed[cycle, school] = picked
+            # triads the candidates hold, or that cannot visit, are no left-out triads
+            listed: list[tuple[str, ...]] = [
+                column.members
+                for column in frame.new_partnerships
+                if len(column.members) == 3 and cycle in column.cycles
+            ]
+            listed += [triple for triple, at in frame.impossible_triads if at == cycle]
+            for triple in listed:
+                chosen = [self.relaxed_members.get((m, cycle)) for m in triple]
+                if all(var is not None for var in chosen):
+                    self.model.add_bool_or([var.Not() for var in chosen if var is not None])
+
+    def relaxed_off(self, model: cp_model.CpModel) -> None:
+        """Fix every relaxed triad of `model` (this model or a clone of it) at zero."""
+        for var in self.relaxed.values():
+            domain = model.proto.variables[var.index].domain
+            domain[0] = 0
+            domain[1] = 0
+
     def _active_in(self, cycle: str) -> dict[str, list[LinearExpr]]:
         """Per teacher, the partnerships (as 0/1 expressions) it is in during a cycle ahead."""
         frame = self.frame
@@ -211,6 +272,9 @@ class ReplanModel:
             if cycle in column.cycles:
                 for member in column.members:
                     active.setdefault(member, []).append(self.chosen[j])
+        for (member, at), var in self.relaxed_members.items():
+            if at == cycle:
+                active.setdefault(member, []).append(var)
         return active
 
     def _one_partnership_per_cycle(self) -> None:
@@ -253,6 +317,9 @@ class ReplanModel:
                 if cycle in column.cycles and len(column.members) == 3:
                     school = frame.candidates.school[column.members[0]]
                     by_school.setdefault(school, []).append(self.chosen[j])
+            for (at, school), var in self.relaxed.items():
+                if at == cycle:
+                    by_school.setdefault(school, []).append(var)
             for terms in by_school.values():
                 if len(terms) > 1:
                     self.model.add(sum(terms) <= 1)
@@ -282,6 +349,13 @@ class ReplanModel:
                 for j, column in enumerate(frame.new_partnerships)
                 if a in column.members and b in column.members
             ]
+            for cycle in frame.ahead:  # a relaxed triad may hold the pair, as a left-out one could
+                first, second = (self.relaxed_members.get((t, cycle)) for t in (a, b))
+                if first is not None and second is not None:
+                    both = self.model.new_bool_var(f"relaxed lock {a} {b} {cycle}")
+                    self.model.add_implication(both, first)
+                    self.model.add_implication(both, second)
+                    options.append(both)
             self.model.add(sum(options) >= 1)
 
     # --- slots and limits ----------------------------------------------------------------------
@@ -457,6 +531,7 @@ class ReplanModel:
         for expression, weight in self.penalties:
             terms.append((expression, -weight))
         terms += self._table_objective()
+        terms += self.relaxed_pairs
         return sum(coefficient * expression for expression, coefficient in terms)
 
     def _changes(self) -> LinearExpr:
