@@ -12,7 +12,9 @@ from click.testing import CliRunner
 
 from pairwise.cli.app import main
 from pairwise.errors import InputError
+from pairwise.generate.generator import Generator
 from pairwise.generate.rosters import generate_roster, roster_text
+from pairwise.generate.vocabulary import MOST_SCHOOLS, MOST_TEACHERS
 from pairwise.roster.load import load_roster, roster_from_json
 from pairwise.roster.models import Roster
 
@@ -229,6 +231,27 @@ def test_district_spreads_teachers_over_schools_of_mixed_kinds() -> None:
     assert len({team.id for team in roster.teams}) == len(roster.teams)
     for relation in roster.relations:
         assert roster.school_of(relation.a) == roster.school_of(relation.b)
+
+
+def test_a_district_past_the_plain_school_names_gets_compass_named_schools() -> None:
+    roster = generate_roster(400, schools=45, kind="elementary", seed=3)
+    schools = {roster.school_of(t.id) for t in roster.teachers}
+    assert len(schools) == 45
+    assert any(school.split("-")[0] in {"north", "south", "east", "west"} for school in schools)
+    with pytest.raises(InputError) as error:
+        generate_roster(10_000, schools=MOST_SCHOOLS + 1, kind="mixed")
+    assert [problem.path for problem in error.value.problems] == ["schools"]
+
+
+def test_names_past_the_plain_first_last_pairs_take_a_middle_initial() -> None:
+    generator = Generator(seed=5, year=2026)
+    plain = len(generator.names)
+    names = [generator.new_name() for _ in range(plain + 50)]
+    assert len(set(names)) == len(names)
+    assert all(". " not in name for name in names[:plain])
+    assert all(name.split(" ")[1] == "A." for name in names[plain:])
+    with pytest.raises(InputError):
+        generate_roster(MOST_TEACHERS + 1, schools=200, kind="mixed")
 
 
 def _all_periods(roster: Roster) -> list[str]:

@@ -212,6 +212,40 @@ def test_cross_visits_are_optimal_where_first_come_first_served_is_not() -> None
     assert_plan_valid(roster, sabbatical_plan(roster, placed))
 
 
+def test_cross_visits_keep_as_many_coachees_per_slot_as_there_are_visits_to_place() -> None:
+    # cap 1; coaches ca and cb (budget 1 each, so 2 visits in all) are free only at mon-1, where
+    # all of x, y, z can host. ca takes x; cb must reach past it to y: the options kept per coach
+    # and slot (the first 2 coachees) hold one cb can still use. Keeping one fewer loses cb's visit.
+    periods = [
+        {"id": f"mon-{n}", "day": "mon", "start": f"{7 + n:02d}:00", "end": f"{7 + n:02d}:50"}
+        for n in (1, 2)
+    ]
+    coachees = [
+        {"id": name, "name": name.upper(), "school": "b", "priority": "t1",
+         "teaches": ["mon-1", "mon-2"], "participates": False}
+        for name in ("x", "y", "z")
+    ]  # fmt: skip
+    roster = roster_from_data(
+        {
+            "format": "pairwise/roster@1",
+            "name": "kept options",
+            "year": 2026,
+            "timezone": "UTC",
+            "periods": periods,
+            "cycles": [{"id": "fall", "weeks": ["2026-10-05"]}],
+            "teachers": [
+                {"id": coach, "name": coach.upper(), "school": "a", "participates": False,
+                 "unavailable": ["mon-2"], "sabbatical": {"topics": ["t1"], "budget": 1}}
+                for coach in ("ca", "cb")
+            ] + coachees,
+            "policy": {"sabbatical_visits_per_coachee": 1, "cover_per_period": 0},
+        }
+    )  # fmt: skip
+    placed = place_cross_visits(roster, [], [])
+    assert sorted((visit.coach, visit.coachee) for visit in placed) == [("ca", "x"), ("cb", "y")]
+    assert_plan_valid(roster, sabbatical_plan(roster, placed))
+
+
 def test_no_cross_visit_when_the_sabbatical_weight_is_zero() -> None:
     roster = two_school_roster()
     data = roster.model_dump(mode="json")

@@ -31,8 +31,8 @@ from pairwise.generate.vocabulary import (
     FIRST_NAMES,
     GRADE_LABELS,
     LAST_NAMES,
+    MIDDLE_INITIALS,
     PERIODS_PER_DAY,
-    SCHOOL_NAMES,
     SECONDARY_TIMES,
     SECONDARY_WEIGHTS,
     SPECIALISTS,
@@ -42,6 +42,7 @@ from pairwise.generate.vocabulary import (
     Kind,
     SchoolKind,
     cycle_weeks,
+    district_school_names,
     period_id,
 )
 from pairwise.roster.facts import pair_key
@@ -56,6 +57,7 @@ class Generator:
         self.year = year
         self.weeks = cycle_weeks(year)
         self.names = self._name_pool()
+        self.name_round = 0
         self.next_teacher = 0
         self.id_width = 3
         self.single_school = True
@@ -72,6 +74,14 @@ class Generator:
         return f"t{self.next_teacher:0{self.id_width}d}"
 
     def new_name(self) -> str:
+        if not self.names:
+            # the plain names are used up: the next round takes a middle initial
+            self.name_round += 1
+            initial = MIDDLE_INITIALS[self.name_round - 1]
+            self.names = [
+                f"{first} {initial}. {last}" for first in FIRST_NAMES for last in LAST_NAMES
+            ]
+            self.random.shuffle(self.names)
         return self.names.pop()
 
     def experience(self) -> int:
@@ -299,7 +309,7 @@ class Generator:
 
     def school_plans(self, teachers: int, schools: int, kind: Kind) -> list[SchoolPlan]:
         """Each school's kind and size; one school takes them all."""
-        used = self.random.sample(SCHOOL_NAMES, schools)
+        used = self.random.sample(district_school_names(schools), schools)
         if schools == 1:
             school_kind: SchoolKind = {
                 "elementary": "elementary",

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from pairwise.errors import InputError, Problem
 from pairwise.generate.generator import Generator
-from pairwise.generate.vocabulary import FIRST_NAMES, KINDS, LAST_NAMES, SCHOOL_NAMES
+from pairwise.generate.vocabulary import KINDS, MOST_SCHOOLS, MOST_TEACHERS
 from pairwise.roster.load import roster_from_data
 from pairwise.roster.models import Roster
 
@@ -42,14 +42,12 @@ def generate_data(
         problems.append(Problem("kind", f"'{kind}' is not one of {', '.join(KINDS)}"))
     if schools < 1:
         problems.append(Problem("schools", "must be at least 1"))
-    elif schools > len(SCHOOL_NAMES):
-        problems.append(Problem("schools", f"at most {len(SCHOOL_NAMES)} schools"))
+    elif schools > MOST_SCHOOLS:
+        problems.append(Problem("schools", f"at most {MOST_SCHOOLS} schools"))
     if teachers < 4 * max(1, schools):
         problems.append(Problem("teachers", "must be at least 4 per school"))
-    if teachers > len(FIRST_NAMES) * len(LAST_NAMES):
-        problems.append(
-            Problem("teachers", f"at most {len(FIRST_NAMES) * len(LAST_NAMES):,} teachers")
-        )
+    if teachers > MOST_TEACHERS:
+        problems.append(Problem("teachers", f"at most {MOST_TEACHERS:,} teachers"))
     if not 1900 <= year <= 2200:
         problems.append(Problem("year", f"{year} is not a plausible school year"))
     if problems:

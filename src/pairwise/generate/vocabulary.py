@@ -69,6 +69,27 @@ SCHOOL_NAMES: tuple[str, ...] = (
     "Oakridge", "Harbor", "Summit", "Cypress", "Aspen", "Juniper", "Sequoia", "Magnolia",
     "Bayview", "Clearwater",
 )  # fmt: skip
+# Past the plain names a large district's schools take a compass word ("North Lincoln"), and past
+# the plain first-last names its teachers take a middle initial ("Ana J. Ruiz"); rosters small
+# enough for the plain names come out exactly as before.
+SCHOOL_NAME_PREFIXES: tuple[str, ...] = (
+    "North", "South", "East", "West", "Central", "Upper", "Lower", "New",
+)  # fmt: skip
+MIDDLE_INITIALS: tuple[str, ...] = tuple("ABCDEFGHJKLMNPRSTVW")
+
+
+def district_school_names(schools: int) -> tuple[str, ...]:
+    """The names a district of `schools` schools draws from: the plain ones while they suffice."""
+    if schools <= len(SCHOOL_NAMES):
+        return SCHOOL_NAMES
+    return SCHOOL_NAMES + tuple(
+        f"{prefix} {name}" for prefix in SCHOOL_NAME_PREFIXES for name in SCHOOL_NAMES
+    )
+
+
+MOST_SCHOOLS = len(SCHOOL_NAMES) * (1 + len(SCHOOL_NAME_PREFIXES))
+MOST_TEACHERS = len(FIRST_NAMES) * len(LAST_NAMES) * (1 + len(MIDDLE_INITIALS))
+
 DISTRICT_NAMES: tuple[str, ...] = ("Riverside Unified", "Lakeshore County", "Mesa Valley")
 TIMEZONES: tuple[str, ...] = (
     "America/New_York",

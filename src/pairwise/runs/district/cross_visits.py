@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ortools.sat.python import cp_model
@@ -22,6 +22,7 @@ from pairwise.engine.model.visit_rules import (
     sabbatical_per_coachee,
 )
 from pairwise.engine.search import new_solver
+from pairwise.roster.facts import avoid_pairs
 from pairwise.roster.models import (
     Roster,
     SabbaticalVisit,
@@ -85,7 +86,21 @@ def place_cross_visits(
             cover_left[key] = roster.cover_limit(availability.slots[slot]) - cover_used[key]
         return cover_left[key]
 
+    # Each coach's options at a slot are kept for the first `keep` coachees (roster order) only:
+    # a placement blocks at most one coachee per visit, so fewer than `keep` of them are ever
+    # blocked; a visit to a later coachee moves to a kept one left unvisited, at the same slot and
+    # value (the choice is exact), and the greedy below picks the same visits as with all options.
+    keep = max(
+        1,
+        sum(
+            max(0, coach.sabbatical.budget - spent[coach.id])
+            for coach in roster.teachers
+            if coach.sabbatical is not None
+        ),
+    )
+    avoids = avoid_pairs(roster)
     candidates: list[CrossVisitOption] = []
+    options: Counter[str] = Counter()
     for coach in roster.teachers:
         if coach.sabbatical is None:
             continue
@@ -95,29 +110,30 @@ def place_cross_visits(
         school = school_of[coach.id]
         coach_free = availability.available[coach.id] & ~busy_mask.get(coach.id, 0)
         coach_teaching = availability.teaching[coach.id]
-        for coachee in cross_coachees(roster, coach):
+        per_slot: Counter[int] = Counter()
+        with_cover_mask = coach_teaching & _cover_mask(school, covers_left, len(availability.slots))
+        choices: dict[tuple[int, int], list[tuple[list[int], bool]]] = {}
+        for coachee in cross_coachees(roster, coach, avoids):
             room = cap - received[coachee.id]
             if room <= 0:
                 continue
             both = coach_free & availability.host[coachee.id] & ~busy_mask.get(coachee.id, 0)
             wanted = left + room
-            # per cycle, so a coach's visits can spread over the cycles (a tie-break)
-            for cycle_mask in availability.cycle_masks:
-                uncovered = _lowest_bits(both & cycle_mask & ~coach_teaching, wanted)
-                candidates += [
-                    CrossVisitOption(coach.id, coachee.id, slot, False) for slot in uncovered
-                ]
-                if len(uncovered) < wanted and gain_covered > 0:
-                    with_cover = [
-                        slot
-                        for slot in _lowest_bits(
-                            both & cycle_mask & coach_teaching, len(availability.slots)
-                        )
-                        if covers_left(school, slot) > 0
-                    ][: wanted - len(uncovered)]
-                    candidates += [
-                        CrossVisitOption(coach.id, coachee.id, slot, True) for slot in with_cover
-                    ]
+            if (both, wanted) not in choices:
+                # coachees free at the same slots get the same slots (many share a timetable)
+                choices[both, wanted] = _slot_choices(
+                    both,
+                    wanted,
+                    availability.cycle_masks,
+                    coach_teaching,
+                    with_cover_mask if gain_covered > 0 else 0,
+                )
+            for slots, covered in choices[both, wanted]:
+                options[coach.id] += len(slots)
+                for slot in slots:
+                    per_slot[slot] += 1
+                    if per_slot[slot] <= keep:
+                        candidates.append(CrossVisitOption(coach.id, coachee.id, slot, covered))
     if not candidates:
         return []
     limits = _CrossLimits(
@@ -139,7 +155,7 @@ def place_cross_visits(
         ),
     )
     chosen = _choose_cross_visits(
-        candidates, limits, seed=seed, deterministic_seconds=deterministic_seconds
+        candidates, limits, options, seed=seed, deterministic_seconds=deterministic_seconds
     )
     placed = []
     for coach_id, coachee_id, slot, covered in chosen:
@@ -157,6 +173,32 @@ def place_cross_visits(
             )
         )
     return placed
+
+
+def _cover_mask(school: str, covers_left: Callable[[str, int], int], slots: int) -> int:
+    """The slots where the school still has a cover to give."""
+    mask = 0
+    for slot in range(slots):
+        if covers_left(school, slot) > 0:
+            mask |= 1 << slot
+    return mask
+
+
+def _slot_choices(
+    both: int, wanted: int, cycle_masks: Sequence[int], teaching: int, with_cover: int
+) -> list[tuple[list[int], bool]]:
+    """Per cycle (so a coach's visits can spread over the cycles, a tie-break), the first `wanted`
+    slots free to both without cover, then as many as are missing with cover."""
+    choices: list[tuple[list[int], bool]] = []
+    for cycle_mask in cycle_masks:
+        uncovered = _lowest_bits(both & cycle_mask & ~teaching, wanted)
+        choices.append((uncovered, False))
+        if len(uncovered) < wanted:
+            covered = _lowest_bits(both & cycle_mask & with_cover, wanted - len(uncovered))
+            choices.append((covered, True))
+        else:
+            choices.append(([], True))
+    return choices
 
 
 def _lowest_bits(mask: int, count: int) -> list[int]:
@@ -198,53 +240,124 @@ class CrossVisitOption(NamedTuple):
 
 
 def _greedy_cross_visits(
-    candidates: list[CrossVisitOption], limits: _CrossLimits
+    candidates: list[CrossVisitOption], limits: _CrossLimits, options: Counter[str]
 ) -> list[CrossVisitOption]:
     """Coaches with the fewest options first; each visit uncovered if it can be, then to the
-    coachee and in the cycle the coach has used least: a start, often optimal, that spreads."""
+    coachee and in the cycle the coach has used least: a start, often optimal, that spreads.
+
+    `options` counts each coach's options before any were left out (the order of the coaches).
+    """
     by_coach: dict[str, list[int]] = {}
     for index, (coach, _, _, _) in enumerate(candidates):
         by_coach.setdefault(coach, []).append(index)
-    budget = dict(limits.budget_left)
-    room = dict(limits.room_left)
-    covers: dict[tuple[str, int], int] = {}
-    taken: set[tuple[str, int]] = set()
-    per_coachee: Counter[tuple[str, str]] = Counter()
-    per_cycle = Counter(limits.visits_per_cycle)
+    state = _GreedyState(
+        limits=limits,
+        budget=dict(limits.budget_left),
+        room=dict(limits.room_left),
+        per_cycle=Counter(limits.visits_per_cycle),
+    )
     chosen: list[int] = []
-    for coach in sorted(by_coach, key=lambda name: len(by_coach[name])):
-        while budget[coach] > 0:
-            best: tuple[tuple[bool, int, int, int], int] | None = None
-            for index in by_coach[coach]:
-                _, coachee, slot, covered = candidates[index]
-                if room[coachee] <= 0 or (coach, slot) in taken or (coachee, slot) in taken:
+    for coach in sorted(by_coach, key=lambda name: options[name]):
+        chosen += state.place(coach, [(index, candidates[index]) for index in by_coach[coach]])
+    return [candidates[index] for index in sorted(chosen)]
+
+
+@dataclass
+class _GreedyState:
+    """What the greedy has used so far: budgets, coachees' room, covers, busy people and slots."""
+
+    limits: _CrossLimits
+    budget: dict[str, int]
+    room: dict[str, int]
+    per_cycle: Counter[tuple[str, int]]
+    covers: dict[tuple[str, int], int] = field(default_factory=dict)
+    taken: set[tuple[str, int]] = field(default_factory=set)
+
+    def open(self, coach: str, slot: int, covered: bool) -> bool:
+        """Whether the coach may still visit anyone at the slot."""
+        if (coach, slot) in self.taken:
+            return False
+        key = (self.limits.school_of[coach], slot)
+        return not covered or self.covers.get(key, self.limits.covers_left(*key)) > 0
+
+    def place(self, coach: str, options: list[tuple[int, CrossVisitOption]]) -> list[int]:
+        """The coach's visits, one at a time: the least key (covered, visits to that coachee,
+        visits in that cycle, slot), the earliest option among equals.
+
+        Per slot the options are in coachee order and a passed-over option never comes back (the
+        room, busy slots and covers only shrink), so each slot keeps a pointer to its first
+        option for a coachee not yet visited; the few visited coachees are looked at apart.
+        """
+        by_slot: dict[int, list[tuple[int, CrossVisitOption]]] = {}
+        for item in options:
+            by_slot.setdefault(item[1].slot, []).append(item)
+        slots = sorted(by_slot)
+        pointer = dict.fromkeys(slots, 0)
+        visited: dict[str, int] = {}
+        by_coachee: dict[str, list[tuple[int, CrossVisitOption]]] = {}
+        for item in options:
+            by_coachee.setdefault(item[1].coachee, []).append(item)
+        chosen: list[int] = []
+        while self.budget[coach] > 0:
+            best: tuple[tuple[bool, int, int, int, int], CrossVisitOption] | None = None
+            for slot in slots:
+                row = by_slot[slot]
+                covered = row[0][1].covered
+                if not self.open(coach, slot, covered):
                     continue
-                cover_key = (limits.school_of[coach], slot)
-                if covered and covers.get(cover_key, limits.covers_left(*cover_key)) <= 0:
-                    continue
-                cycle = limits.cycle_of_slot[slot]
-                # no cover first (the objective), then spread (the tie-break)
-                key = (covered, per_coachee[coach, coachee], per_cycle[coach, cycle], slot)
-                if best is None or key < best[0]:
-                    best = (key, index)
+                at = pointer[slot]
+                while at < len(row) and not self._fresh(row[at][1], visited):
+                    at += 1
+                pointer[slot] = at
+                if at < len(row):
+                    index, option = row[at]
+                    key = (covered, 0, self.per_cycle[coach, self._cycle(slot)], slot, index)
+                    if best is None or key < best[0]:
+                        best = (key, option)
+            for coachee, count in visited.items():
+                for index, option in by_coachee[coachee]:
+                    if self.room[coachee] <= 0 or (coachee, option.slot) in self.taken:
+                        continue
+                    if not self.open(coach, option.slot, option.covered):
+                        continue
+                    cycle = self._cycle(option.slot)
+                    key = (option.covered, count, self.per_cycle[coach, cycle], option.slot, index)
+                    if best is None or key < best[0]:
+                        best = (key, option)
             if best is None:
                 break
-            _, coachee, slot, covered = candidates[best[1]]
-            if covered:
-                cover_key = (limits.school_of[coach], slot)
-                covers[cover_key] = covers.get(cover_key, limits.covers_left(*cover_key)) - 1
-            budget[coach] -= 1
-            room[coachee] -= 1
-            taken.update({(coach, slot), (coachee, slot)})
-            per_coachee[coach, coachee] += 1
-            per_cycle[coach, limits.cycle_of_slot[slot]] += 1
-            chosen.append(best[1])
-    return [candidates[index] for index in sorted(chosen)]
+            chosen.append(best[0][4])
+            self._take(best[1])
+            visited[best[1].coachee] = visited.get(best[1].coachee, 0) + 1
+        return chosen
+
+    def _fresh(self, option: CrossVisitOption, visited: dict[str, int]) -> bool:
+        """An option to a coachee the coach has not visited, with room and free at the slot."""
+        coachee = option.coachee
+        return (
+            coachee not in visited
+            and self.room[coachee] > 0
+            and (coachee, option.slot) not in self.taken
+        )
+
+    def _cycle(self, slot: int) -> int:
+        return self.limits.cycle_of_slot[slot]
+
+    def _take(self, option: CrossVisitOption) -> None:
+        coach, coachee, slot, covered = option
+        if covered:
+            key = (self.limits.school_of[coach], slot)
+            self.covers[key] = self.covers.get(key, self.limits.covers_left(*key)) - 1
+        self.budget[coach] -= 1
+        self.room[coachee] -= 1
+        self.taken.update({(coach, slot), (coachee, slot)})
+        self.per_cycle[coach, self._cycle(slot)] += 1
 
 
 def _choose_cross_visits(
     candidates: list[CrossVisitOption],
     limits: _CrossLimits,
+    options: Counter[str],
     *,
     seed: int,
     deterministic_seconds: float,
@@ -254,7 +367,7 @@ def _choose_cross_visits(
     The greedy choice is kept when it reaches the obvious bound (every coach's remaining budget,
     or its distinct slots, spent without cover); else CP-SAT improves on it.
     """
-    greedy = _greedy_cross_visits(candidates, limits)
+    greedy = _greedy_cross_visits(candidates, limits, options)
     slots_per_coach: dict[str, set[int]] = {}
     for coach, _, slot, _ in candidates:
         slots_per_coach.setdefault(coach, set()).add(slot)

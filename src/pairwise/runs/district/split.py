@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pairwise.roster.facts import avoid_pairs, kept_apart
+from pairwise.roster.facts import PairKey, avoid_pairs, kept_apart
 from pairwise.roster.models import (
     Plan,
     Roster,
@@ -86,18 +86,23 @@ class Availability:
             self.host[teacher.id] = teaching & available
 
 
-def cross_coachees(roster: Roster, coach: Teacher) -> list[Teacher]:
-    """Teachers of other schools this coach may visit (rule 8 without slots), roster order."""
+def cross_coachees(
+    roster: Roster, coach: Teacher, avoids: frozenset[PairKey] | None = None
+) -> list[Teacher]:
+    """Teachers of other schools this coach may visit (rule 8 without slots), roster order.
+
+    `avoids` is `avoid_pairs(roster)`, passed by a caller asking for many coaches."""
     if coach.sabbatical is None:
         return []
     topics = set(coach.sabbatical.topics)
-    avoids = avoid_pairs(roster)
+    if avoids is None:
+        avoids = avoid_pairs(roster)
     school = roster.school_of(coach.id)
     return [
         teacher
         for teacher in roster.teachers
-        if teacher.id != coach.id
-        and teacher.priority in topics
+        if teacher.priority in topics
+        and teacher.id != coach.id
         and roster.school_of(teacher.id) != school
         and kept_apart(roster, avoids, coach.id, teacher.id) is None
     ]
@@ -168,9 +173,10 @@ def _add_stand_ins(
         if teacher.id in members and teacher.sabbatical is not None and teacher.sabbatical.budget
     ]
     taken = set(roster.teacher_by_id)
+    avoids = avoid_pairs(roster)
     for coach in coaches:
         assert coach.sabbatical is not None
-        coachees = cross_coachees(roster, coach)
+        coachees = cross_coachees(roster, coach, avoids)
         if not coachees:
             continue
         hostable = 0
