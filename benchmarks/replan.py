@@ -165,17 +165,21 @@ def markdown(instance: str, rows: list[dict[str, Any]]) -> str:
         "| conversations | checker |",
         "|---|---|---:|---:|---:|---|---:|---:|---:|---:|---|",
     ]
+
+    def cell(key: str) -> object:
+        value = row.get(key)
+        return "-" if value is None else value
+
     for row in rows:
         ahead = row.get("sessions_ahead_of_who")
         ratio = f"{row['changes'] / ahead:.1f}" if ahead and "changes" in row else "-"
         lines.append(
             f"| {row['scenario']} | {row['status']} | {row['seconds']:.2f} "
             f"({row['cpu_seconds']:.2f}) | {row['load']:.1f} | "
-            f"{row.get('objective', '-')} ({row.get('fresh_objective', '-')}) | "
-            f"{row.get('changes', '-')}: {row.get('moved', '-')} / {row.get('cancelled', '-')} / "
-            f"{row.get('added', '-')} | {row.get('change_bound', '-')} | {ratio} | "
-            f"{row.get('fresh_changes', '-')} | {row.get('conversations', '-')} / "
-            f"{row.get('conversations_most', '-')} | {row.get('checker', '-')} |"
+            f"{cell('objective')} ({cell('fresh_objective')}) | "
+            f"{cell('changes')}: {cell('moved')} / {cell('cancelled')} / {cell('added')} | "
+            f"{cell('change_bound')} | {ratio} | {cell('fresh_changes')} | "
+            f"{cell('conversations')} / {cell('conversations_most')} | {cell('checker')} |"
         )
     return "\n".join(lines)
 
