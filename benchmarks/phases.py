@@ -71,9 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     phase("pair columns", lambda: pair_columns(candidates))
     print(f"  {len(state['pair columns'])} pair columns", flush=True)
     phase("triad spaces", lambda: triad_spaces(candidates))
-    phase("star bound", lambda: star_bound(candidates, pair_columns(candidates)))
+    phase("star bound", lambda: star_bound(candidates))
     print(f"  star bound {state['star bound']}", flush=True)
-    phase("quick partnerships", lambda: quick_partnerships(candidates, pair_columns(candidates)))
+    phase("quick partnerships", lambda: quick_partnerships(candidates))
     if not arguments.no_lp:
         phase("LP bound", lambda: linear_bound(candidates))
         print(f"  LP value {state['LP bound'].value:.1f}", flush=True)

@@ -59,6 +59,7 @@ def test_the_star_bound_is_tight_on_one_pair() -> None:
     optimum = relaxation_optimum(candidates)
     assert optimum is not None
     assert star_bound(candidates, pair_columns(candidates)) == optimum
+    assert star_bound(candidates) == optimum
 
 
 def test_a_triad_share_counts_in_the_star_bound() -> None:
@@ -112,7 +113,7 @@ def test_nobody_partnered_is_the_last_early_plan(monkeypatch: pytest.MonkeyPatch
     # when the best-first pairs fail, the early plan is everyone unpaired: still a checked plan
     roster = make_roster(staggered(["a", "b", "c", "d"], 4))
     monkeypatch.setattr(pipeline, "EARLY_PLAN_PAIRS", 0)
-    monkeypatch.setattr(pipeline, "quick_partnerships", lambda _candidates, _columns: None)
+    monkeypatch.setattr(pipeline, "quick_partnerships", lambda _candidates, _columns=None: None)
     result = solve(roster, time_limit=0.0, workers=1)  # out of time once the early plan is in
     assert result.plan is not None and result.objective is not None and result.bound is not None
     assert result.plan.partnerships == []

@@ -15,9 +15,12 @@ from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import (
     Column,
     pair_columns,
+    pair_columns_of,
     period_needs,
     triad_edge_covers,
 )
+from pairwise.engine.matching import quick_partnerships
+from pairwise.engine.relaxation import star_bound
 from pairwise.roster.facts import releases_over
 from pairwise.roster.load import load_roster
 from pairwise.roster.models import Roster
@@ -127,6 +130,12 @@ def assert_same(candidates: Candidates) -> None:
         assert got[name] == expected[name], name
     # and in the same order (the models are built in this order)
     assert list(got["scores"]) == list(expected["scores"])
+    # some pairs' columns alone (as the locks' are read), the others not made
+    some = [edge for period in candidates.periods for edge in expected["pair_edges"][period.id]]
+    some = [*some[::3], *expected["reasons"]][::-1]
+    assert pair_columns_of(candidates, some) == [
+        column for column in expected["columns"] if column.members in some
+    ]
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
@@ -162,6 +171,49 @@ def test_the_table_matches_the_per_pair_rules_on_random_rosters(roster: Roster) 
 @given(binding_rosters(max_teachers=6))
 def test_the_table_matches_the_per_pair_rules_where_slots_and_covers_bind(roster: Roster) -> None:
     assert_same(candidates_of(roster))
+
+
+def assert_same_early_choice(candidates: Candidates) -> None:
+    """The star bound and the best-first partnerships read from the tables are those of the
+    pair columns."""
+    columns = pair_columns(candidates)
+    assert star_bound(candidates) == star_bound(candidates, columns)
+    assert quick_partnerships(candidates) == quick_partnerships(candidates, columns)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_the_early_choice_from_the_tables_is_the_columns_one_on_every_sample(path: Path) -> None:
+    try:
+        roster = load_roster(path)
+    except Exception:  # a fixture that is not a roster (a plan, a malformed file)
+        pytest.skip("not a roster")
+    assert_same_early_choice(candidates_of(roster))
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    database=None,
+)
+@given(binding_rosters(max_teachers=6))
+def test_the_early_choice_from_the_tables_is_the_columns_one_where_releases_bind(
+    roster: Roster,
+) -> None:
+    assert_same_early_choice(candidates_of(roster))
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    database=None,
+)
+@given(rosters(max_teachers=8, max_cycles=2, max_weeks=2, max_periods=4))
+def test_the_early_choice_from_the_tables_is_the_columns_one_on_random_rosters(
+    roster: Roster,
+) -> None:
+    assert_same_early_choice(candidates_of(roster))
 
 
 # --- boundaries --------------------------------------------------------------------------------
@@ -245,3 +297,58 @@ def test_a_pair_with_history_scores_by_the_rule_whichever_way_its_ids_sort() -> 
     # trust round(6 * 0.5) = 3, partners last year: repeat -20 * 3
     assert candidates.edge_score["z", "a"] == 3 - 60
     assert candidates.edge_score["z", "m"] == candidates.edge_score["a", "m"] == 0
+
+
+ALL = ["mon-1", "mon-2", "mon-3", "mon-4"]
+EARLY = ["mon-1", "mon-2"]
+
+
+def test_best_first_drops_only_the_pairs_of_a_teacher_over_max_release() -> None:
+    # two rotation periods; a's visits always need a cover and a may be released once: paired in
+    # both periods it is over, so only pairs releasing a are dropped (c's cover stays)
+    roster = make_roster(
+        [
+            {"id": "a", "teaches": ALL, "max_release": 1},
+            {"id": "b", "teaches": EARLY},
+            {"id": "c", "teaches": ALL},
+            {"id": "d", "teaches": EARLY},
+        ],
+        cycles=2,
+        policy={"rotation": "cycle", "allow_triads": False},
+    )
+    candidates = candidates_of(roster)
+    assert_same_early_choice(candidates)
+    chosen = quick_partnerships(candidates)
+    assert chosen is not None
+    assert [(c.period, c.members) for c in chosen] == [("c1", ("b", "c")), ("c2", ("c", "d"))]
+
+
+def test_best_first_drops_only_the_pairs_of_a_school_over_its_budget() -> None:
+    # north's two pairs need a cover each, one more than the budget; south's one pair stays
+    people = [("a", ALL), ("b", EARLY), ("c", ALL), ("d", EARLY), ("e", ALL), ("f", EARLY)]
+    roster = make_roster(
+        [
+            {"id": t, "teaches": teaches, "school": "north" if t < "e" else "south"}
+            for t, teaches in people
+        ],
+        policy={"release_budget": 1, "allow_triads": False},
+    )
+    candidates = candidates_of(roster)
+    assert_same_early_choice(candidates)
+    chosen = quick_partnerships(candidates)
+    assert chosen is not None
+    assert [c.members for c in chosen] == [("e", "f")]
+
+
+@pytest.mark.parametrize(("unpaired", "chosen"), [(1, 0), (2, 1)])
+def test_best_first_takes_only_pairs_worth_more_than_nothing(unpaired: int, chosen: int) -> None:
+    # a's visit needs a cover (2 points): with unpaired 1 the pair is worth 0 and is not taken
+    roster = make_roster(
+        [{"id": "a", "teaches": ALL}, {"id": "b", "teaches": EARLY}],
+        policy={"allow_triads": False, "weights": {"unpaired": unpaired, "cover": 2}},
+    )
+    candidates = candidates_of(roster)
+    assert_same_early_choice(candidates)
+    assert [c.value for c in pair_columns(candidates)] == [2 * unpaired - 2]
+    found = quick_partnerships(candidates)
+    assert found is not None and len(found) == chosen

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import networkx as nx
+import numpy as np
 
 from pairwise.engine.candidates import Candidates, Edge
-from pairwise.engine.columns import Column, base_value, triad_column
+from pairwise.engine.columns import Column, ColumnMaker, base_value, triad_column
+from pairwise.engine.pair_table import PairTable, school_codes
 from pairwise.roster.facts import releases_over
 
 
@@ -26,10 +28,18 @@ def greedy_partnerships(candidates: Candidates, columns: list[Column]) -> list[C
     return _partnerships(candidates, columns, _maximum_weight)
 
 
-def quick_partnerships(candidates: Candidates, columns: list[Column]) -> list[Column] | None:
+def quick_partnerships(
+    candidates: Candidates, columns: list[Column] | None = None
+) -> list[Column] | None:
     """`greedy_partnerships` with the best-valued free pair taken first instead of a maximum-weight
     matching: near-linear in the pairs (the matching is cubic in the teachers), for the plan a
-    large roster must have before the exact phases start."""
+    large roster must have before the exact phases start.
+
+    `columns` are the pair columns; without them the choice is read from the pair tables
+    (`candidates.pair_tables`), the same choice with `Column` objects made only for the pairs
+    chosen."""
+    if columns is None:
+        return _quick_from_tables(candidates)
     return _partnerships(candidates, columns, _best_first)
 
 
@@ -202,6 +212,99 @@ def _over_release(candidates: Candidates, chosen: list[Column]) -> tuple[set[str
     teachers_over = {limit.name for limit in over if limit.kind == "teacher"}
     schools_over = {limit.name for limit in over if limit.kind == "school"}
     return teachers_over, schools_over
+
+
+# --- the best-first choice on the pair tables (no Column object but those chosen) --------------
+
+
+def _quick_from_tables(candidates: Candidates) -> list[Column] | None:
+    """`_partnerships` with `_best_first`, read from `candidates.pair_tables`: the same choice,
+    with `Column` objects made only for the pairs chosen."""
+    excluded = [np.zeros(len(table.first), dtype=bool) for table in candidates.pair_tables]
+    for attempt in range(4):
+        chosen = _match_tables(candidates, excluded)
+        if chosen is None:
+            return None
+        teachers_over, schools_over = _over_release(candidates, chosen)
+        if not teachers_over and not schools_over:
+            return chosen
+        over_teacher = np.array([t in teachers_over for t in candidates.teachers], dtype=bool)
+        codes = school_codes(candidates)
+        over_school = np.array([s in schools_over for s in candidates.schools], dtype=bool)[codes]
+        for table, mask in zip(candidates.pair_tables, excluded, strict=True):
+            a, b = table.first, table.second
+            has_a, has_b = table.release_first > 0, table.release_second > 0
+            same = codes[a] == codes[b]
+            school = np.where(
+                same,
+                (table.covers > 0) & over_school[a],
+                (has_a & over_school[a]) | (has_b & over_school[b]),
+            )
+            teacher = (has_a & over_teacher[a]) | (has_b & over_teacher[b])
+            releasing = has_a | has_b | (table.covers > 0)
+            hit = releasing & (attempt == 2 or teacher | school)
+            mask |= table.column & hit
+    return None
+
+
+def _rows_of(table: PairTable, teachers: int, edges: list[tuple[int, int]]) -> np.ndarray:
+    """Per row of the table, whether its pair is one of `edges` (index pairs, smaller first)."""
+    if not edges:
+        return np.zeros(len(table.first), dtype=bool)
+    keys = np.array([i * teachers + j for i, j in edges], dtype=np.int64)
+    return np.isin(table.first.astype(np.int64) * teachers + table.second, keys)
+
+
+def _match_tables(candidates: Candidates, excluded: list[np.ndarray]) -> list[Column] | None:
+    """`_match` with `_best_first` on the tables (module doc of `_partnerships`)."""
+    index = candidates.index
+    teachers = len(candidates.teachers)
+    used: set[Edge] = set()
+    locks_open = list(candidates.locks)
+    chosen: list[Column] = []
+    for table, out in zip(candidates.pair_tables, excluded, strict=True):
+        period = table.period
+        taken = np.zeros(teachers, dtype=bool)
+        period_columns: list[Column] = []
+        make = ColumnMaker(candidates, table)
+        for edge in list(locks_open):
+            row = table.row(index[edge[0]], index[edge[1]])
+            if row is None or not table.column[row] or edge in used:
+                continue
+            if taken[index[edge[0]]] or taken[index[edge[1]]]:
+                continue
+            period_columns.append(make(row))
+            taken[[index[edge[0]], index[edge[1]]]] = True
+            locks_open.remove(edge)
+        used_rows = _rows_of(table, teachers, [(index[a], index[b]) for a, b in used])
+        free = table.column & ~out & ~used_rows & ~taken[table.first] & ~taken[table.second]
+        rows = np.flatnonzero(free)
+        values = table.value[rows]
+        order = rows[np.argsort(-values, kind="stable")]
+        picked, mark = [], taken.tolist()
+        for row, value, a, b in zip(
+            order.tolist(),
+            table.value[order].tolist(),
+            table.first[order].tolist(),
+            table.second[order].tolist(),
+            strict=True,
+        ):
+            if value <= 0:
+                break
+            if mark[a] or mark[b]:
+                continue
+            mark[a] = mark[b] = True
+            picked.append(row)
+        matched = [make(row) for row in picked]
+        period_columns += sorted(matched, key=lambda column: column.members)
+        taken_ids = {t for t, flag in zip(candidates.teachers, mark, strict=True) if flag}
+        period_columns = _add_triads(candidates, period.id, period_columns, taken_ids, used)
+        for column in period_columns:
+            used.update(column.edges(candidates))
+        chosen.extend(period_columns)
+    if locks_open:
+        return None
+    return chosen
 
 
 def partnerships_value(candidates: Candidates, chosen: list[Column]) -> int:

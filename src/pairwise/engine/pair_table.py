@@ -26,7 +26,10 @@ The interface (read-only arrays; build once per solve through `pair_tables(candi
     `covers` when both members share the school, otherwise each member's own count;
   - `value` (int64): the column's value, `score - cover * covers + 2 * unpaired`.
   Only rows with `column` set mean anything in `covers`, `release_*` and `value`.
-- `PairTable.column_rows()`: the row indices of the pair columns, in column order.
+- `PairTable.column_rows()`: the row indices of the pair columns, in column order;
+  `PairTable.row(first, second)`: the row of a pair of teacher indices, or None.
+- `columns.ColumnMaker(candidates, table)(row)`: one row as a `Column`, for the pairs that survive
+  pruning (`columns.pair_columns` makes one of every column row).
 - `school_codes(candidates)`: each teacher's index into `candidates.schools`.
 
 `columns.pair_columns` materialises `Column` objects from the rows with `column` set; the answers
@@ -71,6 +74,13 @@ class PairTable:
     def column_rows(self) -> np.ndarray:
         """Row indices of the pair columns, in column (roster) order."""
         return np.flatnonzero(self.column)
+
+    def row(self, first: int, second: int) -> int | None:
+        """The row of the pair of teacher indices `first < second`, or None when it has none."""
+        low = int(np.searchsorted(self.first, first, side="left"))
+        high = int(np.searchsorted(self.first, first, side="right"))
+        at = low + int(np.searchsorted(self.second[low:high], second))
+        return at if at < high and int(self.second[at]) == second else None
 
 
 def school_codes(candidates: Candidates) -> np.ndarray:

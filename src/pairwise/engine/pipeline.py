@@ -50,7 +50,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from pairwise.engine.candidates import Candidates
-from pairwise.engine.columns import Column, base_value, pair_columns, triad_spaces
+from pairwise.engine.columns import Column, base_value, pair_columns_of, triad_spaces
 from pairwise.engine.lp_bound import LinearBound, lock_triads, prune
 from pairwise.engine.matching import quick_partnerships
 from pairwise.engine.model.conversations import ConversationPlacement, place_conversations
@@ -304,13 +304,13 @@ class _Engine:
         peer bound until the relaxation proves a better one. The relaxation starts from it."""
         assert self.candidates is not None
         started = time.monotonic()
-        columns = pair_columns(self.candidates)
-        self.peer_bound = star_bound(self.candidates, columns)
+        # read from the pair tables: no Column object but those chosen
+        self.peer_bound = star_bound(self.candidates)
         self.stats["star_bound"] = self.peer_bound
         if not self.candidates.locks:
             # nobody partnered is a plan (worth the base value) whatever else fails
             self._consider(PlanSolution([], {}, {}, base_value(self.candidates)))
-        chosen = quick_partnerships(self.candidates, columns)
+        chosen = quick_partnerships(self.candidates)
         if chosen is None:
             return
         plan_model = PlanModel(self.candidates, chosen, sabbaticals=False)
@@ -547,7 +547,7 @@ class _Engine:
         locks = set(self.candidates.locks)
         columns = [
             column
-            for column in pair_columns(self.candidates)
+            for column in pair_columns_of(self.candidates, self.candidates.locks)
             + lock_triads(self.candidates, triad_spaces(self.candidates))
             if any(edge in locks for edge in column.edges(self.candidates))
         ]

@@ -116,7 +116,7 @@ def lowest_value(candidates: Candidates) -> int:
     return base_value(candidates) - partnerships * worst_partnership
 
 
-def star_bound(candidates: Candidates, columns: list[Column]) -> int:
+def star_bound(candidates: Candidates, columns: list[Column] | None = None) -> int:
     """A quick upper bound on the peer relaxation, valid before any LP: each teacher takes the best
     share it could get of one partnership per rotation period, or nothing (unpaired).
 
@@ -125,11 +125,20 @@ def star_bound(candidates: Candidates, columns: list[Column]) -> int:
     cheaper way round) plus `unpaired` for each member, so a member's share is at most half its
     two best triad edges plus `unpaired`. Every teacher is in at most one partnership per period,
     so the base value plus every teacher's best share (when positive) bounds every solution.
-    `columns` are the pair columns (`pair_columns`). Shares are summed doubled, in integers.
+    `columns` are the pair columns (`pair_columns`); without them the pair shares are read from
+    the pair tables (`candidates.pair_tables`). Shares are summed doubled, in integers.
     """
     unpaired = candidates.roster.policy.weights.unpaired
     doubled: dict[tuple[str, str], int] = {}
-    for column in columns:
+    if columns is None:
+        for table in candidates.pair_tables:
+            rows = table.column_rows()
+            best = np.zeros(len(candidates.teachers), dtype=np.int64)
+            np.maximum.at(best, table.first[rows], table.value[rows])
+            np.maximum.at(best, table.second[rows], table.value[rows])
+            for i in np.flatnonzero(best).tolist():
+                doubled[table.period.id, candidates.teachers[i]] = int(best[i])
+    for column in columns or []:
         for member in column.members:
             key = (column.period, member)
             doubled[key] = max(doubled.get(key, 0), column.value)
