@@ -89,3 +89,21 @@ def test_the_checker_holds_rule_10_and_the_kept_conversations(
     )
     report = pairwise.check(roster, moved, was=plan)
     assert any(v.rule == 10 for v in report.violations)
+
+
+def test_tandem_switched_off_keeps_the_lessons_that_took_place(
+    tandem_school: tuple[Roster, Plan],
+) -> None:
+    roster, plan = tandem_school
+    data = json.loads(roster.as_json())
+    data["policy"]["tandem"] = False
+    updated = roster_from_json(json.dumps(data))
+    new = pairwise.replan(updated, plan, start=START, time_limit=20).plan
+    assert new is not None
+    assert_plan_valid(updated, new, was=plan)
+    took_place = [
+        c for c in plan.conversations if c.kind == "planning" and c.visit.slot < START.isoformat()
+    ]
+    assert took_place and all(c in new.conversations for c in took_place)
+    ahead = [v for v in new.visits if v.slot >= START.isoformat()]
+    assert ahead and all(v.mode == "visit" for v in ahead)

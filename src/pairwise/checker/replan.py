@@ -185,6 +185,21 @@ class ReplanChecker(Checker):
                 INCONSISTENT, f"{text} starts before {self.start} but is not in the plan in force"
             )
 
+    def _co_taught_lessons(self) -> None:
+        """As for any plan, except that a lesson that took place is not judged against the
+        updated roster (tandem since switched off, say): it is checked against the plan in force."""
+        super()._co_taught_lessons()
+        kept = tuple(
+            f"co-taught lesson of {v.visitor} with {v.host} in {v.slot}:"
+            for v in self.plan.visits
+            if v.mode == "co-teach" and self.kept(v.slot)
+        )
+        self.violations = [
+            violation
+            for violation in self.violations
+            if not (violation.rule == 10 and violation.message.startswith(kept))
+        ]
+
     def _conversation(self, where: str, conversation: Conversation, visit: Visit) -> None:
         """Rule 10 from the first day on; one that took place is checked against the plan in
         force instead (`_kept_conversations`)."""
@@ -464,7 +479,8 @@ class ReplanChecker(Checker):
 def _visit_text(visit: Visit) -> str:
     return (
         f"{visit.visitor} visiting {visit.host} in {visit.slot} ({visit.partnership}, "
-        f"{visit.cycle}, covered {str(visit.covered).lower()})"
+        f"{visit.cycle}, covered {str(visit.covered).lower()}"
+        + (", co-taught)" if visit.mode == "co-teach" else ")")
     )
 
 

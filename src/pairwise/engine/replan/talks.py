@@ -128,8 +128,9 @@ class _Talks:
                 continue
             if before.get(old.partnership) != self.members.get(now.partnership):
                 continue
-            if conversation.kind == "planning" and not self.tandem(now):
-                continue
+            took_place = frame.kept(conversation.slot) and frame.kept(now.slot)
+            if conversation.kind == "planning" and not (took_place or self.tandem(now)):
+                continue  # a lesson ahead is co-taught only by a pair still willing
             index = self._index(arc[2], conversation.slot)
             if index is None:
                 continue
