@@ -130,6 +130,11 @@ def assert_same(candidates: Candidates) -> None:
         assert got[name] == expected[name], name
     # and in the same order (the models are built in this order)
     assert list(got["scores"]) == list(expected["scores"])
+    for period in candidates.periods:
+        for school in candidates.schools:
+            edges = expected["pair_edges"][period.id] + expected["triad_edges"][period.id]
+            able = {t for edge in edges for t in edge if candidates.school[t] == school}
+            assert candidates.partner_able(period.id, school) == len(able)
     # some pairs' columns alone (as the locks' are read), the others not made
     some = [edge for period in candidates.periods for edge in expected["pair_edges"][period.id]]
     some = [*some[::3], *expected["reasons"]][::-1]

@@ -295,11 +295,13 @@ class Candidates:
 
     @cached_property
     def _partner_able(self) -> dict[tuple[str, str], set[str]]:
+        """Per rotation period and school, the teachers in some admissible pair or triad edge."""
         able: dict[tuple[str, str], set[str]] = {}
-        for period in self.periods:
-            for a, b in [*self.pair_edges[period.id], *self.triad_edges[period.id]]:
-                for teacher in (a, b):
-                    able.setdefault((period.id, self.school[teacher]), set()).add(teacher)
+        for table in self.pair_tables:
+            some = table.pair | table.triad
+            for i in np.unique(np.concatenate([table.first[some], table.second[some]])).tolist():
+                teacher = self.teachers[i]
+                able.setdefault((table.period.id, self.school[teacher]), set()).add(teacher)
         return able
 
     def arc_options(self, visitor: str, host: str, cycle: str) -> SlotOptions | None:

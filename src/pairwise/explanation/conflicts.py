@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from pairwise.explanation.facts import Facts, join_names, plural, school_label
 from pairwise.explanation.feasibility import Clock, Feasibility
@@ -50,97 +51,129 @@ def rule_words(
     facts: Facts, rule: Rule, original: Facts, conflict: Sequence[Rule] = ()
 ) -> tuple[str, str]:
     """(path, sentence) for one member of a conflict set (`conflict`: all of its members)."""
-    kind, subject = rule.kind, rule.subject
-    policy = facts.policy
-    if kind == "lock":
+    if rule.kind in _FIXED_WORDS:
+        return _FIXED_WORDS[rule.kind]
+    words = _WORDS.get(rule.kind)
+    if words is None:
+        raise ValueError(f"unknown rule kind {rule.kind}")
+    return words(_Wording(facts, original, conflict), rule.subject)
+
+
+_FIXED_WORDS: dict[str, tuple[str, str]] = {
+    "allow_triads": ("policy.allow_triads", "triads are not allowed (allow_triads is false)"),
+    "reciprocal": (
+        "policy.reciprocal",
+        "visits are reciprocal: in every cycle each partner visits the other once",
+    ),
+    "no_repeat": (
+        "policy.rotation",
+        "under rotation 'cycle' no two teachers are partners in two cycles of the year",
+    ),
+}
+"""The words of the rules that have no subject and name no number of the roster."""
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """The words of one kind of rule each: `facts` (maybe relaxed) and the `original` roster's
+    facts (for paths into its relations), and the conflict set the rule is a member of."""
+
+    facts: Facts
+    original: Facts
+    conflict: Sequence[Rule]
+
+    def lock(self, subject: tuple[str, ...]) -> tuple[str, str]:
         a, b = subject
-        when = " in at least one cycle" if policy.rotation == "cycle" else " for the year"
+        when = (
+            " in at least one cycle" if self.facts.policy.rotation == "cycle" else " for the year"
+        )
         return (
-            original.relation_path("lock", (a, b)),
-            f"{facts.label(a)} and {facts.label(b)} are locked together: they must be "
+            self.original.relation_path("lock", (a, b)),
+            f"{self.facts.label(a)} and {self.facts.label(b)} are locked together: they must be "
             f"partners{when}",
         )
-    if kind == "avoid":
+
+    def avoid(self, subject: tuple[str, ...]) -> tuple[str, str]:
         a, b = subject
         return (
-            original.relation_path("avoid", (a, b)),
-            f"{facts.label(a)} and {facts.label(b)} are an avoid relation: never partners",
+            self.original.relation_path("avoid", (a, b)),
+            f"{self.facts.label(a)} and {self.facts.label(b)} are an avoid relation: never partners",
         )
-    if kind == "evaluator":
+
+    def evaluator(self, subject: tuple[str, ...]) -> tuple[str, str]:
         (evaluated,) = subject
-        evaluator = facts.teacher[evaluated].evaluator or ""
+        evaluator = self.facts.teacher[evaluated].evaluator or ""
         return (
-            facts.path(evaluated, "evaluator"),
-            f"{facts.label(evaluator)} evaluates {facts.label(evaluated)}: evaluator and "
+            self.facts.path(evaluated, "evaluator"),
+            f"{self.facts.label(evaluator)} evaluates {self.facts.label(evaluated)}: evaluator and "
             "evaluated are never partners",
         )
-    if kind == "participates":
+
+    def participates(self, subject: tuple[str, ...]) -> tuple[str, str]:
         (teacher_id,) = subject
         return (
-            facts.path(teacher_id, "participates"),
-            f"{facts.label(teacher_id)} does not participate in partnerships",
+            self.facts.path(teacher_id, "participates"),
+            f"{self.facts.label(teacher_id)} does not participate in partnerships",
         )
-    if kind == "cross_school_pairs":
+
+    def cross_school_pairs(self, subject: tuple[str, ...]) -> tuple[str, str]:
+        school = self.facts.school
         crossing = [
-            f"{a} ({school_label(facts.school[a])}) and {b} ({school_label(facts.school[b])})"
-            for a, b in (member.subject for member in conflict if member.kind == "lock")
-            if facts.school[a] != facts.school[b]
+            f"{a} ({school_label(school[a])}) and {b} ({school_label(school[b])})"
+            for a, b in (member.subject for member in self.conflict if member.kind == "lock")
+            if school[a] != school[b]
         ]
         tail = f"; locked across schools: {'; '.join(crossing)}" if crossing else ""
         return (
             "policy.cross_school_pairs",
             f"partnerships never cross schools (cross_school_pairs is false){tail}",
         )
-    if kind == "allow_triads":
-        return "policy.allow_triads", "triads are not allowed (allow_triads is false)"
-    if kind == "reciprocal":
-        return (
-            "policy.reciprocal",
-            "visits are reciprocal: in every cycle each partner visits the other once",
-        )
-    if kind == "no_repeat":
-        return (
-            "policy.rotation",
-            "under rotation 'cycle' no two teachers are partners in two cycles of the year",
-        )
-    if kind == "unavailable":
+
+    def unavailable(self, subject: tuple[str, ...]) -> tuple[str, str]:
         teacher_id, cycle_id = subject
-        entries = [entry for _, entry in unavailable_entries(facts, teacher_id, cycle_id)]
+        entries = [entry for _, entry in unavailable_entries(self.facts, teacher_id, cycle_id)]
         return (
-            facts.path(teacher_id, "unavailable"),
-            f"in cycle {cycle_id}, {facts.label(teacher_id)} is unavailable in "
+            self.facts.path(teacher_id, "unavailable"),
+            f"in cycle {cycle_id}, {self.facts.label(teacher_id)} is unavailable in "
             f"{join_names(entries) or 'some slots'}",
         )
-    if kind == "cover_per_period":
+
+    def cover_per_period(self, subject: tuple[str, ...]) -> tuple[str, str]:
         return (
             "policy.cover_per_period",
-            f"each school has {plural(policy.cover_per_period, 'cover')} per slot "
+            f"each school has {plural(self.facts.policy.cover_per_period, 'cover')} per slot "
             "(cover_per_period)",
         )
-    if kind == "cover_override":
+
+    def cover_override(self, subject: tuple[str, ...]) -> tuple[str, str]:
         (slot,) = subject
-        index, cover = facts.override[slot]
+        index, cover = self.facts.override[slot]
         return (
             f"policy.cover_overrides[{index}].cover",
             f"slot {slot} has {plural(cover, 'cover')} per school (an override)",
         )
-    if kind == "max_release":
+
+    def max_release(self, subject: tuple[str, ...]) -> tuple[str, str]:
         (teacher_id,) = subject
-        limit = facts.teacher[teacher_id].max_release
+        limit = self.facts.teacher[teacher_id].max_release
         return (
-            facts.path(teacher_id, "max_release"),
-            f"{facts.label(teacher_id)} can be released for at most "
+            self.facts.path(teacher_id, "max_release"),
+            f"{self.facts.label(teacher_id)} can be released for at most "
             f"{plural(limit or 0, 'covered visit')} (max_release)",
         )
-    if kind == "release_budget":
+
+    def release_budget(self, subject: tuple[str, ...]) -> tuple[str, str]:
         (school,) = subject
         return (
             "policy.release_budget",
             f"{school_label(school)} can use at most "
-            f"{plural(policy.release_budget or 0, 'covered peer visit')} (release_budget)",
+            f"{plural(self.facts.policy.release_budget or 0, 'covered peer visit')} "
+            "(release_budget)",
         )
-    if kind == "tables":
+
+    def tables(self, subject: tuple[str, ...]) -> tuple[str, str]:
         cycle_id, meeting_id = subject
+        facts = self.facts
         c = facts.cycle_index[cycle_id]
         m = next(i for i, x in enumerate(facts.roster.cycles[c].meetings) if x.id == meeting_id)
         tables = facts.roster.cycles[c].meetings[m].tables or 0
@@ -149,7 +182,22 @@ def rule_words(
             f"meeting {meeting_id} of cycle {cycle_id} has {plural(tables, 'table')}, but "
             f"{tables_short(facts, tables)}",
         )
-    raise ValueError(f"unknown rule kind {kind}")
+
+
+_WORDS: dict[str, Callable[[_Wording, tuple[str, ...]], tuple[str, str]]] = {
+    "lock": _Wording.lock,
+    "avoid": _Wording.avoid,
+    "evaluator": _Wording.evaluator,
+    "participates": _Wording.participates,
+    "cross_school_pairs": _Wording.cross_school_pairs,
+    "unavailable": _Wording.unavailable,
+    "cover_per_period": _Wording.cover_per_period,
+    "cover_override": _Wording.cover_override,
+    "max_release": _Wording.max_release,
+    "release_budget": _Wording.release_budget,
+    "tables": _Wording.tables,
+}
+"""The words of each kind of rule with a subject or a number of the roster behind it."""
 
 
 SLOT_KINDS = frozenset(

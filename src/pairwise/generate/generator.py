@@ -123,6 +123,18 @@ class Generator:
 
     # --- schools ------------------------------------------------------------------------------
 
+    def new_person(self, school: SchoolPlan, role: str, team: str | None, room: str) -> Person:
+        """A new participating teacher: the next id and name, then their experience drawn."""
+        return Person(
+            id=self.new_id(),
+            name=self.new_name(),
+            school=school.id,
+            role=role,
+            team=team,
+            years=self.experience(),
+            room=room,
+        )
+
     def elementary(self, school: SchoolPlan, grades: int) -> Generated:
         """K–5 (or K–8 when `grades` is 9): grade teams of homeroom (or subject) teachers,
         specialists without a team, support staff and an administrator who evaluates novices."""
@@ -131,83 +143,71 @@ class Generator:
         specialists = max(1, round(size * 0.13))
         support = 0 if size < 12 else max(1, round(size * 0.06))
         classroom = size - administrators - specialists - support
-        team_count = min(grades, max(2, classroom // 2))
         prefix = "" if self.single_school else f"{school.id}-"
-        teams = []
-        weights = ELEMENTARY_WEIGHTS
-        for index in range(team_count):
-            teams.append(
-                {
-                    "id": f"{prefix}grade-{GRADE_LABELS[index]}",
-                    "priority": self.topic(weights),
-                    "grade": index,
-                    "school": school.id,
-                }
+        teams = [
+            {
+                "id": f"{prefix}grade-{GRADE_LABELS[index]}",
+                "priority": self.topic(ELEMENTARY_WEIGHTS),
+                "grade": index,
+                "school": school.id,
+            }
+            for index in range(min(grades, max(2, classroom // 2)))
+        ]
+        people = self.grade_teachers(school, teams, classroom)
+        for index in range(specialists):
+            person = self.new_person(
+                school, "specialist", None, SPECIALISTS[index % len(SPECIALISTS)]
             )
-        people: list[Person] = []
-        room = 100
-        for position in range(classroom):
-            grade_index = position % team_count
-            room += 1
+            person.teaches = self.daily_free_teaches(1)
+            people.append(person)
+        for index in range(support):
+            person = self.new_person(
+                school, "support", None, SUPPORT_ROLES[index % len(SUPPORT_ROLES)]
+            )
+            person.teaches = self.daily_free_teaches(self.random.randint(2, 3))
+            people.append(person)
+        admins = [self.administrator(school) for _ in range(administrators)]
+        people += admins
+        self.topics_for(people, teams, ELEMENTARY_WEIGHTS)
+        self.evaluate_novices(people, admins)
+        return Generated(people, teams)
+
+    def grade_teachers(
+        self, school: SchoolPlan, teams: list[dict[str, Any]], count: int
+    ) -> list[Person]:
+        """Classroom teachers dealt round the grade teams, each in a room of their own: homeroom
+        teachers up to grade 5, subject teachers with one prep period from grade 6."""
+        people = []
+        for position in range(count):
+            grade_index = position % len(teams)
             middle = grade_index >= 6
-            person = Person(
-                id=self.new_id(),
-                name=self.new_name(),
-                school=school.id,
-                role="subject" if middle else "homeroom",
-                team=str(teams[grade_index]["id"]),
-                years=self.experience(),
-                room=str(room),
+            person = self.new_person(
+                school,
+                "subject" if middle else "homeroom",
+                str(teams[grade_index]["id"]),
+                str(101 + position),
             )
             if middle:
                 person.teaches = self.fixed_prep_teaches([self.random.randint(1, 6)])
             else:
                 person.teaches = self.homeroom_teaches(grade_index)
             people.append(person)
-        for index in range(specialists):
-            room += 1
-            person = Person(
-                id=self.new_id(),
-                name=self.new_name(),
-                school=school.id,
-                role="specialist",
-                team=None,
-                years=self.experience(),
-                room=SPECIALISTS[index % len(SPECIALISTS)],
-            )
-            person.teaches = self.daily_free_teaches(1)
-            people.append(person)
-        for index in range(support):
-            person = Person(
-                id=self.new_id(),
-                name=self.new_name(),
-                school=school.id,
-                role="support",
-                team=None,
-                years=self.experience(),
-                room=SUPPORT_ROLES[index % len(SUPPORT_ROLES)],
-            )
-            person.teaches = self.daily_free_teaches(self.random.randint(2, 3))
-            people.append(person)
-        admins = []
-        for _ in range(administrators):
-            person = Person(
-                id=self.new_id(),
-                name=self.new_name(),
-                school=school.id,
-                role="administrator",
-                team=None,
-                years=self.random.randint(10, 30),
-                room="office",
-                participates=False,
-            )
-            # an intervention group three mornings a week
-            person.teaches = [period_id(day, 1) for day in ("mon", "wed", "fri")]
-            people.append(person)
-            admins.append(person)
-        self.topics_for(people, teams, weights)
-        self.evaluate_novices(people, admins)
-        return Generated(people, teams)
+        return people
+
+    def administrator(self, school: SchoolPlan) -> Person:
+        """A non-participating administrator with an intervention group three mornings a week."""
+        person = Person(
+            id=self.new_id(),
+            name=self.new_name(),
+            school=school.id,
+            role="administrator",
+            team=None,
+            years=self.random.randint(10, 30),
+            room="office",
+            participates=False,
+        )
+        person.teaches = [period_id(day, 1) for day in ("mon", "wed", "fri")]
+        return person
 
     def secondary(self, school: SchoolPlan) -> Generated:
         """Departments as teams, each with a head who evaluates its members; 5 of 6 periods."""

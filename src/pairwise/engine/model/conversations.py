@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ortools.sat.python import cp_model
 
@@ -42,6 +43,14 @@ DETERMINISTIC_LIMIT = 5.0
 on every machine."""
 
 
+class LeftUnplaced(NamedTuple):
+    """A conversation left out of the plan: its kind, the visit it belongs to, and why."""
+
+    kind: str
+    visit: Arc
+    why: str
+
+
 @dataclass
 class ConversationPlacement:
     """Visits (possibly moved), debriefs and plannings as slot indices, and the bounds."""
@@ -52,9 +61,8 @@ class ConversationPlacement:
     """Keyed by the co-taught visit."""
     most: int = 0
     co_taught_most: int = 0
-    unplaced: list[tuple[str, Arc, str]] = field(default_factory=list)
-    """(kind, visit, why) of each visit left without its debrief, each tandem pair's cycle without
-    a co-taught lesson."""
+    unplaced: list[LeftUnplaced] = field(default_factory=list)
+    """Each visit left without its debrief, each tandem pair's cycle without a co-taught lesson."""
     stats: dict[str, float | int | str] = field(default_factory=dict)
 
     @property
@@ -408,10 +416,10 @@ class _ConversationModel:
         )
 
 
-def _unplaced(stage: _Stage, placement: ConversationPlacement) -> list[tuple[str, Arc, str]]:
+def _unplaced(stage: _Stage, placement: ConversationPlacement) -> list[LeftUnplaced]:
     """Each visit without a debrief, each tandem pair's cycle without a co-taught lesson: why."""
     days = stage.candidates.roster.policy.debrief_within_days
-    entries: list[tuple[str, Arc, str]] = []
+    entries: list[LeftUnplaced] = []
     order = {arc: i for i, arc in enumerate(stage.arcs)}
     for arc in sorted(placement.visits, key=order.__getitem__):
         if arc in placement.debriefs:
@@ -431,7 +439,7 @@ def _unplaced(stage: _Stage, placement: ConversationPlacement) -> list[tuple[str
             )
         else:
             why = f"{visitor} and {host} share no free period {window}"
-        entries.append(("debrief", arc, why))
+        entries.append(LeftUnplaced("debrief", arc, why))
     for pair in stage.pairs:
         if any(arc in placement.plannings for arc in pair):
             continue
@@ -450,5 +458,5 @@ def _unplaced(stage: _Stage, placement: ConversationPlacement) -> list[tuple[str
                 f"{visitor} and {host} share no free period before either of their visits in "
                 f"{cycle} to plan a co-taught lesson"
             )
-        entries.append(("planning", first, why))
+        entries.append(LeftUnplaced("planning", first, why))
     return entries

@@ -98,74 +98,15 @@ def build_plan(
         )
     co_taught = set(conversations.plannings) if conversations is not None else set()
     period_cycles = {period.id: period.cycles for period in candidates.periods}
-    period_order = {period.id: i for i, period in enumerate(candidates.periods)}
-    columns = sorted(
-        solution.columns,
-        key=lambda c: (period_order[c.period], [candidates.index[m] for m in c.members]),
-    )
+    columns = _ordered_columns(candidates, solution.columns)
     width = max(2, len(str(len(columns))))
     partnerships = []
     visits = []
-    cycle_order = {cycle: i for i, cycle in enumerate(candidates.cycle_ids)}
     for number, column in enumerate(columns, start=1):
         identifier = f"P{number:0{width}d}"
-        score = sum(scoring.group_terms(column.members).values())
-        partnerships.append(
-            Partnership(
-                id=identifier,
-                members=list(column.members),
-                cycles=list(period_cycles[column.period]),
-                score=score,
-                reasons=partnership_reasons(candidates, scoring, column.members),
-            )
-        )
-        column_visits = []
-        for cycle in period_cycles[column.period]:
-            for visitor in column.members:
-                for host in column.members:
-                    slot = solution.visits.get((visitor, host, cycle))
-                    if visitor == host or slot is None:
-                        continue
-                    name = candidates.slots[cycle][slot]
-                    start, end = roster.slot_times(name)
-                    column_visits.append(
-                        (
-                            cycle_order[cycle],
-                            slot,
-                            Visit(
-                                partnership=identifier,
-                                cycle=cycle,
-                                host=host,
-                                visitor=visitor,
-                                slot=name,
-                                start=start,
-                                end=end,
-                                covered=_peer_covered(candidates, (visitor, host, cycle), slot),
-                                mode="co-teach" if (visitor, host, cycle) in co_taught else "visit",
-                            ),
-                        )
-                    )
-        visits += [visit for _, _, visit in sorted(column_visits, key=lambda v: (v[0], v[1]))]
-    sabbatical_visits = []
-    for arc in sorted(
-        solution.sabbatical_visits,
-        key=lambda a: (candidates.index[a[0]], cycle_order[a[2]], candidates.index[a[1]]),
-    ):
-        coach, coachee, cycle = arc
-        for slot in sorted(solution.sabbatical_visits[arc]):
-            name = candidates.slots[cycle][slot]
-            start, end = roster.slot_times(name)
-            sabbatical_visits.append(
-                SabbaticalVisit(
-                    coach=coach,
-                    coachee=coachee,
-                    cycle=cycle,
-                    slot=name,
-                    start=start,
-                    end=end,
-                    covered=_sabbatical_covered(candidates, arc, slot),
-                )
-            )
+        cycles = period_cycles[column.period]
+        partnerships.append(_partnership(candidates, scoring, column, identifier, cycles))
+        visits += _column_visits(candidates, solution, column, identifier, cycles, co_taught)
     terms = plan_terms(candidates, scoring, solution, seating)
     objective = sum(terms.values())
     bound = max(bound, objective)
@@ -180,7 +121,7 @@ def build_plan(
         terms=terms,
         partnerships=partnerships,
         visits=visits,
-        sabbatical_visits=sabbatical_visits,
+        sabbatical_visits=_sabbatical_visits(candidates, solution),
         tables=list(seating.tables) if seating is not None else [],
         unpaired=unpaired_entries(candidates, solution.columns),
     )
@@ -188,6 +129,94 @@ def build_plan(
         _add_conversations(candidates, plan, conversations)
     plan.metrics = plan_metrics(roster, plan)
     return plan
+
+
+def _ordered_columns(candidates: Candidates, columns: list[Column]) -> list[Column]:
+    """The chosen partnerships in plan order: by rotation period, then by their members' order."""
+    period_order = {period.id: i for i, period in enumerate(candidates.periods)}
+    return sorted(
+        columns,
+        key=lambda c: (period_order[c.period], [candidates.index[m] for m in c.members]),
+    )
+
+
+def _partnership(
+    candidates: Candidates,
+    scoring: Scoring,
+    column: Column,
+    identifier: str,
+    cycles: tuple[str, ...],
+) -> Partnership:
+    """One chosen partnership with its score and the reasons it was chosen."""
+    return Partnership(
+        id=identifier,
+        members=list(column.members),
+        cycles=list(cycles),
+        score=sum(scoring.group_terms(column.members).values()),
+        reasons=partnership_reasons(candidates, scoring, column.members),
+    )
+
+
+def _column_visits(
+    candidates: Candidates,
+    solution: PlanSolution,
+    column: Column,
+    identifier: str,
+    cycles: tuple[str, ...],
+    co_taught: set[Arc],
+) -> list[Visit]:
+    """A partnership's peer visits in time order (cycle, then slot; ties in member order)."""
+    roster = candidates.roster
+    cycle_order = {cycle: i for i, cycle in enumerate(candidates.cycle_ids)}
+    timed: list[tuple[tuple[int, int], Visit]] = []
+    for cycle in cycles:
+        for visitor in column.members:
+            for host in column.members:
+                slot = solution.visits.get((visitor, host, cycle))
+                if visitor == host or slot is None:
+                    continue
+                name = candidates.slots[cycle][slot]
+                start, end = roster.slot_times(name)
+                visit = Visit(
+                    partnership=identifier,
+                    cycle=cycle,
+                    host=host,
+                    visitor=visitor,
+                    slot=name,
+                    start=start,
+                    end=end,
+                    covered=_peer_covered(candidates, (visitor, host, cycle), slot),
+                    mode="co-teach" if (visitor, host, cycle) in co_taught else "visit",
+                )
+                timed.append(((cycle_order[cycle], slot), visit))
+    return [visit for _, visit in sorted(timed, key=lambda t: t[0])]
+
+
+def _sabbatical_visits(candidates: Candidates, solution: PlanSolution) -> list[SabbaticalVisit]:
+    """The sabbatical visits by coach, cycle and coachee, each arc's slots in order."""
+    roster = candidates.roster
+    cycle_order = {cycle: i for i, cycle in enumerate(candidates.cycle_ids)}
+    visits = []
+    for arc in sorted(
+        solution.sabbatical_visits,
+        key=lambda a: (candidates.index[a[0]], cycle_order[a[2]], candidates.index[a[1]]),
+    ):
+        coach, coachee, cycle = arc
+        for slot in sorted(solution.sabbatical_visits[arc]):
+            name = candidates.slots[cycle][slot]
+            start, end = roster.slot_times(name)
+            visits.append(
+                SabbaticalVisit(
+                    coach=coach,
+                    coachee=coachee,
+                    cycle=cycle,
+                    slot=name,
+                    start=start,
+                    end=end,
+                    covered=_sabbatical_covered(candidates, arc, slot),
+                )
+            )
+    return visits
 
 
 def _add_conversations(
@@ -220,8 +249,8 @@ def _add_conversations(
             timed.append((order, conversation))
     plan.conversations = [conversation for _, conversation in sorted(timed, key=lambda t: t[0])]
     plan.unplaced_conversations = [
-        UnplacedConversation(kind=kind, visit=reference(arc), why=why)
-        for kind, arc, why in placement.unplaced
+        UnplacedConversation(kind=entry.kind, visit=reference(entry.visit), why=entry.why)
+        for entry in placement.unplaced
     ]
     plan.conversation_counts = ConversationCounts(
         placed=placement.placed,

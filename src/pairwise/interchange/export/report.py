@@ -13,6 +13,7 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import jinja2
 import networkx as nx
@@ -157,6 +158,14 @@ class PartnershipRow:
     reasons: list[str]
 
 
+class UnpairedRow(NamedTuple):
+    """A teacher left without a partner: their name, in which cycles, and why."""
+
+    name: str
+    cycles: str
+    why: str
+
+
 @dataclass
 class TableRow:
     number: int
@@ -299,7 +308,7 @@ class ReportContents:
     metrics: list[tuple[str, str]]
     grids: list[CycleGrid]
     partnerships: list[PartnershipRow]
-    unpaired: list[tuple[str, str, str]]
+    unpaired: list[UnpairedRow]
     meetings: list[MeetingSeating]
     coaches: list[CoachRow]
     network: NetworkDrawing
@@ -660,7 +669,7 @@ def build_report(roster: Roster, plan: Plan) -> ReportContents:
         grids=_grids(roster, plan),
         partnerships=_partnerships(roster, plan),
         unpaired=[
-            (name_of(roster, entry.teacher), ", ".join(entry.cycles), entry.why)
+            UnpairedRow(name_of(roster, entry.teacher), ", ".join(entry.cycles), entry.why)
             for entry in plan.unpaired
         ],
         meetings=_meetings(roster, plan),

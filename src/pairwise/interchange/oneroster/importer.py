@@ -61,6 +61,38 @@ class _Teacher:
     classes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Session:
+    """One active academic session and its dates."""
+
+    school_year: str
+    row: Row
+    start: dt.date
+    end: dt.date
+
+    @property
+    def kind(self) -> str:
+        return self.row.get("type").lower()
+
+
+@dataclass(frozen=True)
+class _SchoolYear:
+    """What the sessions give the roster: its year, one cycle per term, the school year's title."""
+
+    year: int | None
+    cycles: list[dict[str, Any]] = field(default_factory=list)
+    title: str = ""
+
+
+@dataclass
+class _Staff:
+    """The roster's teachers and teams as data, and the teachers without classes."""
+
+    teachers: list[dict[str, Any]] = field(default_factory=list)
+    teams: dict[str, dict[str, Any]] = field(default_factory=dict)
+    without_classes: list[str] = field(default_factory=list)
+
+
 def _grade_team(code: str) -> tuple[str, int | None]:
     """A CEDS grade code as a team id and grade number ('03' -> grade-3, 3; 'KG' -> grade-k, 0)."""
     if code.isdigit():
@@ -349,11 +381,40 @@ class _Import:
 
     # -- cycles --
 
-    def cycles(self, year: int | None) -> tuple[int | None, list[dict[str, Any]], str]:
+    def cycles(self, year: int | None) -> _SchoolYear:
         """The roster's year, one cycle per term, and the school year's title."""
         table = self.table(
             "academicSessions.csv", ("sourcedId", "title", "type", "startDate", "endDate")
         )
+        sessions = self._sessions(table)
+        if not sessions:
+            if table is not None:
+                self.problems.append(
+                    Problem(
+                        table.name, "no active sessions: pairwise needs the terms to place cycles"
+                    )
+                )
+            return _SchoolYear(year)
+        groups: dict[str, list[_Session]] = {}
+        for session in sessions:
+            groups.setdefault(session.school_year, []).append(session)
+        chosen = self._chosen_years(groups, year)
+        if chosen is None:
+            return _SchoolYear(year)
+        group = [session for key in chosen for session in groups[key]]
+        title = next((s.row.get("title") for s in group if s.kind == "schoolyear"), "")
+        terms = _terms(group)
+        cycles = _term_cycles(terms)
+        if cycles:
+            described = "; ".join(f"{c['id']}: weeks of {', '.join(c['weeks'])}" for c in cycles)
+            self.warnings.append(
+                f"cycles: one per {terms[0].row.get('type') or 'term'}, {CYCLE_WEEKS} weeks in "
+                f"its middle ({described}); change them in the workbook's Cycles sheet"
+            )
+        return _SchoolYear(min(session.start for session in group).year, cycles, title)
+
+    def _sessions(self, table: Table | None) -> list[_Session]:
+        """The active sessions whose dates read and are in order."""
         sessions = []
         for row in table.rows if table else []:
             if not row.active:
@@ -369,73 +430,66 @@ class _Import:
                     self.problems.append(Problem(row.ref("endDate"), "ends before it starts"))
                     continue
                 school_year = row.get("schoolYear") or str(dates[0].year)
-                sessions.append((school_year, row, dates[0], dates[1]))
-        if not sessions:
-            if table is not None:
-                self.problems.append(
-                    Problem(
-                        table.name, "no active sessions: pairwise needs the terms to place cycles"
-                    )
-                )
-            return year, [], ""
-        groups: dict[str, list[tuple[str, Row, dt.date, dt.date]]] = {}
-        for session in sessions:
-            groups.setdefault(session[0], []).append(session)
-        start_year = {key: min(s[2] for s in group).year for key, group in groups.items()}
+                sessions.append(_Session(school_year, row, dates[0], dates[1]))
+        return sessions
+
+    def _chosen_years(
+        self, groups: dict[str, list[_Session]], year: int | None
+    ) -> list[str] | None:
+        """The school years to read: the one starting in `year`, or the only one there is (None,
+        with the problem reported, when there is no such year or several and no `year`)."""
+        start_year = {key: min(s.start for s in group).year for key, group in groups.items()}
+        years = ", ".join(str(value) for value in sorted(set(start_year.values())))
         if year is not None:
             chosen = [key for key, first in start_year.items() if first == year]
             if not chosen:
-                years = ", ".join(str(value) for value in sorted(set(start_year.values())))
                 self.problems.append(
                     Problem(
                         "--year",
                         f"no school year starts in {year} in academicSessions.csv (found {years})",
                     )
                 )
-                return year, [], ""
-        else:
-            chosen = list(groups)
-            if len(set(start_year.values())) > 1:
-                years = ", ".join(str(value) for value in sorted(set(start_year.values())))
-                self.problems.append(
-                    Problem(
-                        "--year",
-                        f"academicSessions.csv holds several school years ({years}): choose one with --year",
-                    )
+                return None
+            return chosen
+        if len(set(start_year.values())) > 1:
+            self.problems.append(
+                Problem(
+                    "--year",
+                    f"academicSessions.csv holds several school years ({years}): choose one with --year",
                 )
-                return None, [], ""
-        group = [session for key in chosen for session in groups[key]]
-        roster_year = min(session[2] for session in group).year
-        title = next(
-            (s[1].get("title") for s in group if s[1].get("type").lower() == "schoolyear"), ""
+            )
+            return None
+        return list(groups)
+
+
+def _terms(group: list[_Session]) -> list[_Session]:
+    """The sessions of the most preferred kind (terms, else semesters, ...) in date order."""
+    for kind in SESSION_PREFERENCE:
+        terms = [session for session in group if session.kind == kind]
+        if terms:
+            break
+    return sorted(terms, key=lambda session: session.start)
+
+
+def _term_cycles(terms: list[_Session]) -> list[dict[str, Any]]:
+    """One cycle per term: its middle weeks (none used twice), an id from its title."""
+    cycles: list[dict[str, Any]] = []
+    used_weeks: set[str] = set()
+    used_ids: set[str] = set()
+    for term in terms:
+        weeks = [week for week in middle_weeks(term.start, term.end) if week not in used_weeks]
+        if not weeks:
+            continue
+        used_weeks.update(weeks)
+        row = term.row
+        cycle_id = (
+            slug(row.get("title")) or slug(row.get("sourcedId")) or f"cycle-{len(cycles) + 1}"
         )
-        for kind in SESSION_PREFERENCE:
-            terms = [s for s in group if s[1].get("type").lower() == kind]
-            if terms:
-                break
-        terms.sort(key=lambda session: session[2])
-        cycles: list[dict[str, Any]] = []
-        used_weeks: set[str] = set()
-        used_ids: set[str] = set()
-        for _key, row, start, end in terms:
-            weeks = [week for week in middle_weeks(start, end) if week not in used_weeks]
-            if not weeks:
-                continue
-            used_weeks.update(weeks)
-            cycle_id = (
-                slug(row.get("title")) or slug(row.get("sourcedId")) or f"cycle-{len(cycles) + 1}"
-            )
-            while cycle_id in used_ids:
-                cycle_id += "-2"
-            used_ids.add(cycle_id)
-            cycles.append({"id": cycle_id, "weeks": weeks})
-        if cycles:
-            described = "; ".join(f"{c['id']}: weeks of {', '.join(c['weeks'])}" for c in cycles)
-            self.warnings.append(
-                f"cycles: one per {terms[0][1].get('type') or 'term'}, {CYCLE_WEEKS} weeks in its "
-                f"middle ({described}); change them in the workbook's Cycles sheet"
-            )
-        return roster_year, cycles, title
+        while cycle_id in used_ids:
+            cycle_id += "-2"
+        used_ids.add(cycle_id)
+        cycles.append({"id": cycle_id, "weeks": weeks})
+    return cycles
 
 
 def middle_weeks(start: dt.date, end: dt.date, count: int = CYCLE_WEEKS) -> list[str]:
@@ -465,17 +519,7 @@ def read_oneroster(
     importer = _Import(export_files(path))
     problems = importer.problems
     check_timezone(timezone, "OneRoster exports", problems)
-    bells: list[Bell] = []
-    if bell_schedule is None:
-        problems.append(
-            Problem(
-                "--bell-schedule",
-                "is required: OneRoster has period numbers but no times; give a CSV with "
-                "columns period,day,start,end",
-            )
-        )
-    else:
-        bells = importer.bells(Path(bell_schedule))
+    bells = _bells(importer, bell_schedule)
 
     version = importer.version()
     orgs = importer.orgs()
@@ -483,13 +527,67 @@ def read_oneroster(
     school_of = importer.schools(teachers, orgs)
     classes, inactive = importer.classes()
     importer.enrol(teachers, classes, inactive)
-    roster_year, cycles, year_title = importer.cycles(year)
+    school_year = importer.cycles(year)
+    staff = _staff(importer, teachers, school_of, classes, bells, teams)
 
-    schools = sorted(set(school_of.values()))
-    team_by_id: dict[str, dict[str, Any]] = {}
+    if not teachers and "users.csv" in importer.tables:
+        problems.append(Problem(importer.tables["users.csv"].name, "holds no active teachers"))
+    if problems:
+        raise InputError(problems, source=str(path))
+
+    warnings = importer.warnings
+    _warn_what_is_missing(warnings, staff.without_classes)
+    if school_year.year is None:  # cycles() reports why whenever it finds no year
+        raise InputError([Problem("academicSessions.csv", "no school year found")], str(path))
+    data = {
+        "format": ROSTER_FORMAT,
+        "name": _roster_name(orgs, teachers, school_year.year, school_year.title),
+        "year": school_year.year,
+        "timezone": timezone,
+        "periods": [
+            {"id": bell.id, "day": bell.day, "start": bell.start, "end": bell.end} for bell in bells
+        ],
+        "cycles": school_year.cycles,
+        "teams": sorted(
+            staff.teams.values(), key=lambda team: (team.get("school", ""), team["id"])
+        ),
+        "teachers": staff.teachers,
+    }
+    try:
+        roster = roster_from_data(data)
+    except InputError as error:
+        error.source = str(path)
+        raise
+    return ImportResult(roster, warnings)
+
+
+def _bells(importer: _Import, bell_schedule: str | Path | None) -> list[Bell]:
+    """The bell schedule's periods (required: OneRoster has period numbers but no times)."""
+    if bell_schedule is None:
+        importer.problems.append(
+            Problem(
+                "--bell-schedule",
+                "is required: OneRoster has period numbers but no times; give a CSV with "
+                "columns period,day,start,end",
+            )
+        )
+        return []
+    return importer.bells(Path(bell_schedule))
+
+
+def _staff(
+    importer: _Import,
+    teachers: list[_Teacher],
+    school_of: dict[str, str],
+    classes: dict[str, _Class],
+    bells: list[Bell],
+    teams: TeamRule,
+) -> _Staff:
+    """Each teacher as roster data (school, team, periods taught, room) and the teams they form;
+    a team id carries its school's label when the export holds several schools."""
+    staff = _Staff()
+    several_schools = len(set(school_of.values())) > 1
     reported: set[str] = set()
-    teacher_data = []
-    without_classes = []
     for teacher in teachers:
         entry: dict[str, Any] = {"id": teacher.id, "name": teacher.name}
         school = school_of.get(teacher.id)
@@ -498,10 +596,10 @@ def read_oneroster(
         team = importer.team_of(teacher, classes, teams)
         if team is not None:
             team_id, grade = team
-            if len(schools) > 1 and school is not None:
+            if several_schools and school is not None:
                 team_id = f"{school}-{team_id}"
             entry["team"] = team_id
-            record = team_by_id.setdefault(team_id, {"id": team_id})
+            record = staff.teams.setdefault(team_id, {"id": team_id})
             if grade is not None:
                 record["grade"] = grade
             if school is not None:
@@ -511,15 +609,13 @@ def read_oneroster(
         if rooms:
             entry["room"] = sorted(rooms.items(), key=lambda item: (-item[1], item[0]))[0][0]
         if not teacher.classes:
-            without_classes.append(teacher.id)
-        teacher_data.append(entry)
+            staff.without_classes.append(teacher.id)
+        staff.teachers.append(entry)
+    return staff
 
-    if not teachers and "users.csv" in importer.tables:
-        problems.append(Problem(importer.tables["users.csv"].name, "holds no active teachers"))
-    if problems:
-        raise InputError(problems, source=str(path))
 
-    warnings = importer.warnings
+def _warn_what_is_missing(warnings: list[str], without_classes: list[str]) -> None:
+    """Warn of the teachers without classes and of what OneRoster never carries."""
     if without_classes:
         shown = ", ".join(without_classes[:8]) + (", ..." if len(without_classes) > 8 else "")
         warnings.append(
@@ -532,27 +628,11 @@ def read_oneroster(
         "workbook (pairwise template staff.xlsx "
         "--from ROSTER), fill those in, and import it back (pairwise import staff.xlsx -o ROSTER)"
     )
+
+
+def _roster_name(orgs: dict[str, _Org], teachers: list[_Teacher], year: int, title: str) -> str:
+    """The teachers' one school (else the district) and the school year's title (else 2026-27)."""
     names = sorted({orgs[o].name for t in teachers for o, _ in t.org_ids if o in orgs})
     district = next((org.name for org in orgs.values() if org.kind == "district"), "")
     base = names[0] if len(names) == 1 else district or "OneRoster import"
-    if roster_year is None:  # cycles() reports why whenever it finds no year
-        raise InputError([Problem("academicSessions.csv", "no school year found")], str(path))
-    name = f"{base} {year_title or f'{roster_year}-{(roster_year + 1) % 100:02d}'}"
-    data = {
-        "format": ROSTER_FORMAT,
-        "name": name,
-        "year": roster_year,
-        "timezone": timezone,
-        "periods": [
-            {"id": bell.id, "day": bell.day, "start": bell.start, "end": bell.end} for bell in bells
-        ],
-        "cycles": cycles,
-        "teams": sorted(team_by_id.values(), key=lambda team: (team.get("school", ""), team["id"])),
-        "teachers": teacher_data,
-    }
-    try:
-        roster = roster_from_data(data)
-    except InputError as error:
-        error.source = str(path)
-        raise
-    return ImportResult(roster, warnings)
+    return f"{base} {title or f'{year}-{(year + 1) % 100:02d}'}"

@@ -111,9 +111,16 @@ def _cycles(year: int) -> list[dict[str, Any]]:
     ]
 
 
-def _teachers(
-    table: Timetable, rule: TeamRule
-) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], list[str]]:
+@dataclass
+class _Staff:
+    """Each teacher's roster entry, the teams they form, and the ids of those teaching nothing."""
+
+    teachers: list[dict[str, Any]]
+    teams: dict[str, dict[str, Any]]
+    idle: list[str]
+
+
+def _teachers(table: Timetable, rule: TeamRule) -> _Staff:
     """Each teacher's roster entry, the teams they form, and the ids of those teaching nothing."""
     order = [day.period_id(hour) for day in table.days for hour in day.hours]
     lessons_of: dict[str, list[Lesson]] = {teacher.id: [] for teacher in table.teachers}
@@ -144,7 +151,7 @@ def _teachers(
         if not taught:
             idle.append(teacher.id)
         teachers.append(entry)
-    return teachers, teams, idle
+    return _Staff(teachers, teams, idle)
 
 
 def _what_is_missing(table: Timetable, rule: TeamRule, has_teams: bool, idle: list[str]) -> None:
@@ -176,8 +183,8 @@ def build_roster(table: Timetable, options: Options, today: dt.date | None = Non
     if problems:
         raise InputError(problems, source=table.source)
 
-    teachers, teams, idle = _teachers(table, options.teams)
-    _what_is_missing(table, options.teams, bool(teams), idle)
+    staff = _teachers(table, options.teams)
+    _what_is_missing(table, options.teams, bool(staff.teams), staff.idle)
     warnings = table.warnings
     year = options.year
     if year is None:
@@ -208,8 +215,8 @@ def build_roster(table: Timetable, options: Options, today: dt.date | None = Non
             for start, end in [times.by_period[day.period_id(hour)]]
         ],
         "cycles": cycles,
-        "teams": sorted(teams.values(), key=lambda team: team["id"]),
-        "teachers": teachers,
+        "teams": sorted(staff.teams.values(), key=lambda team: team["id"]),
+        "teachers": staff.teachers,
     }
     try:
         roster = roster_from_data(data)

@@ -7,7 +7,6 @@ All problems are collected and raised at once as one `InputError`.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from collections.abc import Callable
@@ -33,9 +32,7 @@ from pairwise.interchange.workbook.layout import (
     TEACHERS,
     TEAM_HISTORY,
     TEAMS,
-    TIMETABLE,
     TOPICS_SHEET,
-    UNAVAILABLE,
     ImportResult,
     SettingsSheet,
     SheetColumn,
@@ -43,8 +40,9 @@ from pairwise.interchange.workbook.layout import (
     normalise_header,
 )
 from pairwise.interchange.workbook.sources import RawSheet, csv_sheets, xlsx_sheets
+from pairwise.interchange.workbook.timetable import read_timetable
 from pairwise.roster.load import roster_from_data
-from pairwise.roster.models import DAYS, ROSTER_FORMAT
+from pairwise.roster.models import ROSTER_FORMAT
 
 _STAND_IN_MONDAY = "1900-01-01"
 
@@ -437,139 +435,8 @@ class _Reader:
                 }
             teachers.append(teacher)
         if records is not None:
-            self.timetable(teachers, periods)
+            read_timetable(self, teachers, periods)
         return teachers
-
-    def timetable(self, teachers: list[dict[str, Any]], periods: list[dict[str, Any]]) -> None:
-        index_of: dict[str, int] = {}
-        for index, teacher in enumerate(teachers):
-            if isinstance(teacher.get("id"), str):
-                index_of.setdefault(teacher["id"], index)
-        period_order = [p["id"] for p in periods if isinstance(p.get("id"), str)]
-        period_day = {p["id"]: p.get("day") for p in periods if isinstance(p.get("id"), str)}
-        periods_readable = "periods" not in self.poisoned
-        sheet = self.by_name.get(TIMETABLE.name)
-        period_columns: dict[int, str] = {}
-
-        def period_column(index: int, text: str) -> bool:
-            if not periods_readable:
-                return True
-            if text not in period_day:
-                self.problem(
-                    f"{sheet.label if sheet else TIMETABLE.name}!{column_letter(index)}1",
-                    f"unknown period '{text}' (not in the Periods sheet)",
-                )
-                return True
-            if text in period_columns.values():
-                self.problem(
-                    f"{sheet.label if sheet else TIMETABLE.name}!{column_letter(index)}1",
-                    f"period '{text}' has a second column",
-                )
-                return True
-            period_columns[index] = text
-            return True
-
-        marks: dict[int, dict[str, tuple[str, str]]] = {}
-        records = self.records(TIMETABLE, "timetable", period_column)
-        if sheet is None:
-            self.warnings.append("no Timetable sheet: nobody teaches any period")
-        if records is not None:
-            first_row: dict[str, int] = {}
-            for record in records:
-                teacher_id = cell_text(record.raw("teacher"))
-                if teacher_id is None:
-                    self.problem(record.ref("teacher"), "the teacher id is required")
-                    continue
-                if teacher_id not in index_of:
-                    self.problem(
-                        record.ref("teacher"),
-                        f"unknown teacher '{teacher_id}' (not in the Teachers sheet)",
-                    )
-                    continue
-                if teacher_id in first_row:
-                    self.problem(
-                        record.ref("teacher"),
-                        f"teacher '{teacher_id}' has a second row (first in row {first_row[teacher_id]})",
-                    )
-                    continue
-                first_row[teacher_id] = record.row
-                found: dict[str, tuple[str, str]] = {}
-                for column_index, period_id in period_columns.items():
-                    raw = record.cells[column_index] if column_index < len(record.cells) else None
-                    if cell_text(raw) is None:
-                        continue
-                    where = f"{record.label}!{column_letter(column_index)}{record.row}"
-                    try:
-                        found[period_id] = (convert("mark", raw), where)
-                    except CellError as error:
-                        self.problem(where, str(error))
-                marks[index_of[teacher_id]] = found
-            missing = [teacher_id for teacher_id, index in index_of.items() if index not in marks]
-            if missing:
-                shown = ", ".join(missing[:8]) + (", ..." if len(missing) > 8 else "")
-                self.warnings.append(
-                    f"the Timetable has no row for {len(missing)} teacher"
-                    f"{'s' if len(missing) != 1 else ''} ({shown}): they teach no period"
-                )
-            unused = [pid for pid in period_order if pid not in period_columns.values()]
-            if unused and periods_readable:
-                self.warnings.append(
-                    f"the Timetable has no column for period{'s' if len(unused) != 1 else ''} "
-                    f"{', '.join(unused)}: nobody teaches then"
-                )
-        dated = self.unavailable(index_of, period_order, period_day)
-        for index, teacher in enumerate(teachers):
-            path = f"teachers[{index}]"
-            found = marks.get(index, {})
-            teaches = [pid for pid in period_order if "T" in found.get(pid, ("", ""))[0]]
-            weekly = [pid for pid in period_order if "X" in found.get(pid, ("", ""))[0]]
-            for position, period_id in enumerate(teaches):
-                self.locations[f"{path}.teaches[{position}]"] = found[period_id][1]
-            for position, period_id in enumerate(weekly):
-                self.locations[f"{path}.unavailable[{position}]"] = found[period_id][1]
-            slots = dated.get(index, [])
-            for position, (_slot, where) in enumerate(slots, start=len(weekly)):
-                self.locations[f"{path}.unavailable[{position}]"] = where
-            teacher["teaches"] = teaches
-            teacher["unavailable"] = weekly + [slot for slot, _where in slots]
-
-    def unavailable(
-        self, index_of: dict[str, int], period_order: list[str], period_day: dict[str, Any]
-    ) -> dict[int, list[tuple[str, str]]]:
-        records = self.records(UNAVAILABLE, "unavailable")
-        slots: dict[int, list[tuple[str, str]]] = {}
-        for record in records or []:
-            teacher_id = cell_text(record.raw("teacher"))
-            if teacher_id is None or teacher_id not in index_of:
-                message = (
-                    f"unknown teacher '{teacher_id}' (not in the Teachers sheet)"
-                    if teacher_id
-                    else "the teacher id is required"
-                )
-                self.problem(record.ref("teacher"), message)
-                continue
-            raw_date = record.raw("date")
-            if raw_date is None:
-                self.problem(record.ref("date"), "the date is required")
-                continue
-            try:
-                date = convert("date", raw_date)
-            except CellError as error:
-                self.problem(record.ref("date"), str(error))
-                continue
-            period_id = cell_text(record.raw("period"))
-            entries = slots.setdefault(index_of[teacher_id], [])
-            if period_id is not None:
-                entries.append((f"{date}/{period_id}", record.ref("period")))
-                continue
-            weekday = DAYS[dt.date.fromisoformat(date).weekday()]
-            that_day = [pid for pid in period_order if period_day.get(pid) == weekday]
-            if not that_day:
-                self.problem(
-                    record.ref("date"), f"{date} is a {weekday}: no period is on {weekday}"
-                )
-            entries.extend((f"{date}/{pid}", record.ref("date")) for pid in that_day)
-        return slots
 
     def policy(self) -> dict[str, Any]:
         values = self.settings(POLICY_SETTINGS, "policy.")
