@@ -32,6 +32,7 @@ from pairwise.engine.model.partnership_rules import (
     add_forced_releases,
     add_partnership_rules,
 )
+from pairwise.engine.model.tight_rows import add_tight_rows
 from pairwise.engine.search import (
     SearchProgressCallback,
     SearchSettings,
@@ -198,7 +199,8 @@ class _Deepening:
     """The deepening of `solve_peer_relaxation`: the proven bound, the slack, the incumbent.
 
     Each round keeps the columns able to be in a solution worth `threshold` (the bound less the
-    slack, or the incumbent's value when higher) and lets CP-SAT maximise over them.
+    slack, or the incumbent's value when higher), makes the rows every such solution leaves
+    tight equalities (`model.tight_rows`) and lets CP-SAT maximise over them.
     """
 
     def __init__(
@@ -246,6 +248,7 @@ class _Deepening:
         threshold = self._threshold()
         self.kept = prune(self.candidates, self.linear, threshold)
         model, variables = column_model(self.candidates, self.kept, self.bound)
+        add_tight_rows(model, self.candidates, variables, self.linear, threshold)
         if self.best.columns is not None:
             _hint(variables, self.best.columns, model)
         outcome = run_search(
@@ -288,7 +291,8 @@ def solve_peer_relaxation(
     """The exact optimum of the peer relaxation (or the best found and its bound in time).
 
     Deepening: with the proven bound B and a slack s, only the columns able to be in a solution
-    worth B - s or more are kept (`bound.prune`), and CP-SAT maximises over them. When its optimum
+    worth B - s or more are kept (`bound.prune`), the rows that every such solution leaves tight
+    become equalities (`model.tight_rows`), and CP-SAT maximises over them. When its optimum
     reaches B - s it is the true optimum (every solution worth that much uses kept columns only);
     otherwise no solution reaches B - s, the bound drops to B - s - 1, and the slack grows. Its
     best solution so far (or a maximum-weight matching) is a floor that ends the deepening. A small

@@ -2,15 +2,15 @@
 
 How it works:
 
-1. A rotation model (CP-SAT) chooses every year's partnerships at once: a boolean per (year,
-   rotation period, admissible pair) and per (year, period, triad); no pair is used twice over the
-   K years, nor in a year within `repeat_window_years` of its last partnership in the history.
-   Its objective is each year's partnership value for that year (trust and repeats aging one
-   year per year; visits that can only be covered cost their cover), minus `unpaired`. It offers
-   only partnerships the engine has a column for, and keeps each year's forced covers within
-   `max_release` and `release_budget`: otherwise a year's locks could not all hold, and the year
-   would be solved again unlocked and the later years planned again (measured: every year of
-   secondary-150, a rotation each time).
+1. A rotation model (CP-SAT, `rotation_model.py`) chooses every year's partnerships at once: a
+   boolean per (year, rotation period, admissible pair) and per (year, period, triad); no pair is
+   used twice over the K years, nor in a year within `repeat_window_years` of its last
+   partnership in the history. Its objective is each year's partnership value for that year
+   (trust and repeats aging one year per year; visits that can only be covered cost their
+   cover), minus `unpaired`. It offers only partnerships the engine has a column for, and keeps
+   each year's forced covers within `max_release` and `release_budget`: otherwise a year's locks
+   could not all hold, and the year would be solved again unlocked and the later years planned
+   again (measured: every year of secondary-150, a rotation each time).
 2. A rotation is repeat-free when no year leaves more teachers unpaired than that year would on
    its own (a teacher with no admissible partner is unpaired every year anyway). When none exists
    the largest number of years that has one is found and `RotationError` says so.
@@ -26,437 +26,25 @@ import itertools
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import networkx as nx
 from ortools.sat.python import cp_model
 
 from pairwise.engine.search import new_solver
-from pairwise.roster.facts import pair_key, release_limits
 from pairwise.roster.models import Roster
-from pairwise.roster.objective import Scoring
 from pairwise.runs.multiyear.choices import (
-    MAX_TRIADS_PER_PERIOD,
     Group,
     Rotation,
     RotationContext,
     RotationError,
     rotation_context,
 )
+from pairwise.runs.multiyear.rotation_model import RotationModel
 
 FEWEST_SHARE = 0.1
 OBJECTIVE_SHARE = 0.6
 CONNECTIVITY_SHARE = 0.3
-
-
-# --- the rotation model ---------------------------------------------------------------------------
-
-
-class PeriodChoice(NamedTuple):
-    """One rotation period's partnerships in a greedy rotation, and their value."""
-
-    groups: set[Group]
-    value: int
-
-
-@dataclass
-class _Greedy:
-    """The greedy rotation a model is hinted with: its partnerships, value and unpaired per year."""
-
-    groups: list[list[list[Group]]]
-    value: int
-    unpaired: list[int]
-    locks_kept: bool
-
-
-class _RotationModel:
-    """K years of partnerships in one CP-SAT model (see the module's docstring)."""
-
-    def __init__(self, context: RotationContext, years: list[int], *, keep_locks: bool) -> None:
-        self.context = context
-        self.years = years
-        self.keep_locks = keep_locks
-        roster = context.roster
-        self.model = cp_model.CpModel()
-        self.pairs: dict[tuple[int, str], dict[tuple[str, str], cp_model.IntVar]] = {}
-        self.triads: dict[tuple[int, str], dict[Group, cp_model.IntVar]] = {}
-        self.unpaired: dict[tuple[int, str], dict[str, cp_model.IntVar]] = {}
-        self.value: list[cp_model.LinearExprT] = []
-        weights = roster.policy.weights
-        window = roster.policy.repeat_window_years
-        usage: dict[tuple[str, str], list[cp_model.IntVar]] = {}
-        self.scores: dict[tuple[int, str], dict[Group, int]] = {}
-        for k, year in enumerate(years):
-            scoring = Scoring(context.roster_for(year))
-
-            def allowed(a: str, b: str, scoring: Scoring = scoring, year: int = year) -> bool:
-                # a `continue` pair (the roster's own year only) may be partners again
-                last = scoring.last_partnered(a, b)
-                return last is None or year - last > window or scoring.continues(a, b)
-
-            pair_score: dict[tuple[str, str], int] = {}
-            for period_id, _ in context.periods:
-                for edge in context.pair_edges[period_id]:
-                    pair_score[edge] = scoring.pair_score(*edge)
-                for triad, _covers in context.triads[period_id]:
-                    for a, b in itertools.combinations(triad, 2):
-                        if (a, b) not in pair_score:
-                            pair_score[a, b] = scoring.pair_score(a, b)
-
-            for period_id, _cycles in context.periods:
-                key = (k, period_id)
-                self.pairs[key] = {}
-                self.scores[key] = {}
-                for edge in context.pair_edges[period_id]:
-                    if not allowed(*edge):
-                        continue
-                    variable = self.model.new_bool_var(f"{year} {period_id} {edge}")
-                    self.pairs[key][edge] = variable
-                    usage.setdefault(edge, []).append(variable)
-                    cover = context.pair_covers[period_id, edge]
-                    score = pair_score[edge] - weights.cover * cover
-                    self.scores[key][edge] = score
-                    self.value.append(score * variable)
-                scored = [
-                    (
-                        triad,
-                        sum(pair_score[a, b] for a, b in itertools.combinations(triad, 2))
-                        - weights.cover * covers,
-                    )
-                    for triad, covers in context.triads[period_id]
-                    if all(allowed(a, b) for a, b in itertools.combinations(triad, 2))
-                ]
-                if len(scored) > MAX_TRIADS_PER_PERIOD:
-                    # the best by score (a stable sort keeps roster order among equals)
-                    scored = sorted(scored, key=lambda option: -option[1])[:MAX_TRIADS_PER_PERIOD]
-                self.triads[key] = {}
-                for triad, score in scored:
-                    variable = self.model.new_bool_var(f"{year} {period_id} {triad}")
-                    self.triads[key][triad] = variable
-                    self.scores[key][triad] = score
-                    self.value.append(score * variable)
-                    for a, b in itertools.combinations(triad, 2):
-                        usage.setdefault((a, b), []).append(variable)
-                self.unpaired[key] = {
-                    teacher: self.model.new_bool_var(f"{year} {period_id} {teacher} unpaired")
-                    for teacher in context.participants
-                }
-                self.value += [-weights.unpaired * u for u in self.unpaired[key].values()]
-                self._one_partnership_each(key)
-                self._one_triad_per_school(key)
-                self._parity(key)
-            self._release_limits(k)
-        # no pair twice over the years (a triad uses each of its three pairs)
-        for variables in usage.values():
-            if len(variables) > 1:
-                self.model.add_at_most_one(variables)
-        self.usage = usage
-        self.triads_of: dict[tuple[int, str], dict[str, list[Group]]] = {
-            key: {} for key in self.triads
-        }
-        for key, triads in self.triads.items():
-            for triad in triads:
-                for teacher in triad:
-                    self.triads_of[key].setdefault(teacher, []).append(triad)
-        self._partners_enough(usage)
-        if keep_locks and years:
-            self._locks_first_year()
-
-    def _partners_enough(self, usage: dict[tuple[str, str], list[cp_model.IntVar]]) -> None:
-        """Redundant, for the proof: a teacher partnered in more periods than it has possible
-        partners is a contradiction the search alone finds slowly (a triad takes two partners)."""
-        partners: dict[str, set[str]] = {}
-        for a, b in usage:
-            partners.setdefault(a, set()).add(b)
-            partners.setdefault(b, set()).add(a)
-        taken: dict[str, list[cp_model.LinearExprT]] = {}
-        for key in self.pairs:
-            for (a, b), variable in self.pairs[key].items():
-                taken.setdefault(a, []).append(variable)
-                taken.setdefault(b, []).append(variable)
-            for triad, variable in self.triads[key].items():
-                for teacher in triad:
-                    taken.setdefault(teacher, []).append(2 * variable)
-        for teacher, terms in taken.items():
-            self.model.add(sum(terms) <= len(partners.get(teacher, ())))
-
-    # rule 7: max_release, release_budget (a year's forced covers; limits from roster.facts)
-    def _release_limits(self, k: int) -> None:
-        """A year's forced covers within `max_release` per teacher and `release_budget` per
-        school, as the engine requires (`partnership_rules.add_forced_releases`)."""
-        per_teacher: dict[str, list[cp_model.LinearExprT]] = {}
-        per_school: dict[str, list[cp_model.LinearExprT]] = {}
-        for period_id, _ in self.context.periods:
-            chosen = [*self.pairs[k, period_id].items(), *self.triads[k, period_id].items()]
-            for group, variable in chosen:
-                teachers, schools = self.context.releases[period_id, group]
-                for teacher, count in teachers:
-                    per_teacher.setdefault(teacher, []).append(count * variable)
-                for school, count in schools:
-                    per_school.setdefault(school, []).append(count * variable)
-        for limit in release_limits(self.context.roster, per_teacher, per_school):
-            self.model.add(sum(limit.items) <= limit.limit)
-
-    # rule 1: each participant in one partnership per year and period, or unpaired
-    def _one_partnership_each(self, key: tuple[int, str]) -> None:
-        incident: dict[str, list[cp_model.IntVar]] = {t: [] for t in self.context.participants}
-        for (a, b), variable in self.pairs[key].items():
-            incident[a].append(variable)
-            incident[b].append(variable)
-        for triad, variable in self.triads[key].items():
-            for teacher in triad:
-                incident[teacher].append(variable)
-        for teacher, variables in incident.items():
-            self.model.add_exactly_one([*variables, self.unpaired[key][teacher]])
-
-    # rule 1: at most one triad per school, year and period
-    def _one_triad_per_school(self, key: tuple[int, str]) -> None:
-        by_school: dict[str, list[cp_model.IntVar]] = {}
-        for triad, variable in self.triads[key].items():
-            by_school.setdefault(self.context.school[triad[0]], []).append(variable)
-        for variables in by_school.values():
-            if len(variables) > 1:
-                self.model.add_at_most_one(variables)
-
-    def _parity(self, key: tuple[int, str]) -> None:
-        """Redundant, for the search: pairs take two teachers, so a school's unpaired teachers plus
-        its triad have the parity of its head count (with every teacher partnered and an even count,
-        no triad: CP-SAT does not see this alone and loses itself among the triads)."""
-        members: dict[str, list[str]] = {}
-        for teacher in self.context.participants:
-            members.setdefault(self._triad_school(teacher), []).append(teacher)
-        triads: dict[str, list[cp_model.IntVar]] = {}
-        for triad, variable in self.triads[key].items():
-            triads.setdefault(self._triad_school(triad[0]), []).append(variable)
-        for school, teachers in members.items():
-            halves = self.model.new_int_var(0, len(teachers) // 2, f"{key} {school} pairs")
-            self.model.add(
-                sum(self.unpaired[key][t] for t in teachers)
-                + sum(triads.get(school, []))
-                + 2 * halves
-                == len(teachers)
-            )
-
-    def _triad_school(self, teacher: str) -> str:
-        """The school a teacher counts in: its own, or one pool when pairs may cross schools."""
-        return "" if self.context.roster.policy.cross_school_pairs else self.context.school[teacher]
-
-    def _locks_first_year(self) -> None:
-        for a, b in self.context.locks:
-            holders: list[cp_model.IntVar] = []
-            for period_id, _ in self.context.periods:
-                key = (0, period_id)
-                if (a, b) in self.pairs[key]:
-                    holders.append(self.pairs[key][a, b])
-                holders += [v for triad, v in self.triads[key].items() if a in triad and b in triad]
-            self.model.add_bool_or(holders)  # an empty clause makes the model infeasible
-
-    def unpaired_in_year(self, k: int) -> cp_model.LinearExprT:
-        return sum(
-            u for period_id, _ in self.context.periods for u in self.unpaired[k, period_id].values()
-        )
-
-    def add_components(self, hint: Sequence[Group] = ()) -> cp_model.LinearExprT:
-        """Components of the cumulative network: a flow from a virtual root reaches every teacher
-        along history edges and chosen pairs; each component needs one root arc of its own.
-        `hint`: the partnerships of a solution, whose spanning-tree flow completes the hint."""
-        roster = self.context.roster
-        teachers = [teacher.id for teacher in roster.teachers]
-        count = len(teachers)
-        known = set(teachers)
-        history_edges = {
-            pair_key(entry.a, entry.b)
-            for entry in roster.history
-            if entry.a in known and entry.b in known and entry.a != entry.b
-        }
-        chosen = {pair_key(a, b): sum(variables) for (a, b), variables in self.usage.items()}
-        hinted = _tree_flows(teachers, history_edges, hint)
-        inflow: dict[str, list[cp_model.IntVar]] = {t: [] for t in teachers}
-        outflow: dict[str, list[cp_model.IntVar]] = {t: [] for t in teachers}
-        for edge in sorted(history_edges | set(chosen)):
-            a, b = edge
-            for source, target in ((a, b), (b, a)):
-                flow = self.model.new_int_var(0, count, f"flow {source}>{target}")
-                if edge not in history_edges:
-                    self.model.add(flow <= count * chosen[edge])
-                outflow[source].append(flow)
-                inflow[target].append(flow)
-                if hint:
-                    self.model.add_hint(flow, hinted.get((source, target), 0))
-        roots = []
-        for teacher in teachers:
-            root = self.model.new_bool_var(f"root {teacher}")
-            flow = self.model.new_int_var(0, count, f"flow root>{teacher}")
-            self.model.add(flow <= count * root)
-            if hint:
-                self.model.add_hint(flow, hinted.get(("", teacher), 0))
-                self.model.add_hint(root, ("", teacher) in hinted)
-            roots.append(root)
-            arriving = [*inflow[teacher], flow]
-            leaving = outflow[teacher]
-            self.model.add(
-                cp_model.LinearExpr.weighted_sum(
-                    [*arriving, *leaving], [1] * len(arriving) + [-1] * len(leaving)
-                )
-                == 1
-            )
-        return cp_model.LinearExpr.sum(roots)
-
-    def read(self, solver: cp_model.CpSolver) -> list[list[list[Group]]]:
-        groups = []
-        for k in range(len(self.years)):
-            per_period = []
-            for period_id, _ in self.context.periods:
-                key = (k, period_id)
-                chosen: list[Group] = [
-                    edge for edge, v in self.pairs[key].items() if solver.boolean_value(v)
-                ]
-                chosen += [
-                    triad for triad, v in self.triads[key].items() if solver.boolean_value(v)
-                ]
-                chosen.sort(key=lambda group: [self.context.index[t] for t in group])
-                per_period.append(chosen)
-            groups.append(per_period)
-        return groups
-
-    def greedy_hint(self, sweeps: int = 3) -> _Greedy:
-        """Hint the model with a good rotation: a maximum-weight matching (NetworkX, exact for one
-        period) of the pairs not used yet, period after period; then each period matched again
-        with the others fixed while that gains (a teacher left over joins a pair as a triad)."""
-        keys = list(self.pairs)
-        choice: dict[tuple[int, str], PeriodChoice] = {}
-        for key in keys:
-            choice[key] = self._period_choice(key, self._used(choice, skip=None))
-        for _sweep in range(sweeps):
-            improved = False
-            for key in keys:
-                better = self._period_choice(key, self._used(choice, skip=key))
-                if better.value > choice[key].value:
-                    choice[key] = better
-                    improved = True
-            if not improved:
-                break
-        unpaired = [0] * len(self.years)
-        for key in keys:
-            chosen = choice[key].groups
-            partnered = {teacher for group in chosen for teacher in group}
-            unpaired[key[0]] += len(self.context.participants) - len(partnered)
-            for edge, variable in self.pairs[key].items():
-                self.model.add_hint(variable, edge in chosen)
-            for triad, variable in self.triads[key].items():
-                self.model.add_hint(variable, triad in chosen)
-            for teacher, variable in self.unpaired[key].items():
-                self.model.add_hint(variable, teacher not in partnered)
-        locks_kept = not self.keep_locks or all(
-            any(
-                set(lock) <= set(group)
-                for (k, _), (chosen, _) in choice.items()
-                if k == 0
-                for group in chosen
-            )
-            for lock in self.context.locks
-        )
-        groups = [
-            [
-                sorted(
-                    choice[k, period_id].groups, key=lambda g: [self.context.index[t] for t in g]
-                )
-                for period_id, _ in self.context.periods
-            ]
-            for k in range(len(self.years))
-        ]
-        value = sum(period_choice.value for period_choice in choice.values())
-        return _Greedy(groups, value, unpaired, locks_kept)
-
-    def _used(
-        self, choice: dict[tuple[int, str], PeriodChoice], skip: tuple[int, str] | None
-    ) -> set[tuple[str, str]]:
-        used: set[tuple[str, str]] = set()
-        for key, (chosen, _) in choice.items():
-            if key != skip:
-                for group in chosen:
-                    used.update(itertools.combinations(group, 2))
-        return used
-
-    def _period_choice(self, key: tuple[int, str], used: set[tuple[str, str]]) -> PeriodChoice:
-        """One period's best partnerships avoiding `used` pairs (groups in roster order) and value."""
-        index = self.context.index
-        chosen: set[Group] = set()
-        if self.keep_locks and key == next(iter(self.pairs)):
-            # the first year's first period holds the locked pairs
-            for lock in self.context.locks:
-                taken = any(teacher in group for group in chosen for teacher in lock)
-                if lock in self.pairs[key] and lock not in used and not taken:
-                    chosen.add(lock)
-        locked = {teacher for group in chosen for teacher in group}
-        graph = nx.Graph()
-        graph.add_nodes_from(t for t in self.context.participants if t not in locked)
-        for edge in self.pairs[key]:
-            if edge not in used and not (set(edge) & locked):
-                graph.add_edge(*edge, weight=self.scores[key][edge])
-        matching = nx.max_weight_matching(graph, maxcardinality=True)
-        chosen |= {tuple(sorted(pair, key=index.__getitem__)) for pair in matching}
-        partnered = {teacher for group in chosen for teacher in group}
-        schools_with_triad: set[str] = set()
-        for teacher in self.context.participants:
-            if teacher in partnered:
-                continue
-            best: tuple[int, Group, Group] | None = None
-            for triad in self.triads_of[key].get(teacher, []):
-                others = tuple(t for t in triad if t != teacher)
-                if others not in chosen or self._triad_school(triad[0]) in schools_with_triad:
-                    continue
-                if any(pair in used for pair in itertools.combinations(triad, 2)):
-                    continue
-                score = self.scores[key][triad]
-                if best is None or score > best[0]:
-                    best = (score, triad, others)
-            if best is not None:
-                chosen.discard(best[2])
-                chosen.add(best[1])
-                partnered.add(teacher)
-                schools_with_triad.add(self._triad_school(best[1][0]))
-        unpaired = len(self.context.participants) - len(partnered)
-        value = sum(self.scores[key][group] for group in chosen)
-        return PeriodChoice(chosen, value - self.context.roster.policy.weights.unpaired * unpaired)
-
-    def hint(self, solver: cp_model.CpSolver) -> None:
-        self.model.clear_hints()  # type: ignore[no-untyped-call]
-        variables: list[cp_model.IntVar] = []
-        for pairs in self.pairs.values():
-            variables += pairs.values()
-        for triads in self.triads.values():
-            variables += triads.values()
-        for unpaired in self.unpaired.values():
-            variables += unpaired.values()
-        for variable in variables:
-            self.model.add_hint(variable, solver.boolean_value(variable))
-
-
-def _tree_flows(
-    teachers: list[str], history_edges: set[tuple[str, str]], groups: Sequence[Group]
-) -> dict[tuple[str, str], int]:
-    """A flow that reaches every teacher: per component, from its first teacher (the root arc
-    `("", root)`) down a breadth-first tree, each arc carrying the size of the subtree below."""
-    graph = nx.Graph()
-    graph.add_nodes_from(teachers)
-    graph.add_edges_from(history_edges)
-    graph.add_edges_from(pair for group in groups for pair in itertools.combinations(group, 2))
-    flows: dict[tuple[str, str], int] = {}
-    seen: set[str] = set()
-    for root in teachers:
-        if root in seen:
-            continue
-        tree = nx.bfs_tree(graph, root, sort_neighbors=sorted)
-        seen.update(tree)
-        below = {node: 1 for node in tree}
-        for node in reversed(list(nx.topological_sort(tree))):
-            for child in tree.successors(node):
-                flows[node, child] = below[child]
-                below[node] += below[child]
-        flows["", root] = below[root]
-    return flows
 
 
 def _solver(budget: float, seed: int, workers: int) -> cp_model.CpSolver:
@@ -487,7 +75,7 @@ def _fewest_unpaired(
     workers: int,
 ) -> int | None:
     """The fewest teachers a year leaves unpaired on its own (None when its locks cannot hold)."""
-    model = _RotationModel(context, [year], keep_locks=keep_locks)
+    model = RotationModel(context, [year], keep_locks=keep_locks)
     model.model.minimize(model.unpaired_in_year(0))
     greedy = model.greedy_hint()
     if greedy.locks_kept and greedy.unpaired[0] == 0 and _hint_holds(model.model, seed):
@@ -513,7 +101,7 @@ def _hint_holds(model: cp_model.CpModel, seed: int) -> bool:
     return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def _fewest_components(context: RotationContext, usage: Sequence[tuple[str, str]]) -> int:
+def _fewest_possible(context: RotationContext, usage: Sequence[tuple[str, str]]) -> int:
     """Components of the network with every pair the rotation could use: no rotation has fewer."""
     roster = context.roster
     graph = nx.Graph()
@@ -527,12 +115,32 @@ def _fewest_components(context: RotationContext, usage: Sequence[tuple[str, str]
 
 def _repeat_free(
     context: RotationContext, years: list[int], fewest: list[int], keep_locks: bool
-) -> _RotationModel:
+) -> RotationModel:
     """The rotation model with no year leaving more teachers unpaired than it would alone."""
-    model = _RotationModel(context, years, keep_locks=keep_locks)
+    model = RotationModel(context, years, keep_locks=keep_locks)
     for k, limit in enumerate(fewest):
         model.model.add(model.unpaired_in_year(k) <= limit)
     return model
+
+
+class _Best(NamedTuple):
+    """The rotation `_best_rotation` found: by the search (`searched`; its solver to hint the
+    tie-break) or the greedy's, its objective, bound and partnerships."""
+
+    solver: cp_model.CpSolver
+    searched: bool
+    optimal: bool
+    objective: int
+    bound: int | None
+    groups: list[list[list[Group]]]
+
+
+class _Settings(NamedTuple):
+    """A rotation's search settings: its time limit (shared out by phase), seed and workers."""
+
+    time_limit: float
+    seed: int
+    workers: int
 
 
 def plan_rotation(
@@ -553,25 +161,43 @@ def plan_rotation(
         raise RotationError("plan at least one year", None)
     context = rotation_context(roster)
     year_list = [roster.year + k for k in range(years)]
-    slice_seconds = max(1.0, FEWEST_SHARE * time_limit)
+    settings = _Settings(time_limit, seed, workers)
+    fewest = _fewest_per_year(context, year_list, keep_locks, settings)
+    model = _repeat_free(context, year_list, fewest, keep_locks)
+    model.model.maximize(sum(model.value))
+    best = _best_rotation(model, year_list, fewest, keep_locks, settings)
+    groups, objective = best.groups, best.objective
+    if best.searched:
+        groups, objective = _fewest_components(model, best.solver, groups, objective, settings)
+    return Rotation(
+        years=year_list,
+        periods=context.periods,
+        groups=groups,
+        objective=objective,
+        bound=None if best.bound is None else max(best.bound, objective),
+        optimal=best.optimal,
+        components=_components(roster, groups),
+        seconds=time.monotonic() - started,
+    )
+
+
+def _fewest_per_year(
+    context: RotationContext, year_list: list[int], keep_locks: bool, settings: _Settings
+) -> list[int]:
+    """Per year, the fewest teachers it leaves unpaired on its own (`_fewest_unpaired`), found
+    once per set of history pairs it blocks; `RotationError` when the first year's locks cannot
+    hold."""
+    roster = context.roster
+    slice_seconds = max(1.0, FEWEST_SHARE * settings.time_limit)
     fewest: list[int] = []
     cache: dict[tuple[bool, frozenset[frozenset[str]]], int | None] = {}
-    window = roster.policy.repeat_window_years
     for k, year in enumerate(year_list):
         # years that block the same history pairs leave the same teachers unpaired
-        continuing = {
-            frozenset((r.a, r.b))
-            for r in roster.relations
-            if r.kind == "continue" and year == roster.year
-        }
-        blocked = frozenset(
-            frozenset((entry.a, entry.b))
-            for entry in roster.history
-            if entry.year < year and year - entry.year <= window
-        ) - frozenset(continuing)
-        key = (keep_locks and k == 0, blocked)
+        key = (keep_locks and k == 0, _blocked_pairs(roster, year))
         if key not in cache:
-            cache[key] = _fewest_unpaired(context, year, key[0], slice_seconds, seed, workers)
+            cache[key] = _fewest_unpaired(
+                context, year, key[0], slice_seconds, settings.seed, settings.workers
+            )
         value = cache[key]
         if value is None:
             raise RotationError(
@@ -580,64 +206,103 @@ def plan_rotation(
                 0,
             )
         fewest.append(value)
+    return fewest
 
-    model = _repeat_free(context, year_list, fewest, keep_locks)
-    model.model.maximize(sum(model.value))
+
+def _blocked_pairs(roster: Roster, year: int) -> frozenset[frozenset[str]]:
+    """The history pairs that may not be partners in `year` (within the repeat window, less the
+    roster's own `continue` pairs in its own year)."""
+    window = roster.policy.repeat_window_years
+    continuing = {
+        frozenset((r.a, r.b))
+        for r in roster.relations
+        if r.kind == "continue" and year == roster.year
+    }
+    return frozenset(
+        frozenset((entry.a, entry.b))
+        for entry in roster.history
+        if entry.year < year and year - entry.year <= window
+    ) - frozenset(continuing)
+
+
+def _best_rotation(
+    model: RotationModel,
+    year_list: list[int],
+    fewest: list[int],
+    keep_locks: bool,
+    settings: _Settings,
+) -> _Best:
+    """The repeat-free rotation of the most value found by the search, or the greedy rotation
+    when the search found none in time but the greedy holds.
+    `RotationError` when none exists (saying how many years could hold) or none was found."""
     greedy = model.greedy_hint()
     greedy_holds = greedy.locks_kept and all(
         unpaired <= limit for unpaired, limit in zip(greedy.unpaired, fewest, strict=True)
     )
-    solver = _solver(OBJECTIVE_SHARE * time_limit, seed, workers)
+    solver = _solver(OBJECTIVE_SHARE * settings.time_limit, settings.seed, settings.workers)
     status = solver.solve(model.model)
     if status == cp_model.INFEASIBLE:
         possible = _largest_repeat_free(
-            context, year_list, fewest, keep_locks, slice_seconds, seed, workers
+            model.context,
+            year_list,
+            fewest,
+            keep_locks,
+            max(1.0, FEWEST_SHARE * settings.time_limit),
+            settings.seed,
+            settings.workers,
         )
-        participants = len(context.participants)
+        participants = len(model.context.participants)
+        years = len(year_list)
         raise RotationError(
             f"no repeat-free rotation of {years} years exists for {participants} teachers: "
             f"at most {possible} year{'s' if possible != 1 else ''} give everyone a partner "
             "they have not had (within the history's repeat window) each year",
             possible,
         )
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        objective = round(solver.objective_value)
-        bound = _floor(solver.best_objective_bound)
-        groups = model.read(solver)
-    elif greedy_holds:
-        objective, bound, groups = greedy.value, None, greedy.groups
-    else:
-        raise RotationError(
-            f"no repeat-free rotation of {years} years was found within the time limit; "
-            "allow more time or plan fewer years",
-            None,
-        )
     optimal = status == cp_model.OPTIMAL
-    fewest_components = _fewest_components(context, list(model.usage))
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
-        _components(roster, groups) > fewest_components
-    ):
-        model.hint(solver)
-        model.model.add(sum(model.value) >= objective)
-        components_expression = model.add_components(
-            [group for year in groups for period in year for group in period]
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _Best(
+            solver,
+            True,
+            optimal,
+            round(solver.objective_value),
+            _floor(solver.best_objective_bound),
+            model.read(solver),
         )
-        model.model.minimize(components_expression)
-        second = _solver(CONNECTIVITY_SHARE * time_limit, seed, workers)
-        second_status = second.solve(model.model)
-        if second_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            groups = model.read(second)
-            objective = max(objective, round(second.value(sum(model.value))))
-    return Rotation(
-        years=year_list,
-        periods=context.periods,
-        groups=groups,
-        objective=objective,
-        bound=None if bound is None else max(bound, objective),
-        optimal=optimal,
-        components=_components(roster, groups),
-        seconds=time.monotonic() - started,
+    if greedy_holds:
+        return _Best(solver, False, optimal, greedy.value, None, greedy.groups)
+    raise RotationError(
+        f"no repeat-free rotation of {len(year_list)} years was found within the time limit; "
+        "allow more time or plan fewer years",
+        None,
     )
+
+
+def _fewest_components(
+    model: RotationModel,
+    solver: cp_model.CpSolver,
+    groups: list[list[list[Group]]],
+    objective: int,
+    settings: _Settings,
+) -> tuple[list[list[list[Group]]], int]:
+    """The tie-break: among rotations worth `objective` or more, the cumulative network with the
+    fewest components, searched from the solver's rotation; skipped when it already has as few
+    as the network with every possible pair. Returns the groups and their objective."""
+    roster = model.context.roster
+    if _components(roster, groups) <= _fewest_possible(model.context, list(model.usage)):
+        return groups, objective
+    model.hint(solver)
+    model.model.add(sum(model.value) >= objective)
+    components_expression = model.add_components(
+        [group for year in groups for period in year for group in period]
+    )
+    model.model.minimize(components_expression)
+    second = _solver(CONNECTIVITY_SHARE * settings.time_limit, settings.seed, settings.workers)
+    second_status = second.solve(model.model)
+    if second_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        groups = model.read(second)
+        objective = max(objective, round(second.value(sum(model.value))))
+    return groups, objective
 
 
 def _components(roster: Roster, groups: list[list[list[Group]]]) -> int:
