@@ -2,6 +2,11 @@
 
     python benchmarks/run.py [--instances NAME ...] [--solvers pairwise,greedy,random_pairs]
                              [--time-limit S] [--seeds K] [--workers N[,N...]] [--whatif]
+    python benchmarks/run.py --large [--instances NAME ...]
+
+`--large` runs the large rosters instead (`LARGE_INSTANCES`: 400- and 800-teacher schools, 1,000-
+and 3,000-teacher districts with cross-school pairs, the 20,000-teacher district, and that one's
+speed-up from one to two workers), generated on the fly by `pairwise generate` (not committed).
 
 Instances are the files of `instances/` (`tiny-7`, `secondary-150`, ...); `NAME:peer-only` is the
 same roster without sabbatical coaches and meetings (the engine issue's scope: partnerships and
@@ -20,6 +25,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shlex
 import signal
 import statistics
@@ -93,17 +99,31 @@ class Run:
     unpaired: int | None = None
     error: str = ""
     terms: dict[str, int] = field(default_factory=dict)
+    main_peak_mib: float | None = None
+    """The child's own peak resident memory (the process that splits, merges and checks)."""
+    worker_peak_mib: float | None = None
+    """The largest peak of a district's worker processes (None: no worker process ran)."""
 
 
 # --- the child: one solve -----------------------------------------------------------------------
 
 
 def load_instance(name: str) -> Any:
-    """The roster of `NAME` or `NAME:peer-only` (coaches and meetings removed)."""
-    from pairwise.roster.load import load_roster
+    """The roster of `NAME` or `NAME:peer-only` (coaches and meetings removed); a large one is
+    generated (with `cross_school_pairs` set where its entry says so)."""
+    from benchmarks.large import LARGE_INSTANCES, large_roster_path
+    from pairwise.roster.load import load_roster, roster_from_data
 
     base, _, variant = name.partition(":")
-    roster = load_roster(INSTANCES / f"{base}.json")
+    if base in LARGE_INSTANCES:
+        roster = load_roster(large_roster_path(base))
+        if LARGE_INSTANCES[base][1]:
+            data = roster.model_dump(mode="json")
+            data["policy"]["cross_school_pairs"] = True
+            data["name"] = f"{data['name']} (cross-school pairs)"
+            roster = roster_from_data(data)
+    else:
+        roster = load_roster(INSTANCES / f"{base}.json")
     if variant == "peer-only":
         data = roster.model_dump(mode="json")
         for teacher in data["teachers"]:
@@ -111,15 +131,15 @@ def load_instance(name: str) -> Any:
         for cycle in data["cycles"]:
             cycle["meetings"] = []
         data["name"] = f"{data['name']} (peer visits only)"
-        from pairwise.roster.load import roster_from_data
-
         roster = roster_from_data(data)
     elif variant:
         raise SystemExit(f"unknown variant '{variant}' (known: peer-only)")
     return roster
 
 
-def solve_once(solver: str, roster: Any, seed: int, time_limit: float, workers: int) -> Any:
+def solve_with_stats(
+    solver: str, roster: Any, seed: int, time_limit: float, workers: int
+) -> tuple[str, Any, dict[str, Any]]:
     """Run one solver; returns (status, plan or None, the solver's own stats)."""
     if solver == "pairwise":
         from pairwise.engine.pipeline import solve  # type: ignore[import-not-found,unused-ignore]
@@ -133,7 +153,7 @@ def solve_once(solver: str, roster: Any, seed: int, time_limit: float, workers: 
                 result = solve_district(roster, time_limit=time_limit, seed=seed, workers=workers)
         else:
             result = solve(roster, time_limit=time_limit, seed=seed, workers=workers)
-        return result.status, result.plan
+        return result.status, result.plan, dict(result.stats)
     if solver == "greedy":
         from solvers import greedy
 
@@ -144,7 +164,7 @@ def solve_once(solver: str, roster: Any, seed: int, time_limit: float, workers: 
         plan = random_pairs.solve(roster, seed)
     else:
         raise SystemExit(f"unknown solver '{solver}' (known: {', '.join(SOLVERS)})")
-    return ("feasible" if plan is not None else "infeasible"), plan
+    return ("feasible" if plan is not None else "infeasible"), plan, {}
 
 
 def child_main(arguments: argparse.Namespace) -> int:
@@ -153,11 +173,15 @@ def child_main(arguments: argparse.Namespace) -> int:
     try:
         roster = load_instance(arguments.instance)
         started = time.perf_counter()
-        status, plan = solve_once(
+        status, plan, stats = solve_with_stats(
             arguments.solver, roster, arguments.seed, arguments.time_limit, arguments.workers
         )
         report["seconds"] = time.perf_counter() - started
         report["status"] = status
+        # this process's own peak (KiB on Linux); a district's workers report theirs in the stats
+        report["main_peak_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        if int(stats.get("parallel_tasks", 1)) > 1:
+            report["worker_peak_bytes"] = stats.get("peak_memory_bytes")
         report["plan"] = plan.model_dump(mode="json") if plan is not None else None
     except Exception as error:  # the parent records the failure as a row
         report["error"] = f"{type(error).__name__}: {error}"
@@ -298,6 +322,8 @@ def measure(
         peak_mib=round(peak, 1),
         checker="no plan",
         error=str(report.get("error", "" if code == 0 else f"exit code {code}")),
+        main_peak_mib=_mib(report.get("main_peak_bytes")),
+        worker_peak_mib=_mib(report.get("worker_peak_bytes")),
     )
     if not report:
         if peak * 1024 * 1024 > memory_limit:
@@ -318,6 +344,10 @@ def measure(
             rules = ", ".join(str(rule) for rule in checked.broken_rules)
             run.checker = f"BROKEN rules {rules}" if checked.violations else "MISSTATED"
     return run
+
+
+def _mib(value: Any) -> float | None:
+    return round(float(value) / (1024 * 1024), 1) if value else None
 
 
 # --- summary, files, chart ----------------------------------------------------------------------
@@ -989,6 +1019,11 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", default="2", help="CP-SAT workers, or a list: 1,2")
     parser.add_argument("--whatif", action="store_true", help="also time a 9-variant what-if")
     parser.add_argument(
+        "--large",
+        action="store_true",
+        help="the large rosters instead (generated by `pairwise generate`; benchmarks/large.py)",
+    )
+    parser.add_argument(
         "--replan",
         action="store_true",
         help="the re-planning scenarios only (benchmarks/replan.py)",
@@ -1014,6 +1049,9 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--report", help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     arguments.argv = list(sys.argv[1:] if argv is None else argv)
+    arguments.instances_given = arguments.instances != list(DEFAULT_INSTANCES)
+    if arguments.large and arguments.name == "latest":
+        arguments.name = "large"
     return arguments
 
 
@@ -1029,6 +1067,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.child:
         arguments.workers = int(arguments.workers)
         return child_main(arguments)
+    if arguments.large:
+        from benchmarks.large import run_large
+
+        return run_large(arguments)
     solvers = [name.strip() for name in arguments.solvers.split(",") if name.strip()]
     unknown = [name for name in solvers if name not in SOLVERS]
     if unknown:

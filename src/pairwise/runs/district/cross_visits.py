@@ -22,13 +22,12 @@ from pairwise.engine.model.visit_rules import (
     sabbatical_per_coachee,
 )
 from pairwise.engine.search import new_solver
-from pairwise.roster.facts import avoid_pairs
 from pairwise.roster.models import (
     Roster,
     SabbaticalVisit,
     Visit,
 )
-from pairwise.runs.district.split import Availability, cross_coachees
+from pairwise.runs.district.split import Availability, CrossCoachees
 
 PHASE_TWO_SECONDS = 5.0
 
@@ -54,86 +53,16 @@ def place_cross_visits(
     if gain_uncovered <= 0 or policy.sabbatical_visits_per_coachee == 0:
         return []
     availability = Availability(roster)
-    school_of = {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
-    busy_mask: dict[str, int] = {}
-    cover_used: Counter[tuple[str, int]] = Counter()
-    spent: Counter[str] = Counter()
-    received: Counter[str] = Counter()
-
-    def occupy(teacher: str, slot: int) -> None:
-        busy_mask[teacher] = busy_mask.get(teacher, 0) | (1 << slot)
-
-    for visit in visits:
-        slot = availability.position[visit.slot]
-        occupy(visit.host, slot)
-        occupy(visit.visitor, slot)
-        if visit.covered:
-            cover_used[school_of[visit.visitor], slot] += 1
-    for sabbatical in sabbatical_visits:
-        slot = availability.position[sabbatical.slot]
-        occupy(sabbatical.coach, slot)
-        occupy(sabbatical.coachee, slot)
-        spent[sabbatical.coach] += 1
-        received[sabbatical.coachee] += 1
-        if sabbatical.covered:
-            cover_used[school_of[sabbatical.coach], slot] += 1
+    used = _used_by(roster, availability, visits, sabbatical_visits)
+    school_of, spent, received = used.school_of, used.spent, used.received
+    covers_left = used.covers_left
     cap = policy.sabbatical_visits_per_coachee
-    cover_left: dict[tuple[str, int], int] = {}
-
-    def covers_left(school: str, slot: int) -> int:
-        key = (school, slot)
-        if key not in cover_left:
-            cover_left[key] = roster.cover_limit(availability.slots[slot]) - cover_used[key]
-        return cover_left[key]
-
-    # Each coach's options at a slot are kept for the first `keep` coachees (roster order) only:
-    # a placement blocks at most one coachee per visit, so fewer than `keep` of them are ever
-    # blocked; a visit to a later coachee moves to a kept one left unvisited, at the same slot and
-    # value (the choice is exact), and the greedy below picks the same visits as with all options.
-    keep = max(
-        1,
-        sum(
-            max(0, coach.sabbatical.budget - spent[coach.id])
-            for coach in roster.teachers
-            if coach.sabbatical is not None
-        ),
+    candidates, options = _cross_options(
+        roster,
+        availability,
+        used,
+        include_covered=gain_covered > 0,
     )
-    avoids = avoid_pairs(roster)
-    candidates: list[CrossVisitOption] = []
-    options: Counter[str] = Counter()
-    for coach in roster.teachers:
-        if coach.sabbatical is None:
-            continue
-        left = coach.sabbatical.budget - spent[coach.id]
-        if left <= 0:
-            continue
-        school = school_of[coach.id]
-        coach_free = availability.available[coach.id] & ~busy_mask.get(coach.id, 0)
-        coach_teaching = availability.teaching[coach.id]
-        per_slot: Counter[int] = Counter()
-        with_cover_mask = coach_teaching & _cover_mask(school, covers_left, len(availability.slots))
-        choices: dict[tuple[int, int], list[tuple[list[int], bool]]] = {}
-        for coachee in cross_coachees(roster, coach, avoids):
-            room = cap - received[coachee.id]
-            if room <= 0:
-                continue
-            both = coach_free & availability.host[coachee.id] & ~busy_mask.get(coachee.id, 0)
-            wanted = left + room
-            if (both, wanted) not in choices:
-                # coachees free at the same slots get the same slots (many share a timetable)
-                choices[both, wanted] = _slot_choices(
-                    both,
-                    wanted,
-                    availability.cycle_masks,
-                    coach_teaching,
-                    with_cover_mask if gain_covered > 0 else 0,
-                )
-            for slots, covered in choices[both, wanted]:
-                options[coach.id] += len(slots)
-                for slot in slots:
-                    per_slot[slot] += 1
-                    if per_slot[slot] <= keep:
-                        candidates.append(CrossVisitOption(coach.id, coachee.id, slot, covered))
     if not candidates:
         return []
     limits = _CrossLimits(
@@ -173,6 +102,112 @@ def place_cross_visits(
             )
         )
     return placed
+
+
+class _Used(NamedTuple):
+    """What the schools' plans already use: busy slots, budgets spent, visits received, covers."""
+
+    school_of: dict[str, str]
+    busy_mask: dict[str, int]
+    spent: Counter[str]
+    received: Counter[str]
+    covers_left: Callable[[str, int], int]
+
+
+def _used_by(
+    roster: Roster,
+    availability: Availability,
+    visits: Sequence[Visit],
+    sabbatical_visits: Sequence[SabbaticalVisit],
+) -> _Used:
+    """What the schools' plans use of each person's slots, the budgets, caps and covers."""
+    school_of = {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
+    busy_mask: dict[str, int] = {}
+    cover_used: Counter[tuple[str, int]] = Counter()
+    spent: Counter[str] = Counter()
+    received: Counter[str] = Counter()
+
+    def occupy(teacher: str, slot: int) -> None:
+        busy_mask[teacher] = busy_mask.get(teacher, 0) | (1 << slot)
+
+    for visit in visits:
+        slot = availability.position[visit.slot]
+        occupy(visit.host, slot)
+        occupy(visit.visitor, slot)
+        if visit.covered:
+            cover_used[school_of[visit.visitor], slot] += 1
+    for sabbatical in sabbatical_visits:
+        slot = availability.position[sabbatical.slot]
+        occupy(sabbatical.coach, slot)
+        occupy(sabbatical.coachee, slot)
+        spent[sabbatical.coach] += 1
+        received[sabbatical.coachee] += 1
+        if sabbatical.covered:
+            cover_used[school_of[sabbatical.coach], slot] += 1
+    cover_left: dict[tuple[str, int], int] = {}
+
+    def covers_left(school: str, slot: int) -> int:
+        key = (school, slot)
+        if key not in cover_left:
+            cover_left[key] = roster.cover_limit(availability.slots[slot]) - cover_used[key]
+        return cover_left[key]
+
+    return _Used(school_of, busy_mask, spent, received, covers_left)
+
+
+def _cross_options(
+    roster: Roster, availability: Availability, used: _Used, *, include_covered: bool
+) -> tuple[list[CrossVisitOption], Counter[str]]:
+    """Every coach's cross-school options (coach, coachee, slot, covered), and how many each
+    coach had before any were left out.
+
+    Each coach's options at a slot are kept for the first `keep` coachees (roster order) only:
+    a placement blocks at most one coachee per visit, so fewer than `keep` of them are ever
+    blocked; a visit to a later coachee moves to a kept one left unvisited, at the same slot and
+    value (the choice is exact), and the greedy picks the same visits as with all options.
+    """
+    cap = roster.policy.sabbatical_visits_per_coachee
+    budgets = {
+        coach.id: coach.sabbatical.budget - used.spent[coach.id]
+        for coach in roster.teachers
+        if coach.sabbatical is not None
+    }
+    keep = max(1, sum(max(0, left) for left in budgets.values()))
+    coachees_of = CrossCoachees(roster)
+    candidates: list[CrossVisitOption] = []
+    options: Counter[str] = Counter()
+    for coach in roster.teachers:
+        left = budgets.get(coach.id, 0)
+        if left <= 0:
+            continue
+        coach_free = availability.available[coach.id] & ~used.busy_mask.get(coach.id, 0)
+        coach_teaching = availability.teaching[coach.id]
+        school = used.school_of[coach.id]
+        with_cover = (
+            coach_teaching & _cover_mask(school, used.covers_left, len(availability.slots))
+            if include_covered
+            else 0
+        )
+        per_slot: Counter[int] = Counter()
+        choices: dict[tuple[int, int], list[tuple[list[int], bool]]] = {}
+        for coachee in coachees_of(coach):
+            room = cap - used.received[coachee.id]
+            if room <= 0:
+                continue
+            both = coach_free & availability.host[coachee.id] & ~used.busy_mask.get(coachee.id, 0)
+            wanted = left + room
+            if (both, wanted) not in choices:
+                # coachees free at the same slots get the same slots (many share a timetable)
+                choices[both, wanted] = _slot_choices(
+                    both, wanted, availability.cycle_masks, coach_teaching, with_cover
+                )
+            for slots, covered in choices[both, wanted]:
+                options[coach.id] += len(slots)
+                for slot in slots:
+                    per_slot[slot] += 1
+                    if per_slot[slot] <= keep:
+                        candidates.append(CrossVisitOption(coach.id, coachee.id, slot, covered))
+    return candidates, options
 
 
 def _cover_mask(school: str, covers_left: Callable[[str, int], int], slots: int) -> int:

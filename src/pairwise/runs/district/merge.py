@@ -44,69 +44,31 @@ def merge_district(
 ) -> tuple[Plan, dict[str, float | int | str]]:
     """One district plan from the schools' plans, with the cross-school visits placed anew."""
     weights = roster.policy.weights
-    terms: Counter[str] = Counter()
-    partnerships: list[Partnership] = []
-    visits: list[Visit] = []
-    sabbatical: list[SabbaticalVisit] = []
-    tables: list[TableSeat] = []
-    unpaired: list[Unpaired] = []
-    talks = _Talks()
-    tentative = 0
-    year: int | None = None
-    count = 0
-    plans: list[tuple[SchoolPart, Plan]] = []
+    merged = _Merged()
     for part in parts:
+        # one school's plan parsed at a time: its parts join the district's, the rest is freed
         plan = outcomes[part.school].plan()
         assert plan is not None
-        plans.append((part, plan))
-        count += len(plan.partnerships)
-    width = max(2, len(str(count)))
-    number = 0
-    for part, plan in plans:
-        year = plan.year if year is None else year
-        renamed: dict[str, str] = {}
-        for partnership in plan.partnerships:
-            number += 1
-            renamed[partnership.id] = f"P{number:0{width}d}"
-            partnerships.append(partnership.model_copy(update={"id": renamed[partnership.id]}))
-        visits += [
-            visit.model_copy(update={"partnership": renamed[visit.partnership]})
-            for visit in plan.visits
-        ]
-        terms.update(plan.terms)
-        for visit in plan.sabbatical_visits:
-            if visit.coachee in part.stand_in_coach:
-                # a placeholder for a cross-school visit: its value leaves with it
-                tentative += 1
-                terms["sabbatical"] -= weights.sabbatical
-                if visit.covered:
-                    terms["cover"] += weights.cover
-            else:
-                sabbatical.append(visit)
-        tables += plan.tables
-        unpaired += plan.unpaired
-        talks.add(plan)
+        merged.add(part, plan, weights.sabbatical, weights.cover)
+    partnerships, visits = merged.renumbered()
     placement_started = time.perf_counter()
     crossing = place_cross_visits(
-        roster, visits, sabbatical, seed=seed, deterministic_seconds=placement_seconds
+        roster, visits, merged.sabbatical, seed=seed, deterministic_seconds=placement_seconds
     )
+    terms = merged.terms
     for visit in crossing:
         terms["sabbatical"] += weights.sabbatical
         if visit.covered:
             terms["cover"] -= weights.cover
-    sabbatical += crossing
-
     all_terms = empty_terms()
     for name in all_terms:
         all_terms[name] = int(terms.get(name, 0))
     objective = sum(all_terms.values())
-    bound = sum(int(outcomes[part.school].bound or 0) for part in parts)
-    bound = max(bound, objective)
-    proven = objective >= bound
+    bound = max(objective, sum(int(outcomes[part.school].bound or 0) for part in parts))
     plan = Plan(
         roster=roster.name,
-        year=year,
-        status="optimal" if proven else "feasible",
+        year=merged.year,
+        status="optimal" if objective >= bound else "feasible",
         objective=objective,
         bound=bound,
         gap=round(relative_gap(objective, bound), 6),
@@ -114,18 +76,68 @@ def merge_district(
         terms=all_terms,
         partnerships=partnerships,
         visits=visits,
-        sabbatical_visits=sabbatical,
-        tables=tables,
-        unpaired=unpaired,
+        sabbatical_visits=merged.sabbatical + crossing,
+        tables=merged.tables,
+        unpaired=merged.unpaired,
     )
-    talks.settle(plan, crossing)
+    merged.talks.settle(plan, crossing)
     plan.metrics = plan_metrics(roster, plan)
     stats: dict[str, float | int | str] = {
         "cross_school_visits": len(crossing),
-        "cross_school_capacity_used_by_schools": tentative,
+        "cross_school_capacity_used_by_schools": merged.tentative,
         "placement_seconds": round(time.perf_counter() - placement_started, 3),
     }
     return plan, stats
+
+
+@dataclass
+class _Merged:
+    """The schools' plans folded together, school by school, before the cross-school visits."""
+
+    schools: list[tuple[list[Partnership], list[Visit]]] = field(default_factory=list)
+    sabbatical: list[SabbaticalVisit] = field(default_factory=list)
+    tables: list[TableSeat] = field(default_factory=list)
+    unpaired: list[Unpaired] = field(default_factory=list)
+    terms: Counter[str] = field(default_factory=Counter)
+    talks: _Talks = field(default_factory=lambda: _Talks())
+    tentative: int = 0
+    year: int | None = None
+
+    def add(self, part: SchoolPart, plan: Plan, sabbatical_weight: int, cover_weight: int) -> None:
+        """Take one school's plan; its visits to stand-ins leave with their value."""
+        self.year = plan.year if self.year is None else self.year
+        self.schools.append((plan.partnerships, plan.visits))
+        self.terms.update(plan.terms)
+        for visit in plan.sabbatical_visits:
+            if visit.coachee in part.stand_in_coach:
+                # a placeholder for a cross-school visit: its value leaves with it
+                self.tentative += 1
+                self.terms["sabbatical"] -= sabbatical_weight
+                if visit.covered:
+                    self.terms["cover"] += cover_weight
+            else:
+                self.sabbatical.append(visit)
+        self.tables += plan.tables
+        self.unpaired += plan.unpaired
+        self.talks.add(plan)
+
+    def renumbered(self) -> tuple[list[Partnership], list[Visit]]:
+        """Every school's partnerships numbered P01… in school order, their visits following."""
+        width = max(2, len(str(sum(len(partnerships) for partnerships, _ in self.schools))))
+        number = 0
+        partnerships: list[Partnership] = []
+        visits: list[Visit] = []
+        for own, own_visits in self.schools:
+            renamed: dict[str, str] = {}
+            for partnership in own:
+                number += 1
+                renamed[partnership.id] = f"P{number:0{width}d}"
+                partnerships.append(partnership.model_copy(update={"id": renamed[partnership.id]}))
+            visits += [
+                visit.model_copy(update={"partnership": renamed[visit.partnership]})
+                for visit in own_visits
+            ]
+        return partnerships, visits
 
 
 @dataclass

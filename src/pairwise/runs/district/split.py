@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pairwise.roster.facts import PairKey, avoid_pairs, kept_apart
+from pairwise.roster.facts import avoid_pairs, kept_apart
 from pairwise.roster.models import (
     Plan,
     Roster,
@@ -86,97 +86,130 @@ class Availability:
             self.host[teacher.id] = teaching & available
 
 
-def cross_coachees(
-    roster: Roster, coach: Teacher, avoids: frozenset[PairKey] | None = None
-) -> list[Teacher]:
-    """Teachers of other schools this coach may visit (rule 8 without slots), roster order.
+class CrossCoachees:
+    """For each coach, the teachers of other schools it may visit (rule 8 without slots), in
+    roster order; the roster's teachers indexed by priority once for all coaches."""
 
-    `avoids` is `avoid_pairs(roster)`, passed by a caller asking for many coaches."""
-    if coach.sabbatical is None:
-        return []
-    topics = set(coach.sabbatical.topics)
-    if avoids is None:
-        avoids = avoid_pairs(roster)
-    school = roster.school_of(coach.id)
-    return [
-        teacher
-        for teacher in roster.teachers
-        if teacher.priority in topics
-        and teacher.id != coach.id
-        and roster.school_of(teacher.id) != school
-        and kept_apart(roster, avoids, coach.id, teacher.id) is None
-    ]
+    def __init__(self, roster: Roster) -> None:
+        self.roster = roster
+        self.avoids = avoid_pairs(roster)
+        self.school_of = {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
+        self.by_priority: dict[str, list[int]] = {}
+        for position, teacher in enumerate(roster.teachers):
+            if teacher.priority is not None:
+                self.by_priority.setdefault(teacher.priority, []).append(position)
+
+    def __call__(self, coach: Teacher) -> list[Teacher]:
+        if coach.sabbatical is None:
+            return []
+        school = self.school_of[coach.id]
+        positions = sorted(
+            position
+            for topic in set(coach.sabbatical.topics)
+            for position in self.by_priority.get(topic, ())
+        )
+        teachers = self.roster.teachers
+        return [
+            teachers[position]
+            for position in positions
+            if teachers[position].id != coach.id
+            and self.school_of[teachers[position].id] != school
+            and kept_apart(self.roster, self.avoids, coach.id, teachers[position].id) is None
+        ]
+
+
+def cross_coachees(roster: Roster, coach: Teacher) -> list[Teacher]:
+    """Teachers of other schools this coach may visit (rule 8 without slots), roster order."""
+    return CrossCoachees(roster)(coach)
 
 
 def split_district(roster: Roster) -> list[SchoolPart]:
-    """Each school's roster (as JSON-ready data), with stand-ins for its coaches' cross visits."""
+    """Each school's roster (as JSON-ready data), with stand-ins for its coaches' cross visits.
+
+    Everything is sorted out by school in one pass over the roster (not one pass per school)."""
     data = roster.model_dump(mode="json")
     availability = Availability(roster)
+    schools = roster.schools()
     school_of = {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
     team_school = {team.id: roster.team_school(team.id) for team in roster.teams}
+    members: dict[str, set[str]] = {school: set() for school in schools}
+    for teacher, school in school_of.items():
+        members[school].add(teacher)
+    teachers: dict[str, list[dict[str, Any]]] = {school: [] for school in schools}
+    for entry in data["teachers"]:
+        own = school_of[entry["id"]]
+        if entry.get("evaluator") not in members[own]:
+            # an evaluator in another school can never be partnered with this teacher
+            entry = {**entry, "evaluator": None}
+        teachers[own].append(entry)
+    relations: dict[str, list[dict[str, Any]]] = {school: [] for school in schools}
+    for relation in data["relations"]:
+        first = school_of.get(relation["a"])
+        if first is not None and school_of.get(relation["b"]) == first:
+            relations[first].append(relation)
+    # pairs with someone of another school never meet here; former staff stay
+    history = _by_school(data["history"], school_of, schools)
+    team_history = _by_school(data["team_history"], team_school, schools)
+    teams: dict[str, list[dict[str, Any]]] = {school: [] for school in schools}
+    for team in data["teams"]:
+        teams[team_school[team["id"]]].append(team)
+    coaches: dict[str, list[Teacher]] = {}
+    for person in roster.teachers:
+        if person.sabbatical is not None and person.sabbatical.budget:
+            coaches.setdefault(school_of[person.id], []).append(person)
+    coachees_of = CrossCoachees(roster)
     parts = []
-    for school in roster.schools():
-        members = {teacher for teacher, own in school_of.items() if own == school}
-        teams = {team for team, own in team_school.items() if own == school}
-        teachers = []
-        for teacher in data["teachers"]:
-            if teacher["id"] in members:
-                teacher = dict(teacher)
-                if teacher.get("evaluator") not in members:
-                    # an evaluator in another school can never be partnered with this teacher
-                    teacher["evaluator"] = None
-                teachers.append(teacher)
+    for school in schools:
         part = SchoolPart(
             school=school,
-            teachers=sum(1 for teacher in roster.teachers if teacher.id in members),
+            teachers=len(members[school]),
             data={
                 **data,
                 "name": f"{roster.name} — {school}" if school else roster.name,
-                "teams": [team for team in data["teams"] if team["id"] in teams],
-                "teachers": teachers,
-                # pairs with someone of another school never meet here; former staff stay
-                "history": [
-                    entry
-                    for entry in data["history"]
-                    if school_of.get(entry["a"], school) == school
-                    and school_of.get(entry["b"], school) == school
-                ],
-                "team_history": [
-                    entry
-                    for entry in data["team_history"]
-                    if team_school.get(entry["a"], school) == school
-                    and team_school.get(entry["b"], school) == school
-                ],
-                "relations": [
-                    relation
-                    for relation in data["relations"]
-                    if relation["a"] in members and relation["b"] in members
-                ],
+                "teams": teams[school],
+                "teachers": teachers[school],
+                "history": history[school],
+                "team_history": team_history[school],
+                "relations": relations[school],
             },
         )
-        _add_stand_ins(roster, part, members, availability)
+        _add_stand_ins(roster, part, coaches.get(school, []), coachees_of, availability)
         parts.append(part)
     return parts
 
 
+def _by_school(
+    entries: list[dict[str, Any]], school_of: dict[str, str], schools: Sequence[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """History entries (`a`, `b`) of each school: both in it, or gone (former staff, teams no
+    more) and so counted in every school where the other one is, or in all when both are gone."""
+    kept: dict[str, list[dict[str, Any]]] = {school: [] for school in schools}
+    for entry in entries:
+        first, second = school_of.get(entry["a"]), school_of.get(entry["b"])
+        if first is None and second is None:
+            for school in schools:
+                kept[school].append(entry)
+        elif first is None or second is None or first == second:
+            kept[first if first is not None else str(second)].append(entry)
+    return kept
+
+
 def _add_stand_ins(
-    roster: Roster, part: SchoolPart, members: set[str], availability: Availability
+    roster: Roster,
+    part: SchoolPart,
+    coaches: list[Teacher],
+    coachees_of: CrossCoachees,
+    availability: Availability,
 ) -> None:
     """Stand-in coachees for each coach of the school: the capacity of its cross-school visits."""
     policy = roster.policy
     cap = policy.sabbatical_visits_per_coachee
     if cap == 0 or policy.weights.sabbatical == 0:
         return  # no cross-school visit could add to the objective
-    coaches = [
-        teacher
-        for teacher in roster.teachers
-        if teacher.id in members and teacher.sabbatical is not None and teacher.sabbatical.budget
-    ]
-    taken = set(roster.teacher_by_id)
-    avoids = avoid_pairs(roster)
+    taken: set[str] = set()
     for coach in coaches:
         assert coach.sabbatical is not None
-        coachees = cross_coachees(roster, coach, avoids)
+        coachees = coachees_of(coach)
         if not coachees:
             continue
         hostable = 0
@@ -198,7 +231,7 @@ def _add_stand_ins(
         copies = math.ceil(coach.sabbatical.budget / cap)
         for copy in range(1, copies + 1):
             identifier = f"{coach.id}{STAND_IN_MARK}{copy}"
-            while identifier in taken:
+            while identifier in taken or identifier in roster.teacher_by_id:
                 identifier += "~"
             taken.add(identifier)
             part.stand_in_coach[identifier] = coach.id

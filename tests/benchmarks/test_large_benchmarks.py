@@ -1,0 +1,82 @@
+"""The large-roster benchmarks (`benchmarks/run.py --large`): generated rosters, targets judged on
+the right process's memory, the speed-up pair, the README block."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.benchmarks.test_benchmark_runner import _runner
+
+INFO = {"date": "2026-12-03T00:00:00", "cores": 2, "platform": "x", "python": "3.11",
+        "ortools": "9", "pairwise": "0.1", "load_average": [0.4, 0.5, 0.6]}  # fmt: skip
+
+
+def _large() -> Any:
+    _runner()  # puts the repository on sys.path, as `python benchmarks/run.py` does
+    import benchmarks.large as large
+
+    return large
+
+
+def _run(runner: Any, workers: int, limit: float, seconds: float, main: float, status: str) -> Any:
+    return runner.Run(
+        "district-20000", 20000, 200, "pairwise", 0, workers, limit, status, 99_000, 100_000,
+        1.0, seconds, 3000.0, "ok", main_peak_mib=main, worker_peak_mib=900.0,
+    )  # fmt: skip
+
+
+def test_the_district_target_is_judged_on_the_main_process_memory() -> None:
+    runner, large = _runner(), _large()
+    target = next(t for t in large.LARGE_TARGETS if t.instance == "district-20000")
+    # 3,000 MiB over all processes, 1,500 in the main one: met
+    verdict = large.judge_large(target, [_run(runner, 2, 120.0, 110.0, 1500.0, "feasible")])
+    assert verdict["met"] is True and "main process" in verdict["measured"]
+    assert (
+        large.judge_large(target, [_run(runner, 2, 120.0, 110.0, 2100.0, "feasible")])["met"]
+        is False
+    )
+    assert (
+        large.judge_large(target, [_run(runner, 2, 120.0, 121.0, 1500.0, "feasible")])["met"]
+        is False
+    )
+    # the speed-up pair (another time limit) does not count for the target
+    assert (
+        large.judge_large(target, [_run(runner, 2, 600.0, 100.0, 1500.0, "optimal")])["met"] is None
+    )
+
+
+def test_speed_up_is_the_one_worker_time_over_the_two_worker_time_and_goes_in_the_readme() -> None:
+    runner, large = _runner(), _large()
+    limit = large.SPEED_UP_LIMIT
+    runs = [
+        _run(runner, 2, 120.0, 110.0, 1500.0, "feasible"),
+        _run(runner, 2, limit, 150.0, 1500.0, "optimal"),
+        _run(runner, 1, limit, 285.0, 2500.0, "optimal"),
+    ]
+    assert large._speed_up(runs) == 1.9
+    verdicts = [large.judge_large(target, runs) for target in large.LARGE_TARGETS]
+    text = large.large_section(runs, verdicts, 1.9, INFO, "python benchmarks/run.py --large")
+    assert "| district-20000 | 20,000 | 200 | 1 | 600 | optimal |" in text
+    assert "| 1,500 | 900 | ok |" in text
+    assert "**1.90×**" in text and "load average 0.4" in text
+    assert "not measured" in text  # the schools and small districts were not run here
+
+
+def test_a_large_roster_is_made_by_pairwise_generate_with_cross_school_pairs_where_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner, large = _runner(), _large()
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    small = ("--teachers", "24", "--schools", "2", "--kind", "elementary", "--seed", "3")
+    monkeypatch.setitem(large.LARGE_INSTANCES, "small-cross", (small, True))
+    roster = runner.load_instance("small-cross")
+    path = tmp_path / "pairwise-benchmarks" / "small-cross.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["policy"]["cross_school_pairs"] is False  # the file is the generator's output
+    assert roster.policy.cross_school_pairs is True
+    assert len(roster.teachers) == 24 and len(roster.schools()) == 2
