@@ -16,8 +16,8 @@ columns `lp_bound.prune` leaves out, this drops only solutions worth less than t
 On a tight LP (a gap below one) nearly every teacher's row and every much-wanted pair's
 no-repeat row has a dual above the gap, so the search over the kept columns is told which
 teachers must be partnered and which pairs must meet in some cycle; without it, CP-SAT finds a
-solution at the bound of a `rotation: cycle` roster by a long dive (measured: 1.8-12 s by seed on
-secondary-150, 0.5-2 s with the rows; benchmarks/README.md, "Rotation by cycle").
+solution at the bound of a `rotation: cycle` roster by a long dive (measured alone: 1.8-12 s by
+seed on secondary-150, 0.5-4.5 s with the rows; benchmarks/README.md, "Rotation by cycle").
 The release rows are left as they are (the LP divides them by a gcd first).
 """
 
