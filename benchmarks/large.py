@@ -185,7 +185,9 @@ def _speed_up(runs: list[Any]) -> float | None:
     pair = {
         run.workers: run.seconds
         for run in runs
-        if run.instance == SPEED_UP_INSTANCE and run.time_limit == SPEED_UP_LIMIT
+        if run.instance == SPEED_UP_INSTANCE
+        and run.time_limit == SPEED_UP_LIMIT
+        and run.checker == "ok"  # a run killed or without a plan times nothing
     }
     if 1 not in pair or 2 not in pair or pair[2] <= 0:
         return None

@@ -1,6 +1,6 @@
 """Where time and memory go before the engine's first search, phase by phase, on one roster.
 
-    python benchmarks/phases.py ROSTER.json [--tracemalloc] [--top 12]
+    python benchmarks/phases.py ROSTER.json [--tracemalloc] [--top 12] [--no-lp | --lp-only]
 
 Runs the engine's own steps in order (load, tables, candidates, sabbatical count bound, pair
 columns, triad spaces, the star bound, the early best-first partnerships, the LP bound) and prints, per phase, its
@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument("--no-lp", action="store_true", help="stop before the LP bound")
+    parser.add_argument(
+        "--lp-only", action="store_true", help="the candidates, then the LP bound alone"
+    )
     arguments = parser.parse_args(argv)
     if arguments.tracemalloc:
         tracemalloc.start()
@@ -67,16 +70,18 @@ def main(argv: list[str] | None = None) -> int:
     candidates = state["candidates"]
     edges = sum(len(e) for e in candidates.pair_edges.values())
     print(f"  {edges} admissible pairs", flush=True)
-    phase("sabbatical bound", lambda: sabbatical_count_bound(candidates))
-    phase("pair columns", lambda: pair_columns(candidates))
-    print(f"  {len(state['pair columns'])} pair columns", flush=True)
-    phase("triad spaces", lambda: triad_spaces(candidates))
-    phase("star bound", lambda: star_bound(candidates))
-    print(f"  star bound {state['star bound']}", flush=True)
-    phase("quick partnerships", lambda: quick_partnerships(candidates))
+    if not arguments.lp_only:
+        phase("sabbatical bound", lambda: sabbatical_count_bound(candidates))
+        phase("pair columns", lambda: pair_columns(candidates))
+        print(f"  {len(state['pair columns'])} pair columns", flush=True)
+        phase("triad spaces", lambda: triad_spaces(candidates))
+        phase("star bound", lambda: star_bound(candidates))
+        print(f"  star bound {state['star bound']}", flush=True)
+        phase("quick partnerships", lambda: quick_partnerships(candidates))
     if not arguments.no_lp:
         phase("LP bound", lambda: linear_bound(candidates))
-        print(f"  LP value {state['LP bound'].value:.1f}", flush=True)
+        bound = state["LP bound"]
+        print(f"  LP value {bound.value:.1f}, {len(bound.columns)} columns listed", flush=True)
     if arguments.tracemalloc:
         snapshot = tracemalloc.take_snapshot()
         for statistic in snapshot.statistics("lineno")[: arguments.top]:

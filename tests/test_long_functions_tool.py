@@ -58,3 +58,19 @@ def test_exit_code_says_whether_one_was_found(
     (tmp_path / "long.py").write_text(_function("long", 81))
     assert long_functions.main([str(tmp_path)]) == 1
     assert "long.py:1 long (81 lines)" in capsys.readouterr().out
+
+
+def test_no_function_in_the_package_is_long_without_a_reason() -> None:
+    """The house rule itself: every function of src/pairwise over the limit says why it is long."""
+    package = TOOL.parent.parent / "src" / "pairwise"
+    assert list(package.rglob("*.py")), "the package's sources were not found"
+    assert [str(found) for found in long_functions.find([package])] == []
+
+
+def test_no_source_file_is_over_700_lines() -> None:
+    package = TOOL.parent.parent / "src" / "pairwise"
+    sizes = {
+        path: len(path.read_text(encoding="utf-8").splitlines()) for path in package.rglob("*.py")
+    }
+    assert sizes, "the package's sources were not found"
+    assert {str(path): lines for path, lines in sizes.items() if lines > 700} == {}

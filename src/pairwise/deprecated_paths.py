@@ -25,7 +25,11 @@ MOVED_MODULES: dict[str, tuple[str, ...]] = {
     "pairwise.objective": ("pairwise.roster.objective",),
     "pairwise.candidates": ("pairwise.engine.candidates",),
     "pairwise.columns": ("pairwise.engine.columns",),
-    "pairwise.bound": ("pairwise.engine.lp_bound",),
+    "pairwise.bound": (
+        "pairwise.engine.lp_bound",
+        "pairwise.engine.lp_terms",
+        "pairwise.engine.triad_pricing",
+    ),
     "pairwise.relaxation": ("pairwise.engine.relaxation",),
     "pairwise.matching": ("pairwise.engine.matching",),
     "pairwise.search": ("pairwise.engine.search",),

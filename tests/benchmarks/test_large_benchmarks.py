@@ -59,6 +59,9 @@ def test_speed_up_is_the_one_worker_time_over_the_two_worker_time_and_goes_in_th
         _run(runner, 1, limit, 285.0, 2500.0, "optimal"),
     ]
     assert large._speed_up(runs) == 1.9
+    killed = _run(runner, 1, limit, 1260.0, 2500.0, "error")
+    killed.checker = "no plan"
+    assert large._speed_up([runs[1], killed]) is None
     verdicts = [large.judge_large(target, runs) for target in large.LARGE_TARGETS]
     text = large.large_section(runs, verdicts, 1.9, INFO, "python benchmarks/run.py --large")
     assert "| district-20000 | 20,000 | 200 | 1 | 600 | optimal |" in text

@@ -7,9 +7,11 @@ from hypothesis import HealthCheck, given, settings
 
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import triad_spaces, visit_needs, visit_ways
-from pairwise.engine.lp_bound import linear_bound, lock_triads, parity_limit, prune
+from pairwise.engine.lp_bound import linear_bound, prune
+from pairwise.engine.lp_terms import parity_limit
 from pairwise.engine.relaxation import column_model, solve_peer_relaxation
 from pairwise.engine.search import SearchSettings, run_search
+from pairwise.engine.triad_pricing import lock_triads
 from pairwise.roster.models import Roster
 from pairwise.roster.objective import Scoring
 from tests.builders import every_column, make_roster, staggered

@@ -19,108 +19,53 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Literal, cast
 
 import numpy as np
 from ortools.linear_solver import pywraplp
 
 from pairwise.engine.candidates import Candidates, Edge
-from pairwise.engine.columns import (
-    Column,
-    TriadSpace,
-    base_value,
-    pair_columns,
-    triad_column,
-    triad_owners,
-    triad_spaces,
+from pairwise.engine.columns import Column, TriadSpace, base_value, triad_spaces
+from pairwise.engine.lp_terms import (
+    TOLERANCE,
+    Blossom,
+    Duals,
+    parity_limit,
+    parity_terms,
+    reduced_cost,
 )
+from pairwise.engine.pair_pricing import (
+    PairArrays,
+    best_per_teacher,
+    lookup,
+    pair_arrays,
+    pair_reduced_costs,
+)
+from pairwise.engine.triad_pricing import lock_triads, price_triads, seed_triads
 from pairwise.roster.facts import release_limit
 
-_TOLERANCE = 1e-6
 _GENERATED_PER_ROUND = 400
 _MAX_ROUNDS = 80
+"""Rounds of the LP once every pair prices out (triads and cuts still coming)."""
+_MAX_PAIR_ROUNDS = 200
+"""Rounds in which pairs still enter, at most (then the Lagrangian bound counts the rest)."""
+LISTED_PAIRS = 20_000
+"""Up to this many pair columns (a school of some 250 teachers) the LP lists them all from the
+start, as it always did: as fast there as pricing, and the plans of small rosters stay what they
+were (which of the LP's optimal duals GLOP returns steers the pruning, and so which of several
+optimal plans the searches find). Past it, pairs enter by pricing."""
+_PAIRS_PER_ROUND: int | None = None
+"""Pairs entering in one round, at most (None: as many as there are teachers, at least
+_GENERATED_PER_ROUND)."""
+_START_PAIRS_PER_TEACHER = 4
+"""The LP starts from each teacher's best few pairs (by value), the locked ones and the warm
+start's; pricing brings in the rest that pay."""
+_TRIADS_PER_SCHOOL = 20
+"""Triads entering in one round, at most, per school and rotation period."""
 _STALLED_CUT_ROUNDS = 5
 """Cut rounds in a row that leave the LP's floor where it was before cutting stops."""
-
-
-def parity_limit(candidates: Candidates, period: str, school: str) -> int | None:
-    """The right-hand side of a school's parity cut in a period, None when it has none.
-
-    With n of the school's teachers able to partner: for even n, a triad the school owns needs its
-    partnered count odd, so count + owned <= n; for odd n (one school per partnership only),
-    count - owned <= n - 1, since count = 2·pairs + 3·owned. With cross-school pairs a count can
-    be odd without a triad, so odd n gives no cut. Valid for every plan; removes half triads.
-    """
-    size = candidates.partner_able(period, school)
-    if size % 2 == 0:
-        return size
-    if candidates.roster.policy.cross_school_pairs:
-        return None
-    return size - 1
-
-
-def parity_terms(candidates: Candidates, column: Column) -> list[tuple[tuple[str, str], int]]:
-    """The column's coefficient in each parity cut it enters: its members in that school, plus
-    one (even n) or minus one (odd n) for the school owning it as a triad."""
-    counts: dict[str, int] = {}
-    for member in column.members:
-        school = candidates.school[member]
-        counts[school] = counts.get(school, 0) + 1
-    terms = []
-    for school, count in counts.items():
-        limit = parity_limit(candidates, column.period, school)
-        if limit is None:
-            continue
-        coefficient = count
-        if column.is_triad and column.owner == school:
-            even = candidates.partner_able(column.period, school) % 2 == 0
-            coefficient += 1 if even else -1
-        terms.append(((column.period, school), coefficient))
-    return terms
-
-
-def owner_parity_coefficient(candidates: Candidates, period: str, school: str) -> int:
-    """What owning a triad adds to the school's parity cut (0 without a cut)."""
-    if parity_limit(candidates, period, school) is None:
-        return 0
-    return 1 if candidates.partner_able(period, school) % 2 == 0 else -1
-
-
-@dataclass(frozen=True)
-class Blossom:
-    """An odd set S of teachers in one period: Σ_j floor(|j ∩ S| / 2)·x_j <= floor(|S| / 2).
-
-    Half the sum of S's degree rows, rounded down (a Chvátal–Gomory cut), so valid for every plan.
-    """
-
-    period: str
-    members: frozenset[str]
-
-    @property
-    def limit(self) -> int:
-        return len(self.members) // 2
-
-    def coefficient(self, column: Column) -> int:
-        if column.period != self.period:
-            return 0
-        return sum(1 for m in column.members if m in self.members) // 2
-
-
-@dataclass
-class Duals:
-    """Row duals of the LP, in the shapes the pricing needs."""
-
-    degree: dict[tuple[str, str], float] = field(default_factory=dict)
-    triad: dict[tuple[str, str], float] = field(default_factory=dict)
-    parity: dict[tuple[str, str], float] = field(default_factory=dict)
-    edge: dict[Edge, float] = field(default_factory=dict)
-    release_teacher: dict[str, float] = field(default_factory=dict)
-    release_school: dict[str, float] = field(default_factory=dict)
-    blossom: dict[Blossom, float] = field(default_factory=dict)
-    blossoms_of: dict[tuple[str, str], list[Blossom]] = field(default_factory=dict)
-    constant: float = 0.0
 
 
 @dataclass
@@ -134,10 +79,12 @@ class LinearBound:
     blossoms: list[Blossom] = field(default_factory=list)
     values: list[float] = field(default_factory=list)
     """The LP solution, one value per column (columns generated after it at 0)."""
+    pair_costs: np.ndarray | None = field(default=None, repr=False, compare=False)
+    """The reduced cost of every pair column (`pair_pricing.pair_arrays` order) under `duals`."""
 
     @property
     def integer_bound(self) -> int:
-        return math.floor(self.value + _TOLERANCE)
+        return math.floor(self.value + TOLERANCE)
 
     @property
     def integral(self) -> bool:
@@ -148,30 +95,10 @@ class LinearBound:
         return [c for c, value in zip(self.columns, self.values, strict=False) if value > 1 - 1e-6]
 
 
-def reduced_cost(candidates: Candidates, column: Column, duals: Duals) -> float:
-    """`c_j - π·A_j` of one column."""
-    cost = float(column.value)
-    for teacher in column.members:
-        cost -= duals.degree.get((column.period, teacher), 0.0)
-    if column.is_triad:
-        cost -= duals.triad.get((column.period, column.owner), 0.0)
-    for edge in column.edges(candidates):
-        cost -= duals.edge.get(edge, 0.0)
-    for teacher, count in column.releases:
-        cost -= count * duals.release_teacher.get(teacher, 0.0)
-    for school, count in column.school_releases:
-        cost -= count * duals.release_school.get(school, 0.0)
-    if duals.parity:
-        for key, coefficient in parity_terms(candidates, column):
-            cost -= coefficient * duals.parity.get(key, 0.0)
-    if duals.blossom:
-        seen: set[Blossom] = set()
-        for teacher in column.members:
-            for blossom in duals.blossoms_of.get((column.period, teacher), []):
-                if blossom not in seen:
-                    seen.add(blossom)
-                    cost -= blossom.coefficient(column) * duals.blossom[blossom]
-    return cost
+RowKey = tuple[str, object]
+"""A row's kind ("degree", "triad", "parity", "edge", "release_teacher", "release_school",
+"blossom") and its key within the kind."""
+ColumnKey = tuple[str, tuple[str, ...], str]
 
 
 @dataclass
@@ -185,32 +112,62 @@ class _Row:
     """Files the row's dual where pricing reads it; returns the dual of the row as written."""
 
 
-class _Program:
-    """The LP over the current columns and cuts (rebuilt each round: GLOP is fast at this size)."""
+def _store_capacity(kind: str, key: object) -> Callable[[Duals, float], float]:
+    """A `<=` row's dual, filed under `Duals.<kind>[key]` (never negative)."""
 
-    def __init__(self, candidates: Candidates, columns: list[Column], blossoms: list[Blossom]):
+    def store(duals: Duals, value: float) -> float:
+        getattr(duals, kind)[key] = max(0.0, value)
+        return max(0.0, value)
+
+    return store
+
+
+class _Program:
+    """The LP over the current columns and cuts (rebuilt each round: GLOP is fast at this size).
+
+    `divisors`: per release row ("release_teacher"/"release_school", name), the greatest common
+    divisor of its coefficients over every column that may enter it, listed or not (`_divided`).
+    """
+
+    def __init__(
+        self,
+        candidates: Candidates,
+        columns: list[Column],
+        blossoms: list[Blossom],
+        divisors: dict[tuple[str, str], int] | None = None,
+        terms: dict[ColumnKey, list[tuple[RowKey, float]]] | None = None,
+    ):
         self.candidates = candidates
         self.columns = columns
         self.blossoms = blossoms
+        self.divisors = divisors or {}
+        self.terms = {} if terms is None else terms
         self.values: list[float] = []
 
     def rows(self) -> list[_Row] | None:
         """Every row, or None when a lock has no column at all."""
-        candidates = self.candidates
-        grouped: dict[tuple[str, object], list[tuple[int, float]]] = {}
+        grouped = self._grouped_terms()
+        rows: list[_Row] = []
+        several_periods = len(self.candidates.periods) > 1
+        locks = set(self.candidates.locks)
+        for (kind, key), terms in grouped.items():
+            row = self._row(kind, key, terms, several_periods, locks)
+            if row is not None:
+                rows.append(row)
+        for edge in locks:
+            if ("edge", edge) not in grouped:
+                return None
+        return rows
+
+    def _grouped_terms(self) -> dict[RowKey, list[tuple[int, float]]]:
+        """Each row's terms, keyed by the row's kind and key, in column order."""
+        grouped: dict[RowKey, list[tuple[int, float]]] = {}
         for j, column in enumerate(self.columns):
-            for teacher in column.members:
-                grouped.setdefault(("degree", (column.period, teacher)), []).append((j, 1.0))
-            if column.is_triad:
-                grouped.setdefault(("triad", (column.period, column.owner)), []).append((j, 1.0))
-            for parity_key, coefficient in parity_terms(candidates, column):
-                grouped.setdefault(("parity", parity_key), []).append((j, float(coefficient)))
-            for edge in column.edges(candidates):
-                grouped.setdefault(("edge", edge), []).append((j, 1.0))
-            for teacher, count in column.releases:
-                grouped.setdefault(("release_teacher", teacher), []).append((j, float(count)))
-            for school, count in column.school_releases:
-                grouped.setdefault(("release_school", school), []).append((j, float(count)))
+            terms = self.terms.get(column.key)
+            if terms is None:
+                terms = self.terms[column.key] = _column_terms(self.candidates, column)
+            for row, coefficient in terms:
+                grouped.setdefault(row, []).append((j, coefficient))
         blossom_index: dict[tuple[str, str], list[int]] = {}
         for b, blossom in enumerate(self.blossoms):
             for teacher in blossom.members:
@@ -221,15 +178,7 @@ class _Program:
                 coefficient = self.blossoms[b].coefficient(column)
                 if coefficient:
                     grouped.setdefault(("blossom", b), []).append((j, float(coefficient)))
-        rows: list[_Row] = []
-        several_periods = len(candidates.periods) > 1
-        locks = set(candidates.locks)
-        for (kind, key), terms in grouped.items():
-            rows.extend(self._row(kind, key, terms, several_periods, locks))
-        for edge in locks:
-            if ("edge", edge) not in grouped:
-                return None
-        return rows
+        return grouped
 
     def _row(
         self,
@@ -238,84 +187,45 @@ class _Program:
         terms: list[tuple[int, float]],
         several_periods: bool,
         locks: set[Edge],
-    ) -> Iterable[_Row]:
-        roster = self.candidates.roster
-        if kind in ("degree", "triad", "parity"):
-            limit = 1.0
-            if kind == "parity":
-                period, school = cast(tuple[str, str], key)
-                parity = parity_limit(self.candidates, period, school)
-                assert parity is not None
-                limit = float(parity)
+    ) -> _Row | None:
+        """The row of one kind and key, None when it binds nothing (no limit, or a repeat row
+        with one rotation period)."""
+        if kind in ("degree", "triad"):
+            return _Row(terms, 1.0, False, _store_capacity(kind, key))
+        if kind == "parity":
+            period, school = cast(tuple[str, str], key)
+            parity = parity_limit(self.candidates, period, school)
+            assert parity is not None
+            return _Row(terms, float(parity), False, _store_capacity(kind, key))
+        if kind == "edge":
+            return _edge_row(cast(Edge, key), terms, several_periods, locks)
+        if kind in ("release_teacher", "release_school"):
+            return self._release_row(kind, cast(str, key), terms)
+        blossom = self.blossoms[cast(int, key)]
 
-            def store(duals: Duals, value: float, kind: str = kind, key: object = key) -> float:
-                getattr(duals, kind)[key] = max(0.0, value)
-                return max(0.0, value)
+        def store_blossom(duals: Duals, value: float) -> float:
+            duals.blossom[blossom] = max(0.0, value)
+            for teacher in blossom.members:
+                duals.blossoms_of.setdefault((blossom.period, teacher), []).append(blossom)
+            return max(0.0, value)
 
-            yield _Row(terms, limit, False, store)
-        elif kind == "edge":
-            edge: Edge = key  # type: ignore[assignment]
-            if edge in locks and not several_periods:
+        return _Row(terms, float(blossom.limit), False, store_blossom)
 
-                def store_lock(duals: Duals, value: float, edge: Edge = edge) -> float:
-                    duals.edge[edge] = value
-                    return value
+    # rule 7: max_release and release_budget (the forced covers, as in `add_forced_releases`)
+    def _release_row(self, kind: str, name: str, terms: list[tuple[int, float]]) -> _Row | None:
+        """A teacher's or a school's forced covers within its limit, divided by the gcd of its
+        coefficients (`_divided`); its dual is filed per unit of the raw count."""
+        holder: Literal["teacher", "school"] = "teacher" if kind == "release_teacher" else "school"
+        limit = release_limit(self.candidates.roster, holder, name)
+        if limit is None:
+            return None
+        divisor = math.gcd(_divisor(terms), self.divisors.get((kind, name), 0))
 
-                yield _Row(terms, 1.0, True, store_lock)
-            elif edge in locks:
-                # at least one cycle, written -sum <= -1 so that its dual is non-negative
-                def store_cycle_lock(duals: Duals, value: float, edge: Edge = edge) -> float:
-                    duals.edge[edge] = -max(0.0, value)
-                    return max(0.0, value)
+        def store(duals: Duals, value: float) -> float:
+            getattr(duals, kind)[name] = max(0.0, value) / divisor
+            return max(0.0, value)
 
-                yield _Row([(j, -a) for j, a in terms], -1.0, False, store_cycle_lock)
-            elif several_periods:
-
-                def store_repeat(duals: Duals, value: float, edge: Edge = edge) -> float:
-                    duals.edge[edge] = max(0.0, value)
-                    return max(0.0, value)
-
-                yield _Row(terms, 1.0, False, store_repeat)
-        elif kind == "release_teacher":
-            teacher: str = key  # type: ignore[assignment]
-            # rule 7: max_release (the forced covers, as in `add_forced_releases`)
-            limit_release = release_limit(roster, "teacher", teacher)
-            if limit_release is not None:
-                divisor = _divisor(terms)
-
-                def store_teacher(
-                    duals: Duals, value: float, teacher: str = teacher, divisor: int = divisor
-                ) -> float:
-                    duals.release_teacher[teacher] = max(0.0, value) / divisor
-                    return max(0.0, value)
-
-                yield _Row(
-                    _divided(terms, divisor), float(limit_release // divisor), False, store_teacher
-                )
-        elif kind == "release_school":
-            school_key: str = key  # type: ignore[assignment]
-            # rule 7: release_budget (the forced covers, as in `add_forced_releases`)
-            budget = release_limit(roster, "school", school_key)
-            if budget is not None:
-                divisor = _divisor(terms)
-
-                def store_school(
-                    duals: Duals, value: float, school: str = school_key, divisor: int = divisor
-                ) -> float:
-                    duals.release_school[school] = max(0.0, value) / divisor
-                    return max(0.0, value)
-
-                yield _Row(_divided(terms, divisor), float(budget // divisor), False, store_school)
-        elif kind == "blossom":
-            blossom = self.blossoms[cast(int, key)]
-
-            def store_blossom(duals: Duals, value: float, blossom: Blossom = blossom) -> float:
-                duals.blossom[blossom] = max(0.0, value)
-                for teacher in blossom.members:
-                    duals.blossoms_of.setdefault((blossom.period, teacher), []).append(blossom)
-                return max(0.0, value)
-
-            yield _Row(terms, float(blossom.limit), False, store_blossom)
+        return _Row(_divided(terms, divisor), float(limit // divisor), False, store)
 
     def solve(self) -> tuple[bool, Duals]:
         rows = self.rows()
@@ -344,6 +254,23 @@ class _Program:
         return True, duals
 
 
+def _column_terms(candidates: Candidates, column: Column) -> list[tuple[RowKey, float]]:
+    """The rows a column enters (odd-set cuts aside) and its coefficient in each."""
+    terms: list[tuple[RowKey, float]] = [
+        (("degree", (column.period, teacher)), 1.0) for teacher in column.members
+    ]
+    if column.is_triad:
+        terms.append((("triad", (column.period, column.owner)), 1.0))
+    for parity_key, coefficient in parity_terms(candidates, column):
+        terms.append((("parity", parity_key), float(coefficient)))
+    terms += [(("edge", edge), 1.0) for edge in column.edges(candidates)]
+    terms += [(("release_teacher", teacher), float(count)) for teacher, count in column.releases]
+    terms += [
+        (("release_school", school), float(count)) for school, count in column.school_releases
+    ]
+    return terms
+
+
 def _divisor(terms: list[tuple[int, float]]) -> int:
     """The greatest common divisor of a row's (whole) coefficients."""
     return math.gcd(*(round(coefficient) for _, coefficient in terms)) or 1
@@ -353,6 +280,30 @@ def _divided(terms: list[tuple[int, float]], divisor: int) -> list[tuple[int, fl
     """A release row divided by the gcd of its coefficients, its limit then rounded down: every
     whole solution keeps it, and the LP loses the fractions a knapsack row lets it keep."""
     return [(j, coefficient / divisor) for j, coefficient in terms]
+
+
+def _edge_row(
+    edge: Edge, terms: list[tuple[int, float]], several_periods: bool, locks: set[Edge]
+) -> _Row | None:
+    """A locked pair's row (exactly once with one rotation period, at least once with several)
+    or, with several rotation periods, its no-repeat row; None otherwise."""
+    if edge in locks and not several_periods:
+
+        def store_lock(duals: Duals, value: float) -> float:
+            duals.edge[edge] = value
+            return value
+
+        return _Row(terms, 1.0, True, store_lock)
+    if edge in locks:
+        # at least one cycle, written -sum <= -1 so that its dual is non-negative
+        def store_cycle_lock(duals: Duals, value: float) -> float:
+            duals.edge[edge] = -max(0.0, value)
+            return max(0.0, value)
+
+        return _Row([(j, -a) for j, a in terms], -1.0, False, store_cycle_lock)
+    if several_periods:
+        return _Row(terms, 1.0, False, _store_capacity("edge", edge))
+    return None
 
 
 def _separate_blossoms(
@@ -396,167 +347,220 @@ def _separate_blossoms(
     return found
 
 
-def _adjustments(
-    candidates: Candidates, space: TriadSpace, duals: Duals, unpaired: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per edge, node and owner school: what a triad's pricing subtracts (optimistic for blossoms,
-    a third of a blossom's dual per edge inside it)."""
-    period = space.period.id
-    n = len(space.teachers)
-    edge = np.zeros((n, n))
-    position = {teacher: i for i, teacher in enumerate(space.teachers)}
-    if duals.edge:
-        for i, j in itertools.combinations(range(n), 2):
-            value = duals.edge.get((space.teachers[i], space.teachers[j]), 0.0)
-            if value:
-                edge[i, j] = edge[j, i] = value
-    for blossom, value in duals.blossom.items():
-        if blossom.period != period or value <= 0:
-            continue
-        inside = [position[t] for t in blossom.members if t in position]
-        for i, j in itertools.combinations(inside, 2):
-            edge[i, j] += value / 3
-            edge[j, i] += value / 3
-    node = np.array(
-        [
-            duals.degree.get((period, teacher), 0.0)
-            - unpaired
-            + duals.parity.get((period, candidates.school[teacher]), 0.0)
-            for teacher in space.teachers
-        ]
-    )
-    school_values = [
-        duals.triad.get((period, owner), 0.0)
-        + owner_parity_coefficient(candidates, period, owner)
-        * duals.parity.get((period, owner), 0.0)
-        for owner in space.owner_school
-    ]
-    return edge, node, np.array(school_values)
-
-
-def _price_triads(
+def linear_bound(
     candidates: Candidates,
-    spaces: list[TriadSpace],
-    duals: Duals,
-    threshold: float,
-    limit: int | None,
-) -> list[tuple[float, Column]]:
-    """Triad columns whose exact reduced cost reaches `threshold`, best first (at most `limit`)."""
-    unpaired = candidates.roster.policy.weights.unpaired
-    found: list[tuple[float, Column]] = []
-    for space in spaces:
-        edge, node, school = _adjustments(candidates, space, duals, unpaired)
-        hits = sorted(
-            space.enumerate(edge, node, school, threshold - _TOLERANCE),
-            key=lambda hit: -hit[3],
-        )
-        for i, j, k, _optimistic in hits:
-            members = (space.teachers[i], space.teachers[j], space.teachers[k])
-            for owner in triad_owners(candidates, members):
-                column = triad_column(candidates, space.period, members, owner)
-                if column is None:
-                    continue
-                cost = reduced_cost(candidates, column, duals)
-                if cost >= threshold - _TOLERANCE:
-                    found.append((cost, column))
-            if limit is not None and len(found) >= 4 * limit:
-                break
-    found.sort(key=lambda item: -item[0])
-    return found if limit is None else found[:limit]
+    start: Sequence[Column] = (),
+    *,
+    every_pair: bool | None = None,
+    cuts: bool = True,
+) -> LinearBound:
+    """Solve the LP to optimality over every pair and every triad, with cuts. Triads come in by
+    column generation (`triad_pricing`: priced over every triangle); so do pairs on a large
+    roster: the LP lists each teacher's best few pairs (and the locked ones) and prices every
+    other pair against its duals in numpy (`pair_pricing`). `start`: columns to begin with (a
+    warm start's), which pricing would otherwise find. `every_pair`: list every pair (and every
+    triad holding a locked pair) from the start, or price them; None decides by size
+    (`LISTED_PAIRS`). `cuts=False` leaves out the odd-set cuts (the plain LP, whose value does
+    not depend on which optimal solution GLOP returns: the tests compare it both ways).
+
+    The LP value is the same either way (up to which of its optimal solutions GLOP returns, which
+    steers the odd-set cuts); the bound returned is the Lagrangian one, recomputed from the duals
+    over every column, so it is a proof even when the rounds run out before pricing is done. An
+    LP found infeasible over the few columns listed first is decided again over every one."""
+    if every_pair is None:
+        every_pair = len(pair_arrays(candidates)) <= LISTED_PAIRS
+    bound = _ColumnGeneration(candidates, start, every_pair, cuts).run()
+    if not bound.feasible and not every_pair:
+        bound = _ColumnGeneration(candidates, start, True, cuts).run()
+    return bound
 
 
-def lock_triads(candidates: Candidates, spaces: list[TriadSpace]) -> list[Column]:
-    """Every triad that contains a locked pair: with the pairs, every way a lock can hold.
+class _ColumnGeneration:
+    """The LP's rounds: solve over the columns listed, price pairs and triads against its duals,
+    separate odd-set cuts, until nothing prices in and the cuts stall."""
 
-    With one rotation period a teacher's partnership holds all its locked partners, so a triad
-    whose members are locked to someone outside it is in no plan and left out (when every teacher
-    is locked, as in a multi-year plan's years, that is nearly all of them)."""
-    partners: dict[str, set[str]] = {}
-    if len(candidates.periods) == 1:
-        for x, y in candidates.locks:
-            partners.setdefault(x, set()).add(y)
-            partners.setdefault(y, set()).add(x)
-    columns = []
-    for space in spaces:
-        for a, b in candidates.locks:
-            if a not in space.teachers or b not in space.teachers:
-                continue
-            for c in space.teachers:
-                if c in (a, b):
-                    continue
-                group = {a, b, c}
-                if any(not partners.get(member, set()) <= group for member in group):
-                    continue
-                members = tuple(sorted((a, b, c), key=candidates.index.__getitem__))
-                if not all(_triad_edge(space, x, y) for x, y in itertools.combinations(members, 2)):
-                    continue
-                for owner in triad_owners(candidates, members):
-                    column = triad_column(candidates, space.period, members, owner)
-                    if column is not None:
-                        columns.append(column)
-    unique = {column.key: column for column in columns}
-    return list(unique.values())
-
-
-def _triad_edge(space: TriadSpace, a: str, b: str) -> bool:
-    i, j = space.teachers.index(a), space.teachers.index(b)
-    return bool(np.isfinite(space.weight[i, j]))
-
-
-def linear_bound(candidates: Candidates, start: Sequence[Column] = ()) -> LinearBound:
-    """Solve the LP to optimality over pairs and (by column generation) every triad, with cuts;
-    `start`: triads to begin with (a warm start's), which column generation would otherwise price."""
-    spaces = triad_spaces(candidates)
-    columns = pair_columns(candidates) + lock_triads(candidates, spaces)
-    seen = {column.key for column in columns}
-    for column in start:
-        if column.is_triad and column.key not in seen:
-            seen.add(column.key)
-            columns.append(column)
-    blossoms: list[Blossom] = []
-    known: set[Blossom] = set()
-    duals = Duals()
-    values: list[float] = []
-    best_floor: float | None = None
-    stalled = 0
-    for _round in range(_MAX_ROUNDS):
-        program = _Program(candidates, columns, blossoms)
-        feasible, duals = program.solve()
-        if not feasible:
-            return LinearBound(float("-inf"), duals, columns, feasible=False)
-        values = list(program.values)
-        value = sum(c.value * x for c, x in zip(columns, values, strict=True))
-        # objectives are integers: only a lower floor of the LP value is progress
-        if best_floor is None or math.floor(value + _TOLERANCE) < best_floor:
-            best_floor, stalled = math.floor(value + _TOLERANCE), 0
+    def __init__(
+        self, candidates: Candidates, start: Sequence[Column], every_pair: bool, cuts: bool
+    ):
+        self.candidates = candidates
+        self.cuts = cuts
+        self.spaces = triad_spaces(candidates)
+        self.pairs = pair_arrays(candidates)
+        pairs = self.pairs
+        if every_pair:
+            active = np.arange(len(pairs))
         else:
-            stalled += 1
-        cuts = _separate_blossoms(candidates, columns, program.values, known)
-        new = [
-            column
-            for cost, column in _price_triads(candidates, spaces, duals, 1e-4, _GENERATED_PER_ROUND)
-            if cost > 1e-4 and column.key not in seen
-        ]
-        if not new and (not cuts or stalled >= _STALLED_CUT_ROUNDS):
-            break
+            active = np.union1d(
+                best_per_teacher(candidates, pairs, _START_PAIRS_PER_TEACHER),
+                np.union1d(_lock_pairs(candidates, pairs), lookup(candidates, pairs, start)),
+            )
+        self.listed = np.zeros(len(pairs), dtype=bool)
+        self.listed[active] = True
+        self.columns = [pairs.column(int(j)) for j in active]
+        if every_pair or _locks_need_triads(candidates, pairs):
+            self.columns += lock_triads(candidates, self.spaces)
+        self.every_pair = every_pair
+        if not every_pair:
+            self.columns += seed_triads(candidates, self.spaces)
+        self.seen = {column.key for column in self.columns}
+        for column in start:
+            if column.is_triad and column.key not in self.seen:
+                self.seen.add(column.key)
+                self.columns.append(column)
+        self.divisors = _release_divisors(candidates, pairs)
+        self.terms: dict[ColumnKey, list[tuple[RowKey, float]]] = {}
+        self.blossoms: list[Blossom] = []
+        self.known: set[Blossom] = set()
+
+    def run(self) -> LinearBound:
+        candidates, pairs = self.candidates, self.pairs
+        duals = Duals()
+        values: list[float] = []
+        best_floor: float | None = None
+        stalled = pair_rounds = cut_rounds = 0
+        limit = _PAIRS_PER_ROUND or max(_GENERATED_PER_ROUND, len(candidates.teachers))
+        while True:
+            program = _Program(candidates, self.columns, self.blossoms, self.divisors, self.terms)
+            feasible, duals = program.solve()
+            if not feasible:
+                return LinearBound(float("-inf"), duals, self.columns, feasible=False)
+            values = list(program.values)
+            costs = pair_reduced_costs(candidates, pairs, duals)
+            entering = _entering_pairs(costs, self.listed, limit)
+            if len(entering) and pair_rounds < _MAX_PAIR_ROUNDS:
+                pair_rounds += 1
+            else:
+                # every pair is listed or prices out (or pricing gave up): a cut round
+                entering, cut_rounds = entering[:0], cut_rounds + 1
+                value = sum(c.value * x for c, x in zip(self.columns, values, strict=True))
+                # objectives are integers: only a lower floor of the LP value is progress
+                if best_floor is None or math.floor(value + TOLERANCE) < best_floor:
+                    best_floor, stalled = math.floor(value + TOLERANCE), 0
+                else:
+                    stalled += 1
+            cuts = (
+                _separate_blossoms(candidates, self.columns, values, self.known)
+                if self.cuts
+                else []
+            )
+            new = [] if len(entering) else self._triads(duals)
+            if not len(entering) and not new and (not cuts or stalled >= _STALLED_CUT_ROUNDS):
+                break
+            if cut_rounds >= _MAX_ROUNDS:
+                break  # out of rounds: the Lagrangian bound below counts what is left
+            self._add(cuts, entering, new)
+        costs = pair_reduced_costs(candidates, pairs, duals)
+        value = _lagrangian(candidates, self.spaces, self.columns, duals, costs)
+        values += [0.0] * (len(self.columns) - len(values))
+        return LinearBound(
+            value,
+            duals,
+            self.columns,
+            feasible=True,
+            blossoms=self.blossoms,
+            values=values,
+            pair_costs=costs,
+        )
+
+    def _triads(self, duals: Duals) -> list[Column]:
+        """Triads to list, once no pair prices in (before, the duals of teachers the LP barely
+        covers are low, and triads would price in by the thousand only to price out later)."""
+        found = price_triads(
+            self.candidates,
+            self.spaces,
+            duals,
+            1e-4,
+            _GENERATED_PER_ROUND,
+            None if self.every_pair else _TRIADS_PER_SCHOOL,
+        )
+        return [column for cost, column in found if cost > 1e-4 and column.key not in self.seen]
+
+    def _add(self, cuts: list[Blossom], entering: np.ndarray, triads: list[Column]) -> None:
         for blossom in cuts:
-            known.add(blossom)
-            blossoms.append(blossom)
-        for column in new:
-            seen.add(column.key)
-            columns.append(column)
-    value = _lagrangian(candidates, spaces, columns, duals)
-    values += [0.0] * (len(columns) - len(values))
-    return LinearBound(value, duals, columns, feasible=True, blossoms=blossoms, values=values)
+            self.known.add(blossom)
+            self.blossoms.append(blossom)
+        self.listed[entering] = True
+        for column in [self.pairs.column(int(j)) for j in entering] + triads:
+            self.seen.add(column.key)
+            self.columns.append(column)
+
+
+def _locks_need_triads(candidates: Candidates, pairs: PairArrays) -> bool:
+    """Whether the locked pairs' own columns may not make the LP feasible alone: a lock without a
+    pair column, or two locks sharing a teacher (then only a triad can hold both)."""
+    locked = [teacher for lock in candidates.locks for teacher in lock]
+    if len(set(locked)) < len(locked):
+        return True
+    teachers = len(candidates.teachers)
+    keys = np.unique(pairs.first.astype(np.int64) * teachers + pairs.second)
+    return any(
+        not np.isin(candidates.index[a] * teachers + candidates.index[b], keys)
+        for a, b in candidates.locks
+    )
+
+
+def _lock_pairs(candidates: Candidates, pairs: PairArrays) -> np.ndarray:
+    """Indices of the pair columns of locked pairs (every lock row needs its columns listed)."""
+    if not candidates.locks:
+        return np.zeros(0, dtype=np.int64)
+    teachers = len(candidates.teachers)
+    locked = np.array(
+        [candidates.index[a] * teachers + candidates.index[b] for a, b in candidates.locks],
+        dtype=np.int64,
+    )
+    keys = pairs.first.astype(np.int64) * teachers + pairs.second
+    return np.flatnonzero(np.isin(keys, locked))
+
+
+def _entering_pairs(costs: np.ndarray, listed: np.ndarray, limit: int) -> np.ndarray:
+    """The pair columns not yet listed whose reduced cost is positive (above 1e-4), best first
+    (ties in column order), at most `limit`."""
+    candidates = np.flatnonzero(~listed & (costs > 1e-4))
+    order = np.lexsort((candidates, -costs[candidates]))
+    return candidates[order[:limit]]
+
+
+def _release_divisors(candidates: Candidates, pairs: PairArrays) -> dict[tuple[str, str], int]:
+    """Per teacher and school, the gcd of its forced covers over every pair column (listed or
+    not): a release row divided by less would not hold for the pairs the LP has not listed."""
+    teachers = np.zeros(len(candidates.teachers), dtype=np.int64)
+    for owner, count in ((pairs.first, pairs.release_first), (pairs.second, pairs.release_second)):
+        mask = count > 0
+        np.gcd.at(teachers, owner[mask], count[mask].astype(np.int64))
+    schools_ids = candidates.schools
+    schools = np.zeros(len(schools_ids), dtype=np.int64)
+    for school, count in (
+        (pairs.school_first, pairs.school_release_first),
+        (pairs.school_second, pairs.school_release_second),
+    ):
+        mask = count > 0
+        np.gcd.at(schools, school[mask], count[mask].astype(np.int64))
+    divisors = {
+        ("release_teacher", candidates.teachers[i]): int(g)
+        for i, g in enumerate(teachers.tolist())
+        if g
+    }
+    divisors.update(
+        {("release_school", schools_ids[i]): int(g) for i, g in enumerate(schools.tolist()) if g}
+    )
+    return divisors
 
 
 def _lagrangian(
-    candidates: Candidates, spaces: list[TriadSpace], columns: list[Column], duals: Duals
+    candidates: Candidates,
+    spaces: list[TriadSpace],
+    columns: list[Column],
+    duals: Duals,
+    pair_costs: np.ndarray,
 ) -> float:
-    """π·b + Σ max(0, d) over every column (listed or not) plus the fixed unpaired cost."""
-    positive = sum(max(0.0, reduced_cost(candidates, column, duals)) for column in columns)
+    """π·b + Σ max(0, d) over every column (listed or not) plus the fixed unpaired cost: the pairs'
+    reduced costs `pair_costs` from the arrays, the triads' listed or priced."""
+    positive = float(np.maximum(pair_costs, 0.0).sum())
     listed = {column.key for column in columns}
-    for cost, column in _price_triads(candidates, spaces, duals, _TOLERANCE, None):
+    for column in columns:
+        if column.is_triad:
+            positive += max(0.0, reduced_cost(candidates, column, duals))
+    for cost, column in price_triads(candidates, spaces, duals, TOLERANCE, None):
         if column.key not in listed:
             positive += max(0.0, cost)
     return duals.constant + positive + base_value(candidates)
@@ -566,19 +570,22 @@ def prune(candidates: Candidates, bound: LinearBound, threshold: int) -> list[Co
     """Every column (pairs and triads) that may be part of a plan worth `threshold` or more."""
     duals = bound.duals
     spaces = triad_spaces(candidates)
+    pairs = pair_arrays(candidates)
+    costs = bound.pair_costs
+    if costs is None:
+        costs = pair_reduced_costs(candidates, pairs, duals)
     # value(x) <= bound.value - max(0, d_j) + d_j; keep j when this reaches the threshold
     slack = threshold - bound.value
     kept: dict[tuple[str, tuple[str, ...], str], Column] = {}
-    for column in pair_columns(candidates):
-        cost = reduced_cost(candidates, column, duals)
-        if cost - max(0.0, cost) >= slack - _TOLERANCE:
-            kept[column.key] = column
+    for j in np.flatnonzero(np.minimum(costs, 0.0) >= slack - TOLERANCE).tolist():
+        column = pairs.column(j)
+        kept[column.key] = column
     for column in bound.columns:
         if column.is_triad:
             cost = reduced_cost(candidates, column, duals)
-            if cost - max(0.0, cost) >= slack - _TOLERANCE:
+            if cost - max(0.0, cost) >= slack - TOLERANCE:
                 kept[column.key] = column
-    for cost, column in _price_triads(candidates, spaces, duals, min(0.0, slack), None):
-        if cost - max(0.0, cost) >= slack - _TOLERANCE:
+    for cost, column in price_triads(candidates, spaces, duals, min(0.0, slack), None):
+        if cost - max(0.0, cost) >= slack - TOLERANCE:
             kept.setdefault(column.key, column)
     return list(kept.values())

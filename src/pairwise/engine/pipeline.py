@@ -51,7 +51,7 @@ from dataclasses import dataclass, field, replace
 
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column, base_value, pair_columns_of, triad_spaces
-from pairwise.engine.lp_bound import LinearBound, lock_triads, prune
+from pairwise.engine.lp_bound import LinearBound, prune
 from pairwise.engine.matching import quick_partnerships
 from pairwise.engine.model.conversations import ConversationPlacement, place_conversations
 from pairwise.engine.model.plan_model import PlanModel, PlanSolution
@@ -71,6 +71,7 @@ from pairwise.engine.search import (
     run_search,
 )
 from pairwise.engine.seating import seat_tables
+from pairwise.engine.triad_pricing import lock_triads
 from pairwise.result import Progress, ProgressCallback, Result
 from pairwise.roster.models import Plan, Roster
 from pairwise.roster.objective import Scoring

@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 
 from pairwise.engine.candidates import Candidates, Edge
 from pairwise.engine.columns import Column
-from pairwise.engine.lp_bound import parity_limit, parity_terms
+from pairwise.engine.lp_terms import parity_limit, parity_terms
 from pairwise.roster.facts import release_limits
 
 

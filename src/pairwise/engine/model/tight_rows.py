@@ -26,7 +26,8 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from pairwise.engine.candidates import Candidates, Edge
-from pairwise.engine.lp_bound import LinearBound, parity_limit, parity_terms
+from pairwise.engine.lp_bound import LinearBound
+from pairwise.engine.lp_terms import parity_limit, parity_terms
 from pairwise.engine.model.partnership_rules import PartnershipVariables
 
 TOLERANCE = 1e-6
