@@ -7,7 +7,8 @@ Scenarios, each from the first Monday of the second cycle: a teacher leaves (the
 teacher joins (a copy of one, new id), a week lost (the second cycle's first week unavailable to
 everyone), cover halved (`cover_per_period` and its overrides halved; kept sessions stay as
 they were), a long leave (a date range over the whole second cycle). For each:
-the re-plan's seconds, status of both stages, objective and changes by kind, every plan checked
+the re-plan's seconds (wall clock, and the process's CPU seconds, which a busy shared machine
+inflates less; the 1-minute load average beside them), status of both stages, objective and changes by kind, every plan checked
 (`check --was`), and how many sessions a fresh solve of the updated roster changes against the plan
 in force (counted the same way). Measured, not timed tests: the machine may be shared and noisy.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -107,10 +109,16 @@ def run_scenarios(instance: str, time_limit: float) -> list[dict[str, Any]]:
         data = json.loads(roster.as_json())
         who = edit(data, plan, start)
         updated = pairwise.roster_from_json(json.dumps(data))
-        began = time.monotonic()
+        began, cpu = time.monotonic(), time.process_time()
         result = pairwise.replan(updated, plan, start=start, time_limit=time_limit, seed=0)
         seconds = time.monotonic() - began
-        row: dict[str, Any] = {"scenario": name, "status": result.status, "seconds": seconds}
+        row: dict[str, Any] = {
+            "scenario": name,
+            "status": result.status,
+            "seconds": seconds,
+            "cpu_seconds": time.process_time() - cpu,
+            "load": os.getloadavg()[0],
+        }
         if result.plan is not None and result.plan.replans is not None:
             report = pairwise.check(updated, result.plan, was=plan)
             kinds = Counter(change.kind for change in result.plan.replans.changes)
@@ -138,6 +146,8 @@ def run_scenarios(instance: str, time_limit: float) -> list[dict[str, Any]]:
                 sessions_ahead_of_who=ahead if who else None,
                 fresh_changes=fresh_changes(updated, plan, fresh, start) if fresh else None,
                 fresh_objective=fresh.objective if fresh else None,
+                conversations=result.plan.conversation_counts.placed,
+                conversations_most=result.plan.conversation_counts.most,
                 checker="ok" if report.ok else "BROKEN",
             )
         rows.append(row)
@@ -150,17 +160,26 @@ def markdown(instance: str, rows: list[dict[str, Any]]) -> str:
         f"Re-planning `{instance}` from the second cycle's first day (`python benchmarks/run.py "
         "--replan`):",
         "",
-        "| scenario | status | seconds | objective (fresh) | changes: moved / cancelled / added "
-        "| fewest proven | fresh solve changes | checker |",
-        "|---|---|---:|---:|---|---:|---:|---|",
+        "| scenario | status | seconds (CPU) | load | objective (fresh) | changes: moved / "
+        "cancelled / added | fewest proven | per session ahead | fresh solve changes "
+        "| conversations | checker |",
+        "|---|---|---:|---:|---:|---|---:|---:|---:|---:|---|",
     ]
+
+    def cell(key: str) -> object:
+        value = row.get(key)
+        return "-" if value is None else value
+
     for row in rows:
+        ahead = row.get("sessions_ahead_of_who")
+        ratio = f"{row['changes'] / ahead:.1f}" if ahead and "changes" in row else "-"
         lines.append(
-            f"| {row['scenario']} | {row['status']} | {row['seconds']:.2f} | "
-            f"{row.get('objective', '-')} ({row.get('fresh_objective', '-')}) | "
-            f"{row.get('changes', '-')}: {row.get('moved', '-')} / {row.get('cancelled', '-')} / "
-            f"{row.get('added', '-')} | {row.get('change_bound', '-')} | "
-            f"{row.get('fresh_changes', '-')} | {row.get('checker', '-')} |"
+            f"| {row['scenario']} | {row['status']} | {row['seconds']:.2f} "
+            f"({row['cpu_seconds']:.2f}) | {row['load']:.1f} | "
+            f"{cell('objective')} ({cell('fresh_objective')}) | "
+            f"{cell('changes')}: {cell('moved')} / {cell('cancelled')} / {cell('added')} | "
+            f"{cell('change_bound')} | {ratio} | {cell('fresh_changes')} | "
+            f"{cell('conversations')} / {cell('conversations_most')} | {cell('checker')} |"
         )
     return "\n".join(lines)
 

@@ -31,7 +31,7 @@ from pairwise.checker.context import (
 )
 from pairwise.checker.report import INCONSISTENT, CheckReport
 from pairwise.checker.rules import Checker
-from pairwise.roster.models import Plan, Roster, SabbaticalVisit, Visit
+from pairwise.roster.models import Conversation, Plan, Roster, SabbaticalVisit, Visit
 
 
 def check_replan(
@@ -79,6 +79,7 @@ class ReplanChecker(Checker):
         )
         self._covers(peer_visits, sabbatical_visits)
         self._tables()
+        self._conversations(peer_visits, sabbatical_visits)
         yearly = {
             key: ResolvedPartnership(p, [YEAR] if self.policy.rotation == YEAR else periods)
             for key, (p, periods) in partnerships.items()
@@ -165,6 +166,46 @@ class ReplanChecker(Checker):
         changes += len(tables(self.was) ^ tables(self.plan))
         return changes
 
+    def _kept_conversations(self) -> None:
+        """A conversation that took place (it and its visit before the first day) is in the
+        re-plan unchanged; nothing before the first day is in it that was not in the plan in
+        force (a planning held before the day goes with its lesson, kept or not)."""
+
+        def texts(plan: Plan, both: bool) -> Counter[str]:
+            return Counter(
+                _conversation_text(c)
+                for c in plan.conversations
+                if self.kept(c.slot) and (self.kept(c.visit.slot) or not both)
+            )
+
+        for text in texts(self.was, True) - texts(self.plan, False):
+            self.broken(INCONSISTENT, f"kept {text} is missing or changed")
+        for text in texts(self.plan, False) - texts(self.was, False):
+            self.broken(
+                INCONSISTENT, f"{text} starts before {self.start} but is not in the plan in force"
+            )
+
+    def _co_taught_lessons(self) -> None:
+        """As for any plan, except that a lesson that took place is not judged against the
+        updated roster (tandem since switched off, say): it is checked against the plan in force."""
+        super()._co_taught_lessons()
+        kept = tuple(
+            f"co-taught lesson of {v.visitor} with {v.host} in {v.slot}:"
+            for v in self.plan.visits
+            if v.mode == "co-teach" and self.kept(v.slot)
+        )
+        self.violations = [
+            violation
+            for violation in self.violations
+            if not (violation.rule == 10 and violation.message.startswith(kept))
+        ]
+
+    def _conversation(self, where: str, conversation: Conversation, visit: Visit) -> None:
+        """Rule 10 from the first day on; one that took place is checked against the plan in
+        force instead (`_kept_conversations`)."""
+        if not self.kept(conversation.slot):
+            super()._conversation(where, conversation, visit)
+
     def _kept_meetings(self) -> set[tuple[str, str]]:
         return {
             (cycle.id, meeting.id)
@@ -200,6 +241,7 @@ class ReplanChecker(Checker):
                     INCONSISTENT,
                     f"{text} starts before {self.start} but is not in the plan in force",
                 )
+        self._kept_conversations()
         members_before = {
             (frozenset(p.members), c) for p in self.was.partnerships for c in p.cycles
         }
@@ -437,7 +479,17 @@ class ReplanChecker(Checker):
 def _visit_text(visit: Visit) -> str:
     return (
         f"{visit.visitor} visiting {visit.host} in {visit.slot} ({visit.partnership}, "
-        f"{visit.cycle}, covered {str(visit.covered).lower()})"
+        f"{visit.cycle}, covered {str(visit.covered).lower()}"
+        + (", co-taught)" if visit.mode == "co-teach" else ")")
+    )
+
+
+def _conversation_text(conversation: Conversation) -> str:
+    reference = conversation.visit
+    return (
+        f"{conversation.kind} of {join_names(conversation.members)} in {conversation.slot} "
+        f"(after or before the visit of {reference.visitor} to {reference.host} in "
+        f"{reference.slot})"
     )
 
 

@@ -119,6 +119,12 @@ def _windows(candidates: Candidates) -> _Windows:
     return _Windows(after, before, dates)
 
 
+def conversation_windows(candidates: Candidates) -> _Windows:
+    """Per cycle and slot: the slots a debrief may take after it, a planning before it (also
+    what a re-plan places its conversations by)."""
+    return _windows(candidates)
+
+
 def tandem_pairs(candidates: Candidates, solution: PlanSolution) -> list[tuple[Arc, Arc]]:
     """Per cycle, the two visits of each partnership of two tandem teachers (under policy tandem
     and reciprocal visits): one of them may become a co-taught lesson."""

@@ -97,6 +97,10 @@ class Frame:
     """False when some triads were left out for size: the optimum is then not proven."""
     kept_unpaired: dict[str, list[str]] = field(init=False)
     """Per teacher, the started cycles the plan in force lists them unpaired in."""
+    impossible_triads: set[tuple[tuple[str, ...], str]] = field(init=False, default_factory=set)
+    """(members, cycle) of triads that cannot visit in that cycle (no ring of visits fits)."""
+    gone: dict[tuple[str, str], bool] = field(init=False, default_factory=dict)
+    """`member_gone`'s answers so far."""
 
     def __post_init__(self) -> None:
         roster = self.roster
@@ -141,10 +145,14 @@ class Frame:
 
     def member_gone(self, teacher: str, cycle: str) -> bool:
         """Whether a teacher no longer takes part in a cycle: left, not yet joined, or stopped."""
-        record = self.roster.teacher_by_id[teacher]
-        return not record.participates or not on_staff_in_cycle(
-            self.roster, record, self.roster.cycle_by_id[cycle]
-        )
+        known = self.gone.get((teacher, cycle))
+        if known is None:
+            record = self.roster.teacher_by_id[teacher]
+            known = not record.participates or not on_staff_in_cycle(
+                self.roster, record, self.roster.cycle_by_id[cycle]
+            )
+            self.gone[teacher, cycle] = known
+        return known
 
     def _units(self) -> None:
         plan = self.plan
@@ -230,7 +238,8 @@ class Frame:
 
     # --- new partnerships ------------------------------------------------------------------------
 
-    def _admissible(self, members: tuple[str, ...]) -> bool:
+    def admissible(self, members: tuple[str, ...]) -> bool:
+        """No two members separated, nor (under `rotation: cycle`) partnered earlier."""
         for a, b in itertools.combinations(members, 2):
             if self.candidates.separation_reason(a, b) is not None:
                 return False
@@ -256,7 +265,7 @@ class Frame:
     def _column(
         self, members: tuple[str, ...], cycles: list[str], extends: str | None = None
     ) -> NewPartnership | None:
-        if not cycles or not self._admissible(members):
+        if not cycles or not self.admissible(members):
             return None
         ways = {}
         for cycle in cycles:
@@ -308,6 +317,26 @@ class Frame:
         if year and triads:
             self._extensions(free)
 
+    def add_triad(self, members: tuple[str, ...], cycle: str) -> bool:
+        """A triad the relaxation of the left-out triads picked, as a new partnership from
+        `cycle` (for its span under `rotation: year`); False when it is no new partnership."""
+        members = tuple(sorted(members, key=self.candidates.index.__getitem__))
+        if self.roster.policy.rotation == "year":
+            first = max(self.free_from[m] for m in members)
+            cycles = self._span(members, max(first, self.ahead.index(cycle)))
+        else:
+            cycles = [cycle] if all(self.free_in(m, cycle) for m in members) else []
+        known = {(c.members, c.cycles) for c in self.new_partnerships}
+        column = self._column(members, cycles)
+        if column is None:
+            # no triad of these members can visit in this cycle: the relaxation leaves them out
+            self.impossible_triads.add((members, cycle))
+            return True
+        if (column.members, column.cycles) in known:
+            return False
+        self.new_partnerships.append(column)
+        return True
+
     def _likely_triads(self, free: list[str]) -> list[tuple[str, ...]]:
         """With many free teachers: the plan in force's triads, and its pairs with one teacher
         whose partnership it cannot keep (the re-plan is then not proven optimal)."""
@@ -316,7 +345,7 @@ class Frame:
             m
             for p in self.plan.partnerships
             for m in p.members
-            if self._admissible(tuple(p.members))
+            if self.admissible(tuple(p.members))
         }
         loose = [t for t in free if t not in partnered]
         found: dict[tuple[str, ...], None] = {}

@@ -69,6 +69,16 @@ class ReplanModel:
     objective: LinearExpr = 0
     changes: LinearExpr = 0
     accounted: set[tuple[str, str, str, str]] = field(default_factory=set)
+    relaxed_triads: bool = False
+    """With some triads left out (`Frame.complete` false): one *relaxed triad* per cycle ahead
+    and school, whose members are any three free teachers, scoring their pair terms with no
+    visits to make. Its variables are fixed at zero (`relaxed_off`) for the re-plan itself; set
+    free, the model is a relaxation of the one with every triad, so its optimum bounds it."""
+    relaxed: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    relaxed_members: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    relaxed_pairs: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)
+    change_ceiling: int = 0
+    """The most changes any plan of the model can make (each change term's largest value)."""
     retained: dict[str, LinearExpr] = field(default_factory=dict)
     """Partnerships of the plan in force with no started cycle that a third member may replace."""
 
@@ -76,6 +86,8 @@ class ReplanModel:
         self._busy()
         self._owed_visits()
         self._new_partnerships()
+        if self.relaxed_triads and not self.frame.complete:
+            self._relaxed_triads()
         if self.sabbaticals:
             self._sabbaticals()
         self._one_partnership_per_cycle()
@@ -138,7 +150,7 @@ class ReplanModel:
         self.chosen = [
             self.model.new_bool_var(f"new {'+'.join(c.members)}") for c in frame.new_partnerships
         ]
-        was_slot = self._was_slots()
+        was_slot = self.was_slots()
         kept_arcs = {
             (v.partnership, v.visitor, v.host, v.cycle)
             for v in frame.plan.visits
@@ -160,7 +172,7 @@ class ReplanModel:
                 self.model.add(sum(c.var for c in choices) == active)
                 self.owed.append(Owed(unit, arc, was, choices, active))
 
-    def _was_slots(self) -> dict[tuple[str, str, str, str], int]:
+    def was_slots(self) -> dict[tuple[str, str, str, str], int]:
         """The plan in force's visits ahead: (partnership, visitor, host, cycle) -> slot index."""
         frame = self.frame
         was_slot: dict[tuple[str, str, str, str], int] = {}
@@ -173,7 +185,7 @@ class ReplanModel:
 
     def _new_partnerships(self) -> None:
         frame = self.frame
-        was_slot = self._was_slots()
+        was_slot = self.was_slots()
         for j, column in enumerate(frame.new_partnerships):
             for cycle in column.cycles:
                 ways = column.ways[cycle]
@@ -195,6 +207,57 @@ class ReplanModel:
                     self.model.add(sum(c.var for c in choices) == sum(literals))
                     self.new_visits[j, visitor, host, cycle] = choices
 
+    def _relaxed_triads(self) -> None:
+        """Per cycle ahead and school: `relaxed` (0/1) picks three free teachers (`relaxed_members`)
+        and scores the positive pair terms among them (`relaxed_pairs`); no visits, no changes.
+        Any plan with a triad that was left out maps onto one of these at no less value."""
+        frame = self.frame
+        scoring = frame.scoring
+        for cycle in frame.ahead:
+            by_school: dict[str, list[str]] = {}
+            for teacher in frame.free_from:
+                if frame.free_in(teacher, cycle):
+                    by_school.setdefault(frame.candidates.school[teacher], []).append(teacher)
+            for school, teachers in sorted(by_school.items()):
+                if len(teachers) < 3:
+                    continue
+                picked = self.model.new_bool_var(f"relaxed triad {cycle} {school}")
+                members = {}
+                for teacher in teachers:
+                    members[teacher] = self.model.new_bool_var(f"relaxed {teacher} {cycle}")
+                    self.relaxed_members[teacher, cycle] = members[teacher]
+                self.model.add(sum(members.values()) == 3 * picked)
+                for a, b in itertools.combinations(teachers, 2):
+                    if not frame.admissible((a, b)):  # as no triad holds them: exact
+                        self.model.add_bool_or([members[a].Not(), members[b].Not()])
+                        continue
+                    value = scoring.pair_score(a, b)
+                    if value <= 0:
+                        continue
+                    both = self.model.new_bool_var(f"relaxed {a} {b} {cycle}")
+                    self.model.add_implication(both, members[a])
+                    self.model.add_implication(both, members[b])
+                    self.relaxed_pairs.append((both, value))
+                self.relaxed[cycle, school] = picked
+            # triads the candidates hold, or that cannot visit, are no left-out triads
+            listed: list[tuple[str, ...]] = [
+                column.members
+                for column in frame.new_partnerships
+                if len(column.members) == 3 and cycle in column.cycles
+            ]
+            listed += [triple for triple, at in frame.impossible_triads if at == cycle]
+            for triple in listed:
+                chosen = [self.relaxed_members.get((m, cycle)) for m in triple]
+                if all(var is not None for var in chosen):
+                    self.model.add_bool_or([var.Not() for var in chosen if var is not None])
+
+    def relaxed_off(self, model: cp_model.CpModel) -> None:
+        """Fix every relaxed triad of `model` (this model or a clone of it) at zero."""
+        for var in self.relaxed.values():
+            domain = model.proto.variables[var.index].domain
+            domain[0] = 0
+            domain[1] = 0
+
     def _active_in(self, cycle: str) -> dict[str, list[LinearExpr]]:
         """Per teacher, the partnerships (as 0/1 expressions) it is in during a cycle ahead."""
         frame = self.frame
@@ -209,6 +272,9 @@ class ReplanModel:
             if cycle in column.cycles:
                 for member in column.members:
                     active.setdefault(member, []).append(self.chosen[j])
+        for (member, at), var in self.relaxed_members.items():
+            if at == cycle:
+                active.setdefault(member, []).append(var)
         return active
 
     def _one_partnership_per_cycle(self) -> None:
@@ -251,6 +317,9 @@ class ReplanModel:
                 if cycle in column.cycles and len(column.members) == 3:
                     school = frame.candidates.school[column.members[0]]
                     by_school.setdefault(school, []).append(self.chosen[j])
+            for (at, school), var in self.relaxed.items():
+                if at == cycle:
+                    by_school.setdefault(school, []).append(var)
             for terms in by_school.values():
                 if len(terms) > 1:
                     self.model.add(sum(terms) <= 1)
@@ -280,6 +349,13 @@ class ReplanModel:
                 for j, column in enumerate(frame.new_partnerships)
                 if a in column.members and b in column.members
             ]
+            for cycle in frame.ahead:  # a relaxed triad may hold the pair, as a left-out one could
+                first, second = (self.relaxed_members.get((t, cycle)) for t in (a, b))
+                if first is not None and second is not None:
+                    both = self.model.new_bool_var(f"relaxed lock {a} {b} {cycle}")
+                    self.model.add_implication(both, first)
+                    self.model.add_implication(both, second)
+                    options.append(both)
             self.model.add(sum(options) >= 1)
 
     # --- slots and limits ----------------------------------------------------------------------
@@ -455,18 +531,21 @@ class ReplanModel:
         for expression, weight in self.penalties:
             terms.append((expression, -weight))
         terms += self._table_objective()
+        terms += self.relaxed_pairs
         return sum(coefficient * expression for expression, coefficient in terms)
 
     def _changes(self) -> LinearExpr:
         """Moved, cancelled and added sessions from the first changing day on (`changes.py`
         says when a session is the same: a visit by its visitor, host and cycle)."""
         parts: list[LinearExpr] = []
+        ceiling = 0
         self.accounted = set()
         for owed in self.owed:
             kept = [c.var for c in owed.choices if c.slot == owed.was]
             parts.append(1 - sum(kept) if owed.was is not None else owed.active)
+            ceiling += 1
             self.accounted.add((owed.unit.partnership, *owed.arc))
-        was_slot = self._was_slots()
+        was_slot = self.was_slots()
         ahead = {(visitor, host, cycle) for _p, visitor, host, cycle in was_slot}
         for (j, visitor, host, cycle), choices in self.new_visits.items():
             was = self.frame.new_partnerships[j].was
@@ -476,19 +555,26 @@ class ReplanModel:
                 self.accounted.add((was, visitor, host, cycle))
             elif (visitor, host, cycle) not in ahead:
                 parts.append(sum(c.var for c in choices))
-            # else the plan in force's visit of this visitor, host and cycle counts the change
-            # once (moved: its partnership's members changed), cancelled or not
+            else:
+                continue  # the plan in force's visit of this visitor, host and cycle counts the
+                # change once (moved: its partnership's members changed), cancelled or not
+            ceiling += 1
         for arc, choices in self.sabbatical.items():
             before = self.sabbatical_was.get(arc, [])
             now = sum(c.var for c in choices)
             same = sum(c.var for c in choices if c.slot in before)
-            change = self.model.new_int_var(0, max(len(before), len(choices)), f"change {arc}")
+            most = max(len(before), len(choices))
+            change = self.model.new_int_var(0, most, f"change {arc}")
             self.model.add(change >= len(before) - same)
             self.model.add(change >= now - same)
             parts.append(change)
+            ceiling += most
         for key, var in self.tables.items():
             parts.append(1 - var if key in self.plan_tables else var)
-        return sum(parts) + self._fixed_changes()
+            ceiling += 1
+        fixed = self._fixed_changes()
+        self.change_ceiling = ceiling + fixed
+        return sum(parts) + fixed
 
     def _fixed_changes(self) -> int:
         """Sessions of the plan in force ahead that no variable can keep: cancelled whatever."""

@@ -8,6 +8,7 @@ import hashlib
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -17,16 +18,34 @@ from pairwise.engine.replan.assemble import constant_value, outline, plan_terms
 from pairwise.engine.replan.changes import list_changes
 from pairwise.engine.replan.frame import Frame
 from pairwise.engine.replan.model import ReplanModel
-from pairwise.engine.search import SearchSettings, run_search
+from pairwise.engine.replan.neighbourhood import hint_from_neighbourhood
+from pairwise.engine.replan.talks import place_replan_conversations
+from pairwise.engine.search import (
+    SearchOutcome,
+    SearchProgressCallback,
+    SearchSettings,
+    run_search,
+)
 from pairwise.result import Progress, ProgressCallback, Result, relative_gap
 from pairwise.roster.models import Plan, Replans, Roster
 from pairwise.roster.objective import Scoring
 
 FULL_LP = 2
 """CP-SAT's full linear relaxation: the re-plan's assignment rows prove far sooner with it."""
-FIRST_STAGE_SHARE = 0.6
+TRIAD_ROUNDS = 10
+"""How many times triads the relaxation picked join the candidates before the re-plan settles."""
+NEIGHBOURHOOD_SHARE = 0.2
+"""Share of the time limit the restricted copy that hints the full model may take."""
 
-"""Share of the time limit the first stage (best objective) may take."""
+
+@dataclass(frozen=True)
+class Relaxation:
+    """What the relaxation of the left-out triads gave: its bound on the weighted objective,
+    whether it proves the re-plan, and the triads (members, cycle) a better solution picked."""
+
+    bound: int | None
+    proven: bool
+    picked: list[tuple[tuple[str, ...], str]]
 
 
 @dataclass
@@ -45,30 +64,71 @@ class ReplanRun:
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
-    def reporter(self, phase: str, offset: int, sign: int = 1):  # type: ignore[no-untyped-def]
+    def reporter(self, phase: str, decode: Callable[[int], int]) -> SearchProgressCallback:
         def report(objective: int | None, bound: int | None) -> None:
             if self.progress is None:
                 return
-            best = None if objective is None else sign * objective + offset
-            limit = None if bound is None else sign * bound + offset
+            best = None if objective is None else decode(objective)
+            limit = None if bound is None else decode(bound)
             self.progress(Progress(best, limit, self.elapsed(), phase))
 
         return report
 
     def run(self) -> Result:
+        """Both stages of the lexicographic objective in one search when the objective is held
+        at its best: `weight * objective - changes`, `weight` one more than the most changes any
+        plan can make, so one more objective point outweighs every change. With `keep_within`,
+        a second search holds the objective at the floor and minimises the changes.
+
+        With triads left out (too many free teachers to list every triangle), the relaxation
+        (`ReplanModel.relaxed_triads`) bounds what they could add: when it is no better the
+        re-plan is proven; otherwise the triads it picked join the candidates and the search
+        runs again (at most `TRIAD_ROUNDS` times)."""
         frame = self.frame
-        built = ReplanModel(frame)
+        rounds = 0
+        while True:
+            searched = self._best()
+            if isinstance(searched, Result):
+                return searched
+            built, first, weight = searched
+            relaxed = None
+            if not frame.complete and first.status == "optimal":
+                relaxed = self._relaxation(built, first)
+                if relaxed.picked and rounds < TRIAD_ROUNDS and self.elapsed() < self.time_limit:
+                    added = [frame.add_triad(members, cycle) for members, cycle in relaxed.picked]
+                    if any(added):
+                        rounds += 1
+                        continue
+            break
+        self.stats["triad_rounds"] = rounds
+        return self._settle(built, first, weight, relaxed)
+
+    def _best(self) -> tuple[ReplanModel, SearchOutcome, int] | Result:
+        """The model, built and searched for the best objective with the fewest changes."""
+        frame = self.frame
+        built = ReplanModel(frame, relaxed_triads=True)
         built.build()
         self._hint(built)
-        constant = constant_value(frame)
         model = built.model
-        model.maximize(built.objective)
+        built.relaxed_off(model)
+        weight = built.change_ceiling + 1
+        model.maximize(
+            cp_model.LinearExpr.weighted_sum([built.objective, built.changes], [weight, -1])
+        )
+        hint = hint_from_neighbourhood(
+            built, self.settings, max(0.1, NEIGHBOURHOOD_SHARE * self.time_limit)
+        )
+        self.stats["neighbourhood_seconds"] = round(hint.seconds, 3)
+        self.stats["neighbourhood"] = hint.status
+        self.stats["build_seconds"] = round(self.elapsed() - hint.seconds, 3)
+        constant = constant_value(frame)
         first = run_search(
             model,
             self.settings,
-            max(0.1, FIRST_STAGE_SHARE * self.time_limit),
-            self.reporter("objective", constant),
+            max(0.1, self.time_limit - self.elapsed()),
+            self.reporter("objective", lambda value: -(-value // weight) + constant),
             workers=self.settings.workers,
+            presolve=not hint.hinted,
             linearization=FULL_LP,
             light_presolve=True,
         )
@@ -77,32 +137,100 @@ class ReplanRun:
             self.stats["why"] = "the kept sessions and the updated roster leave no plan"
             return Result("infeasible", None, None, None, self.elapsed(), self.stats)
         if not first.has_solution or first.objective is None:
-            bound = None if first.bound is None else first.bound + constant
-            return Result("unknown", None, bound, None, self.elapsed(), self.stats)
-        best = first.objective
-        objective_bound = (first.bound if first.bound is not None else best) + constant
-        floor = best - math.floor(self.keep_within / 100 * abs(best + constant))
-        solution = first.solver
-        _hint_from(built, solution)
-        model.add(built.objective >= floor)
-        model.maximize(-built.changes)
-        second = run_search(
-            model,
+            limit = None if first.bound is None else -(-first.bound // weight) + constant
+            return Result("unknown", None, limit, None, self.elapsed(), self.stats)
+        return built, first, weight
+
+    def _relaxation(self, built: ReplanModel, first: SearchOutcome) -> Relaxation:
+        """The model with its relaxed triads free, from the re-plan's solution: its bound holds
+        for every triad; the relaxed triads of a better solution are the ones to add."""
+        relaxed = built.model.clone()
+        for var in built.relaxed.values():
+            domain = relaxed.proto.variables[var.index].domain
+            domain[0] = 0
+            domain[1] = 1
+        values = list(first.solver.response_proto.solution)
+        relaxed.clear_hints()  # type: ignore[no-untyped-call]
+        relaxed.proto.solution_hint.vars.extend(list(range(len(values))))
+        relaxed.proto.solution_hint.values.extend(values)
+        outcome = run_search(
+            relaxed,
             self.settings,
             max(0.1, self.time_limit - self.elapsed()),
-            self.reporter("changes", 0, -1),
             workers=self.settings.workers,
+            presolve=False,
             linearization=FULL_LP,
-            light_presolve=True,
         )
-        self.stats["changes_seconds"] = round(second.seconds, 3)
-        proven_changes = second.status == "optimal"
-        if second.has_solution:
-            solution = second.solver
-            change_bound = -(second.bound if second.bound is not None else second.objective or 0)
-        else:
-            change_bound = 0
-        proven = first.status == "optimal" and proven_changes and frame.complete
+        self.stats["relaxation_seconds"] = round(outcome.seconds, 3)
+        self.stats["relaxation"] = outcome.status
+        picked: list[tuple[tuple[str, ...], str]] = []
+        best = first.objective if first.objective is not None else 0
+        if outcome.has_solution and outcome.objective is not None and outcome.objective > best:
+            solver = outcome.solver
+            school = self.frame.candidates.school
+            for (cycle, owner), var in built.relaxed.items():
+                if solver.boolean_value(var):
+                    members = tuple(
+                        teacher
+                        for (teacher, at), member in built.relaxed_members.items()
+                        if at == cycle and school[teacher] == owner and solver.boolean_value(member)
+                    )
+                    picked.append((members, cycle))
+        proven = outcome.status == "optimal" and (outcome.objective or 0) <= best
+        return Relaxation(outcome.bound, proven, picked)
+
+    def _settle(
+        self,
+        built: ReplanModel,
+        first: SearchOutcome,
+        weight: int,
+        relaxed: Relaxation | None,
+    ) -> Result:
+        """Both figures and their bounds (the relaxation's when triads were left out), and the
+        second stage under `keep_within`."""
+        frame = self.frame
+        model = built.model
+        constant = constant_value(frame)
+        solution = first.solver
+        best = round(solution.value(built.objective))
+        assert first.objective is not None
+        combined_bound = first.bound if first.bound is not None else first.objective
+        triads_proven = frame.complete
+        if not frame.complete:
+            # the restricted model's bound holds only for the triads it lists: the relaxation's
+            # holds for all, when it ran
+            # holds for all (without it, the plan states the restricted bound, unproven)
+            if relaxed is not None and relaxed.bound is not None:
+                combined_bound = max(combined_bound, relaxed.bound)
+            triads_proven = relaxed is not None and relaxed.proven
+        objective_bound = (combined_bound + weight - 1) // weight + constant
+        # any plan of objective `best` has weight * best - changes <= the proven bound
+        change_bound = max(0, weight * best - combined_bound)
+        proven = first.status == "optimal" and triads_proven
+        floor = best - math.floor(self.keep_within / 100 * abs(best + constant))
+        if floor < best:
+            _hint_from(built, solution)
+            model.add(built.objective >= floor)
+            model.maximize(-built.changes)
+            second = run_search(
+                model,
+                self.settings,
+                max(0.1, self.time_limit - self.elapsed()),
+                self.reporter("changes", lambda value: -value),
+                workers=self.settings.workers,
+                linearization=FULL_LP,
+                light_presolve=True,
+            )
+            self.stats["changes_seconds"] = round(second.seconds, 3)
+            # left-out triads might make fewer changes at the floor: proven only with them all
+            proven = proven and second.status == "optimal" and frame.complete
+            if second.has_solution:
+                solution = second.solver
+                change_bound = -(second.bound if second.bound is not None else 0)
+            else:
+                change_bound = 0
+            if not frame.complete:
+                change_bound = 0
         return self._result(built, solution, objective_bound, max(0, change_bound), proven)
 
     def _hint(self, built: ReplanModel) -> None:
@@ -143,6 +271,7 @@ class ReplanRun:
             tables=sessions.tables,
             unpaired=sessions.unpaired,
         )
+        place_replan_conversations(frame, plan)
         terms = plan_terms(frame, plan)
         objective = sum(terms.values())
         bound = max(objective_bound, objective)
@@ -153,7 +282,9 @@ class ReplanRun:
         plan.objective = objective
         plan.bound = bound
         plan.gap = round(relative_gap(objective, bound), 6)
-        plan.status = "optimal" if proven and objective == bound else "feasible"
+        # both stages proven; with `keep_within` the objective may lie below its bound by choice
+        reached = objective == bound or self.keep_within > 0
+        plan.status = "optimal" if proven and reached else "feasible"
         plan.seconds = round(self.elapsed(), 3)
         plan.replans = Replans(
             plan=self.plan_hash,
