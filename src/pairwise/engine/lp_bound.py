@@ -214,12 +214,16 @@ class _Program:
     # rule 7: max_release and release_budget (the forced covers, as in `add_forced_releases`)
     def _release_row(self, kind: str, name: str, terms: list[tuple[int, float]]) -> _Row | None:
         """A teacher's or a school's forced covers within its limit, divided by the gcd of its
-        coefficients (`_divided`); its dual is filed per unit of the raw count."""
+        coefficients (`_divided`) when triads are not allowed; its dual is filed per unit of the
+        raw count. With triads the row stays whole: a triad the LP has not listed may need a
+        count that is no multiple of the pairs' gcd, and the rounded row would cut plans off."""
         holder: Literal["teacher", "school"] = "teacher" if kind == "release_teacher" else "school"
         limit = release_limit(self.candidates.roster, holder, name)
         if limit is None:
             return None
         divisor = math.gcd(_divisor(terms), self.divisors.get((kind, name), 0))
+        if self.candidates.roster.policy.allow_triads:
+            divisor = 1
 
         def store(duals: Duals, value: float) -> float:
             getattr(duals, kind)[name] = max(0.0, value) / divisor
