@@ -634,3 +634,35 @@ def test_a_generated_district_with_rival_coaches_ends_proven_as_the_whole_roster
     assert result.status == "optimal" and result.objective == result.bound
     whole = solve(roster, time_limit=60, workers=2)
     assert whole.status == "optimal" and whole.objective == result.objective
+
+
+_FIRST_TRIES: set[str] = set()
+
+
+def engine_slow_at_first(
+    roster: Roster,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    workers: int | None = None,
+    hint: Plan | None = None,
+    progress: Any = None,
+) -> Result:
+    """Stand-in engine that finds no plan for a school the first time it is asked (its time
+    share ran out), then the greedy's."""
+    if roster.name not in _FIRST_TRIES:
+        _FIRST_TRIES.add(roster.name)
+        return Result("unknown", None, None, None, time_limit)
+    return greedy_engine(roster, time_limit=time_limit, seed=seed, workers=workers, hint=hint)
+
+
+def test_a_school_with_no_plan_in_round_one_gets_another_try_even_out_of_time(
+    four_schools: Roster,
+) -> None:
+    _FIRST_TRIES.clear()
+    result = solve_district(
+        four_schools, time_limit=0.5, workers=1, inline=True, solver=engine_slow_at_first
+    )
+    assert result.plan is not None, result.stats
+    assert_plan_valid(four_schools, result.plan)
+    assert len(_FIRST_TRIES) == len(four_schools.schools())

@@ -15,7 +15,10 @@ district, and the district is proven optimal exactly when the merged plan reache
 
 Time: round one gives each school a share of the time limit by size (largest first), the same
 shares whatever the worker count; schools not proven then share what is left, warm-started from
-their plans, while the district is further than `GAP_GOAL` from its bound.
+their plans, while the district is further than `GAP_GOAL` from its bound. A school that found no
+plan at all in round one gets that second try even when no time is left (at least
+`MINIMUM_TASK_SECONDS`, past the limit): one slow school must not leave the whole district
+without a plan.
 
 After the schools are solved, the real cross-school visits are placed on what capacity remains
 (free slots of coach and coachee, remaining covers of the coach's school per slot, unspent coach
@@ -171,7 +174,11 @@ def _solve_parts(
         remaining = run.deadline - reserve - time.perf_counter()
         infeasible = any(outcome.status == "infeasible" for outcome in outcomes.values())
         close_enough = _schools_gap(outcomes) <= gap_goal
-        if unproven and remaining >= MINIMUM_TASK_SECONDS and not infeasible and not close_enough:
+        if remaining < MINIMUM_TASK_SECONDS:
+            # out of time: only a school with no plan at all gets another try (past the limit),
+            # since without it the whole district would have none
+            unproven = [part for part in unproven if outcomes[part.school].plan_json is None]
+        if unproven and not infeasible and not close_enough:
             # a second round for the schools not proven: the time others left, from their plans
             second = _solve_schools(
                 executor,
