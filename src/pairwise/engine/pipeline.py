@@ -351,7 +351,9 @@ class _Engine:
         self.stats["sabbatical_bound"] = self.sabbatical_bound
         if self.proven() or self.settings.stop.is_set() or self.peer_bound is None:
             return
-        if self.linear is None or self.best is None:
+        if self.linear is None or self.best is None or self._large():
+            # on a large roster the coaches' reservations price every triangle of the LP
+            # (gigabytes at 800 teachers): the bound stays the sabbatical model's alone
             return
         reserved = coach_reservations(
             self.candidates,

@@ -90,14 +90,13 @@ class SabbaticalModel:
             if choices:
                 self.slots[arc] = choices
         self._rules(covers_used)
+        uncovered_by_coach: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        for (coach, _coachee, cycle), choices in self.slots.items():
+            uncovered_by_coach.setdefault((coach, cycle), []).extend(
+                choice.var for choice in choices if not choice.covered
+            )
         for (coach, cycle), cost in self.reserved.items():
-            uncovered_visits = [
-                choice.var
-                for (k, _coachee, c), choices in self.slots.items()
-                if k == coach and c == cycle
-                for choice in choices
-                if not choice.covered
-            ]
+            uncovered_visits = uncovered_by_coach.get((coach, cycle), [])
             room = candidates.free_slots(coach, cycle).bit_count() - 1
             if len(uncovered_visits) <= room:
                 continue
