@@ -221,9 +221,10 @@ class _Program:
         limit = release_limit(self.candidates.roster, holder, name)
         if limit is None:
             return None
-        divisor = math.gcd(_divisor(terms), self.divisors.get((kind, name), 0))
         if self.candidates.roster.policy.allow_triads:
             divisor = 1
+        else:
+            divisor = math.gcd(_divisor(terms), self.divisors.get((kind, name), 0))
 
         def store(duals: Duals, value: float) -> float:
             getattr(duals, kind)[name] = max(0.0, value) / divisor
@@ -411,7 +412,10 @@ class _ColumnGeneration:
             if column.is_triad and column.key not in self.seen:
                 self.seen.add(column.key)
                 self.columns.append(column)
-        self.divisors = _release_divisors(candidates, pairs)
+        # only a roster without triads divides its release rows (`_Program._release_row`)
+        self.divisors = (
+            {} if candidates.roster.policy.allow_triads else _release_divisors(candidates, pairs)
+        )
         self.terms: dict[ColumnKey, list[tuple[RowKey, float]]] = {}
         self.blossoms: list[Blossom] = []
         self.known: set[Blossom] = set()
