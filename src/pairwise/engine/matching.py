@@ -281,23 +281,10 @@ def _match_tables(candidates: Candidates, excluded: list[np.ndarray]) -> list[Co
         rows = np.flatnonzero(free)
         values = table.value[rows]
         order = rows[np.argsort(-values, kind="stable")]
-        picked, mark = [], taken.tolist()
-        for row, value, a, b in zip(
-            order.tolist(),
-            table.value[order].tolist(),
-            table.first[order].tolist(),
-            table.second[order].tolist(),
-            strict=True,
-        ):
-            if value <= 0:
-                break
-            if mark[a] or mark[b]:
-                continue
-            mark[a] = mark[b] = True
-            picked.append(row)
+        picked, mark = _best_first_rows(table, order, taken)
         matched = [make(row) for row in picked]
         period_columns += sorted(matched, key=lambda column: column.members)
-        taken_ids = {t for t, flag in zip(candidates.teachers, mark, strict=True) if flag}
+        taken_ids = {t for t, flag in zip(candidates.teachers, mark.tolist(), strict=True) if flag}
         period_columns = _add_triads(candidates, period.id, period_columns, taken_ids, used)
         for column in period_columns:
             used.update(column.edges(candidates))
@@ -305,6 +292,45 @@ def _match_tables(candidates: Candidates, excluded: list[np.ndarray]) -> list[Co
     if locks_open:
         return None
     return chosen
+
+
+BEST_FIRST_CHUNK = 65_536
+"""Rows of the value order read into Python at a time by `_best_first_rows`."""
+
+
+def _best_first_rows(
+    table: PairTable, order: np.ndarray, taken: np.ndarray
+) -> tuple[list[int], np.ndarray]:
+    """The rows the best-first choice takes, walking `order` (rows by falling value), and the
+    teachers taken after it.
+
+    The order is read a chunk at a time, and a chunk's rows with a member already taken are
+    dropped on arrays first (members are only ever added, so such a row would be skipped anyway):
+    the same choice as walking every row, without millions of Python integers at once (4 million
+    pairs of a 3,000-teacher district with cross-school pairs held a gigabyte that way).
+    """
+    mark = taken.copy()
+    picked: list[int] = []
+    for start in range(0, len(order), BEST_FIRST_CHUNK):
+        chunk = order[start : start + BEST_FIRST_CHUNK]
+        chunk = chunk[~mark[table.first[chunk]] & ~mark[table.second[chunk]]]
+        flags = mark.tolist()
+        for row, value, a, b in zip(
+            chunk.tolist(),
+            table.value[chunk].tolist(),
+            table.first[chunk].tolist(),
+            table.second[chunk].tolist(),
+            strict=True,
+        ):
+            if value <= 0:
+                mark[:] = flags
+                return picked, mark
+            if flags[a] or flags[b]:
+                continue
+            flags[a] = flags[b] = True
+            picked.append(row)
+        mark[:] = flags
+    return picked, mark
 
 
 def partnerships_value(candidates: Candidates, chosen: list[Column]) -> int:
