@@ -133,7 +133,7 @@ def test_the_relaxations_fallback_on_a_large_roster_is_the_best_first_choice(
     monkeypatch.setattr(relaxation, "GREEDY_MATCHING_PAIRS", limit)
     calls: list[str] = []
 
-    def matching(_candidates: Candidates, _columns: object) -> None:
+    def matching(_candidates: Candidates, _columns: object = None) -> None:
         calls.append("matching")
         return None
 

@@ -18,13 +18,21 @@ from pairwise.engine.pair_table import PairTable, school_codes
 from pairwise.roster.facts import releases_over
 
 
-def greedy_partnerships(candidates: Candidates, columns: list[Column]) -> list[Column] | None:
+def greedy_partnerships(
+    candidates: Candidates, columns: list[Column] | None = None
+) -> list[Column] | None:
     """Partnerships for every rotation period that keep every rule of the relaxation, or None.
 
     When the matching spends more forced covers than `max_release` or `release_budget` allow, the
     pairs needing them are dropped (first those of the teachers or schools over their limit, then
     all) and the matching is redone.
+
+    `columns` are the pair columns; without them the matching is read from the pair tables
+    (`candidates.pair_tables`): the same partnerships, with `Column` objects made only for the
+    pairs chosen (the graph is given the same edges in the same order).
     """
+    if columns is None:
+        return _from_tables(candidates, maximum=True)
     return _partnerships(candidates, columns, _maximum_weight)
 
 
@@ -39,7 +47,7 @@ def quick_partnerships(
     (`candidates.pair_tables`), the same choice with `Column` objects made only for the pairs
     chosen."""
     if columns is None:
-        return _quick_from_tables(candidates)
+        return _from_tables(candidates, maximum=False)
     return _partnerships(candidates, columns, _best_first)
 
 
@@ -234,12 +242,13 @@ def _over_release(candidates: Candidates, chosen: list[Column]) -> tuple[set[str
 # --- the best-first choice on the pair tables (no Column object but those chosen) --------------
 
 
-def _quick_from_tables(candidates: Candidates) -> list[Column] | None:
-    """`_partnerships` with `_best_first`, read from `candidates.pair_tables`: the same choice,
-    with `Column` objects made only for the pairs chosen."""
+def _from_tables(candidates: Candidates, *, maximum: bool) -> list[Column] | None:
+    """`_partnerships` with `_maximum_weight` (`maximum`) or `_best_first`, read from
+    `candidates.pair_tables`: the same choice, with `Column` objects made only for the pairs
+    chosen."""
     excluded = [np.zeros(len(table.first), dtype=bool) for table in candidates.pair_tables]
     for attempt in range(4):
-        chosen = _match_tables(candidates, excluded)
+        chosen = _match_tables(candidates, excluded, maximum)
         if chosen is None:
             return None
         teachers_over, schools_over = _over_release(candidates, chosen)
@@ -272,8 +281,11 @@ def _rows_of(table: PairTable, teachers: int, edges: list[tuple[int, int]]) -> n
     return np.isin(table.first.astype(np.int64) * teachers + table.second, keys)
 
 
-def _match_tables(candidates: Candidates, excluded: list[np.ndarray]) -> list[Column] | None:
-    """`_match` with `_best_first` on the tables (module doc of `_partnerships`)."""
+def _match_tables(
+    candidates: Candidates, excluded: list[np.ndarray], maximum: bool
+) -> list[Column] | None:
+    """`_match` on the tables (module doc of `_partnerships`), with `_maximum_weight` or
+    `_best_first`."""
     index = candidates.index
     teachers = len(candidates.teachers)
     used: set[Edge] = set()
@@ -296,12 +308,16 @@ def _match_tables(candidates: Candidates, excluded: list[np.ndarray]) -> list[Co
         used_rows = _rows_of(table, teachers, [(index[a], index[b]) for a, b in used])
         free = table.column & ~out & ~used_rows & ~taken[table.first] & ~taken[table.second]
         rows = np.flatnonzero(free)
-        values = table.value[rows]
-        order = rows[np.argsort(-values, kind="stable")]
-        picked, mark = _best_first_rows(table, order, taken)
+        mark = taken.tolist()
+        if maximum:
+            picked = _maximum_weight_rows(candidates, table, rows)
+            for row in picked:
+                mark[int(table.first[row])] = mark[int(table.second[row])] = True
+        else:
+            picked = _best_first_rows(table, rows, mark)
         matched = [make(row) for row in picked]
         period_columns += sorted(matched, key=lambda column: column.members)
-        taken_ids = {t for t, flag in zip(candidates.teachers, mark.tolist(), strict=True) if flag}
+        taken_ids = {t for t, flag in zip(candidates.teachers, mark, strict=True) if flag}
         period_columns = _add_triads(candidates, period.id, period_columns, taken_ids, used)
         for column in period_columns:
             used.update(column.edges(candidates))
@@ -315,23 +331,20 @@ BEST_FIRST_CHUNK = 65_536
 """Rows of the value order read into Python at a time by `_best_first_rows`."""
 
 
-def _best_first_rows(
-    table: PairTable, order: np.ndarray, taken: np.ndarray
-) -> tuple[list[int], np.ndarray]:
-    """The rows the best-first choice takes, walking `order` (rows by falling value), and the
-    teachers taken after it.
+def _best_first_rows(table: PairTable, rows: np.ndarray, mark: list[bool]) -> list[int]:
+    """`_best_first` over the table's `rows`; marks the teachers it takes in `mark`.
 
-    The order is read a chunk at a time, and a chunk's rows with a member already taken are
-    dropped on arrays first (members are only ever added, so such a row would be skipped anyway):
-    the same choice as walking every row, without millions of Python integers at once (4 million
-    pairs of a 3,000-teacher district with cross-school pairs held a gigabyte that way).
+    The value order is read a chunk at a time, and a chunk's rows with a member already taken
+    are dropped on arrays first (members are only ever added, so such a row would be skipped
+    anyway): the same choice as walking every row, without millions of Python integers at once
+    (4 million pairs of a 3,000-teacher district with cross-school pairs held a gigabyte so).
     """
-    mark = taken.copy()
+    order = rows[np.argsort(-table.value[rows], kind="stable")]
     picked: list[int] = []
     for start in range(0, len(order), BEST_FIRST_CHUNK):
         chunk = order[start : start + BEST_FIRST_CHUNK]
-        chunk = chunk[~mark[table.first[chunk]] & ~mark[table.second[chunk]]]
-        flags = mark.tolist()
+        taken = np.array(mark, dtype=bool)
+        chunk = chunk[~taken[table.first[chunk]] & ~taken[table.second[chunk]]]
         for row, value, a, b in zip(
             chunk.tolist(),
             table.value[chunk].tolist(),
@@ -340,14 +353,35 @@ def _best_first_rows(
             strict=True,
         ):
             if value <= 0:
-                mark[:] = flags
-                return picked, mark
-            if flags[a] or flags[b]:
+                return picked
+            if mark[a] or mark[b]:
                 continue
-            flags[a] = flags[b] = True
+            mark[a] = mark[b] = True
             picked.append(row)
-        mark[:] = flags
-    return picked, mark
+    return picked
+
+
+def _maximum_weight_rows(candidates: Candidates, table: PairTable, rows: np.ndarray) -> list[int]:
+    """`_maximum_weight` over the table's `rows` (in row order, as `_match` lists the columns):
+    the rows of the pairs it matches."""
+    teachers = candidates.teachers
+    weighted = [
+        (value, (teachers[a], teachers[b]))
+        for value, a, b in zip(
+            table.value[rows].tolist(),
+            table.first[rows].tolist(),
+            table.second[rows].tolist(),
+            strict=True,
+        )
+    ]
+    index = candidates.index
+    picked = []
+    for a, b in _maximum_weight(weighted):
+        first, second = sorted((index[a], index[b]))
+        row = table.row(first, second)
+        assert row is not None  # the matching only takes the edges it was given
+        picked.append(row)
+    return picked
 
 
 def partnerships_value(candidates: Candidates, chosen: list[Column]) -> int:

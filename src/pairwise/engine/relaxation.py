@@ -24,7 +24,7 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from pairwise.engine.candidates import Candidates
-from pairwise.engine.columns import Column, base_value, pair_columns, triad_spaces
+from pairwise.engine.columns import Column, base_value, triad_spaces
 from pairwise.engine.lp_bound import LinearBound, linear_bound, prune
 from pairwise.engine.matching import greedy_partnerships, partnerships_value, quick_partnerships
 from pairwise.engine.model.partnership_rules import (
@@ -33,6 +33,7 @@ from pairwise.engine.model.partnership_rules import (
     add_partnership_rules,
 )
 from pairwise.engine.model.tight_rows import add_tight_rows
+from pairwise.engine.rotation_split import split_by_period
 from pairwise.engine.search import (
     SearchProgressCallback,
     SearchSettings,
@@ -183,12 +184,13 @@ in the teachers); past it, the best-first choice read from the pair tables (near
 
 def _offer_greedy(candidates: Candidates, incumbent: _Incumbent) -> bool:
     """Offer a maximum-weight matching's partnerships to the incumbent (the best-first choice
-    on a large roster: `GREEDY_MATCHING_PAIRS`); whether they were kept."""
+    on a large roster: `GREEDY_MATCHING_PAIRS`); whether they were kept. Both are read from the
+    pair tables: no Column but those chosen."""
     pairs = sum(len(edges) for edges in candidates.pair_edges.values())
     if pairs > GREEDY_MATCHING_PAIRS:
         greedy = quick_partnerships(candidates)
     else:
-        greedy = greedy_partnerships(candidates, pair_columns(candidates))
+        greedy = greedy_partnerships(candidates)
     return greedy is not None and incumbent.offer(greedy, partnerships_value(candidates, greedy))
 
 
@@ -258,6 +260,8 @@ class _Deepening:
         """One search over the columns kept at the threshold; whether to deepen further."""
         threshold = self._threshold()
         self.kept = prune(self.candidates, self.linear, threshold)
+        if threshold == self.bound and self._split():
+            return False
         model, variables = column_model(self.candidates, self.kept, self.bound)
         add_tight_rows(model, self.candidates, variables, self.linear, threshold)
         if self.best.columns is not None:
@@ -274,6 +278,29 @@ class _Deepening:
         if outcome.bound is not None and best_value is not None and threshold <= best_value:
             self.bound = min(self.bound, max(outcome.bound, best_value))
         return False
+
+    def _split(self) -> bool:
+        """Under `rotation: cycle`, a solution worth the bound found by choosing partnerships
+        first and their periods second (`rotation_split`); whether one was found (then it is
+        proven optimal, and the search is not needed)."""
+
+        def model_of(columns: list[Column]) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
+            model, variables = column_model(self.candidates, columns, self.bound)
+            return model, variables.chosen
+
+        found = split_by_period(
+            self.candidates,
+            self.kept,
+            self.linear,
+            self.bound,
+            self.settings,
+            self.remaining,
+            model_of,
+        )
+        if found is None:
+            return False
+        self.best.offer(found, partnerships_value(self.candidates, found), replace_on_tie=True)
+        return self.best.reaches(self.bound)
 
     def _proven(self, threshold: int) -> bool:
         """After a search that proved its model: settle the bound; whether to deepen further."""
