@@ -4,12 +4,14 @@ returns a checked plan with an honest bound, even with almost no time."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from pairwise.engine import pipeline, relaxation
 from pairwise.engine.candidates import Candidates
-from pairwise.engine.columns import pair_columns, pair_visit_needs, visit_needs, visit_ways
+from pairwise.engine.columns import Column, pair_columns, pair_visit_needs, visit_needs, visit_ways
 from pairwise.engine.matching import partnerships_value, quick_partnerships
 from pairwise.engine.pipeline import solve
 from pairwise.engine.relaxation import column_model, star_bound, valid_for_relaxation
@@ -146,3 +148,33 @@ def test_the_relaxations_fallback_on_a_large_roster_is_the_best_first_choice(
         assert incumbent.value == partnerships_value(candidates, incumbent.columns)
     else:
         assert calls == ["matching"] and not kept
+
+
+@pytest.mark.parametrize("limit", [0, 10**6])
+def test_a_large_rosters_joint_model_over_too_many_columns_is_not_built(
+    monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    # past JOINT_COLUMN_LIMIT columns on a large roster the joint plan model would hold gigabytes
+    # (over 8 GiB at 3,000 teachers): the round is skipped, the plan and its bound stay honest
+    roster = load_fixture("oakridge-tiny")
+    monkeypatch.setattr(pipeline, "EARLY_PLAN_PAIRS", 0)
+    monkeypatch.setattr(pipeline, "JOINT_COLUMN_LIMIT", limit)
+    monkeypatch.setattr(pipeline._Engine, "proven", lambda _self: False)  # reach the joint model
+    phases: list[str] = []
+    run_plan_model = pipeline._Engine._run_plan_model
+
+    def record(
+        self: pipeline._Engine, columns: list[Column], phase: str, *rest: Any, **named: Any
+    ) -> Any:
+        phases.append(phase)
+        return run_plan_model(self, columns, phase, *rest, **named)
+
+    monkeypatch.setattr(pipeline._Engine, "_run_plan_model", record)
+    result = solve(roster, time_limit=20.0, workers=1)
+    assert result.plan is not None and result.objective is not None and result.bound is not None
+    report = assert_plan_valid(roster, result.plan)
+    assert report.objective == result.objective <= result.bound
+    if limit == 0:
+        assert result.stats.get("joint_skipped") == 1 and "joint" not in phases
+    else:
+        assert "joint_skipped" not in result.stats and "joint" in phases

@@ -621,6 +621,11 @@ class _Engine:
             keys = {column.key for column in columns}
             columns += [column for column in self.best.columns if column.key not in keys]
             self.stats["joint_columns"] = len(columns)
+            if len(columns) > JOINT_COLUMN_LIMIT and self._large():
+                # a plan model over that many columns of a large roster holds gigabytes (over
+                # 8 GiB at 3,000 teachers, 100,000 columns): no search, the bound stays
+                self.stats["joint_skipped"] = 1
+                return
             last = threshold == floor or len(columns) > JOINT_COLUMN_LIMIT
             available = self.remaining() - SPREAD_RESERVE * self.time_limit
             status, bound = self._run_plan_model(
