@@ -3,17 +3,22 @@ to the exhaustive reference on tiny rosters."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pairwise.engine.model import conversations
 from pairwise.engine.pipeline import solve
+from pairwise.engine.search import run_search
+from pairwise.roster.load import load_roster
 from pairwise.roster.models import Plan, Roster
 from solvers import bruteforce
 from tests.builders import make_roster
 from tests.helpers import assert_plan_valid
 
 TWO_DAYS = ("mon", "tue")
+INSTANCES = Path(__file__).resolve().parents[2] / "instances"
 
 
 def tandem_pair(policy: dict[str, Any] | None = None, **extra: Any) -> Roster:
@@ -128,3 +133,26 @@ def test_the_engine_places_as_many_conversations_as_the_exhaustive_reference(
     assert plan.objective == reference.objective
     engine, exact = plan.conversation_counts, reference.conversation_counts
     assert (engine.placed, engine.co_taught) == (exact.placed, exact.co_taught)
+
+
+def test_the_conversation_search_stops_on_deterministic_time_not_on_the_solves_pace(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """k8-60's conversation search does not finish: what stops it must be CP-SAT's deterministic
+    time (the same on every machine), with the wall clock only at the solve's own limit; a budget
+    tied to the seconds the solve took made the count vary with the machine's load."""
+    seen: list[tuple[float, float | None]] = []
+
+    def recording(model: Any, settings: Any, time_limit: float, *args: Any, **kwargs: Any) -> Any:
+        seen.append((time_limit, kwargs.get("deterministic_limit")))
+        return run_search(model, settings, time_limit, *args, **kwargs)
+
+    monkeypatch.setattr(conversations, "run_search", recording)
+    roster = load_roster(INSTANCES / "k8-60.json")
+    result = solve(roster, time_limit=60, seed=0, workers=2)
+    assert result.plan is not None
+    assert_plan_valid(roster, result.plan)
+    assert len(seen) == 1
+    wall, deterministic = seen[0]
+    assert wall > 30
+    assert deterministic == conversations.DETERMINISTIC_LIMIT

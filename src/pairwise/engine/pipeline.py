@@ -95,10 +95,6 @@ EARLY_PLAN_SHARE = 0.1
 EARLY_PLACEMENT_SECONDS = 5.0
 """The early placement runs at least this long even past the time limit: hundreds of pairs take
 CP-SAT a few seconds on a busy machine, and their plan is worth far more than nobody partnered."""
-CONVERSATION_SHARE = 0.2
-"""The conversation stage's search gets at most this share of the solve so far (at least
-CONVERSATION_MINIMUM seconds), and never more than the time left."""
-CONVERSATION_MINIMUM = 0.5
 
 
 def solve(
@@ -656,12 +652,12 @@ class _Engine:
                 bound = self.peer_bound + self.sabbatical_bound + tables_bound
             return Result("unknown", None, bound, None, seconds, self.stats)
         searching = not (interrupted or self.settings.stop.is_set())
-        budget = min(self.remaining(), max(CONVERSATION_MINIMUM, CONVERSATION_SHARE * seconds))
+        # the stage's search stops on CP-SAT's deterministic time, so it ends the same way on
+        # every machine; the wall clock cuts it only at the solve's own time limit
+        budget = max(0.0, self.remaining()) if searching else 0.0
         conversations = None
         if self.conversations:
-            conversations = place_conversations(
-                self.candidates, self.best, self.settings, max(0.0, budget) if searching else 0.0
-            )
+            conversations = place_conversations(self.candidates, self.best, self.settings, budget)
             self.stats.update(conversations.stats)
         seconds = self.elapsed()
         plan = self._plan(self.best, seconds, conversations)
