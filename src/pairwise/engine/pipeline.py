@@ -523,8 +523,12 @@ class _Engine:
             self.reporter(phase, peers.objective),
             spread=spread,
             hint=hint,
+            # on a large roster a greedy reaching the count bound spares the model (gigabytes)
+            bound=self.sabbatical_bound if self._large() else None,
         )
         self.stats[f"{phase}_value"] = placement.value
+        if placement.outcome is None and placement.optimal:
+            self.stats[f"{phase}_greedy"] = 1
         combined = PlanSolution(
             peers.columns, peers.visits, placement.visits, peers.objective + placement.value
         )

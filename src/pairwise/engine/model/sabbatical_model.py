@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from pairwise.engine.candidates import Candidates, SlotOptions, slot_indices
 from pairwise.engine.model.plan_model import PlanSolution
+from pairwise.engine.model.sabbatical_greedy import REPEAT_WEIGHT, greedy_sabbaticals
 from pairwise.engine.model.slot_pruning import kept_slots, sabbatical_busy
 from pairwise.engine.model.visit_rules import (
     CoachingArc,
@@ -30,9 +31,6 @@ from pairwise.engine.model.visit_rules import (
 )
 from pairwise.engine.search import SearchOutcome, SearchProgressCallback, SearchSettings, run_search
 from pairwise.roster.models import Sabbatical
-
-REPEAT_WEIGHT = 2
-"""In the tie-break a repeat visit to a coachee weighs more than a visit beyond a cycle's share."""
 
 
 @dataclass
@@ -206,12 +204,23 @@ def place_sabbaticals(
     spread: bool = False,
     reserved: dict[tuple[str, str], int] | None = None,
     hint: dict[CoachingArc, list[int]] | None = None,
+    bound: int | None = None,
 ) -> SabbaticalPlacement:
     """The best sabbatical visits around `peer`'s visits; with `spread`, among those the most
     spread out (the tie-break), in one search: the objective is value * W + spread with W above
-    any spread, so the value comes first."""
+    any spread, so the value comes first.
+
+    `bound`, a proven upper bound on the value of any placement around `peer` (the count bound),
+    asks for the quick greedy first (`sabbatical_greedy`): when it reaches the bound (with a
+    tie-break of 0 under `spread`) it is optimal and returned without building the model;
+    otherwise it hints the model (unless `hint` or `reserved` is given)."""
     if not candidates.sabbatical_arcs:
         return SabbaticalPlacement({}, 0, True)
+    if bound is not None and hint is None and not reserved:
+        quick = greedy_sabbaticals(candidates, peer)
+        if quick.value >= bound and (quick.spread == 0 or not spread):
+            return SabbaticalPlacement(quick.visits, quick.value, True, None, quick.value)
+        hint = quick.visits
     keep = {arc: set(slots) for arc, slots in (hint or {}).items()}
     sabbatical_model = SabbaticalModel(candidates, peer, reserved=reserved or {}, keep=keep)
     sabbatical_model.build()
