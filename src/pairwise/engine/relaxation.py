@@ -33,6 +33,7 @@ from pairwise.engine.model.partnership_rules import (
     add_partnership_rules,
 )
 from pairwise.engine.model.tight_rows import add_tight_rows
+from pairwise.engine.rotation_split import split_by_period
 from pairwise.engine.search import (
     SearchProgressCallback,
     SearchSettings,
@@ -247,6 +248,8 @@ class _Deepening:
         """One search over the columns kept at the threshold; whether to deepen further."""
         threshold = self._threshold()
         self.kept = prune(self.candidates, self.linear, threshold)
+        if threshold == self.bound and self._split():
+            return False
         model, variables = column_model(self.candidates, self.kept, self.bound)
         add_tight_rows(model, self.candidates, variables, self.linear, threshold)
         if self.best.columns is not None:
@@ -263,6 +266,29 @@ class _Deepening:
         if outcome.bound is not None and best_value is not None and threshold <= best_value:
             self.bound = min(self.bound, max(outcome.bound, best_value))
         return False
+
+    def _split(self) -> bool:
+        """Under `rotation: cycle`, a solution worth the bound found by choosing partnerships
+        first and their periods second (`rotation_split`); whether one was found (then it is
+        proven optimal, and the search is not needed)."""
+
+        def model_of(columns: list[Column]) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
+            model, variables = column_model(self.candidates, columns, self.bound)
+            return model, variables.chosen
+
+        found = split_by_period(
+            self.candidates,
+            self.kept,
+            self.linear,
+            self.bound,
+            self.settings,
+            self.remaining,
+            model_of,
+        )
+        if found is None:
+            return False
+        self.best.offer(found, partnerships_value(self.candidates, found), replace_on_tie=True)
+        return self.best.reaches(self.bound)
 
     def _proven(self, threshold: int) -> bool:
         """After a search that proved its model: settle the bound; whether to deepen further."""

@@ -1,0 +1,113 @@
+"""Visits moved to make room for a debrief before any search (`conversations._moved_for_debriefs`):
+only to a slot of the same kind, a covered one only where its covers have room."""
+
+from __future__ import annotations
+
+from pairwise.engine.candidates import Candidates
+from pairwise.engine.columns import pair_columns
+from pairwise.engine.model.conversations import ConversationPlacement, place_conversations
+from pairwise.engine.model.plan_model import PlanSolution
+from pairwise.engine.plan.builder import build_plan, plan_terms
+from pairwise.engine.search import SearchSettings
+from pairwise.roster.models import Roster
+from pairwise.roster.objective import Scoring
+from tests.builders import make_roster
+from tests.helpers import assert_plan_valid
+
+
+def late_visit_roster(cover: int) -> Roster:
+    """Monday, six periods, debriefs the same day. a teaches 1, 2 and 6, b 2 and 6: a watches b
+    only covered, in period 2 or 6; after 6 no debrief fits, after 2 one fits in 3-5. c watches
+    d covered in period 2, the only cover there when `cover` is 1."""
+    teachers = [
+        {"id": "a", "teaches": ["mon-1", "mon-2", "mon-6"]},
+        {"id": "b", "teaches": ["mon-2", "mon-6"]},
+        {"id": "c", "teaches": ["mon-2", "mon-3"]},
+        {"id": "d", "teaches": ["mon-2", "mon-4"]},
+    ]
+    return make_roster(
+        teachers,
+        periods=6,
+        policy={"debrief_within_days": 0, "cover_per_period": cover, "reciprocal": True},
+    )
+
+
+def placed(roster: Roster) -> ConversationPlacement:
+    """A hand-made plan (a with b, c with d; a's visit late, in period 5) and its conversations
+    placed with no time for a search: the greedy and the moves alone. The plan they make passes
+    the checker, its objective unchanged."""
+    candidates = Candidates(roster, Scoring(roster))
+    columns = [c for c in pair_columns(candidates) if c.members in (("a", "b"), ("c", "d"))]
+    assert len(columns) == 2
+    # slots are indices in the cycle: period p of the one Monday is p - 1
+    visits = {
+        ("a", "b", "c1"): 5,  # covered, last period: no debrief after it
+        ("b", "a", "c1"): 0,  # uncovered (b is free in period 1)
+        ("c", "d", "c1"): 1,  # covered: the cover of period 2
+        ("d", "c", "c1"): 2,  # uncovered (d is free in period 3)
+    }
+    solution = PlanSolution(columns, visits, {}, 0)
+    solution.objective = sum(plan_terms(candidates, Scoring(roster), solution, None).values())
+    conversations = place_conversations(candidates, solution, SearchSettings(), 0.0)
+    plan = build_plan(
+        candidates,
+        Scoring(roster),
+        solution,
+        None,
+        bound=solution.objective,
+        seconds=0.0,
+        seed=0,
+        conversations=conversations,
+    )
+    assert_plan_valid(roster, plan)
+    assert plan.objective == solution.objective
+    return conversations
+
+
+def test_a_covered_visit_moves_to_a_covered_slot_with_room_and_gains_its_debrief() -> None:
+    conversations = placed(late_visit_roster(cover=2))
+    assert conversations.visits["a", "b", "c1"] == 1
+    assert ("a", "b", "c1") in conversations.debriefs
+    assert conversations.placed == conversations.most
+    assert conversations.stats["conversations_moved"] == conversations.placed
+
+
+def test_a_covered_visit_stays_when_the_other_slot_has_no_cover_left() -> None:
+    """The boundary: period 2's one cover is c's. Moving a's visit there anyway (the room check
+    dropped) gives a plan the checker refuses (rule 7, covers per slot)."""
+    conversations = placed(late_visit_roster(cover=1))
+    assert conversations.visits["a", "b", "c1"] == 5
+    assert ("a", "b", "c1") not in conversations.debriefs
+    assert conversations.placed < conversations.most
+    assert [entry.visit for entry in conversations.unplaced] == [("a", "b", "c1")]
+
+
+def test_an_uncovered_visit_never_moves_to_a_covered_slot() -> None:
+    """x watches y uncovered in period 6 (no debrief after it) or covered in period 2 (debriefs
+    fit after it). Moving it to period 2 would add a cover and lower the plan's objective (the
+    move made for any slot of the visit, covered or not, is refused by the checker)."""
+    roster = make_roster(
+        [{"id": "x", "teaches": ["mon-2", "mon-3"]}, {"id": "y", "teaches": ["mon-2", "mon-6"]}],
+        periods=6,
+        policy={"debrief_within_days": 0, "reciprocal": True},
+    )
+    candidates = Candidates(roster, Scoring(roster))
+    solution = PlanSolution(
+        pair_columns(candidates), {("x", "y", "c1"): 5, ("y", "x", "c1"): 2}, {}, 0
+    )
+    solution.objective = sum(plan_terms(candidates, Scoring(roster), solution, None).values())
+    conversations = place_conversations(candidates, solution, SearchSettings(), 0.0)
+    plan = build_plan(
+        candidates,
+        Scoring(roster),
+        solution,
+        None,
+        bound=solution.objective,
+        seconds=0.0,
+        seed=0,
+        conversations=conversations,
+    )
+    assert_plan_valid(roster, plan)
+    assert plan.objective == solution.objective
+    assert conversations.visits["x", "y", "c1"] == 5
+    assert conversations.placed == 1 < conversations.most == 2
