@@ -11,6 +11,7 @@ import pytest
 from pairwise.generate.rosters import generate_roster
 from pairwise.result import Result
 from pairwise.roster.models import Plan, Roster
+from pairwise.runs.district import solve as district_solve
 from pairwise.runs.district.solve import (
     FLOOR_SHARE,
     MINIMUM_TASK_SECONDS,
@@ -91,3 +92,35 @@ def test_tasks_that_start_late_get_the_time_left_and_the_run_ends_with_a_plan() 
     # last ones get only a quick try (without the deadline they got their shares, 0.7 s here)
     assert first_round[0] > 2 * LATE_TASK_SECONDS
     assert first_round[-2:] == [LATE_TASK_SECONDS, LATE_TASK_SECONDS]
+
+
+def engine_recording(
+    roster: Roster,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    workers: int | None = None,
+    hint: Plan | None = None,
+    progress: Any = None,
+) -> Result:
+    """Stand-in engine that records its limit and answers at once."""
+    _LIMITS_SEEN.append(time_limit)
+    return greedy_engine(roster, time_limit=time_limit, seed=seed, workers=workers, hint=hint)
+
+
+def test_a_slow_split_moves_the_schools_deadline_not_their_shares(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    roster = generate_roster(60, schools=6, kind="mixed", seed=3)
+    _LIMITS_SEEN.clear()
+    solve_district(roster, time_limit=6.0, workers=1, inline=True, solver=engine_recording)
+    shares = list(_LIMITS_SEEN)
+    assert min(shares) > LATE_TASK_SECONDS
+    # a machine so slow that the merge would need all the time: late tasks get a quick try only
+    monkeypatch.setattr(district_solve, "MERGE_TO_SPLIT", 1e9)
+    _LIMITS_SEEN.clear()
+    result = solve_district(roster, time_limit=6.0, workers=1, inline=True, solver=engine_recording)
+    assert _LIMITS_SEEN[: len(shares)] == [LATE_TASK_SECONDS] * len(shares)
+    assert result.plan is not None
+    assert_plan_valid(roster, result.plan)
+    assert result.stats["split_seconds"] > 0 and result.stats["merge_seconds"] > 0

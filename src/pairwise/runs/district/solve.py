@@ -71,6 +71,14 @@ WHOLE_RESOLVE_TEACHERS = 400
 """A merged plan short of its bound is re-solved whole (warm-started from it) up to this many
 teachers: a roster of that size solves in a few hundred MiB (benchmarks/README.md, Districts)."""
 
+MERGE_SECONDS_PER_TEACHER = 0.0005
+"""Seconds kept per teacher for merging the schools' plans and placing the cross-school visits
+(10 s at 20,000 teachers; about what the main process spends there on a quiet machine)."""
+
+MERGE_TO_SPLIT = 6.0
+"""The merge and the cross-school placement take about this many times the split: on a slow
+machine the schools' deadline leaves that much time for them."""
+
 FLOOR_SHARE = 0.5
 """The least a school's time limit may be, as a share of the average (when under
 `MINIMUM_TASK_SECONDS`)."""
@@ -115,8 +123,22 @@ def solve_district(
     if whole_reason is not None:
         return _solve_whole(roster, reason=whole_reason, time_limit=time_limit, hint=hint, run=run)
     parts = split_district(roster)
+    split_seconds = time.perf_counter() - started
     hints = split_hint(roster, hint, parts) if hint is not None else {}
-    outcomes, stats = _solve_parts(parts, hints, run, inline=inline, gap_goal=gap_goal)
+    # room for merging and the cross-school placement after the schools: by the district's size
+    # (the schools' shares do not depend on the machine's speed), and by the split's time when
+    # the machine is slow (only the deadline that cuts late tasks short moves with it)
+    reserve = (
+        min(PHASE_TWO_SECONDS, 0.1 * time_limit)
+        + 0.5
+        + MERGE_SECONDS_PER_TEACHER * len(roster.teachers)
+    )
+    late_reserve = max(reserve, MERGE_TO_SPLIT * split_seconds)
+    outcomes, stats = _solve_parts(
+        parts, hints, run, (reserve, late_reserve), inline=inline, gap_goal=gap_goal
+    )
+    stats["split_seconds"] = round(split_seconds, 3)
+    merge_started = time.perf_counter()
     failed = _failed(outcomes)
     if failed is not None:
         outcome = outcomes[failed]
@@ -128,6 +150,7 @@ def solve_district(
         roster, parts, outcomes, seed=seed, placement_seconds=phase_two_budget
     )
     stats.update(merge_stats)
+    stats["merge_seconds"] = round(time.perf_counter() - merge_started, 3)
     if progress is not None:
         seconds = time.perf_counter() - started
         progress(Progress(plan.objective, plan.bound, seconds, phase="district merged"))
@@ -156,13 +179,16 @@ def _solve_parts(
     parts: Sequence[SchoolPart],
     hints: dict[str, str | None],
     run: _Run,
+    reserves: tuple[float, float],
     *,
     inline: bool,
     gap_goal: float,
 ) -> tuple[dict[str, TaskOutcome], dict[str, float | int | str]]:
-    """Each school solved as one task (two rounds when time is left); outcomes and stats."""
-    # room for merging and the cross-school placement after the schools are solved
-    reserve = min(PHASE_TWO_SECONDS, 0.1 * (run.deadline - run.started)) + 0.5
+    """Each school solved as one task (two rounds when time is left); outcomes and stats.
+
+    `reserves`: the seconds kept for the merge after the schools, in sharing their time out and
+    in cutting late tasks short."""
+    reserve, late_reserve = reserves
     with open_executor(
         scheduler=run.scheduler, workers=run.workers, tasks=len(parts), inline=inline
     ) as executor:
@@ -170,7 +196,7 @@ def _solve_parts(
         budget = run.deadline - reserve - executor.startup_seconds - began
         # every task ends by the schools' deadline: one that starts late (a busy machine) gets
         # the time left, so the run ends near its limit with a plan
-        schools_deadline = time.time() + (run.deadline - reserve - began)
+        schools_deadline = time.time() + (run.deadline - late_reserve - began)
         # round one: each school its share of the slots' time by size, fixed before any task
         # runs (the same shares for the same worker count, however fast the tasks go)
         limits = task_time_limits(parts, budget, executor.slots)
@@ -182,7 +208,7 @@ def _solve_parts(
             and outcomes[part.school].error is None
             and not outcomes[part.school].problems
         ]
-        remaining = run.deadline - reserve - time.perf_counter()
+        remaining = run.deadline - late_reserve - time.perf_counter()
         infeasible = any(outcome.status == "infeasible" for outcome in outcomes.values())
         close_enough = _schools_gap(outcomes) <= gap_goal
         if remaining < MINIMUM_TASK_SECONDS:
