@@ -16,10 +16,11 @@ from pairwise.engine.columns import (
     Column,
     pair_columns,
     pair_columns_of,
+    pair_partners,
     period_needs,
     triad_edge_covers,
 )
-from pairwise.engine.matching import quick_partnerships
+from pairwise.engine.matching import greedy_partnerships, quick_partnerships
 from pairwise.engine.relaxation import star_bound
 from pairwise.roster.facts import releases_over
 from pairwise.roster.load import load_roster
@@ -179,11 +180,21 @@ def test_the_table_matches_the_per_pair_rules_where_slots_and_covers_bind(roster
 
 
 def assert_same_early_choice(candidates: Candidates) -> None:
-    """The star bound and the best-first partnerships read from the tables are those of the
-    pair columns."""
+    """The star bound, the best-first partnerships and the maximum-weight ones read from the
+    tables are those of the pair columns."""
     columns = pair_columns(candidates)
     assert star_bound(candidates) == star_bound(candidates, columns)
     assert quick_partnerships(candidates) == quick_partnerships(candidates, columns)
+    assert greedy_partnerships(candidates) == greedy_partnerships(candidates, columns)
+    for period in candidates.periods:
+        for teacher in candidates.teachers:
+            members = {
+                member
+                for column in columns
+                if column.period == period.id and teacher in column.members
+                for member in column.members
+            }
+            assert pair_partners(candidates, period.id, teacher) == members - {teacher}
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)

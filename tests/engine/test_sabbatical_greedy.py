@@ -110,6 +110,28 @@ def test_the_greedy_takes_covered_slots_only_while_covers_last() -> None:
         assert quick.value == value and sabbatical_count_bound(candidates) == 22
 
 
+def test_a_warm_start_does_not_keep_the_model_when_the_greedy_reaches_the_bound() -> None:
+    # a warm start's visits (one, to m) hint the model; the greedy reaches the bound (24, spread
+    # 0), so it is the answer and the model is not built (outcome None)
+    teachers = [coach("k", 2), coachee("m", ["mon-1", "mon-2"]), coachee("n", ["mon-3"])]
+    roster = make_roster(teachers, periods=3, policy={"cover_per_period": 0})
+    candidates = candidates_of(roster)
+    bound = sabbatical_count_bound(candidates)
+    warm = {("k", "m", "c1"): [1]}
+    placement = place_sabbaticals(
+        candidates, PlanSolution([]), SearchSettings(), 10.0, spread=True, hint=warm, bound=bound
+    )
+    assert placement.outcome is None and placement.value == 24
+    # short of the bound, the warm start's visits hint the model, which finds the optimum
+    short = greedy_short_of_the_bound()
+    candidates = candidates_of(short)
+    warm = {("k2", "e", "c1"): [0]}
+    placement = place_sabbaticals(
+        candidates, PlanSolution([]), SearchSettings(), 10.0, spread=True, hint=warm, bound=24
+    )
+    assert placement.outcome is not None and placement.optimal and placement.value == 24
+
+
 @pytest.mark.parametrize("build", [greedy_short_of_the_bound, greedy_with_a_repeat])
 def test_the_large_path_reaches_the_brute_force_optimum(
     build: object, monkeypatch: pytest.MonkeyPatch

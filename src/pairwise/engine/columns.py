@@ -250,6 +250,21 @@ def pair_columns_of(candidates: Candidates, edges: list[Edge]) -> list[Column]:
     return columns
 
 
+def pair_partners(candidates: Candidates, period_id: str, teacher: str) -> set[str]:
+    """The teachers `teacher` has a pair column with in a rotation period: the members of its
+    `pair_columns` there but itself, read from the pair tables (no `Column` made)."""
+    i = candidates.index[teacher]
+    partners: set[str] = set()
+    for table in candidates.pair_tables:
+        if table.period.id != period_id:
+            continue
+        as_first = table.column & (table.first == i)
+        as_second = table.column & (table.second == i)
+        others = np.concatenate([table.second[as_first], table.first[as_second]])
+        partners.update(candidates.teachers[j] for j in others.tolist())
+    return partners
+
+
 def _pair_columns(candidates: Candidates) -> list[Column]:
     """The rows of `candidates.pair_tables` that are pair columns, as `Column` objects (their
     needs and values computed on arrays; `pair_table`'s tests hold them to `period_needs`)."""

@@ -18,13 +18,21 @@ from pairwise.engine.pair_table import PairTable, school_codes
 from pairwise.roster.facts import releases_over
 
 
-def greedy_partnerships(candidates: Candidates, columns: list[Column]) -> list[Column] | None:
+def greedy_partnerships(
+    candidates: Candidates, columns: list[Column] | None = None
+) -> list[Column] | None:
     """Partnerships for every rotation period that keep every rule of the relaxation, or None.
 
     When the matching spends more forced covers than `max_release` or `release_budget` allow, the
     pairs needing them are dropped (first those of the teachers or schools over their limit, then
     all) and the matching is redone.
+
+    `columns` are the pair columns; without them the matching is read from the pair tables
+    (`candidates.pair_tables`): the same partnerships, with `Column` objects made only for the
+    pairs chosen (the graph is given the same edges in the same order).
     """
+    if columns is None:
+        return _from_tables(candidates, maximum=True)
     return _partnerships(candidates, columns, _maximum_weight)
 
 
@@ -39,7 +47,7 @@ def quick_partnerships(
     (`candidates.pair_tables`), the same choice with `Column` objects made only for the pairs
     chosen."""
     if columns is None:
-        return _quick_from_tables(candidates)
+        return _from_tables(candidates, maximum=False)
     return _partnerships(candidates, columns, _best_first)
 
 
@@ -217,12 +225,13 @@ def _over_release(candidates: Candidates, chosen: list[Column]) -> tuple[set[str
 # --- the best-first choice on the pair tables (no Column object but those chosen) --------------
 
 
-def _quick_from_tables(candidates: Candidates) -> list[Column] | None:
-    """`_partnerships` with `_best_first`, read from `candidates.pair_tables`: the same choice,
-    with `Column` objects made only for the pairs chosen."""
+def _from_tables(candidates: Candidates, *, maximum: bool) -> list[Column] | None:
+    """`_partnerships` with `_maximum_weight` (`maximum`) or `_best_first`, read from
+    `candidates.pair_tables`: the same choice, with `Column` objects made only for the pairs
+    chosen."""
     excluded = [np.zeros(len(table.first), dtype=bool) for table in candidates.pair_tables]
     for attempt in range(4):
-        chosen = _match_tables(candidates, excluded)
+        chosen = _match_tables(candidates, excluded, maximum)
         if chosen is None:
             return None
         teachers_over, schools_over = _over_release(candidates, chosen)
@@ -255,8 +264,11 @@ def _rows_of(table: PairTable, teachers: int, edges: list[tuple[int, int]]) -> n
     return np.isin(table.first.astype(np.int64) * teachers + table.second, keys)
 
 
-def _match_tables(candidates: Candidates, excluded: list[np.ndarray]) -> list[Column] | None:
-    """`_match` with `_best_first` on the tables (module doc of `_partnerships`)."""
+def _match_tables(
+    candidates: Candidates, excluded: list[np.ndarray], maximum: bool
+) -> list[Column] | None:
+    """`_match` on the tables (module doc of `_partnerships`), with `_maximum_weight` or
+    `_best_first`."""
     index = candidates.index
     teachers = len(candidates.teachers)
     used: set[Edge] = set()
@@ -279,22 +291,13 @@ def _match_tables(candidates: Candidates, excluded: list[np.ndarray]) -> list[Co
         used_rows = _rows_of(table, teachers, [(index[a], index[b]) for a, b in used])
         free = table.column & ~out & ~used_rows & ~taken[table.first] & ~taken[table.second]
         rows = np.flatnonzero(free)
-        values = table.value[rows]
-        order = rows[np.argsort(-values, kind="stable")]
-        picked, mark = [], taken.tolist()
-        for row, value, a, b in zip(
-            order.tolist(),
-            table.value[order].tolist(),
-            table.first[order].tolist(),
-            table.second[order].tolist(),
-            strict=True,
-        ):
-            if value <= 0:
-                break
-            if mark[a] or mark[b]:
-                continue
-            mark[a] = mark[b] = True
-            picked.append(row)
+        mark = taken.tolist()
+        if maximum:
+            picked = _maximum_weight_rows(candidates, table, rows)
+            for row in picked:
+                mark[int(table.first[row])] = mark[int(table.second[row])] = True
+        else:
+            picked = _best_first_rows(table, rows, mark)
         matched = [make(row) for row in picked]
         period_columns += sorted(matched, key=lambda column: column.members)
         taken_ids = {t for t, flag in zip(candidates.teachers, mark, strict=True) if flag}
@@ -305,6 +308,49 @@ def _match_tables(candidates: Candidates, excluded: list[np.ndarray]) -> list[Co
     if locks_open:
         return None
     return chosen
+
+
+def _best_first_rows(table: PairTable, rows: np.ndarray, mark: list[bool]) -> list[int]:
+    """`_best_first` over the table's `rows`; marks the teachers it takes in `mark`."""
+    order = rows[np.argsort(-table.value[rows], kind="stable")]
+    picked = []
+    for row, value, a, b in zip(
+        order.tolist(),
+        table.value[order].tolist(),
+        table.first[order].tolist(),
+        table.second[order].tolist(),
+        strict=True,
+    ):
+        if value <= 0:
+            break
+        if mark[a] or mark[b]:
+            continue
+        mark[a] = mark[b] = True
+        picked.append(row)
+    return picked
+
+
+def _maximum_weight_rows(candidates: Candidates, table: PairTable, rows: np.ndarray) -> list[int]:
+    """`_maximum_weight` over the table's `rows` (in row order, as `_match` lists the columns):
+    the rows of the pairs it matches."""
+    teachers = candidates.teachers
+    weighted = [
+        (value, (teachers[a], teachers[b]))
+        for value, a, b in zip(
+            table.value[rows].tolist(),
+            table.first[rows].tolist(),
+            table.second[rows].tolist(),
+            strict=True,
+        )
+    ]
+    index = candidates.index
+    picked = []
+    for a, b in _maximum_weight(weighted):
+        first, second = sorted((index[a], index[b]))
+        row = table.row(first, second)
+        assert row is not None  # the matching only takes the edges it was given
+        picked.append(row)
+    return picked
 
 
 def partnerships_value(candidates: Candidates, chosen: list[Column]) -> int:

@@ -24,7 +24,7 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from pairwise.engine.candidates import Candidates
-from pairwise.engine.columns import Column, base_value, pair_columns, triad_spaces
+from pairwise.engine.columns import Column, base_value, triad_spaces
 from pairwise.engine.lp_bound import LinearBound, linear_bound, prune
 from pairwise.engine.matching import greedy_partnerships, partnerships_value
 from pairwise.engine.model.partnership_rules import (
@@ -178,7 +178,7 @@ class _Incumbent:
 
 def _offer_greedy(candidates: Candidates, incumbent: _Incumbent) -> bool:
     """Offer a maximum-weight matching's partnerships to the incumbent; whether they were kept."""
-    greedy = greedy_partnerships(candidates, pair_columns(candidates))
+    greedy = greedy_partnerships(candidates)  # from the pair tables: no Column but those chosen
     return greedy is not None and incumbent.offer(greedy, partnerships_value(candidates, greedy))
 
 

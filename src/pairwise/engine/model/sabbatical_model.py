@@ -212,15 +212,16 @@ def place_sabbaticals(
 
     `bound`, a proven upper bound on the value of any placement around `peer` (the count bound),
     asks for the quick greedy first (`sabbatical_greedy`): when it reaches the bound (with a
-    tie-break of 0 under `spread`) it is optimal and returned without building the model;
-    otherwise it hints the model (unless `hint` or `reserved` is given)."""
+    tie-break of 0 under `spread`) it is optimal, so no warm start's `hint` beats it, and it is
+    returned without building the model; otherwise it hints the model unless `hint` is given.
+    Not with `reserved` (the bound there is not the greedy's)."""
     if not candidates.sabbatical_arcs:
         return SabbaticalPlacement({}, 0, True)
-    if bound is not None and hint is None and not reserved:
+    if bound is not None and not reserved:
         quick = greedy_sabbaticals(candidates, peer)
         if quick.value >= bound and (quick.spread == 0 or not spread):
             return SabbaticalPlacement(quick.visits, quick.value, True, None, quick.value)
-        hint = quick.visits
+        hint = quick.visits if hint is None else hint
     keep = {arc: set(slots) for arc, slots in (hint or {}).items()}
     sabbatical_model = SabbaticalModel(candidates, peer, reserved=reserved or {}, keep=keep)
     sabbatical_model.build()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pairwise.analysis.network import plan_metrics
 from pairwise.engine.candidates import Candidates
-from pairwise.engine.columns import Column, pair_columns, triad_column
+from pairwise.engine.columns import Column, pair_columns_of, triad_column
 from pairwise.engine.model.conversations import Arc, ConversationPlacement
 from pairwise.engine.model.plan_model import PlanSolution
 from pairwise.engine.plan.reasons import partnership_reasons, unpaired_reason
@@ -288,7 +288,16 @@ def unpaired_entries(candidates: Candidates, columns: list[Column]) -> list[Unpa
 
 def solution_from_plan(candidates: Candidates, plan: Plan) -> PlanSolution:
     """The parts of a (previous) plan that still fit this roster, as a solution to hint with."""
-    pairs = {(column.period, column.members): column for column in pair_columns(candidates)}
+    edges = [
+        candidates.edge(*partnership.members)
+        for partnership in plan.partnerships
+        if len(partnership.members) == 2
+        and all(member in candidates.index for member in partnership.members)
+    ]
+    # only the plan's own pair columns, from the pair tables (not every pair's)
+    pairs = {
+        (column.period, column.members): column for column in pair_columns_of(candidates, edges)
+    }
     period_of_cycle = {cycle: period for period in candidates.periods for cycle in period.cycles}
     columns: dict[tuple[str, tuple[str, ...], str], Column] = {}
     for partnership in plan.partnerships:

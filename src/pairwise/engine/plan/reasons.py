@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Sequence
 
 from pairwise.engine.candidates import Candidates, RotationPeriod
-from pairwise.engine.columns import pair_columns, triad_column
+from pairwise.engine.columns import pair_partners, triad_column
 from pairwise.roster.facts import avoid_pairs, kept_apart
 from pairwise.roster.models import Roster, Teacher, parse_slot
 from pairwise.roster.objective import Scoring
@@ -114,12 +114,7 @@ def unpaired_reason(
         return f"every possible partner is {listed}" if listed else "no possible partner"
     period = next(p for p in candidates.periods if p.id == period_id)
 
-    pairs = [
-        column.members
-        for column in pair_columns(candidates)
-        if column.period == period_id and teacher in column.members
-    ]
-    admissible = {member for members in pairs for member in members} - {teacher}
+    admissible = pair_partners(candidates, period_id, teacher)
     if not admissible and candidates.roster.policy.allow_triads:
         admissible = _triad_partners(candidates, teacher, period)
     if not admissible:
