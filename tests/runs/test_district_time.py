@@ -19,7 +19,7 @@ from pairwise.runs.district.solve import (
     task_time_limits,
 )
 from pairwise.runs.district.split import SchoolPart, split_district
-from pairwise.runs.executor import LATE_TASK_SECONDS, SolveTask, task_time_limit
+from pairwise.runs.executor import LATE_SHARE, LATE_TASK_SECONDS, SolveTask, task_time_limit
 from tests.builders import greedy_engine
 from tests.helpers import assert_plan_valid
 
@@ -28,8 +28,11 @@ def test_a_task_gets_its_own_limit_or_the_time_left_before_its_deadline() -> Non
     task = SolveTask(key="s", roster_json="{}", time_limit=2.0, deadline=100.0)
     assert task_time_limit(task, now=90.0) == 2.0  # time enough: its own limit
     assert task_time_limit(task, now=98.5) == pytest.approx(1.5)  # the time left
-    assert task_time_limit(task, now=99.9) == LATE_TASK_SECONDS  # late: a quick plan still
-    assert task_time_limit(task, now=120.0) == LATE_TASK_SECONDS
+    assert task_time_limit(task, now=98.9) == pytest.approx(1.1)
+    assert task_time_limit(task, now=99.5) == LATE_SHARE * 2.0  # late: half its own still
+    assert task_time_limit(task, now=120.0) == LATE_SHARE * 2.0
+    small = SolveTask(key="s", roster_json="{}", time_limit=0.3, deadline=100.0)
+    assert task_time_limit(small, now=120.0) == LATE_TASK_SECONDS  # and at least 0.2 s
     short = SolveTask(key="s", roster_json="{}", time_limit=0.1, deadline=100.0)
     assert task_time_limit(short, now=120.0) == 0.1  # never more than it asked for
     assert task_time_limit(SolveTask(key="s", roster_json="{}", time_limit=2.0)) == 2.0
@@ -77,23 +80,6 @@ def engine_overrunning(
     return greedy_engine(roster, time_limit=time_limit, seed=seed, workers=workers, hint=hint)
 
 
-def test_tasks_that_start_late_get_the_time_left_and_the_run_ends_with_a_plan() -> None:
-    roster = generate_roster(60, schools=6, kind="mixed", seed=3)
-    parts = split_district(roster)
-    _LIMITS_SEEN.clear()
-    result = solve_district(
-        roster, time_limit=6.0, workers=1, inline=True, solver=engine_overrunning
-    )
-    assert result.plan is not None
-    assert_plan_valid(roster, result.plan)
-    assert len(_LIMITS_SEEN) >= len(parts)
-    first_round = _LIMITS_SEEN[: len(parts)]
-    # the first tasks run their shares; the overruns pile up past the schools' deadline, so the
-    # last ones get only a quick try (without the deadline they got their shares, 0.7 s here)
-    assert first_round[0] > 2 * LATE_TASK_SECONDS
-    assert first_round[-2:] == [LATE_TASK_SECONDS, LATE_TASK_SECONDS]
-
-
 def engine_recording(
     roster: Roster,
     *,
@@ -108,6 +94,26 @@ def engine_recording(
     return greedy_engine(roster, time_limit=time_limit, seed=seed, workers=workers, hint=hint)
 
 
+def test_tasks_that_start_late_get_the_time_left_and_the_run_ends_with_a_plan() -> None:
+    roster = generate_roster(60, schools=6, kind="mixed", seed=3)
+    parts = split_district(roster)
+    _LIMITS_SEEN.clear()
+    solve_district(roster, time_limit=6.0, workers=1, inline=True, solver=engine_recording)
+    shares = list(_LIMITS_SEEN)
+    _LIMITS_SEEN.clear()
+    result = solve_district(
+        roster, time_limit=6.0, workers=1, inline=True, solver=engine_overrunning
+    )
+    assert result.plan is not None
+    assert_plan_valid(roster, result.plan)
+    assert len(_LIMITS_SEEN) >= len(parts)
+    first_round = _LIMITS_SEEN[: len(parts)]
+    # the first task runs its share; the overruns pile up past the schools' deadline, so the
+    # last ones get half theirs (without the deadline they got their shares, 0.7 s here)
+    assert first_round[0] == shares[0]
+    assert first_round[-2:] == pytest.approx([LATE_SHARE * share for share in shares[-2:]])
+
+
 def test_a_slow_split_moves_the_schools_deadline_not_their_shares(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -116,11 +122,11 @@ def test_a_slow_split_moves_the_schools_deadline_not_their_shares(
     solve_district(roster, time_limit=6.0, workers=1, inline=True, solver=engine_recording)
     shares = list(_LIMITS_SEEN)
     assert min(shares) > LATE_TASK_SECONDS
-    # a machine so slow that the merge would need all the time: late tasks get a quick try only
+    # a machine so slow that the merge would need all the time: every task gets half its share
     monkeypatch.setattr(district_solve, "MERGE_TO_SPLIT", 1e9)
     _LIMITS_SEEN.clear()
     result = solve_district(roster, time_limit=6.0, workers=1, inline=True, solver=engine_recording)
-    assert _LIMITS_SEEN[: len(shares)] == [LATE_TASK_SECONDS] * len(shares)
+    assert _LIMITS_SEEN[: len(shares)] == pytest.approx([LATE_SHARE * share for share in shares])
     assert result.plan is not None
     assert_plan_valid(roster, result.plan)
     assert result.stats["split_seconds"] > 0 and result.stats["merge_seconds"] > 0

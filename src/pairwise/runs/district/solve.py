@@ -71,9 +71,10 @@ WHOLE_RESOLVE_TEACHERS = 400
 """A merged plan short of its bound is re-solved whole (warm-started from it) up to this many
 teachers: a roster of that size solves in a few hundred MiB (benchmarks/README.md, Districts)."""
 
-MERGE_SECONDS_PER_TEACHER = 0.0005
-"""Seconds kept per teacher for merging the schools' plans and placing the cross-school visits
-(10 s at 20,000 teachers; about what the main process spends there on a quiet machine)."""
+MERGE_SECONDS_PER_TEACHER = 0.0006
+"""Seconds kept per teacher for splitting the district, merging the schools' plans and placing
+the cross-school visits (12 s at 20,000 teachers; about what the main process spends there on a
+quiet machine)."""
 
 MERGE_TO_SPLIT = 6.0
 """The merge and the cross-school placement take about this many times the split: on a slow
@@ -193,7 +194,9 @@ def _solve_parts(
         scheduler=run.scheduler, workers=run.workers, tasks=len(parts), inline=inline
     ) as executor:
         began = time.perf_counter()
-        budget = run.deadline - reserve - executor.startup_seconds - began
+        # from the time limit, not the clock: the split's time (about a second per 10,000
+        # teachers, kept in `reserve`) must not move the shares
+        budget = run.deadline - run.started - reserve - executor.startup_seconds
         # every task ends by the schools' deadline: one that starts late (a busy machine) gets
         # the time left, so the run ends near its limit with a plan
         schools_deadline = time.time() + (run.deadline - late_reserve - began)
