@@ -9,6 +9,7 @@ import pytest
 
 from pairwise.engine import relaxation
 from pairwise.engine.candidates import Candidates
+from pairwise.engine.columns import Column
 from pairwise.engine.matching import greedy_partnerships, partnerships_value
 from pairwise.engine.search import SearchOutcome, SearchSettings, new_solver
 from pairwise.roster.load import load_roster
@@ -31,16 +32,16 @@ def out_of_time(*_arguments: object, **_options: object) -> SearchOutcome:
 def matchings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
 
-    def counted(candidates: Candidates, columns: list[relaxation.Column]) -> object:
-        calls.append(len(columns))
-        return greedy_partnerships(candidates, columns)
+    def counted(candidates: Candidates, *columns: object) -> object:
+        calls.append(len(candidates.teachers))
+        return greedy_partnerships(candidates, *columns)  # type: ignore[arg-type]
 
     monkeypatch.setattr(relaxation, "run_search", out_of_time)
     monkeypatch.setattr(relaxation, "greedy_partnerships", counted)
     return calls
 
 
-def first_floor(monkeypatch: pytest.MonkeyPatch, columns: list[relaxation.Column] | None) -> None:
+def first_floor(monkeypatch: pytest.MonkeyPatch, columns: list[Column] | None) -> None:
     """The deepening's first floor (the LP's solution or the hint, in the engine) is `columns`."""
 
     def starting(candidates: Candidates, *_: object) -> relaxation._Incumbent:
@@ -56,7 +57,7 @@ def test_out_of_time_with_a_solution_skips_the_matching(
     matchings: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     candidates = candidates_of("school-30")
-    matching = greedy_partnerships(candidates, relaxation.pair_columns(candidates))
+    matching = greedy_partnerships(candidates)
     assert matching is not None
     # a solution worse than the matching's, so the old code's matching would replace it
     found = matching[:-3]
