@@ -1,6 +1,7 @@
 """`rotation: cycle` against `rotation: year` on the same roster, phase by phase.
 
     python benchmarks/rotation.py [INSTANCE ...] [--repeats 3] [--time-limit 60] [--workers 2]
+    python benchmarks/rotation.py [INSTANCE ...] --lp [--repeats 3]
 
 Each instance (default: secondary-150, school-60-coaches, k8-60) is solved with its policy's
 `rotation` set to `year` and to `cycle`, the two runs alternated so that the load of a shared
@@ -9,7 +10,8 @@ machine falls on both, `--repeats` times each. Printed per rotation: the median 
 thread: on a busy machine the steadier figure), the median seconds of its phases (timed by
 wrapping the engine's functions: the LP bound, the relaxation's searches, its split by cycle,
 the early plan, the placement, the sabbatical placement, the conversations), status and
-objective; then the cycle/year ratios of wall and CPU seconds.
+objective; then the cycle/year ratios of wall and CPU seconds. `--lp` times the LP bound alone
+(CPU seconds, cold, medians).
 The load average is printed before and after. Figures go to benchmarks/README.md by hand
 ("Rotation by cycle"). Measured, not timed tests: the machine may be shared and noisy.
 """
@@ -34,7 +36,10 @@ if str(ROOT / "src") not in sys.path:
 
 import pairwise.engine.pipeline as pipeline  # noqa: E402
 import pairwise.engine.relaxation as relaxation  # noqa: E402
+from pairwise.engine.candidates import Candidates  # noqa: E402
+from pairwise.engine.lp_bound import linear_bound  # noqa: E402
 from pairwise.roster.models import Roster  # noqa: E402
+from pairwise.roster.objective import Scoring  # noqa: E402
 
 INSTANCES = ["secondary-150", "school-60-coaches", "k8-60"]
 PHASES: list[tuple[Any, str, str]] = [
@@ -99,6 +104,15 @@ def solve_once(data: dict[str, Any], time_limit: float, workers: int) -> dict[st
     }
 
 
+def lp_seconds(data: dict[str, Any]) -> float:
+    """CPU seconds of the LP bound alone (`linear_bound`, cold: no warm start)."""
+    roster = Roster.model_validate(data)
+    candidates = Candidates(roster, Scoring(roster))
+    started = time.process_time()
+    linear_bound(candidates)
+    return time.process_time() - started
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("instances", nargs="*", default=INSTANCES)
@@ -106,11 +120,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="one JSON line per instance")
+    parser.add_argument("--lp", action="store_true", help="the LP bound's CPU seconds alone")
     arguments = parser.parse_args(argv)
     print(f"load average before: {os.getloadavg()}", flush=True)
     for name in arguments.instances:
         path = Path(name) if name.endswith(".json") else ROOT / "instances" / f"{name}.json"
         data = json.loads(path.read_text(encoding="utf-8"))
+        if arguments.lp:
+            lp: dict[str, list[float]] = {"year": [], "cycle": []}
+            for _ in range(arguments.repeats):
+                for rotation in ("year", "cycle"):
+                    data["policy"] = {**data.get("policy", {}), "rotation": rotation}
+                    lp[rotation].append(lp_seconds(data))
+            medians = {rotation: statistics.median(values) for rotation, values in lp.items()}
+            print(
+                f"{path.stem}: LP bound CPU seconds, year {medians['year']:.2f}, "
+                f"cycle {medians['cycle']:.2f}",
+                flush=True,
+            )
+            continue
         runs: dict[str, list[dict[str, Any]]] = {"year": [], "cycle": []}
         for _ in range(arguments.repeats):
             for rotation in ("year", "cycle"):

@@ -197,3 +197,26 @@ def test_the_greedy_keeps_every_rule_around_the_peer_visits(roster: Roster) -> N
         seed=0,
     )
     assert_plan_valid(roster, plan)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    database=None,
+)
+@given(binding_rosters())
+def test_a_warm_start_on_the_large_path_keeps_the_optimum(roster: Roster) -> None:
+    # the large-roster path, cold and then warm-started from its own plan: the same proven
+    # optimum, and both plans pass the checker
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "EARLY_PLAN_PAIRS", 0)
+        cold = solve(roster, time_limit=20.0, workers=1)
+        if cold.plan is None:
+            return
+        warm = solve(roster, time_limit=20.0, workers=1, hint=cold.plan)
+    assert warm.plan is not None
+    assert_plan_valid(roster, cold.plan)
+    assert_plan_valid(roster, warm.plan)
+    assert cold.status == warm.status == "optimal"
+    assert warm.plan.objective == cold.plan.objective

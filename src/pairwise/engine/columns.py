@@ -106,7 +106,13 @@ def visit_needs(candidates: Candidates, ways: Ways, cycle: str) -> VisitNeeds | 
         options = [candidates.arc_options(visitor, host, cycle) for visitor, host in way]
         if any(option is None for option in options):
             continue
+        fitting: list[int] = []  # the covered visits (bits) of each choice that fits
         for kinds in itertools.product((False, True), repeat=len(way)):
+            covered_bits = sum(1 << i for i, covered in enumerate(kinds) if covered)
+            if any(bits & covered_bits == bits for bits in fitting):
+                # covers a superset of a choice that fits (met earlier: product order): it
+                # needs as much or more of everything, and no least below changes
+                continue
             masks = [
                 option.covered if covered else option.uncovered
                 for option, covered in zip(options, kinds, strict=True)
@@ -114,6 +120,7 @@ def visit_needs(candidates: Candidates, ways: Ways, cycle: str) -> VisitNeeds | 
             ]
             if not _distinct_slots(masks):
                 continue
+            fitting.append(covered_bits)
             covered_visitors = [visitor for (visitor, _), c in zip(way, kinds, strict=True) if c]
             count = len(covered_visitors)
             best_covers = count if best_covers is None else min(best_covers, count)
@@ -175,7 +182,18 @@ def _least(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
 
 def _distinct_slots(masks: list[int]) -> bool:
     """Whether the sets (bit masks) have distinct representatives: every union of k of them has
-    at least k slots."""
+    at least k slots (written out for the two or three visits of a pair or a triad)."""
+    if len(masks) == 3:
+        a, b, c = masks
+        return bool(
+            a
+            and b
+            and c
+            and (a | b).bit_count() >= 2
+            and (a | c).bit_count() >= 2
+            and (b | c).bit_count() >= 2
+            and (a | b | c).bit_count() >= 3
+        )
     for size in range(1, len(masks) + 1):
         for chosen in itertools.combinations(masks, size):
             union = 0
