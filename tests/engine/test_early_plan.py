@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from pairwise.engine import pipeline
+from pairwise.engine import pipeline, relaxation
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import pair_columns, pair_visit_needs, visit_needs, visit_ways
 from pairwise.engine.matching import partnerships_value, quick_partnerships
@@ -120,3 +120,29 @@ def test_nobody_partnered_is_the_last_early_plan(monkeypatch: pytest.MonkeyPatch
     report = assert_plan_valid(roster, result.plan)
     assert report.objective == result.objective == -4 * 1000 < result.bound
     assert result.status == "feasible"
+
+
+@pytest.mark.parametrize("limit", [0, 10**9])
+def test_the_relaxations_fallback_on_a_large_roster_is_the_best_first_choice(
+    monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    # past GREEDY_MATCHING_PAIRS the fallback must not build the NetworkX matching (cubic, and
+    # gigabytes of graph at 3,000 teachers): the best-first choice from the pair tables instead
+    roster = load_fixture("oakridge-tiny")
+    candidates = candidates_of(roster)
+    monkeypatch.setattr(relaxation, "GREEDY_MATCHING_PAIRS", limit)
+    calls: list[str] = []
+
+    def matching(_candidates: Candidates, _columns: object = None) -> None:
+        calls.append("matching")
+        return None
+
+    monkeypatch.setattr(relaxation, "greedy_partnerships", matching)
+    incumbent = relaxation._Incumbent()
+    kept = relaxation._offer_greedy(candidates, incumbent)
+    if limit == 0:
+        assert calls == [] and kept and incumbent.columns is not None
+        assert valid_for_relaxation(candidates, incumbent.columns)
+        assert incumbent.value == partnerships_value(candidates, incumbent.columns)
+    else:
+        assert calls == ["matching"] and not kept

@@ -9,11 +9,12 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column, base_value, pair_columns
-from pairwise.engine.matching import greedy_partnerships, partnerships_value
+from pairwise.engine.matching import greedy_partnerships, partnerships_value, quick_partnerships
 from pairwise.roster.facts import releases_over
 from pairwise.roster.models import Roster
 from pairwise.roster.objective import Scoring
@@ -165,3 +166,32 @@ def test_the_release_budget_is_kept_by_dropping_covered_pairs() -> None:
             per_school[name] = per_school.get(name, 0) + count
     assert releases_over(limited_roster, per_teacher, per_school) == []
     assert not {("a", "b"), ("c", "d")} <= members_of(chosen)
+
+
+# the teacher left over is the first or the last in roster order, so the triad edges it needs
+# have it as their first or their second member (the pair table lists each edge once)
+@pytest.mark.parametrize(("requested", "left_over"), [(("b", "c"), "a"), (("a", "b"), "c")])
+@pytest.mark.parametrize("from_tables", [True, False])
+def test_the_teacher_left_over_joins_the_best_pair_as_a_triad(
+    requested: tuple[str, str], left_over: str, from_tables: bool
+) -> None:
+    roster = make_roster(
+        staggered(["a", "b", "c"], 4, priority="x", strengths=["x"]),
+        relations=[{"a": requested[0], "b": requested[1], "kind": "request"}],
+    )
+    candidates = candidates_of(roster)
+    columns = None if from_tables else pair_columns(candidates)
+    chosen = quick_partnerships(candidates, columns)
+    assert chosen is not None and [column.members for column in chosen] == [("a", "b", "c")]
+    alone = quick_partnerships(
+        candidates_of(
+            make_roster(
+                staggered(["a", "b", "c"], 4, priority="x", strengths=["x"]),
+                policy={"allow_triads": False},
+                relations=[{"a": requested[0], "b": requested[1], "kind": "request"}],
+            )
+        ),
+        None,
+    )
+    assert alone is not None and [column.members for column in alone] == [requested]
+    assert left_over not in requested

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from pairwise.engine import matching
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import (
     Column,
@@ -204,6 +205,23 @@ def test_the_early_choice_from_the_tables_is_the_columns_one_on_every_sample(pat
     except Exception:  # a fixture that is not a roster (a plan, a malformed file)
         pytest.skip("not a roster")
     assert_same_early_choice(candidates_of(roster))
+
+
+# 1 and 2: a chunk holds one row (each row filtered against every earlier pick) or a pair of rows
+# whose second shares a member with the first (filtered only in the Python walk)
+@pytest.mark.parametrize("chunk", [1, 2, 3])
+@pytest.mark.parametrize("name", ["secondary-150", "school-30", "k8-60"])
+def test_the_best_first_walk_in_chunks_takes_the_same_pairs(
+    monkeypatch: pytest.MonkeyPatch, name: str, chunk: int
+) -> None:
+    candidates = candidates_of(load_roster(ROOT / "instances" / f"{name}.json"))
+    whole = quick_partnerships(candidates)
+    assert whole is not None and len(whole) > 3
+    monkeypatch.setattr(matching, "BEST_FIRST_CHUNK", chunk)
+    assert quick_partnerships(candidates) == whole
+    assert quick_partnerships(candidates) == quick_partnerships(
+        candidates, pair_columns(candidates)
+    )
 
 
 @settings(

@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column, base_value, triad_spaces
 from pairwise.engine.lp_bound import LinearBound, linear_bound, prune
-from pairwise.engine.matching import greedy_partnerships, partnerships_value
+from pairwise.engine.matching import greedy_partnerships, partnerships_value, quick_partnerships
 from pairwise.engine.model.partnership_rules import (
     PartnershipVariables,
     add_forced_releases,
@@ -176,9 +176,21 @@ class _Incumbent:
         return self.value is not None and self.value >= bound
 
 
+GREEDY_MATCHING_PAIRS = 20_000
+"""Up to this many admissible pairs the fallback is a maximum-weight matching (NetworkX, cubic
+in the teachers); past it, the best-first choice read from the pair tables (near-linear): at
+3,000 teachers the matching ran for minutes past the limit and held gigabytes of graph."""
+
+
 def _offer_greedy(candidates: Candidates, incumbent: _Incumbent) -> bool:
-    """Offer a maximum-weight matching's partnerships to the incumbent; whether they were kept."""
-    greedy = greedy_partnerships(candidates)  # from the pair tables: no Column but those chosen
+    """Offer a maximum-weight matching's partnerships to the incumbent (the best-first choice
+    on a large roster: `GREEDY_MATCHING_PAIRS`); whether they were kept. Both are read from the
+    pair tables: no Column but those chosen."""
+    pairs = sum(len(edges) for edges in candidates.pair_edges.values())
+    if pairs > GREEDY_MATCHING_PAIRS:
+        greedy = quick_partnerships(candidates)
+    else:
+        greedy = greedy_partnerships(candidates)
     return greedy is not None and incumbent.offer(greedy, partnerships_value(candidates, greedy))
 
 
