@@ -50,24 +50,33 @@ def test_the_district_target_is_judged_on_the_main_process_memory() -> None:
     )
 
 
-def test_speed_up_is_the_one_worker_time_over_the_two_worker_time_and_goes_in_the_readme() -> None:
+def test_speed_up_compares_one_worker_at_twice_the_limit_and_goes_in_the_readme() -> None:
     runner, large = _runner(), _large()
-    limit = large.SPEED_UP_LIMIT
     runs = [
-        _run(runner, 2, 120.0, 110.0, 1500.0, "feasible"),
-        _run(runner, 2, limit, 150.0, 1500.0, "optimal"),
-        _run(runner, 1, limit, 285.0, 2500.0, "optimal"),
+        _run(runner, 2, 120.0, 100.0, 1500.0, "feasible"),
+        _run(runner, 1, 240.0, 190.0, 2500.0, "feasible"),
     ]
-    assert large._speed_up(runs) == 1.9
-    killed = _run(runner, 1, limit, 1260.0, 2500.0, "error")
+    runs[0].cpu_seconds, runs[1].cpu_seconds = 180.0, 171.0
+    runs[0].district = {"schools_seconds": 80.0, "schools_cpu_seconds": 150.0}
+    runs[1].district = {"schools_seconds": 156.0, "schools_cpu_seconds": 148.0}
+    runs[0].load_average, runs[1].load_average = (0.3, 1.9), (1.2, 1.1)
+    assert large._speed_up(runs) == {"wall": 1.9, "schools_wall": 1.95, "cpu": 0.95}
+    # a one-worker run at another limit did other work: no speed-up from it
+    other = _run(runner, 1, 600.0, 190.0, 2500.0, "feasible")
+    assert large._speed_up([runs[0], other]) is None
+    killed = _run(runner, 1, 240.0, 540.0, 2500.0, "error")
     killed.checker = "no plan"
-    assert large._speed_up([runs[1], killed]) is None
+    assert large._speed_up([runs[0], killed]) is None
     verdicts = [large.judge_large(target, runs) for target in large.LARGE_TARGETS]
-    text = large.large_section(runs, verdicts, 1.9, INFO, "python benchmarks/run.py --large")
-    assert "| district-20000 | 20,000 | 200 | 1 | 600 | optimal |" in text
+    speed_up = large._speed_up(runs)
+    text = large.large_section(runs, verdicts, speed_up, INFO, "python benchmarks/run.py --large")
+    assert "| district-20000 | 20,000 | 200 | 1 | 240 | feasible |" in text
+    assert "| 80.0 (150.0) |" in text and "| 0.3 → 1.9 |" in text
     assert "| 1,500 | 900 | ok |" in text
-    assert "**1.90×**" in text and "load average 0.4" in text
+    assert "**speed-up from one to two workers 1.90×" in text and "load average 0.4" in text
     assert "not measured" in text  # the schools and small districts were not run here
+    line = large._run_line(runs[0])
+    assert "CPU 180.0 s" in line and "schools 80.0 s wall / 150.0 s CPU" in line
 
 
 def test_a_large_roster_is_made_by_pairwise_generate_with_cross_school_pairs_where_asked(

@@ -14,10 +14,11 @@ import pytest
 
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import triad_column
-from pairwise.engine.lp_bound import _Program, _release_divisors
+from pairwise.engine.lp_bound import _ColumnGeneration, _Program, _release_divisors
 from pairwise.engine.pair_pricing import pair_arrays
 from pairwise.roster.load import load_roster
 from pairwise.roster.objective import Scoring
+from tests.engine.test_tight_rows import cycle_roster
 
 INSTANCES = Path(__file__).resolve().parents[2] / "instances"
 
@@ -56,3 +57,25 @@ def test_a_triad_alone_keeps_every_release_row(name: str) -> None:
             if row is not None and count * row.terms[0][1] / pair_count > row.limit + 1e-9:
                 broken.append((column.members, name, count, row.limit))
     assert broken == []
+
+
+def test_rows_grouped_round_by_round_are_the_rows_grouped_at_once() -> None:
+    # the column generation keeps its rows grouped from round to round (`_Grouped`); the LP it
+    # solves is the one grouped afresh, row for row and in the same order
+    roster = cycle_roster()
+    candidates = Candidates(roster, Scoring(roster))
+    generation = _ColumnGeneration(candidates, (), True, True)
+    generation.run()
+    assert generation.grouped.count == len(generation.columns) > 0
+    kept = _Program(
+        candidates,
+        generation.columns,
+        generation.blossoms,
+        generation.divisors,
+        generation.terms,
+        generation.grouped,
+    )._grouped_terms()
+    afresh = _Program(
+        candidates, generation.columns, generation.blossoms, generation.divisors
+    )._grouped_terms()
+    assert list(kept.items()) == list(afresh.items())

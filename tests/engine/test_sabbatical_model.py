@@ -14,7 +14,7 @@ import pytest
 from pairwise.engine.candidates import Candidates, SlotOptions, slot_indices
 from pairwise.engine.model.plan_model import PlanSolution
 from pairwise.engine.model.sabbatical_model import SabbaticalPlacement, place_sabbaticals
-from pairwise.engine.search import SearchSettings
+from pairwise.engine.search import SearchOutcome, SearchSettings, new_solver
 from pairwise.roster.models import Roster
 from pairwise.roster.objective import Scoring
 from tests.builders import make_roster
@@ -162,3 +162,20 @@ def test_the_tie_break_spreads_a_coachs_visits_over_coachees() -> None:
     placement = place_sabbaticals(candidates, PlanSolution([]), SearchSettings(), 10.0, spread=True)
     assert placement.value == 24
     assert sorted(coachee for (_k, coachee, _c) in placement.visits) == ["m", "n"]
+
+
+def test_a_search_out_of_time_before_any_solution_keeps_the_greedys_visits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    roster = make_roster(
+        [coach("k", 2), coachee("a", ["mon-1"]), coachee("b", ["mon-2"])], periods=2
+    )
+    candidates = Candidates(roster, Scoring(roster))
+
+    def out_of_time(*_arguments: object, **_options: object) -> SearchOutcome:
+        return SearchOutcome("unknown", None, None, new_solver(0.01), 0.0)
+
+    monkeypatch.setattr(f"{MODEL}.run_search", out_of_time)
+    placement = place_sabbaticals(candidates, PlanSolution([], {}), SearchSettings(), 0.0)
+    assert not placement.optimal and placement.bound is None  # no proof from it
+    assert placement.value == 24 and visit_count(placement) == 2  # both visits, uncovered

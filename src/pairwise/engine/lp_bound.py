@@ -102,6 +102,15 @@ ColumnKey = tuple[str, tuple[str, ...], str]
 
 
 @dataclass
+class _Grouped:
+    """The LP's rows but the odd-set cuts, grouped over the first `count` columns (kept from
+    round to round of the column generation, which only appends columns)."""
+
+    rows: dict[tuple[str, object], list[tuple[int, float]]] = field(default_factory=dict)
+    count: int = 0
+
+
+@dataclass
 class _Row:
     """One LP row: its terms, right-hand side, sense, and where its dual goes."""
 
@@ -136,12 +145,14 @@ class _Program:
         blossoms: list[Blossom],
         divisors: dict[tuple[str, str], int] | None = None,
         terms: dict[ColumnKey, list[tuple[RowKey, float]]] | None = None,
+        grouped: _Grouped | None = None,
     ):
         self.candidates = candidates
         self.columns = columns
         self.blossoms = blossoms
         self.divisors = divisors or {}
         self.terms = {} if terms is None else terms
+        self.grouped = _Grouped() if grouped is None else grouped
         self.values: list[float] = []
 
     def rows(self) -> list[_Row] | None:
@@ -160,14 +171,19 @@ class _Program:
         return rows
 
     def _grouped_terms(self) -> dict[RowKey, list[tuple[int, float]]]:
-        """Each row's terms, keyed by the row's kind and key, in column order."""
-        grouped: dict[RowKey, list[tuple[int, float]]] = {}
-        for j, column in enumerate(self.columns):
+        """Each row's terms, keyed by the row's kind and key, in column order. The rows other
+        than the odd-set cuts are grouped once per column (`_Grouped`: the columns are only ever
+        appended, so this is the same dict, in the same order, as grouping them all again)."""
+        base = self.grouped.rows
+        for j in range(self.grouped.count, len(self.columns)):
+            column = self.columns[j]
             terms = self.terms.get(column.key)
             if terms is None:
                 terms = self.terms[column.key] = _column_terms(self.candidates, column)
             for row, coefficient in terms:
-                grouped.setdefault(row, []).append((j, coefficient))
+                base.setdefault(row, []).append((j, coefficient))
+        self.grouped.count = len(self.columns)
+        grouped = dict(base)
         blossom_index: dict[tuple[str, str], list[int]] = {}
         for b, blossom in enumerate(self.blossoms):
             for teacher in blossom.members:
@@ -417,6 +433,7 @@ class _ColumnGeneration:
             {} if candidates.roster.policy.allow_triads else _release_divisors(candidates, pairs)
         )
         self.terms: dict[ColumnKey, list[tuple[RowKey, float]]] = {}
+        self.grouped = _Grouped()
         self.blossoms: list[Blossom] = []
         self.known: set[Blossom] = set()
 
@@ -428,7 +445,9 @@ class _ColumnGeneration:
         stalled = pair_rounds = cut_rounds = 0
         limit = _PAIRS_PER_ROUND or max(_GENERATED_PER_ROUND, len(candidates.teachers))
         while True:
-            program = _Program(candidates, self.columns, self.blossoms, self.divisors, self.terms)
+            program = _Program(
+                candidates, self.columns, self.blossoms, self.divisors, self.terms, self.grouped
+            )
             feasible, duals = program.solve()
             if not feasible:
                 return LinearBound(float("-inf"), duals, self.columns, feasible=False)

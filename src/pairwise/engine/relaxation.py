@@ -351,8 +351,10 @@ def solve_peer_relaxation(
     if deepening.infeasible:
         return PeerRelaxationResult("infeasible", None, None, None, linear)
     bound = deepening.bound
-    if not incumbent.reaches(bound) and not settings.stop.is_set():
-        # out of time before the optimum: a matching may still beat what the search found
+    if not incumbent.reaches(bound) and not settings.stop.is_set() and incumbent.columns is None:
+        # out of time before any solution: a maximum-weight matching is the floor. With one
+        # already found it is skipped: the matching is cubic in the staff (seconds past the
+        # limit at 300 teachers), and the plan found is a plan
         _offer_greedy(candidates, incumbent)
     if incumbent.columns is None or incumbent.value is None:
         return PeerRelaxationResult(

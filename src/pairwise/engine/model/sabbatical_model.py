@@ -248,7 +248,12 @@ def place_sabbaticals(
 
     outcome = run_search(model, settings, time_limit, scaled_report, presolve=False)
     if not outcome.has_solution:
-        return SabbaticalPlacement({}, 0, False, outcome)
+        if reserved:
+            return SabbaticalPlacement({}, 0, False, outcome)
+        # out of time before any solution (a busy machine, a share cut short): the greedy's
+        # visits are a placement, worth far more than none
+        quick = greedy_sabbaticals(candidates, peer)
+        return SabbaticalPlacement(quick.visits, quick.value, False, outcome)
     value = round(outcome.solver.value(sabbatical_model.objective))
     optimal = outcome.status == "optimal"
     bound = value

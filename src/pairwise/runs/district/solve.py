@@ -13,9 +13,12 @@ visits by the coaches of s (moved onto the stand-ins, at most `cap` each and one
 plan of school s's roster with the same value. So the sum of the schools' bounds bounds the
 district, and the district is proven optimal exactly when the merged plan reaches that sum.
 
-Time: round one gives each school a share of the time limit by size (largest first), the same
-shares whatever the worker count; schools not proven then share what is left, warm-started from
-their plans, while the district is further than `GAP_GOAL` from its bound. A school that found no
+Time: round one shares the worker slots' time out among the schools (a floor each, the rest by
+size; largest first), fixed before any task runs, so the same roster, seed and worker count give
+the same limits; schools not proven then share what is left, warm-started from their plans, while
+the district is further than `GAP_GOAL` from its bound. Every task also carries the schools'
+deadline: one that starts late (a busy machine) gets only the time left, so the run ends near its
+limit whatever the load. A school that found no
 plan at all in round one gets that second try even when no time is left (at least
 `MINIMUM_TASK_SECONDS`, past the limit): one slow school must not leave the whole district
 without a plan.
@@ -68,6 +71,19 @@ WHOLE_RESOLVE_TEACHERS = 400
 """A merged plan short of its bound is re-solved whole (warm-started from it) up to this many
 teachers: a roster of that size solves in a few hundred MiB (benchmarks/README.md, Districts)."""
 
+MERGE_SECONDS_PER_TEACHER = 0.0006
+"""Seconds kept per teacher for splitting the district, merging the schools' plans and placing
+the cross-school visits (12 s at 20,000 teachers; about what the main process spends there on a
+quiet machine)."""
+
+MERGE_TO_SPLIT = 6.0
+"""The merge and the cross-school placement take about this many times the split: on a slow
+machine the schools' deadline leaves that much time for them."""
+
+FLOOR_SHARE = 0.5
+"""The least a school's time limit may be, as a share of the average (when under
+`MINIMUM_TASK_SECONDS`)."""
+
 GAP_GOAL = 0.001
 """A district within 0.1 % of its bound stops: a second round would spend the whole time limit
 on the last unproven school for a few points."""
@@ -108,8 +124,22 @@ def solve_district(
     if whole_reason is not None:
         return _solve_whole(roster, reason=whole_reason, time_limit=time_limit, hint=hint, run=run)
     parts = split_district(roster)
+    split_seconds = time.perf_counter() - started
     hints = split_hint(roster, hint, parts) if hint is not None else {}
-    outcomes, stats = _solve_parts(parts, hints, run, inline=inline, gap_goal=gap_goal)
+    # room for merging and the cross-school placement after the schools: by the district's size
+    # (the schools' shares do not depend on the machine's speed), and by the split's time when
+    # the machine is slow (only the deadline that cuts late tasks short moves with it)
+    reserve = (
+        min(PHASE_TWO_SECONDS, 0.1 * time_limit)
+        + 0.5
+        + MERGE_SECONDS_PER_TEACHER * len(roster.teachers)
+    )
+    late_reserve = max(reserve, MERGE_TO_SPLIT * split_seconds)
+    outcomes, stats = _solve_parts(
+        parts, hints, run, (reserve, late_reserve), inline=inline, gap_goal=gap_goal
+    )
+    stats["split_seconds"] = round(split_seconds, 3)
+    merge_started = time.perf_counter()
     failed = _failed(outcomes)
     if failed is not None:
         outcome = outcomes[failed]
@@ -121,6 +151,7 @@ def solve_district(
         roster, parts, outcomes, seed=seed, placement_seconds=phase_two_budget
     )
     stats.update(merge_stats)
+    stats["merge_seconds"] = round(time.perf_counter() - merge_started, 3)
     if progress is not None:
         seconds = time.perf_counter() - started
         progress(Progress(plan.objective, plan.bound, seconds, phase="district merged"))
@@ -149,21 +180,30 @@ def _solve_parts(
     parts: Sequence[SchoolPart],
     hints: dict[str, str | None],
     run: _Run,
+    reserves: tuple[float, float],
     *,
     inline: bool,
     gap_goal: float,
 ) -> tuple[dict[str, TaskOutcome], dict[str, float | int | str]]:
-    """Each school solved as one task (two rounds when time is left); outcomes and stats."""
-    # room for merging and the cross-school placement after the schools are solved
-    reserve = min(PHASE_TWO_SECONDS, 0.1 * (run.deadline - run.started)) + 0.5
+    """Each school solved as one task (two rounds when time is left); outcomes and stats.
+
+    `reserves`: the seconds kept for the merge after the schools, in sharing their time out and
+    in cutting late tasks short."""
+    reserve, late_reserve = reserves
     with open_executor(
         scheduler=run.scheduler, workers=run.workers, tasks=len(parts), inline=inline
     ) as executor:
-        budget = run.deadline - reserve - executor.startup_seconds - time.perf_counter()
-        # round one: each school its share of one slot's time, so the limits are the same
-        # whatever the worker count (and so are the plans, unless a limit cuts a search short)
-        limits = task_time_limits(parts, budget, slots=1)
-        outcomes = _solve_schools(executor, parts, hints, limits, run)
+        began = time.perf_counter()
+        # from the time limit, not the clock: the split's time (about a second per 10,000
+        # teachers, kept in `reserve`) must not move the shares
+        budget = run.deadline - run.started - reserve - executor.startup_seconds
+        # every task ends by the schools' deadline: one that starts late (a busy machine) gets
+        # the time left, so the run ends near its limit with a plan
+        schools_deadline = time.time() + (run.deadline - late_reserve - began)
+        # round one: each school its share of the slots' time by size, fixed before any task
+        # runs (the same shares for the same worker count, however fast the tasks go)
+        limits = task_time_limits(parts, budget, executor.slots)
+        outcomes = _solve_schools(executor, parts, hints, limits, run, schools_deadline)
         unproven = [
             part
             for part in parts
@@ -171,14 +211,16 @@ def _solve_parts(
             and outcomes[part.school].error is None
             and not outcomes[part.school].problems
         ]
-        remaining = run.deadline - reserve - time.perf_counter()
+        remaining = run.deadline - late_reserve - time.perf_counter()
         infeasible = any(outcome.status == "infeasible" for outcome in outcomes.values())
         close_enough = _schools_gap(outcomes) <= gap_goal
         if remaining < MINIMUM_TASK_SECONDS:
             # out of time: only a school with no plan at all gets another try (past the limit),
             # since without it the whole district would have none
             unproven = [part for part in unproven if outcomes[part.school].plan_json is None]
+        second_round = 0
         if unproven and not infeasible and not close_enough:
+            second_round = len(unproven)
             # a second round for the schools not proven: the time others left, from their plans
             second = _solve_schools(
                 executor,
@@ -186,10 +228,12 @@ def _solve_parts(
                 {part.school: outcomes[part.school].plan_json for part in unproven},
                 task_time_limits(unproven, remaining, executor.slots),
                 run,
+                schools_deadline,
             )
             for part in unproven:
                 outcomes[part.school] = _better(outcomes[part.school], second[part.school])
         slots, cores = executor.slots, executor.cores_per_task
+        schools_seconds = time.perf_counter() - began
     for part in parts:
         outcomes[part.school].raise_error()
     stats: dict[str, float | int | str] = {
@@ -198,6 +242,10 @@ def _solve_parts(
         "parallel_tasks": slots,
         "cores_per_task": cores,
         "schools_optimal": sum(1 for part in parts if outcomes[part.school].status == "optimal"),
+        "schools_second_round": second_round,
+        "schools_seconds": round(schools_seconds, 3),
+        "schools_cpu_seconds": round(sum(o.cpu_seconds for o in outcomes.values()), 3),
+        "schools_task_seconds": round(sum(o.seconds for o in outcomes.values()), 3),
         "peak_memory_bytes": max(outcome.peak_memory_bytes for outcome in outcomes.values()),
     }
     return outcomes, stats
@@ -360,6 +408,8 @@ def _better(first: TaskOutcome, second: TaskOutcome) -> TaskOutcome:
         peak_memory_bytes=max(first.peak_memory_bytes, second.peak_memory_bytes),
         problems=best.problems,
         error=best.error,
+        cpu_seconds=first.cpu_seconds + second.cpu_seconds,
+        time_limit=first.time_limit + second.time_limit,
     )
 
 
@@ -369,8 +419,10 @@ def _solve_schools(
     hints: dict[str, str | None],
     limits: dict[str, float],
     run: _Run,
+    deadline: float,
 ) -> dict[str, TaskOutcome]:
-    """Solve each school as one task, largest first; outcomes keyed by school, in roster order."""
+    """Solve each school as one task, largest first (by `time.time()` `deadline`); outcomes
+    keyed by school, in roster order."""
     order = sorted(parts, key=lambda part: -part.weight)
     tasks = [
         SolveTask(
@@ -380,6 +432,7 @@ def _solve_schools(
             seed=run.seed,
             hint_json=hints.get(part.school),
             solver=run.solver,
+            deadline=deadline,
         )
         for part in order
     ]
@@ -408,17 +461,20 @@ def _solve_schools(
 
 
 def task_time_limits(parts: Sequence[SchoolPart], budget: float, slots: int) -> dict[str, float]:
-    """Each school's time limit: its weight's share of `slots` × `budget`, within [1 s, budget].
+    """Each school's time limit: `slots` × `budget` shared out, a floor each and the rest by
+    weight, each within `budget`.
 
-    Fixed before the tasks run (largest first, so the shares fill the slots), so a task's limit
-    never depends on how fast the others went.
+    The floor is `MINIMUM_TASK_SECONDS`, or half the average share when that is less (200
+    schools on one slot in two minutes: a fixed 1 s floor alone would fill the time twice). Fixed
+    before the tasks run (largest first, so the shares fill the slots), so a task's limit never
+    depends on how fast the others went.
     """
     budget = max(MINIMUM_TASK_SECONDS, budget)
+    count = max(1, len(parts))
+    capacity = budget * min(max(1, slots), count)
+    floor = min(MINIMUM_TASK_SECONDS, FLOOR_SHARE * capacity / count)
     total = sum(part.weight for part in parts) or 1.0
-    capacity = budget * min(max(1, slots), len(parts))
+    spread = capacity - floor * count
     return {
-        part.school: round(
-            min(budget, max(MINIMUM_TASK_SECONDS, capacity * part.weight / total)), 3
-        )
-        for part in parts
+        part.school: round(min(budget, floor + spread * part.weight / total), 3) for part in parts
     }
