@@ -61,8 +61,11 @@ class _State:
         self.occupied[teacher, cycle] = self.busy(teacher, cycle) | (1 << slot)
 
 
-def _peer_state(candidates: Candidates, peer: PlanSolution) -> _State:
-    """The slots and covers `peer`'s visits take (as the sabbatical model counts them)."""
+def peer_occupancy(
+    candidates: Candidates, peer: PlanSolution
+) -> tuple[dict[tuple[str, str], int], dict[SlotKey, int]]:
+    """The slots `peer`'s visits take, per (teacher, cycle) as a bit mask, and the covers they
+    use per (cycle, slot, school): what the greedy and the sabbatical model place around."""
     occupied: dict[tuple[str, str], int] = {}
     covers_used: dict[SlotKey, int] = {}
     for (visitor, host, cycle), slot in peer.visits.items():
@@ -72,6 +75,12 @@ def _peer_state(candidates: Candidates, peer: PlanSolution) -> _State:
         if options is not None and not (options.uncovered >> slot) & 1:
             key = (cycle, slot, candidates.school[visitor])
             covers_used[key] = covers_used.get(key, 0) + 1
+    return occupied, covers_used
+
+
+def _peer_state(candidates: Candidates, peer: PlanSolution) -> _State:
+    """The slots and covers `peer`'s visits take (as the sabbatical model counts them)."""
+    occupied, covers_used = peer_occupancy(candidates, peer)
     roster = candidates.roster
     budget = {}
     for coach in candidates.coaches:

@@ -15,7 +15,11 @@ from ortools.sat.python import cp_model
 
 from pairwise.engine.candidates import Candidates, SlotOptions, slot_indices
 from pairwise.engine.model.plan_model import PlanSolution
-from pairwise.engine.model.sabbatical_greedy import REPEAT_WEIGHT, greedy_sabbaticals
+from pairwise.engine.model.sabbatical_greedy import (
+    REPEAT_WEIGHT,
+    greedy_sabbaticals,
+    peer_occupancy,
+)
 from pairwise.engine.model.slot_pruning import kept_slots, sabbatical_busy
 from pairwise.engine.model.visit_rules import (
     CoachingArc,
@@ -55,15 +59,7 @@ class SabbaticalModel:
         candidates = self.candidates
         roster = candidates.roster
         weights = roster.policy.weights
-        occupied: dict[tuple[str, str], int] = {}
-        covers_used: dict[SlotKey, int] = {}
-        for (visitor, host, cycle), slot in self.peer.visits.items():
-            for teacher in (visitor, host):
-                occupied[teacher, cycle] = occupied.get((teacher, cycle), 0) | (1 << slot)
-            options = candidates.arc_options(visitor, host, cycle)
-            if options is not None and not (options.uncovered >> slot) & 1:
-                key = (cycle, slot, candidates.school[visitor])
-                covers_used[key] = covers_used.get(key, 0) + 1
+        occupied, covers_used = peer_occupancy(candidates, self.peer)
         busy = sabbatical_busy(candidates)
         terms_variables: list[cp_model.IntVar] = []
         terms_coefficients: list[int] = []
