@@ -32,21 +32,11 @@ def late_visit_roster(cover: int) -> Roster:
     )
 
 
-def placed(roster: Roster) -> ConversationPlacement:
-    """A hand-made plan (a with b, c with d; a's visit late, in period 5) and its conversations
-    placed with no time for a search: the greedy and the moves alone. The plan they make passes
-    the checker, its objective unchanged."""
-    candidates = Candidates(roster, Scoring(roster))
-    columns = [c for c in pair_columns(candidates) if c.members in (("a", "b"), ("c", "d"))]
-    assert len(columns) == 2
-    # slots are indices in the cycle: period p of the one Monday is p - 1
-    visits = {
-        ("a", "b", "c1"): 5,  # covered, last period: no debrief after it
-        ("b", "a", "c1"): 0,  # uncovered (b is free in period 1)
-        ("c", "d", "c1"): 1,  # covered: the cover of period 2
-        ("d", "c", "c1"): 2,  # uncovered (d is free in period 3)
-    }
-    solution = PlanSolution(columns, visits, {}, 0)
+def checked_conversations(
+    roster: Roster, candidates: Candidates, solution: PlanSolution
+) -> ConversationPlacement:
+    """`solution`'s conversations placed with no time for a search (the greedy and the moves
+    alone); the plan they make passes the checker, its objective unchanged."""
     solution.objective = sum(plan_terms(candidates, Scoring(roster), solution, None).values())
     conversations = place_conversations(candidates, solution, SearchSettings(), 0.0)
     plan = build_plan(
@@ -62,6 +52,24 @@ def placed(roster: Roster) -> ConversationPlacement:
     assert_plan_valid(roster, plan)
     assert plan.objective == solution.objective
     return conversations
+
+
+def placed(roster: Roster) -> ConversationPlacement:
+    """A hand-made plan (a with b, c with d; a's visit late, in period 5) and its conversations
+    placed with no time for a search: the greedy and the moves alone. The plan they make passes
+    the checker, its objective unchanged."""
+    candidates = Candidates(roster, Scoring(roster))
+    columns = [c for c in pair_columns(candidates) if c.members in (("a", "b"), ("c", "d"))]
+    assert len(columns) == 2
+    # slots are indices in the cycle: period p of the one Monday is p - 1
+    visits = {
+        ("a", "b", "c1"): 5,  # covered, last period: no debrief after it
+        ("b", "a", "c1"): 0,  # uncovered (b is free in period 1)
+        ("c", "d", "c1"): 1,  # covered: the cover of period 2
+        ("d", "c", "c1"): 2,  # uncovered (d is free in period 3)
+    }
+    solution = PlanSolution(columns, visits, {}, 0)
+    return checked_conversations(roster, candidates, solution)
 
 
 def test_a_covered_visit_moves_to_a_covered_slot_with_room_and_gains_its_debrief() -> None:
@@ -95,19 +103,6 @@ def test_an_uncovered_visit_never_moves_to_a_covered_slot() -> None:
     solution = PlanSolution(
         pair_columns(candidates), {("x", "y", "c1"): 5, ("y", "x", "c1"): 2}, {}, 0
     )
-    solution.objective = sum(plan_terms(candidates, Scoring(roster), solution, None).values())
-    conversations = place_conversations(candidates, solution, SearchSettings(), 0.0)
-    plan = build_plan(
-        candidates,
-        Scoring(roster),
-        solution,
-        None,
-        bound=solution.objective,
-        seconds=0.0,
-        seed=0,
-        conversations=conversations,
-    )
-    assert_plan_valid(roster, plan)
-    assert plan.objective == solution.objective
+    conversations = checked_conversations(roster, candidates, solution)
     assert conversations.visits["x", "y", "c1"] == 5
     assert conversations.placed == 1 < conversations.most == 2

@@ -358,19 +358,27 @@ def _covers_taken(stage: _Stage, visits: dict[Arc, int]) -> dict[SlotKey, int]:
     and the plan's covered sabbatical visits (the coach's), as `_ConversationModel._covers`
     counts them."""
     candidates = stage.candidates
-    used: dict[SlotKey, int] = {}
+    used = _sabbatical_covers(stage)
     for (visitor, host, cycle), slot in visits.items():
         options = candidates.arc_options(visitor, host, cycle)
         if options is not None and not options.uncovered >> slot & 1:
             key = (cycle, slot, candidates.school[visitor])
             used[key] = used.get(key, 0) + 1
+    return used
+
+
+def _sabbatical_covers(stage: _Stage) -> dict[SlotKey, int]:
+    """Covers the plan's covered sabbatical visits hold per cycle, slot and school (the coach's):
+    they stay where they are, so every placement of the stage works around them."""
+    candidates = stage.candidates
+    held: dict[SlotKey, int] = {}
     for (coach, coachee, cycle), slots in stage.solution.sabbatical_visits.items():
         sabbatical = candidates.sabbatical_arcs[coach, coachee, cycle]
         for slot in slots:
             if not sabbatical.uncovered >> slot & 1:
                 key = (cycle, slot, candidates.school[coach])
-                used[key] = used.get(key, 0) + 1
-    return used
+                held[key] = held.get(key, 0) + 1
+    return held
 
 
 def _search(
@@ -478,13 +486,7 @@ class _ConversationModel:
             ]
         covered = [choice.var for group in choices.values() for choice in group if choice.covered]
         self.model.add(sum(covered) <= covered_now)
-        held: dict[SlotKey, int] = {}
-        for (coach, coachee, cycle), slots in stage.solution.sabbatical_visits.items():
-            sabbatical = candidates.sabbatical_arcs[coach, coachee, cycle]
-            for slot in slots:
-                if not sabbatical.uncovered >> slot & 1:
-                    key = (cycle, slot, candidates.school[coach])
-                    held[key] = held.get(key, 0) + 1
+        held = _sabbatical_covers(stage)
         cover_per_slot(self.model, candidates.school, covers_on_hand(candidates, held), choices)
         release_limits_on_slots(self.model, candidates, choices)
 
