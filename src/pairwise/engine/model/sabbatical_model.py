@@ -17,6 +17,7 @@ from pairwise.engine.candidates import Candidates, SlotOptions, slot_indices
 from pairwise.engine.model.plan_model import PlanSolution
 from pairwise.engine.model.sabbatical_greedy import (
     REPEAT_WEIGHT,
+    GreedyPlacement,
     greedy_sabbaticals,
     peer_occupancy,
 )
@@ -213,6 +214,7 @@ def place_sabbaticals(
     Not with `reserved` (the bound there is not the greedy's)."""
     if not candidates.sabbatical_arcs:
         return SabbaticalPlacement({}, 0, True)
+    quick: GreedyPlacement | None = None
     if bound is not None and not reserved:
         quick = greedy_sabbaticals(candidates, peer)
         if quick.value >= bound and (quick.spread == 0 or not spread):
@@ -247,8 +249,9 @@ def place_sabbaticals(
         if reserved:
             return SabbaticalPlacement({}, 0, False, outcome)
         # out of time before any solution (a busy machine, a share cut short): the greedy's
-        # visits are a placement, worth far more than none
-        quick = greedy_sabbaticals(candidates, peer)
+        # visits are a placement, worth far more than none (made once: it is deterministic)
+        if quick is None:
+            quick = greedy_sabbaticals(candidates, peer)
         return SabbaticalPlacement(quick.visits, quick.value, False, outcome)
     value = round(outcome.solver.value(sabbatical_model.objective))
     optimal = outcome.status == "optimal"
