@@ -87,7 +87,9 @@ class _Windows:
     dates: dict[str, list[dt.date]]
 
 
-def _windows(candidates: Candidates) -> _Windows:
+def conversation_windows(candidates: Candidates) -> _Windows:
+    """Per cycle and slot: the slots a debrief may take after it, a planning before it (also
+    what a re-plan places its conversations by)."""
     roster = candidates.roster
     weekdays = school_weekdays(roster)
     days = roster.policy.debrief_within_days
@@ -127,12 +129,6 @@ def _windows(candidates: Candidates) -> _Windows:
     return _Windows(after, before, dates)
 
 
-def conversation_windows(candidates: Candidates) -> _Windows:
-    """Per cycle and slot: the slots a debrief may take after it, a planning before it (also
-    what a re-plan places its conversations by)."""
-    return _windows(candidates)
-
-
 def tandem_pairs(candidates: Candidates, solution: PlanSolution) -> list[tuple[Arc, Arc]]:
     """Per cycle, the two visits of each partnership of two tandem teachers (under policy tandem
     and reciprocal visits): one of them may become a co-taught lesson."""
@@ -166,7 +162,7 @@ class _Stage:
 
     def __post_init__(self) -> None:
         candidates = self.candidates
-        self.windows = _windows(candidates)
+        self.windows = conversation_windows(candidates)
         self.fixed = {}
         for (coach, coachee, cycle), slots in self.solution.sabbatical_visits.items():
             for slot in slots:
