@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -253,10 +254,7 @@ class ReplanModel:
 
     def relaxed_off(self, model: cp_model.CpModel) -> None:
         """Fix every relaxed triad of `model` (this model or a clone of it) at zero."""
-        for var in self.relaxed.values():
-            domain = model.proto.variables[var.index].domain
-            domain[0] = 0
-            domain[1] = 0
+        set_domains(model, self.relaxed.values(), 0, 0)
 
     def _active_in(self, cycle: str) -> dict[str, list[LinearExpr]]:
         """Per teacher, the partnerships (as 0/1 expressions) it is in during a cycle ahead."""
@@ -590,3 +588,22 @@ class ReplanModel:
                 count += 1
         count += len(self.plan_tables - self.tables.keys())
         return count
+
+
+def set_domains(
+    model: cp_model.CpModel, variables: Iterable[cp_model.IntVar], low: int, high: int
+) -> None:
+    """Set the domain of each of `variables` in `model` (the model they were made in, or a clone
+    of it: the same proto indices) to [low, high]."""
+    for var in variables:
+        domain = model.proto.variables[var.index].domain
+        domain[0] = low
+        domain[1] = high
+
+
+def hint_every_variable(model: cp_model.CpModel, values: Sequence[int]) -> None:
+    """Make `values` (one per variable of `model`, in proto order: a solver's response to it or
+    to a clone of it) the model's complete hint, replacing any hint it had."""
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    model.proto.solution_hint.vars.extend(range(len(values)))
+    model.proto.solution_hint.values.extend(values)

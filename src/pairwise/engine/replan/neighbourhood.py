@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from pairwise.engine.replan.model import ReplanModel
+from pairwise.engine.replan.model import ReplanModel, hint_every_variable, set_domains
 from pairwise.engine.search import SearchSettings, run_search
 
 
@@ -34,7 +34,6 @@ class Neighbourhood:
     hinted: bool
     status: str
     seconds: float
-    free_variables: int
 
 
 def touched_teachers(built: ReplanModel) -> dict[str, set[str]]:
@@ -104,10 +103,7 @@ def hint_from_neighbourhood(
     model = built.model
     restricted = model.clone()
     ruled_out = settled_moves(built)
-    for var in ruled_out:
-        domain = restricted.proto.variables[var.index].domain
-        domain[0] = 0
-        domain[1] = 0
+    set_domains(restricted, ruled_out, 0, 0)
     outcome = run_search(
         restricted,
         settings,
@@ -116,11 +112,7 @@ def hint_from_neighbourhood(
         linearization=2,
         light_presolve=True,
     )
-    free = len(model.proto.variables) - len(ruled_out)
     if not outcome.has_solution:
-        return Neighbourhood(False, outcome.status, outcome.seconds, free)
-    values = list(outcome.solver.response_proto.solution)
-    model.clear_hints()  # type: ignore[no-untyped-call]
-    model.proto.solution_hint.vars.extend(list(range(len(values))))
-    model.proto.solution_hint.values.extend(values)
-    return Neighbourhood(True, outcome.status, outcome.seconds, free)
+        return Neighbourhood(False, outcome.status, outcome.seconds)
+    hint_every_variable(model, list(outcome.solver.response_proto.solution))
+    return Neighbourhood(True, outcome.status, outcome.seconds)

@@ -17,7 +17,7 @@ from pairwise.engine.candidates import Candidates
 from pairwise.engine.replan.assemble import constant_value, outline, plan_terms
 from pairwise.engine.replan.changes import list_changes
 from pairwise.engine.replan.frame import Frame
-from pairwise.engine.replan.model import ReplanModel
+from pairwise.engine.replan.model import ReplanModel, hint_every_variable, set_domains
 from pairwise.engine.replan.neighbourhood import hint_from_neighbourhood
 from pairwise.engine.replan.talks import place_replan_conversations
 from pairwise.engine.search import (
@@ -145,14 +145,8 @@ class ReplanRun:
         """The model with its relaxed triads free, from the re-plan's solution: its bound holds
         for every triad; the relaxed triads of a better solution are the ones to add."""
         relaxed = built.model.clone()
-        for var in built.relaxed.values():
-            domain = relaxed.proto.variables[var.index].domain
-            domain[0] = 0
-            domain[1] = 1
-        values = list(first.solver.response_proto.solution)
-        relaxed.clear_hints()  # type: ignore[no-untyped-call]
-        relaxed.proto.solution_hint.vars.extend(list(range(len(values))))
-        relaxed.proto.solution_hint.values.extend(values)
+        set_domains(relaxed, built.relaxed.values(), 0, 1)
+        hint_every_variable(relaxed, list(first.solver.response_proto.solution))
         outcome = run_search(
             relaxed,
             self.settings,
@@ -198,7 +192,6 @@ class ReplanRun:
         triads_proven = frame.complete
         if not frame.complete:
             # the restricted model's bound holds only for the triads it lists: the relaxation's
-            # holds for all, when it ran
             # holds for all (without it, the plan states the restricted bound, unproven)
             if relaxed is not None and relaxed.bound is not None:
                 combined_bound = max(combined_bound, relaxed.bound)
@@ -300,11 +293,7 @@ class ReplanRun:
 
 def _hint_from(built: ReplanModel, solver: cp_model.CpSolver) -> None:
     """The first stage's solution as the second stage's complete hint."""
-    model = built.model
-    model.clear_hints()  # type: ignore[no-untyped-call]
-    for index in range(len(model.proto.variables)):
-        var = model.get_int_var_from_proto_index(index)
-        model.add_hint(var, solver.value(var))
+    hint_every_variable(built.model, list(solver.response_proto.solution))
 
 
 class _SlotCandidates(Candidates):
