@@ -476,7 +476,7 @@ class _ColumnGeneration:
             if cut_rounds >= _MAX_ROUNDS:
                 break  # out of rounds: the Lagrangian bound below counts what is left
             self._add(cuts, entering, new)
-        costs = pair_reduced_costs(candidates, pairs, duals)
+        # the loop ends only after pricing the pairs against the last duals: `costs` are theirs
         value = _lagrangian(candidates, self.spaces, self.columns, duals, costs)
         values += [0.0] * (len(self.columns) - len(values))
         return LinearBound(
@@ -518,25 +518,27 @@ def _locks_need_triads(candidates: Candidates, pairs: PairArrays) -> bool:
     locked = [teacher for lock in candidates.locks for teacher in lock]
     if len(set(locked)) < len(locked):
         return True
-    teachers = len(candidates.teachers)
-    keys = np.unique(pairs.first.astype(np.int64) * teachers + pairs.second)
-    return any(
-        not np.isin(candidates.index[a] * teachers + candidates.index[b], keys)
-        for a, b in candidates.locks
-    )
+    lock_keys, pair_keys = _lock_and_pair_keys(candidates, pairs)
+    return not bool(np.isin(lock_keys, pair_keys).all())
 
 
 def _lock_pairs(candidates: Candidates, pairs: PairArrays) -> np.ndarray:
     """Indices of the pair columns of locked pairs (every lock row needs its columns listed)."""
     if not candidates.locks:
         return np.zeros(0, dtype=np.int64)
+    lock_keys, pair_keys = _lock_and_pair_keys(candidates, pairs)
+    return np.flatnonzero(np.isin(pair_keys, lock_keys))
+
+
+def _lock_and_pair_keys(candidates: Candidates, pairs: PairArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Each lock and each pair column as one integer (first index * teachers + second), to match
+    them in numpy."""
     teachers = len(candidates.teachers)
-    locked = np.array(
+    lock_keys = np.array(
         [candidates.index[a] * teachers + candidates.index[b] for a, b in candidates.locks],
         dtype=np.int64,
     )
-    keys = pairs.first.astype(np.int64) * teachers + pairs.second
-    return np.flatnonzero(np.isin(keys, locked))
+    return lock_keys, pairs.first.astype(np.int64) * teachers + pairs.second
 
 
 def _entering_pairs(costs: np.ndarray, listed: np.ndarray, limit: int) -> np.ndarray:
