@@ -72,7 +72,6 @@ def test_rows_grouped_round_by_round_are_the_rows_grouped_at_once() -> None:
         generation.columns,
         generation.blossoms,
         generation.divisors,
-        generation.terms,
         generation.grouped,
     )._grouped_terms()
     afresh = _Program(

@@ -98,7 +98,6 @@ class LinearBound:
 RowKey = tuple[str, object]
 """A row's kind ("degree", "triad", "parity", "edge", "release_teacher", "release_school",
 "blossom") and its key within the kind."""
-ColumnKey = tuple[str, tuple[str, ...], str]
 
 
 @dataclass
@@ -144,14 +143,12 @@ class _Program:
         columns: list[Column],
         blossoms: list[Blossom],
         divisors: dict[tuple[str, str], int] | None = None,
-        terms: dict[ColumnKey, list[tuple[RowKey, float]]] | None = None,
         grouped: _Grouped | None = None,
     ):
         self.candidates = candidates
         self.columns = columns
         self.blossoms = blossoms
         self.divisors = divisors or {}
-        self.terms = {} if terms is None else terms
         self.grouped = _Grouped() if grouped is None else grouped
         self.values: list[float] = []
 
@@ -176,11 +173,7 @@ class _Program:
         appended, so this is the same dict, in the same order, as grouping them all again)."""
         base = self.grouped.rows
         for j in range(self.grouped.count, len(self.columns)):
-            column = self.columns[j]
-            terms = self.terms.get(column.key)
-            if terms is None:
-                terms = self.terms[column.key] = _column_terms(self.candidates, column)
-            for row, coefficient in terms:
+            for row, coefficient in _column_terms(self.candidates, self.columns[j]):
                 base.setdefault(row, []).append((j, coefficient))
         self.grouped.count = len(self.columns)
         grouped = dict(base)
@@ -432,7 +425,6 @@ class _ColumnGeneration:
         self.divisors = (
             {} if candidates.roster.policy.allow_triads else _release_divisors(candidates, pairs)
         )
-        self.terms: dict[ColumnKey, list[tuple[RowKey, float]]] = {}
         self.grouped = _Grouped()
         self.blossoms: list[Blossom] = []
         self.known: set[Blossom] = set()
@@ -445,9 +437,7 @@ class _ColumnGeneration:
         stalled = pair_rounds = cut_rounds = 0
         limit = _PAIRS_PER_ROUND or max(_GENERATED_PER_ROUND, len(candidates.teachers))
         while True:
-            program = _Program(
-                candidates, self.columns, self.blossoms, self.divisors, self.terms, self.grouped
-            )
+            program = _Program(candidates, self.columns, self.blossoms, self.divisors, self.grouped)
             feasible, duals = program.solve()
             if not feasible:
                 return LinearBound(float("-inf"), duals, self.columns, feasible=False)

@@ -36,8 +36,7 @@ from ortools.sat.python import cp_model
 from pairwise.engine.candidates import Candidates, Edge
 from pairwise.engine.columns import Column, base_value
 from pairwise.engine.lp_bound import LinearBound
-from pairwise.engine.lp_terms import parity_limit, parity_terms
-from pairwise.engine.model.tight_rows import TOLERANCE
+from pairwise.engine.lp_terms import TOLERANCE, parity_limit, parity_terms
 from pairwise.engine.search import SearchSettings, run_search
 from pairwise.roster.facts import release_limits
 

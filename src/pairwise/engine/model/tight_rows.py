@@ -27,11 +27,8 @@ from ortools.sat.python import cp_model
 
 from pairwise.engine.candidates import Candidates, Edge
 from pairwise.engine.lp_bound import LinearBound
-from pairwise.engine.lp_terms import parity_limit, parity_terms
+from pairwise.engine.lp_terms import TOLERANCE, parity_limit, parity_terms
 from pairwise.engine.model.partnership_rules import PartnershipVariables
-
-TOLERANCE = 1e-6
-"""A dual must exceed the gap by this much (GLOP's duals are floating point)."""
 
 
 def add_tight_rows(
