@@ -22,11 +22,12 @@ _MARGIN = 1e-6
 _HEAVY_CHUNK = 256
 """Heavy edges whose triangles are looked at together (a chunk × teachers matrix)."""
 HIT_POOL = 2_000
-_SEED_EDGES = 50
-_SEEDS_PER_SCHOOL = 3
-"""`seed_triads` looks for a third member of this many of a space's best edges."""
 """With a limit on the triads wanted, the best this many optimistic hits of a space are kept (a
 round of column generation early on, duals still low, can have millions)."""
+_SEED_EDGES = 50
+"""`seed_triads` looks for a third member of this many of a space's best edges."""
+_SEEDS_PER_SCHOOL = 3
+"""`seed_triads` keeps at most this many triads per space and owner school."""
 
 
 def _adjustments(
