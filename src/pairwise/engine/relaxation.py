@@ -26,6 +26,7 @@ from ortools.sat.python import cp_model
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column, base_value, triad_spaces
 from pairwise.engine.lp_bound import LinearBound, linear_bound, prune
+from pairwise.engine.lp_completion import complete_linear, wants_completion
 from pairwise.engine.matching import greedy_partnerships, partnerships_value, quick_partnerships
 from pairwise.engine.model.partnership_rules import (
     PartnershipVariables,
@@ -194,6 +195,25 @@ def _offer_greedy(candidates: Candidates, incumbent: _Incumbent) -> bool:
     return greedy is not None and incumbent.offer(greedy, partnerships_value(candidates, greedy))
 
 
+def _offer_completion(
+    candidates: Candidates,
+    linear: LinearBound,
+    settings: SearchSettings,
+    time_limit: float,
+    incumbent: _Incumbent,
+) -> None:
+    """Offer the LP's whole columns, completed by a search over the teachers they leave free
+    (`lp_completion`), to the incumbent."""
+
+    def model_of(columns: list[Column]) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
+        model, variables = column_model(candidates, columns, linear.integer_bound)
+        return model, variables.chosen
+
+    completed = complete_linear(candidates, linear, settings, time_limit, model_of)
+    if completed is not None:
+        incumbent.offer(completed, partnerships_value(candidates, completed))
+
+
 def _starting_incumbent(
     candidates: Candidates, linear: LinearBound, hint: list[Column] | None
 ) -> _Incumbent:
@@ -346,6 +366,8 @@ def solve_peer_relaxation(
     if not linear.feasible:
         return PeerRelaxationResult("infeasible", None, None, None, linear)
     incumbent = _starting_incumbent(candidates, linear, hint)
+    if wants_completion(candidates, linear) and not incumbent.reaches(linear.integer_bound):
+        _offer_completion(candidates, linear, settings, max(0.01, remaining()), incumbent)
     deepening = _Deepening(candidates, linear, settings, report, remaining, incumbent)
     deepening.run()
     if deepening.infeasible:
