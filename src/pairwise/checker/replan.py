@@ -400,22 +400,6 @@ class ReplanChecker(Checker):
                 return True
         return False
 
-    def _sabbatical_visits(self) -> list[ResolvedSabbatical]:
-        """As for any plan, except that a kept visit is not judged against the updated roster
-        (its budget and per-coachee counts still hold for the year)."""
-        resolved = super()._sabbatical_visits()
-        kept = [
-            f"sabbatical visit of {v.coach} to {v.coachee} ({v.cycle}, {v.slot})"
-            for v in self.plan.sabbatical_visits
-            if self.took_place(v.slot)
-        ]
-        self.violations = [
-            violation
-            for violation in self.violations
-            if not (violation.rule == 8 and any(violation.message.startswith(k) for k in kept))
-        ]
-        return resolved
-
     def _covers(
         self,
         peer_visits: list[ResolvedVisit],
