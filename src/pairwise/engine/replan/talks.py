@@ -52,6 +52,7 @@ class _Talks:
 
     def __post_init__(self) -> None:
         self.windows = conversation_windows(self.frame.candidates)
+        self.cycle_order = {c: i for i, c in enumerate(self.frame.candidates.cycle_ids)}
         self.visits = {(v.visitor, v.host, v.cycle): v for v in self.plan.visits}
         self.members = {p.id: frozenset(p.members) for p in self.plan.partnerships}
         for visit in self.plan.visits:
@@ -191,16 +192,20 @@ class _Talks:
 
     # --- the plan's fields ---------------------------------------------------------------------
 
-    def _order(self, arc: Arc) -> tuple[int, int, int, int]:
+    def _time_key(self, arc: Arc, slot: str) -> tuple[int, int, int, int]:
+        """Time order of a session of the arc in `slot`: cycle, slot, visitor, host."""
         candidates = self.frame.candidates
-        cycles = {c: i for i, c in enumerate(candidates.cycle_ids)}
-        index = self._index(arc[2], self.visits[arc].slot)
+        index = self._index(arc[2], slot)
         return (
-            cycles.get(arc[2], 0),
+            self.cycle_order.get(arc[2], 0),
             -1 if index is None else index,
             candidates.index.get(arc[0], 0),
             candidates.index.get(arc[1], 0),
         )
+
+    def _order(self, arc: Arc) -> tuple[int, int, int, int]:
+        """Time order of the arc's visit."""
+        return self._time_key(arc, self.visits[arc].slot)
 
     def _in_time_order(self) -> list[Arc]:
         return sorted(self.visits, key=self._order)
@@ -213,18 +218,11 @@ class _Talks:
             visit.model_copy(update={"mode": self._mode(visit, lessons)}) for visit in plan.visits
         ]
         self.visits = {(v.visitor, v.host, v.cycle): v for v in plan.visits}
-        candidates = self.frame.candidates
-        cycles = {c: i for i, c in enumerate(candidates.cycle_ids)}
 
         def timed(conversation: Conversation) -> tuple[int, int, int, int]:
             reference = conversation.visit
-            index = self._index(reference.cycle, conversation.slot)
-            return (
-                cycles.get(reference.cycle, 0),
-                -1 if index is None else index,
-                candidates.index.get(reference.visitor, 0),
-                candidates.index.get(reference.host, 0),
-            )
+            arc = (reference.visitor, reference.host, reference.cycle)
+            return self._time_key(arc, conversation.slot)
 
         plan.conversations = sorted([*self.plannings.values(), *self.debriefs.values()], key=timed)
         plan.unplaced_conversations = self._unplaced()
