@@ -151,9 +151,10 @@ class _Talks:
                 slot = (options & -options).bit_length() - 1
                 self._place(arc, "debrief", self.frame.candidates.slots[arc[2]][slot])
 
-    def place_plannings(self) -> None:
-        """Step 4: a co-taught lesson for each tandem pair's cycle ahead without one."""
-        for pair in self.tandem_pairs():
+    def place_plannings(self, pairs: list[tuple[Arc, Arc]]) -> None:
+        """Step 4: a co-taught lesson for each tandem pair's cycle ahead without one (`pairs`:
+        `tandem_pairs()`)."""
+        for pair in pairs:
             if any(arc in self.plannings for arc in pair):
                 continue
             for arc in sorted(pair, key=lambda a: self.visits[a].slot):
@@ -210,8 +211,9 @@ class _Talks:
     def _in_time_order(self) -> list[Arc]:
         return sorted(self.visits, key=self._order)
 
-    def write(self) -> None:
-        """The plan's conversations in time order, co-taught visits, unplaced ones and counts."""
+    def write(self, pairs: list[tuple[Arc, Arc]]) -> None:
+        """The plan's conversations in time order, co-taught visits, unplaced ones and counts
+        (`pairs`: `tandem_pairs()`)."""
         plan = self.plan
         lessons = set(self.plannings)
         plan.visits = [
@@ -225,11 +227,14 @@ class _Talks:
             return self._time_key(arc, conversation.slot)
 
         plan.conversations = sorted([*self.plannings.values(), *self.debriefs.values()], key=timed)
-        plan.unplaced_conversations = self._unplaced()
-        most = sum(
-            1 for arc in self.visits if arc in self.debriefs or self._reachable(arc, "debrief")
-        )
-        pairs = self.tandem_pairs()
+        # arcs without a debrief whose window holds a period both are free in
+        reachable = {
+            arc
+            for arc in self.visits
+            if arc not in self.debriefs and self._reachable(arc, "debrief")
+        }
+        plan.unplaced_conversations = self._unplaced(pairs, reachable)
+        most = sum(1 for arc in self.visits if arc in self.debriefs or arc in reachable)
         kept_lessons = sum(
             1
             for v in plan.visits
@@ -256,7 +261,9 @@ class _Talks:
     def _reachable(self, arc: Arc, kind: Kind) -> bool:
         return bool(self._window(arc, kind) & self._common_free(arc))
 
-    def _unplaced(self) -> list[UnplacedConversation]:
+    def _unplaced(
+        self, pairs: list[tuple[Arc, Arc]], reachable: set[Arc]
+    ) -> list[UnplacedConversation]:
         earlier = {
             (e.kind, e.visit.visitor, e.visit.host, e.visit.cycle, e.visit.slot): e
             for e in self.frame.plan.unplaced_conversations
@@ -269,15 +276,11 @@ class _Talks:
             visit = self.visits[arc]
             reference = VisitReference(host=arc[1], visitor=arc[0], cycle=arc[2], slot=visit.slot)
             old = earlier.get(("debrief", *arc, visit.slot))
-            if (
-                old is not None
-                and self.frame.kept(visit.slot)
-                and not self._reachable(arc, "debrief")
-            ):
+            if old is not None and self.frame.kept(visit.slot) and arc not in reachable:
                 entries.append(old)
                 continue
             window = "on the day of the visit" if days == 0 else f"within {days} school days"
-            if self._reachable(arc, "debrief"):
+            if arc in reachable:
                 why = (
                     f"every free period {arc[0]} and {arc[1]} share {window} after the visit is "
                     "taken by another session or conversation"
@@ -287,7 +290,7 @@ class _Talks:
             else:
                 why = f"{arc[0]} and {arc[1]} share no free period {window} after the visit"
             entries.append(UnplacedConversation(kind="debrief", visit=reference, why=why))
-        for pair in self.tandem_pairs():
+        for pair in pairs:
             if any(arc in self.plannings for arc in pair):
                 continue
             first = min(pair, key=lambda a: self.visits[a].slot)
@@ -309,7 +312,8 @@ def place_replan_conversations(frame: Frame, plan: Plan) -> None:
     """Set the re-planned `plan`'s conversations, co-taught visits, unplaced conversations and
     counts (see the module's doc)."""
     talks = _Talks(frame, plan)
+    pairs = talks.tandem_pairs()
     talks.keep_earlier()
     talks.place_debriefs()
-    talks.place_plannings()
-    talks.write()
+    talks.place_plannings(pairs)
+    talks.write(pairs)
