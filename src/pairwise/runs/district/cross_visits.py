@@ -27,7 +27,7 @@ from pairwise.roster.models import (
     SabbaticalVisit,
     Visit,
 )
-from pairwise.runs.district.split import Availability, CrossCoachees
+from pairwise.runs.district.split import Availability, CrossCoachees, teacher_schools
 
 PHASE_TWO_SECONDS = 5.0
 
@@ -116,7 +116,7 @@ def _used_by(
     sabbatical_visits: Sequence[SabbaticalVisit],
 ) -> _Used:
     """What the schools' plans use of each person's slots, the budgets, caps and covers."""
-    school_of = {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
+    school_of = teacher_schools(roster)
     busy_mask: dict[str, int] = {}
     cover_used: Counter[tuple[str, int]] = Counter()
     spent: Counter[str] = Counter()
@@ -170,7 +170,7 @@ def _cross_options(
     """
     budgets = used.budget_left
     keep = max(1, sum(max(0, left) for left in budgets.values()))
-    coachees_of = CrossCoachees(roster)
+    coachees_of = CrossCoachees(roster, used.school_of)
     candidates: list[CrossVisitOption] = []
     options: Counter[str] = Counter()
     for coach in roster.teachers:
