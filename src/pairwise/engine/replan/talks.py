@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pairwise.engine.model.conversations import conversation_windows
+from pairwise.engine.model.conversation_windows import conversation_windows
 from pairwise.engine.replan.frame import Frame
 from pairwise.roster.models import (
     Conversation,
