@@ -138,9 +138,10 @@ def test_the_engine_places_as_many_conversations_as_the_exhaustive_reference(
 def test_the_conversation_search_stops_on_deterministic_time_not_on_the_solves_pace(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """k8-60's conversation search does not finish: what stops it must be CP-SAT's deterministic
-    time (the same on every machine), with the wall clock only at the solve's own limit; a budget
-    tied to the seconds the solve took made the count vary with the machine's load."""
+    """k8-60's conversation search (its moves fall one short of the bound) stops on reaching the
+    bound, or else on CP-SAT's deterministic time (the same on every machine), with the wall
+    clock only at the solve's own limit; a budget tied to the seconds the solve took made the
+    count vary with the machine's load."""
     seen: list[tuple[float, float | None]] = []
 
     def recording(model: Any, settings: Any, time_limit: float, *args: Any, **kwargs: Any) -> Any:

@@ -146,3 +146,25 @@ def test_left_out_triads_are_bounded_by_the_relaxation(
     assert relaxed.plan.objective == every.plan.objective == best.objective
     assert len(relaxed.plan.replans.changes) == len(every.plan.replans.changes)
     assert relaxed.plan.replans.objective_bound == every.plan.replans.objective_bound
+
+
+def test_triads_the_relaxation_picks_join_the_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No triad listed at all (five teachers left, so one must be in a triad): the relaxation
+    picks each triad's members, they join the candidates, and the re-plan reaches the optimum of
+    the one with every triad listed (brute force's)."""
+    roster = _tiny(6, "cycle")
+    plan = pairwise.solve(roster, time_limit=20, seed=0).plan
+    assert plan is not None
+    updated = _with(roster, "t2", end_date=(START - dt.timedelta(days=1)).isoformat())
+    every = pairwise.replan(updated, plan, start=FIRST_MONDAY, time_limit=20)
+    monkeypatch.setattr(frame_module, "TRIAD_LIMIT", 2)
+    monkeypatch.setattr(Frame, "_likely_triads", lambda self, free: [])
+    relaxed = pairwise.replan(updated, plan, start=FIRST_MONDAY, time_limit=20)
+    assert every.plan is not None and relaxed.plan is not None
+    assert_plan_valid(updated, relaxed.plan, was=plan)
+    assert int(relaxed.stats["triad_rounds"]) >= 1
+    assert any(len(p.members) == 3 for p in relaxed.plan.partnerships)
+    best = bruteforce.solve(updated)
+    assert best is not None
+    assert relaxed.plan.objective == every.plan.objective == best.objective
+    assert relaxed.status == "optimal"

@@ -23,7 +23,13 @@ from pairwise.roster.objective import empty_terms
 from pairwise.runs.district import solve as district_solve
 from pairwise.runs.district.cross_visits import place_cross_visits
 from pairwise.runs.district.solve import solve_district, task_time_limits
-from pairwise.runs.district.split import STAND_IN_MARK, cross_coachees, split_district, split_hint
+from pairwise.runs.district.split import (
+    STAND_IN_MARK,
+    CrossCoachees,
+    split_district,
+    split_hint,
+    teacher_schools,
+)
 from solvers.bruteforce import solve as brute_force
 from tests.builders import greedy_engine
 from tests.helpers import assert_plan_valid
@@ -115,7 +121,8 @@ def sabbatical_plan(roster: Roster, visits: list[SabbaticalVisit]) -> Plan:
 def test_cross_coachees_are_other_schools_teachers_working_on_a_topic() -> None:
     roster = two_school_roster()
     coach = roster.teacher_by_id["c1"]
-    assert [teacher.id for teacher in cross_coachees(roster, coach)] == ["b1", "b2"]
+    coachees_of = CrossCoachees(roster, teacher_schools(roster))
+    assert [teacher.id for teacher in coachees_of(coach)] == ["b1", "b2"]
 
 
 def test_cross_visits_fill_the_coachs_free_slots() -> None:
@@ -272,13 +279,14 @@ def test_each_school_gets_its_own_valid_roster(four_schools: Roster) -> None:
 
 def test_stand_ins_hold_each_coachs_cross_school_capacity(four_schools: Roster) -> None:
     cap = four_schools.policy.sabbatical_visits_per_coachee
+    coachees_of = CrossCoachees(four_schools, teacher_schools(four_schools))
     for part in split_district(four_schools):
         roster = roster_from_data(part.data)
         for coach in [t for t in roster.teachers if t.sabbatical and STAND_IN_MARK not in t.id]:
             assert coach.sabbatical is not None
             stand_ins = [s for s, owner in part.stand_in_coach.items() if owner == coach.id]
             assert len(stand_ins) == math.ceil(coach.sabbatical.budget / cap)
-            coachees = cross_coachees(four_schools, four_schools.teacher_by_id[coach.id])
+            coachees = coachees_of(four_schools.teacher_by_id[coach.id])
             for stand_in in stand_ins:
                 teacher = roster.teacher_by_id[stand_in]
                 assert not teacher.participates and teacher.sabbatical is None

@@ -266,3 +266,31 @@ def test_a_visit_that_goes_on_in_a_triad_is_one_change(school: tuple[Roster, Pla
     assert ahead > 0
     assert len(new.replans.changes) == ahead + 4 * len(triad.cycles)
     assert new.replans.change_bound == len(new.replans.changes)
+
+
+def test_sabbatical_visits_that_took_place_stay_when_the_sabbatical_ends() -> None:
+    # the coach's sabbatical ends mid-year: the visits made before the first day are kept and
+    # checked against the plan in force, not against the updated roster (no longer a coach)
+    roster = _school()
+    data = json.loads(roster.as_json())
+    data["teachers"].append(
+        {
+            "id": "coach",
+            "name": "Coach",
+            "teaches": [],
+            "sabbatical": {"topics": ["math"], "budget": 4},
+        }
+    )
+    roster = roster_from_json(json.dumps(data))
+    plan = pairwise.solve(roster, time_limit=20, seed=0).plan
+    assert plan is not None
+    start = FIRST_MONDAY + dt.timedelta(weeks=8)
+    took_place = [v for v in plan.sabbatical_visits if v.slot < start.isoformat()]
+    assert took_place
+    data["teachers"][-1]["sabbatical"] = None
+    updated = roster_from_json(json.dumps(data))
+    new = pairwise.replan(updated, plan, start=start, time_limit=20).plan
+    assert new is not None
+    assert_plan_valid(updated, new, was=plan)
+    assert [v for v in new.sabbatical_visits if v.slot < start.isoformat()] == took_place
+    assert all(v.slot < start.isoformat() for v in new.sabbatical_visits)

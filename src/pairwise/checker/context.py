@@ -191,6 +191,12 @@ class CheckContext:
     def broken(self, rule: int, message: str) -> None:
         self.violations.append(Violation(rule, message))
 
+    def took_place(self, slot: str) -> bool:
+        """Whether the session in `slot` took place before the plan was made: a re-plan keeps it
+        as it was and checks it against the plan in force, not the roster. A plan checked on its
+        own has none."""
+        return False
+
     def period_label(self, period: str) -> str:
         return "the year" if period == YEAR else f"cycle {period}"
 

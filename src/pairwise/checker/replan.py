@@ -53,7 +53,8 @@ class ReplanChecker(Checker):
         ]
         self.periods = [c for c in self.cycle_ids if c not in self.started]
 
-    def kept(self, slot: str) -> bool:
+    def took_place(self, slot: str) -> bool:
+        """Sessions before the first day took place: they are checked against the plan in force."""
         return slot[:10] < self.start
 
     # --- the run --------------------------------------------------------------------------------
@@ -74,8 +75,8 @@ class ReplanChecker(Checker):
         peer_visits = self._visits(partnerships)
         sabbatical_visits = self._sabbatical_visits()
         self._one_visit_per_slot(
-            [v for v in peer_visits if not self.kept(v.slot)],
-            [v for v in sabbatical_visits if not self.kept(v.slot)],
+            [v for v in peer_visits if not self.took_place(v.slot)],
+            [v for v in sabbatical_visits if not self.took_place(v.slot)],
         )
         self._covers(peer_visits, sabbatical_visits)
         self._tables()
@@ -129,7 +130,7 @@ class ReplanChecker(Checker):
         return Counter(
             (members.get(v.partnership, frozenset()), v.visitor, v.host, v.cycle, v.slot)
             for v in plan.visits
-            if not self.kept(v.slot)
+            if not self.took_place(v.slot)
         )
 
     def _count_changes(self) -> int:
@@ -144,12 +145,12 @@ class ReplanChecker(Checker):
         before = Counter(
             (v.coach, v.coachee, v.cycle, v.slot)
             for v in self.was.sabbatical_visits
-            if not self.kept(v.slot)
+            if not self.took_place(v.slot)
         )
         after = Counter(
             (v.coach, v.coachee, v.cycle, v.slot)
             for v in self.plan.sabbatical_visits
-            if not self.kept(v.slot)
+            if not self.took_place(v.slot)
         )
         lost, found = before - after, after - before
         shifted = Counter(k[:3] for k in lost) & Counter(k[:3] for k in found)
@@ -175,7 +176,7 @@ class ReplanChecker(Checker):
             return Counter(
                 _conversation_text(c)
                 for c in plan.conversations
-                if self.kept(c.slot) and (self.kept(c.visit.slot) or not both)
+                if self.took_place(c.slot) and (self.took_place(c.visit.slot) or not both)
             )
 
         for text in texts(self.was, True) - texts(self.plan, False):
@@ -185,25 +186,10 @@ class ReplanChecker(Checker):
                 INCONSISTENT, f"{text} starts before {self.start} but is not in the plan in force"
             )
 
-    def _co_taught_lessons(self) -> None:
-        """As for any plan, except that a lesson that took place is not judged against the
-        updated roster (tandem since switched off, say): it is checked against the plan in force."""
-        super()._co_taught_lessons()
-        kept = tuple(
-            f"co-taught lesson of {v.visitor} with {v.host} in {v.slot}:"
-            for v in self.plan.visits
-            if v.mode == "co-teach" and self.kept(v.slot)
-        )
-        self.violations = [
-            violation
-            for violation in self.violations
-            if not (violation.rule == 10 and violation.message.startswith(kept))
-        ]
-
     def _conversation(self, where: str, conversation: Conversation, visit: Visit) -> None:
         """Rule 10 from the first day on; one that took place is checked against the plan in
         force instead (`_kept_conversations`)."""
-        if not self.kept(conversation.slot):
+        if not self.took_place(conversation.slot):
             super()._conversation(where, conversation, visit)
 
     def _kept_meetings(self) -> set[tuple[str, str]]:
@@ -218,10 +204,12 @@ class ReplanChecker(Checker):
         """Every kept session of the plan in force is in the re-plan unchanged, and no other."""
 
         def visits(plan: Plan) -> Counter[str]:
-            return Counter(_visit_text(v) for v in plan.visits if self.kept(v.slot))
+            return Counter(_visit_text(v) for v in plan.visits if self.took_place(v.slot))
 
         def sabbaticals(plan: Plan) -> Counter[str]:
-            return Counter(_sabbatical_text(v) for v in plan.sabbatical_visits if self.kept(v.slot))
+            return Counter(
+                _sabbatical_text(v) for v in plan.sabbatical_visits if self.took_place(v.slot)
+            )
 
         kept_meetings = self._kept_meetings()
 
@@ -346,7 +334,7 @@ class ReplanChecker(Checker):
         watcher: tuple[str, str],
         watched: tuple[str, str],
     ) -> bool:
-        if self.kept(visit.slot):
+        if self.took_place(visit.slot):
             return visit.covered  # kept as it was, checked against the plan in force
         return super().visit_slot(where, rule, visit, watcher, watched)
 
@@ -394,7 +382,7 @@ class ReplanChecker(Checker):
     def _present_ahead(self, teacher: str, cycle: str) -> bool:
         """Whether the teacher could take part in some slot of the cycle from the first day on."""
         for slot in self.cycle_slots[cycle]:
-            if self.kept(slot):
+            if self.took_place(slot):
                 continue
             period = self.slot_period(slot)
             if period is not None and not self.is_unavailable(teacher, slot, period):
@@ -404,29 +392,13 @@ class ReplanChecker(Checker):
     def _can_visit(self, visitor: str, host: str, cycle: str) -> bool:
         for slot in self.cycle_slots[cycle]:
             period = self.slot_period(slot)
-            if self.kept(slot) or period is None or period not in self.teaches[host]:
+            if self.took_place(slot) or period is None or period not in self.teaches[host]:
                 continue
             if not self.is_unavailable(visitor, slot, period) and not self.is_unavailable(
                 host, slot, period
             ):
                 return True
         return False
-
-    def _sabbatical_visits(self) -> list[ResolvedSabbatical]:
-        """As for any plan, except that a kept visit is not judged against the updated roster
-        (its budget and per-coachee counts still hold for the year)."""
-        resolved = super()._sabbatical_visits()
-        kept = [
-            f"sabbatical visit of {v.coach} to {v.coachee} ({v.cycle}, {v.slot})"
-            for v in self.plan.sabbatical_visits
-            if self.kept(v.slot)
-        ]
-        self.violations = [
-            violation
-            for violation in self.violations
-            if not (violation.rule == 8 and any(violation.message.startswith(k) for k in kept))
-        ]
-        return resolved
 
     def _covers(
         self,
@@ -446,14 +418,14 @@ class ReplanChecker(Checker):
             school = self.school[visit.visitor]
             per_visitor[visit.visitor] += 1
             per_school[school] += 1
-            if not self.kept(visit.slot):
+            if not self.took_place(visit.slot):
                 per_slot[(visit.slot, school)] += 1
                 ahead_visitor[visit.visitor] += 1
                 ahead_school[school] += 1
         for sabbatical in sabbatical_visits:
             if sabbatical.covered:
                 self.terms["cover"] -= self.weights.cover
-                if not self.kept(sabbatical.slot):
+                if not self.took_place(sabbatical.slot):
                     per_slot[(sabbatical.slot, self.school[sabbatical.coach])] += 1
         for (slot, school), count in per_slot.items():
             limit = self.cover_override.get(slot, self.policy.cover_per_period)

@@ -370,6 +370,10 @@ class Checker(ObjectiveTerms, ConversationRules):
             coach, coachee = self.teacher[visit.coach], self.teacher[visit.coachee]
             per_coach[coach.id] += 1
             per_coachee[coachee.id] += 1
+            if self.took_place(visit.slot):
+                # checked against the plan in force; it still counts towards budget and cap
+                resolved.append(ResolvedSabbatical(visit.slot, coach.id, coachee.id, visit.covered))
+                continue
             if coach.sabbatical is None:
                 self.broken(8, f"{where}: {coach.id} is not a sabbatical coach")
             elif coachee.priority is None or coachee.priority not in coach.sabbatical.topics:

@@ -56,14 +56,19 @@ class SearchSettings:
 
 
 class _Tracker(cp_model.CpSolverSolutionCallback):
-    def __init__(self) -> None:
+    def __init__(self, target: int | None = None) -> None:
         super().__init__()
         self.objective: int | None = None
         self.bound: int | None = None
+        self.target = target
+        self.reached = False
 
     def on_solution_callback(self) -> None:
         self.objective = round(self.objective_value)
         self.bound = _floor(self.best_objective_bound)
+        if self.target is not None and self.objective >= self.target:
+            self.reached = True
+            self.stop_search()
 
 
 def _floor(bound: float) -> int | None:
@@ -111,6 +116,7 @@ def run_search(
     deterministic_limit: float | None = None,
     linearization: int | None = None,
     light_presolve: bool = False,
+    target: int | None = None,
 ) -> SearchOutcome:
     """Maximise `model` within `time_limit` seconds; stops early when `settings.stop` is set.
 
@@ -133,7 +139,7 @@ def run_search(
         parameters.max_deterministic_time = deterministic_limit
     if linearization is not None:
         parameters.linearization_level = linearization
-    tracker = _Tracker()
+    tracker = _Tracker(target)
 
     def bound_seen(bound: float) -> None:
         tracker.bound = _floor(bound)
@@ -163,6 +169,8 @@ def run_search(
             last_report = now
             report(tracker.objective, tracker.bound)
     status = _STATUS.get(statuses[0], "unknown") if statuses else "unknown"
+    if tracker.reached and status == "feasible":
+        status = "optimal"  # the caller's bound reached: proven
     objective = bound = None
     if status in ("optimal", "feasible"):
         objective = round(solver.objective_value)

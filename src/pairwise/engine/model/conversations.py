@@ -8,20 +8,21 @@ conversations placed, then co-taught lessons: lexicographic weights `W * convers
 with W one more than the most lessons possible.
 
 First a greedy pass with the visits where they are (earliest free period after each visit, the
-latest before a co-taught one). When that reaches the static bound (each visit counted when some
-slot of it leaves a period both are free in its window) it is proven the most. Otherwise each
-visit left without a debrief moves, when it can, to another slot of the same kind (uncovered or
-covered, with a cover to spare) where a debrief then fits (`_moved_for_debriefs`); when that
-reaches the bound it is proven the most, with no search (on secondary-150 under `rotation: cycle`,
-72 debriefs against the year plan's 6, this settles what took CP-SAT 1.0-1.5 s).
-Otherwise a CP-SAT model over visit slots and conversation slots searches from the greedy's
-placement (as it always did, so the plans that needed it stay the same), and the moved placement
-is kept instead when it places more.
+latest before a co-taught one), proven the most when it reaches the static bound (each visit
+counted when some slot of it leaves a period both are free in its window). Otherwise each visit
+left without a debrief moves, when it can, to another slot of the same kind (uncovered or
+covered, with a cover to spare) where a debrief fits (`_moved_for_debriefs`). Short of the static
+bound, a tighter one counts the covered visits some debriefs need (`conversation_bound`), and a
+partnership's two visits of a cycle are placed again together (`_pairs_moved`). Whenever the moves
+reach a bound they are proven the most, with no search (secondary-150 under `rotation: cycle`:
+72 debriefs against CP-SAT's 1.0-1.5 s; school-60-coaches: 41 against its 0.2 s). Otherwise a
+CP-SAT model over visit slots and conversation slots searches from the greedy's placement,
+stopping when it reaches the bound, and the moved placement is kept instead when it places more.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import itertools
 import time
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -29,6 +30,13 @@ from typing import NamedTuple
 from ortools.sat.python import cp_model
 
 from pairwise.engine.candidates import Candidates, slot_indices
+from pairwise.engine.model.conversation_bound import (
+    SlotClass,
+    VisitChoices,
+    debrief_bound,
+    matched_slots,
+)
+from pairwise.engine.model.conversation_windows import ConversationWindows, conversation_windows
 from pairwise.engine.model.plan_model import PlanSolution
 from pairwise.engine.model.visit_rules import (
     PeerArc,
@@ -39,8 +47,6 @@ from pairwise.engine.model.visit_rules import (
     release_limits_on_slots,
 )
 from pairwise.engine.search import SearchSettings, run_search
-from pairwise.roster.calendar import school_days_between, school_weekdays
-from pairwise.roster.models import parse_slot
 
 Arc = PeerArc
 
@@ -78,57 +84,6 @@ class ConversationPlacement:
         return len(self.debriefs) + len(self.plannings)
 
 
-@dataclass
-class _Windows:
-    """Per cycle and slot: the slots a debrief may take after it, a planning before it."""
-
-    after: dict[str, list[int]]
-    before: dict[str, list[int]]
-    dates: dict[str, list[dt.date]]
-
-
-def conversation_windows(candidates: Candidates) -> _Windows:
-    """Per cycle and slot: the slots a debrief may take after it, a planning before it (also
-    what a re-plan places its conversations by)."""
-    roster = candidates.roster
-    weekdays = school_weekdays(roster)
-    days = roster.policy.debrief_within_days
-    after: dict[str, list[int]] = {}
-    before: dict[str, list[int]] = {}
-    dates: dict[str, list[dt.date]] = {}
-    for cycle, slots in candidates.slots.items():
-        parsed = [parse_slot(slot) for slot in slots]
-        times = [
-            (roster.period_by_id[period].start, roster.period_by_id[period].end)
-            for _, period in parsed
-        ]
-        cycle_dates = [day for day, _ in parsed]
-        gaps = {
-            (earlier, later): school_days_between(weekdays, earlier, later)
-            for earlier in set(cycle_dates)
-            for later in set(cycle_dates)
-            if earlier < later
-        }
-
-        cycle_after, cycle_before = [], []
-        for i, day in enumerate(cycle_dates):
-            later_mask = earlier_mask = 0
-            for j, other in enumerate(cycle_dates):
-                if other == day:
-                    if times[j][0] >= times[i][1]:
-                        later_mask |= 1 << j
-                    if times[j][1] <= times[i][0]:
-                        earlier_mask |= 1 << j
-                elif other > day and gaps[day, other] <= days:
-                    later_mask |= 1 << j
-                elif other < day and gaps[other, day] <= days:
-                    earlier_mask |= 1 << j
-            cycle_after.append(later_mask)
-            cycle_before.append(earlier_mask)
-        after[cycle], before[cycle], dates[cycle] = cycle_after, cycle_before, cycle_dates
-    return _Windows(after, before, dates)
-
-
 def tandem_pairs(candidates: Candidates, solution: PlanSolution) -> list[tuple[Arc, Arc]]:
     """Per cycle, the two visits of each partnership of two tandem teachers (under policy tandem
     and reciprocal visits): one of them may become a co-taught lesson."""
@@ -154,7 +109,7 @@ class _Stage:
 
     candidates: Candidates
     solution: PlanSolution
-    windows: _Windows = field(init=False)
+    windows: ConversationWindows = field(init=False)
     fixed: dict[tuple[str, str], int] = field(init=False)
     """Slots taken by sabbatical visits, per (teacher, cycle)."""
     arcs: list[Arc] = field(init=False)
@@ -217,6 +172,27 @@ class _Stage:
         )
         return debriefs + plannings, plannings
 
+    def covered_most(self) -> int:
+        """Debriefs no placement can exceed with no more covered visits than the plan has
+        (`conversation_bound`): only worth its time when the moves fall short of `static_most`."""
+        covered_now = sum(self.covered(arc, self.solution.visits[arc]) for arc in self.arcs)
+        visits = []
+        for arc in self.arcs:
+            first, second = sorted(arc[:2])
+            after, common = self.windows.after[arc[2]], self.common_free(arc)
+            classes = frozenset(
+                SlotClass(self.covered(arc, slot), after[slot] & common & ~(1 << slot))
+                for slot in slot_indices(self.visit_slots(arc))
+            )
+            visits.append(VisitChoices((first, second, arc[2]), classes))
+        return debrief_bound(visits, covered_now)
+
+    def covered(self, arc: Arc, slot: int) -> bool:
+        """Whether the visit in that slot needs a cover (its visitor's class), as the
+        conversation model counts it."""
+        options = self.candidates.arc_options(*arc)
+        return options is None or not options.uncovered >> slot & 1
+
 
 def place_conversations(
     candidates: Candidates,
@@ -234,8 +210,15 @@ def place_conversations(
     if placement.placed < most or len(placement.plannings) < co_taught_most:
         moved = _moved_for_debriefs(stage, placement)
         placement.stats["conversations_moved"] = moved.placed
+        if moved.placed < most:
+            # the debriefs under the plan's count of covered visits: a tighter proof, and cheap
+            most = min(most, stage.covered_most() + co_taught_most)
+            placement.most = moved.most = most
+        if moved.placed < most:
+            moved = _pairs_moved(stage, moved)
+            placement.stats["conversations_moved"] = moved.placed
         if moved.placed >= most and len(moved.plannings) >= co_taught_most:
-            placement = moved  # the static bound reached: the most possible, no search
+            placement = moved  # a bound reached: the most possible, no search
         else:
             if time_limit > 0:
                 placement = _search(stage, placement, settings, time_limit)
@@ -308,11 +291,7 @@ def _moved_for_debriefs(stage: _Stage, greedy: ConversationPlacement) -> Convers
         dict(greedy.visits), dict(greedy.debriefs), dict(greedy.plannings), stats=greedy.stats
     )
     placement.most, placement.co_taught_most = greedy.most, greedy.co_taught_most
-    taken: dict[tuple[str, str], int] = dict(stage.fixed)
-    for group in (placement.visits, placement.debriefs, placement.plannings):
-        for (visitor, host, cycle), slot in group.items():
-            for teacher in (visitor, host):
-                taken[teacher, cycle] = taken.get((teacher, cycle), 0) | 1 << slot
+    taken = _taken(stage, placement)
     covers = _covers_taken(stage, placement.visits)
     paired = {arc for pair in stage.pairs for arc in pair}
     for arc in stage.arcs:
@@ -349,6 +328,109 @@ def _moved_for_debriefs(stage: _Stage, greedy: ConversationPlacement) -> Convers
     return placement
 
 
+def _pairs_moved(stage: _Stage, placement: ConversationPlacement) -> ConversationPlacement:
+    """The moved placement with each partnership's visits of a cycle (one way and back) that
+    left a debrief out placed again together, each to a slot of the same kind as before (a
+    covered one only where its covers have room), with as many debriefs as fit in what the
+    rest of the plan leaves both teachers: one visit alone often cannot move because the
+    other's debrief holds the only slot its own would fit in. Kept only where the pair gains
+    debriefs; the rules hold as in `_moved_for_debriefs` (each visit keeps its kind)."""
+    candidates = stage.candidates
+    moved = ConversationPlacement(
+        dict(placement.visits),
+        dict(placement.debriefs),
+        dict(placement.plannings),
+        placement.most,
+        placement.co_taught_most,
+        stats=placement.stats,
+    )
+    taken = _taken(stage, moved)
+    covers = _covers_taken(stage, moved.visits)
+    paired = {arc for pair in stage.pairs for arc in pair}
+    groups: dict[tuple[str, str, str], list[Arc]] = {}
+    for arc in stage.arcs:
+        first, second = sorted(arc[:2])
+        groups.setdefault((first, second, arc[2]), []).append(arc)
+    for (a, b, cycle), arcs in groups.items():
+        lacking = [arc for arc in arcs if arc not in moved.debriefs]
+        if len(arcs) < 2 or not lacking or paired.intersection(arcs):
+            continue
+        if not any(stage.reachable(arc, stage.windows.after[cycle]) for arc in lacking):
+            continue
+        own = 0  # the pair's own visits and debriefs, lifted out
+        for arc in arcs:
+            own |= 1 << moved.visits[arc]
+            if arc in moved.debriefs:
+                own |= 1 << moved.debriefs[arc]
+        busy = (taken.get((a, cycle), 0) | taken.get((b, cycle), 0)) & ~own
+        for arc in arcs:
+            if stage.covered(arc, moved.visits[arc]):
+                covers[cycle, moved.visits[arc], candidates.school[arc[0]]] -= 1
+        best = _pair_choice(stage, arcs, busy, covers, moved.visits)
+        before = sum(arc in moved.debriefs for arc in arcs)
+        if best is not None and len(best[1]) > before:
+            for arc in arcs:
+                moved.debriefs.pop(arc, None)
+            moved.visits.update(best[0])
+            moved.debriefs.update(best[1])
+        chosen = busy
+        for arc in arcs:
+            chosen |= 1 << moved.visits[arc]
+            if arc in moved.debriefs:
+                chosen |= 1 << moved.debriefs[arc]
+            if stage.covered(arc, moved.visits[arc]):
+                key = (cycle, moved.visits[arc], candidates.school[arc[0]])
+                covers[key] = covers.get(key, 0) + 1
+        for teacher in (a, b):
+            mine = taken.get((teacher, cycle), 0) & ~own
+            taken[teacher, cycle] = mine | (chosen & ~busy)
+    return moved
+
+
+def _pair_choice(
+    stage: _Stage,
+    arcs: list[Arc],
+    busy: int,
+    covers: dict[SlotKey, int],
+    visits: dict[Arc, int],
+) -> tuple[dict[Arc, int], dict[Arc, int]] | None:
+    """The slots for a partnership's visits of a cycle (each of its present kind, clear of
+    `busy`) and debriefs that place the most debriefs; per visit one slot for each set of
+    debrief slots it leaves (the earliest), and the slot it has."""
+    candidates = stage.candidates
+    cycle = arcs[0][2]
+    free = stage.common_free(arcs[0]) & ~busy
+    options: list[list[int]] = []
+    for arc in arcs:
+        current = visits[arc]
+        covered = stage.covered(arc, current)
+        room = candidates.roster.cover_limit
+        by_window: dict[int, int] = {}
+        for slot in slot_indices(stage.visit_slots(arc) & ~busy):
+            if stage.covered(arc, slot) != covered:
+                continue
+            key = (cycle, slot, candidates.school[arc[0]])
+            if covered and covers.get(key, 0) >= room(candidates.slots[cycle][slot]):
+                continue
+            by_window.setdefault(stage.windows.after[cycle][slot] & free, slot)
+        options.append(sorted({current, *by_window.values()}))
+    best: tuple[dict[Arc, int], dict[Arc, int]] | None = None
+    for combination in itertools.product(*options):
+        used = 0
+        for slot in combination:
+            used |= 1 << slot
+        if used.bit_count() < len(combination):
+            continue  # two visits of the pair in one slot
+        windows = [stage.windows.after[cycle][slot] & free & ~used for slot in combination]
+        matched = matched_slots(windows)
+        if best is None or len(matched) > len(best[1]):
+            best = (
+                dict(zip(arcs, combination, strict=True)),
+                {arcs[i]: slot for i, slot in matched.items()},
+            )
+    return best
+
+
 def _covers_taken(stage: _Stage, visits: dict[Arc, int]) -> dict[SlotKey, int]:
     """Covers used per cycle, slot and school: by the covered peer visits (the visitor's school)
     and the plan's covered sabbatical visits (the coach's), as `_ConversationModel._covers`
@@ -361,6 +443,16 @@ def _covers_taken(stage: _Stage, visits: dict[Arc, int]) -> dict[SlotKey, int]:
             key = (cycle, slot, candidates.school[visitor])
             used[key] = used.get(key, 0) + 1
     return used
+
+
+def _taken(stage: _Stage, placement: ConversationPlacement) -> dict[tuple[str, str], int]:
+    """Per (teacher, cycle), the slots its sabbatical visits, visits and conversations take."""
+    taken: dict[tuple[str, str], int] = dict(stage.fixed)
+    for group in (placement.visits, placement.debriefs, placement.plannings):
+        for (visitor, host, cycle), slot in group.items():
+            for teacher in (visitor, host):
+                taken[teacher, cycle] = taken.get((teacher, cycle), 0) | 1 << slot
+    return taken
 
 
 def _sabbatical_covers(stage: _Stage) -> dict[SlotKey, int]:
@@ -386,7 +478,13 @@ def _search(
     """CP-SAT over visit and conversation slots, from the greedy's placement; the better kept."""
     model = _ConversationModel(stage, weight=greedy.co_taught_most + 1)
     model.build(greedy)
-    outcome = run_search(model.model, settings, time_limit, deterministic_limit=DETERMINISTIC_LIMIT)
+    outcome = run_search(
+        model.model,
+        settings,
+        time_limit,
+        deterministic_limit=DETERMINISTIC_LIMIT,
+        target=model.weight * greedy.most + greedy.co_taught_most,  # a proven bound
+    )
     greedy.stats["conversations_search"] = outcome.status
     weight = model.weight
     if outcome.bound is not None:

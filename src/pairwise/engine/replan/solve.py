@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from pairwise.analysis.network import plan_metrics
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.replan.assemble import constant_value, outline, plan_terms
 from pairwise.engine.replan.changes import list_changes
@@ -162,14 +163,18 @@ class ReplanRun:
         if outcome.has_solution and outcome.objective is not None and outcome.objective > best:
             solver = outcome.solver
             school = self.frame.candidates.school
-            for (cycle, owner), var in built.relaxed.items():
+            # the relaxed members per cycle and school, in the model's order
+            members_of: dict[tuple[str, str], list[tuple[str, cp_model.IntVar]]] = {}
+            for (teacher, cycle), member in built.relaxed_members.items():
+                members_of.setdefault((cycle, school[teacher]), []).append((teacher, member))
+            for key, var in built.relaxed.items():
                 if solver.boolean_value(var):
                     members = tuple(
                         teacher
-                        for (teacher, at), member in built.relaxed_members.items()
-                        if at == cycle and school[teacher] == owner and solver.boolean_value(member)
+                        for teacher, member in members_of.get(key, [])
+                        if solver.boolean_value(member)
                     )
-                    picked.append((members, cycle))
+                    picked.append((members, key[0]))
         proven = outcome.status == "optimal" and (outcome.objective or 0) <= best
         return Relaxation(outcome.bound, proven, picked)
 
@@ -269,8 +274,6 @@ class ReplanRun:
         objective = sum(terms.values())
         bound = max(objective_bound, objective)
         changes = list_changes(frame, plan, sessions.added_why)
-        from pairwise.analysis.network import plan_metrics
-
         plan.terms = terms
         plan.objective = objective
         plan.bound = bound

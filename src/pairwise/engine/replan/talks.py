@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pairwise.engine.model.conversations import conversation_windows
+from pairwise.engine.model.conversation_windows import conversation_windows
 from pairwise.engine.replan.frame import Frame
 from pairwise.roster.models import (
     Conversation,
@@ -52,6 +52,7 @@ class _Talks:
 
     def __post_init__(self) -> None:
         self.windows = conversation_windows(self.frame.candidates)
+        self.cycle_order = {c: i for i, c in enumerate(self.frame.candidates.cycle_ids)}
         self.visits = {(v.visitor, v.host, v.cycle): v for v in self.plan.visits}
         self.members = {p.id: frozenset(p.members) for p in self.plan.partnerships}
         for visit in self.plan.visits:
@@ -150,9 +151,10 @@ class _Talks:
                 slot = (options & -options).bit_length() - 1
                 self._place(arc, "debrief", self.frame.candidates.slots[arc[2]][slot])
 
-    def place_plannings(self) -> None:
-        """Step 4: a co-taught lesson for each tandem pair's cycle ahead without one."""
-        for pair in self.tandem_pairs():
+    def place_plannings(self, pairs: list[tuple[Arc, Arc]]) -> None:
+        """Step 4: a co-taught lesson for each tandem pair's cycle ahead without one (`pairs`:
+        `tandem_pairs()`)."""
+        for pair in pairs:
             if any(arc in self.plannings for arc in pair):
                 continue
             for arc in sorted(pair, key=lambda a: self.visits[a].slot):
@@ -191,47 +193,48 @@ class _Talks:
 
     # --- the plan's fields ---------------------------------------------------------------------
 
-    def _order(self, arc: Arc) -> tuple[int, int, int, int]:
+    def _time_key(self, arc: Arc, slot: str) -> tuple[int, int, int, int]:
+        """Time order of a session of the arc in `slot`: cycle, slot, visitor, host."""
         candidates = self.frame.candidates
-        cycles = {c: i for i, c in enumerate(candidates.cycle_ids)}
-        index = self._index(arc[2], self.visits[arc].slot)
+        index = self._index(arc[2], slot)
         return (
-            cycles.get(arc[2], 0),
+            self.cycle_order.get(arc[2], 0),
             -1 if index is None else index,
             candidates.index.get(arc[0], 0),
             candidates.index.get(arc[1], 0),
         )
 
+    def _order(self, arc: Arc) -> tuple[int, int, int, int]:
+        """Time order of the arc's visit."""
+        return self._time_key(arc, self.visits[arc].slot)
+
     def _in_time_order(self) -> list[Arc]:
         return sorted(self.visits, key=self._order)
 
-    def write(self) -> None:
-        """The plan's conversations in time order, co-taught visits, unplaced ones and counts."""
+    def write(self, pairs: list[tuple[Arc, Arc]]) -> None:
+        """The plan's conversations in time order, co-taught visits, unplaced ones and counts
+        (`pairs`: `tandem_pairs()`)."""
         plan = self.plan
         lessons = set(self.plannings)
         plan.visits = [
             visit.model_copy(update={"mode": self._mode(visit, lessons)}) for visit in plan.visits
         ]
         self.visits = {(v.visitor, v.host, v.cycle): v for v in plan.visits}
-        candidates = self.frame.candidates
-        cycles = {c: i for i, c in enumerate(candidates.cycle_ids)}
 
         def timed(conversation: Conversation) -> tuple[int, int, int, int]:
             reference = conversation.visit
-            index = self._index(reference.cycle, conversation.slot)
-            return (
-                cycles.get(reference.cycle, 0),
-                -1 if index is None else index,
-                candidates.index.get(reference.visitor, 0),
-                candidates.index.get(reference.host, 0),
-            )
+            arc = (reference.visitor, reference.host, reference.cycle)
+            return self._time_key(arc, conversation.slot)
 
         plan.conversations = sorted([*self.plannings.values(), *self.debriefs.values()], key=timed)
-        plan.unplaced_conversations = self._unplaced()
-        most = sum(
-            1 for arc in self.visits if arc in self.debriefs or self._reachable(arc, "debrief")
-        )
-        pairs = self.tandem_pairs()
+        # arcs without a debrief whose window holds a period both are free in
+        reachable = {
+            arc
+            for arc in self.visits
+            if arc not in self.debriefs and self._reachable(arc, "debrief")
+        }
+        plan.unplaced_conversations = self._unplaced(pairs, reachable)
+        most = sum(1 for arc in self.visits if arc in self.debriefs or arc in reachable)
         kept_lessons = sum(
             1
             for v in plan.visits
@@ -258,7 +261,9 @@ class _Talks:
     def _reachable(self, arc: Arc, kind: Kind) -> bool:
         return bool(self._window(arc, kind) & self._common_free(arc))
 
-    def _unplaced(self) -> list[UnplacedConversation]:
+    def _unplaced(
+        self, pairs: list[tuple[Arc, Arc]], reachable: set[Arc]
+    ) -> list[UnplacedConversation]:
         earlier = {
             (e.kind, e.visit.visitor, e.visit.host, e.visit.cycle, e.visit.slot): e
             for e in self.frame.plan.unplaced_conversations
@@ -271,15 +276,11 @@ class _Talks:
             visit = self.visits[arc]
             reference = VisitReference(host=arc[1], visitor=arc[0], cycle=arc[2], slot=visit.slot)
             old = earlier.get(("debrief", *arc, visit.slot))
-            if (
-                old is not None
-                and self.frame.kept(visit.slot)
-                and not self._reachable(arc, "debrief")
-            ):
+            if old is not None and self.frame.kept(visit.slot) and arc not in reachable:
                 entries.append(old)
                 continue
             window = "on the day of the visit" if days == 0 else f"within {days} school days"
-            if self._reachable(arc, "debrief"):
+            if arc in reachable:
                 why = (
                     f"every free period {arc[0]} and {arc[1]} share {window} after the visit is "
                     "taken by another session or conversation"
@@ -289,7 +290,7 @@ class _Talks:
             else:
                 why = f"{arc[0]} and {arc[1]} share no free period {window} after the visit"
             entries.append(UnplacedConversation(kind="debrief", visit=reference, why=why))
-        for pair in self.tandem_pairs():
+        for pair in pairs:
             if any(arc in self.plannings for arc in pair):
                 continue
             first = min(pair, key=lambda a: self.visits[a].slot)
@@ -311,7 +312,8 @@ def place_replan_conversations(frame: Frame, plan: Plan) -> None:
     """Set the re-planned `plan`'s conversations, co-taught visits, unplaced conversations and
     counts (see the module's doc)."""
     talks = _Talks(frame, plan)
+    pairs = talks.tandem_pairs()
     talks.keep_earlier()
     talks.place_debriefs()
-    talks.place_plannings()
-    talks.write()
+    talks.place_plannings(pairs)
+    talks.write(pairs)

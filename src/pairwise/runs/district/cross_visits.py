@@ -27,7 +27,7 @@ from pairwise.roster.models import (
     SabbaticalVisit,
     Visit,
 )
-from pairwise.runs.district.split import Availability, CrossCoachees
+from pairwise.runs.district.split import Availability, CrossCoachees, teacher_schools
 
 PHASE_TWO_SECONDS = 5.0
 
@@ -54,9 +54,6 @@ def place_cross_visits(
         return []
     availability = Availability(roster)
     used = _used_by(roster, availability, visits, sabbatical_visits)
-    school_of, spent, received = used.school_of, used.spent, used.received
-    covers_left = used.covers_left
-    cap = policy.sabbatical_visits_per_coachee
     candidates, options = _cross_options(
         roster,
         availability,
@@ -66,14 +63,10 @@ def place_cross_visits(
     if not candidates:
         return []
     limits = _CrossLimits(
-        budget_left={
-            coach.id: coach.sabbatical.budget - spent[coach.id]
-            for coach in roster.teachers
-            if coach.sabbatical is not None
-        },
-        room_left={teacher.id: cap - received[teacher.id] for teacher in roster.teachers},
-        covers_left=covers_left,
-        school_of=school_of,
+        budget_left=used.budget_left,
+        room_left=used.room_left,
+        covers_left=used.covers_left,
+        school_of=used.school_of,
         gain_uncovered=gain_uncovered,
         gain_covered=gain_covered,
         cycle_of_slot=availability.cycle_index,
@@ -105,12 +98,14 @@ def place_cross_visits(
 
 
 class _Used(NamedTuple):
-    """What the schools' plans already use: busy slots, budgets spent, visits received, covers."""
+    """What the schools' plans leave: busy slots, coaches' budgets, coachees' room, covers."""
 
     school_of: dict[str, str]
     busy_mask: dict[str, int]
-    spent: Counter[str]
-    received: Counter[str]
+    budget_left: dict[str, int]
+    """Per sabbatical coach, the visits its budget still allows."""
+    room_left: dict[str, int]
+    """Per teacher, the sabbatical visits it may still receive (the per-coachee cap's rest)."""
     covers_left: Callable[[str, int], int]
 
 
@@ -121,7 +116,7 @@ def _used_by(
     sabbatical_visits: Sequence[SabbaticalVisit],
 ) -> _Used:
     """What the schools' plans use of each person's slots, the budgets, caps and covers."""
-    school_of = {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
+    school_of = teacher_schools(roster)
     busy_mask: dict[str, int] = {}
     cover_used: Counter[tuple[str, int]] = Counter()
     spent: Counter[str] = Counter()
@@ -152,7 +147,14 @@ def _used_by(
             cover_left[key] = roster.cover_limit(availability.slots[slot]) - cover_used[key]
         return cover_left[key]
 
-    return _Used(school_of, busy_mask, spent, received, covers_left)
+    cap = roster.policy.sabbatical_visits_per_coachee
+    budget_left = {
+        coach.id: coach.sabbatical.budget - spent[coach.id]
+        for coach in roster.teachers
+        if coach.sabbatical is not None
+    }
+    room_left = {teacher.id: cap - received[teacher.id] for teacher in roster.teachers}
+    return _Used(school_of, busy_mask, budget_left, room_left, covers_left)
 
 
 def _cross_options(
@@ -166,14 +168,9 @@ def _cross_options(
     blocked; a visit to a later coachee moves to a kept one left unvisited, at the same slot and
     value (the choice is exact), and the greedy picks the same visits as with all options.
     """
-    cap = roster.policy.sabbatical_visits_per_coachee
-    budgets = {
-        coach.id: coach.sabbatical.budget - used.spent[coach.id]
-        for coach in roster.teachers
-        if coach.sabbatical is not None
-    }
+    budgets = used.budget_left
     keep = max(1, sum(max(0, left) for left in budgets.values()))
-    coachees_of = CrossCoachees(roster)
+    coachees_of = CrossCoachees(roster, used.school_of)
     candidates: list[CrossVisitOption] = []
     options: Counter[str] = Counter()
     for coach in roster.teachers:
@@ -191,7 +188,7 @@ def _cross_options(
         per_slot: Counter[int] = Counter()
         choices: dict[tuple[int, int], list[tuple[list[int], bool]]] = {}
         for coachee in coachees_of(coach):
-            room = cap - used.received[coachee.id]
+            room = used.room_left[coachee.id]
             if room <= 0:
                 continue
             both = coach_free & availability.host[coachee.id] & ~used.busy_mask.get(coachee.id, 0)

@@ -86,14 +86,20 @@ class Availability:
             self.host[teacher.id] = teaching & available
 
 
+def teacher_schools(roster: Roster) -> dict[str, str]:
+    """Each teacher's school (`Roster.school_of`), looked up once for all teachers."""
+    return {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
+
+
 class CrossCoachees:
     """For each coach, the teachers of other schools it may visit (rule 8 without slots), in
-    roster order; the roster's teachers indexed by priority once for all coaches."""
+    roster order; the roster's teachers indexed by priority once for all coaches. `school_of`
+    is `teacher_schools(roster)`."""
 
-    def __init__(self, roster: Roster) -> None:
+    def __init__(self, roster: Roster, school_of: dict[str, str]) -> None:
         self.roster = roster
         self.avoids = avoid_pairs(roster)
-        self.school_of = {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
+        self.school_of = school_of
         self.by_priority: dict[str, list[int]] = {}
         for position, teacher in enumerate(roster.teachers):
             if teacher.priority is not None:
@@ -118,11 +124,6 @@ class CrossCoachees:
         ]
 
 
-def cross_coachees(roster: Roster, coach: Teacher) -> list[Teacher]:
-    """Teachers of other schools this coach may visit (rule 8 without slots), roster order."""
-    return CrossCoachees(roster)(coach)
-
-
 def split_district(roster: Roster) -> list[SchoolPart]:
     """Each school's roster (as JSON-ready data), with stand-ins for its coaches' cross visits.
 
@@ -130,7 +131,7 @@ def split_district(roster: Roster) -> list[SchoolPart]:
     data = roster.model_dump(mode="json")
     availability = Availability(roster)
     schools = roster.schools()
-    school_of = {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
+    school_of = teacher_schools(roster)
     team_school = {team.id: roster.team_school(team.id) for team in roster.teams}
     members: dict[str, set[str]] = {school: set() for school in schools}
     for teacher, school in school_of.items():
@@ -157,7 +158,7 @@ def split_district(roster: Roster) -> list[SchoolPart]:
     for person in roster.teachers:
         if person.sabbatical is not None and person.sabbatical.budget:
             coaches.setdefault(school_of[person.id], []).append(person)
-    coachees_of = CrossCoachees(roster)
+    coachees_of = CrossCoachees(roster, school_of)
     parts = []
     for school in schools:
         part = SchoolPart(
@@ -254,7 +255,7 @@ def _add_stand_ins(
 
 def split_hint(roster: Roster, hint: Plan, parts: Sequence[SchoolPart]) -> dict[str, str | None]:
     """A district plan cut into one hint per school (cross-school visits moved to stand-ins)."""
-    school_of = {teacher.id: roster.school_of(teacher.id) for teacher in roster.teachers}
+    school_of = teacher_schools(roster)
     team_school = {team.id: roster.team_school(team.id) for team in roster.teams}
     cap = max(1, roster.policy.sabbatical_visits_per_coachee)
     hints: dict[str, str | None] = {}
