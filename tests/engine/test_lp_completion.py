@@ -109,6 +109,11 @@ def test_a_completion_at_the_bound_ends_the_relaxation_proven(
 
     monkeypatch.setattr(lp_completion, "COMPLETION_PAIRS", 0)
     monkeypatch.setattr(relaxation, "complete_linear", counted)
+    # the first search settles the relaxation: no completion
+    settled = solve_peer_relaxation(candidates, SearchSettings(), 20.0)
+    assert calls == [] and settled.status == "optimal"
+    # a first search cut short gives way to the completion
+    monkeypatch.setattr(relaxation, "FIRST_SEARCH_LIMIT", 0.0)
     result = solve_peer_relaxation(candidates, SearchSettings(), 20.0)
     assert calls == [1]
     assert result.status == "optimal"
@@ -122,6 +127,7 @@ def test_a_solve_with_the_completion_proves_the_same_optimum(
     roster = load_fixture("fractional_lp.json")
     plain = solve(roster, time_limit=20.0, workers=1)
     monkeypatch.setattr(lp_completion, "COMPLETION_PAIRS", 0)
+    monkeypatch.setattr(relaxation, "FIRST_SEARCH_LIMIT", 0.0)
     completed = solve(roster, time_limit=20.0, workers=1)
     assert plain.status == completed.status == "optimal"
     assert completed.objective == plain.objective

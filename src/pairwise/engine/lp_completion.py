@@ -84,9 +84,7 @@ def complete_linear(
     ]
 
 
-def _free_columns(
-    candidates: Candidates, linear: LinearBound, whole: list[Column]
-) -> list[Column]:
+def _free_columns(candidates: Candidates, linear: LinearBound, whole: list[Column]) -> list[Column]:
     """The pair columns whose members the whole columns leave free (at most
     `COMPLETION_COLUMNS`, best reduced costs first, in column order), and the LP's triads among
     them."""
