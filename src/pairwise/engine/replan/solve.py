@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from pairwise.analysis.network import plan_metrics
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.replan.assemble import constant_value, outline, plan_terms
 from pairwise.engine.replan.changes import list_changes
@@ -273,8 +274,6 @@ class ReplanRun:
         objective = sum(terms.values())
         bound = max(objective_bound, objective)
         changes = list_changes(frame, plan, sessions.added_why)
-        from pairwise.analysis.network import plan_metrics
-
         plan.terms = terms
         plan.objective = objective
         plan.bound = bound
