@@ -6,8 +6,9 @@ Per instance and seed, the same roster is solved twice in this process, alternat
 first so the machine's load falls on both: once with the conversation stage (the default) and once
 without (`conversations=False`, the solve time before the stage existed). Reports the median
 seconds of each, the stage's own seconds, its cost as a share of the solve without it, and the
-debriefs placed against the visits whose timetable allows one (the static bound: some slot of the
-visit leaves a period both members are free in its window). Every plan goes through the checker.
+debriefs placed against the most the stage proves possible (the plan's `most`: the static bound,
+each visit some slot of which leaves a period both members are free in its window, or the tighter
+one counting covered visits, or the search's). Every plan goes through the checker.
 """
 
 from __future__ import annotations

@@ -175,23 +175,29 @@ class _Stage:
     def covered_most(self) -> int:
         """Debriefs no placement can exceed with no more covered visits than the plan has
         (`conversation_bound`): only worth its time when the moves fall short of `static_most`."""
-        covered_now = sum(self.covered(arc, self.solution.visits[arc]) for arc in self.arcs)
+        covered_now = 0
         visits = []
         for arc in self.arcs:
             first, second = sorted(arc[:2])
+            uncovered = self.uncovered(arc)
+            covered_now += not uncovered >> self.solution.visits[arc] & 1
             after, common = self.windows.after[arc[2]], self.common_free(arc)
             classes = frozenset(
-                SlotClass(self.covered(arc, slot), after[slot] & common & ~(1 << slot))
+                SlotClass(not uncovered >> slot & 1, after[slot] & common & ~(1 << slot))
                 for slot in slot_indices(self.visit_slots(arc))
             )
             visits.append(VisitChoices((first, second, arc[2]), classes))
         return debrief_bound(visits, covered_now)
 
-    def covered(self, arc: Arc, slot: int) -> bool:
-        """Whether the visit in that slot needs a cover (its visitor's class), as the
-        conversation model counts it."""
+    def uncovered(self, arc: Arc) -> int:
+        """The slots where the visit needs no cover (bit i for slot i), as the conversation
+        model counts them: every other slot of the visit is a covered one."""
         options = self.candidates.arc_options(*arc)
-        return options is None or not options.uncovered >> slot & 1
+        return options.uncovered if options is not None else 0
+
+    def covered(self, arc: Arc, slot: int) -> bool:
+        """Whether the visit in that slot needs a cover (its visitor's class)."""
+        return not self.uncovered(arc) >> slot & 1
 
 
 def place_conversations(
@@ -403,12 +409,12 @@ def _pair_choice(
     options: list[list[int]] = []
     for arc in arcs:
         current = visits[arc]
-        covered = stage.covered(arc, current)
+        uncovered = stage.uncovered(arc)
+        covered = not uncovered >> current & 1
         room = candidates.roster.cover_limit
         by_window: dict[int, int] = {}
-        for slot in slot_indices(stage.visit_slots(arc) & ~busy):
-            if stage.covered(arc, slot) != covered:
-                continue
+        kind = ~uncovered if covered else uncovered
+        for slot in slot_indices(stage.visit_slots(arc) & kind & ~busy):
             key = (cycle, slot, candidates.school[arc[0]])
             if covered and covers.get(key, 0) >= room(candidates.slots[cycle][slot]):
                 continue
