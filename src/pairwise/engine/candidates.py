@@ -170,6 +170,10 @@ class Candidates:
                 self._host[key] = teaching & available
                 self._free[key] = available & ~teaching
 
+    def admissible_pairs(self) -> int:
+        """Admissible pairs over every rotation period: what makes a roster large."""
+        return sum(len(edges) for edges in self.pair_edges.values())
+
     def unpaired_places(self) -> int:
         """Teacher × rotation period places that are unpaired when nobody is partnered."""
         return sum(len(members) for members in self.period_participants.values())

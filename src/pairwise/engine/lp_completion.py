@@ -47,7 +47,7 @@ ModelOf = Callable[[list[Column]], tuple[cp_model.CpModel, list[cp_model.IntVar]
 
 def wants_completion(candidates: Candidates, linear: LinearBound) -> bool:
     """Whether to complete the LP: a large roster whose LP solution is fractional."""
-    pairs = sum(len(edges) for edges in candidates.pair_edges.values())
+    pairs = candidates.admissible_pairs()
     return pairs > COMPLETION_PAIRS and not linear.integral
 
 

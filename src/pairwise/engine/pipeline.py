@@ -292,7 +292,7 @@ class _Engine:
 
     def _large(self) -> bool:
         assert self.candidates is not None
-        pairs = sum(len(edges) for edges in self.candidates.pair_edges.values())
+        pairs = self.candidates.admissible_pairs()
         return pairs > EARLY_PLAN_PAIRS
 
     def _early_plan(self) -> None:

@@ -193,7 +193,7 @@ def _offer_greedy(candidates: Candidates, incumbent: _Incumbent) -> bool:
     """Offer a maximum-weight matching's partnerships to the incumbent (the best-first choice
     on a large roster: `GREEDY_MATCHING_PAIRS`); whether they were kept. Both are read from the
     pair tables: no Column but those chosen."""
-    pairs = sum(len(edges) for edges in candidates.pair_edges.values())
+    pairs = candidates.admissible_pairs()
     if pairs > GREEDY_MATCHING_PAIRS:
         greedy = quick_partnerships(candidates)
     else:
