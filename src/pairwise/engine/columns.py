@@ -11,7 +11,6 @@ columns.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import cast
 
@@ -405,35 +404,6 @@ class TriadSpace:
     teachers: list[str]
     weight: np.ndarray  # optimistic edge value (score - cover * cheaper-way covers), -inf if none
     owner_school: list[str]
-
-    def enumerate(
-        self,
-        edge_adjustment: np.ndarray,
-        node_adjustment: np.ndarray,
-        school_adjustment: np.ndarray,
-        threshold: float,
-    ) -> Iterator[tuple[int, int, int, float]]:
-        """Triads (i < j < k indices) whose adjusted value reaches `threshold`, with that value.
-
-        Adjusted value: the three edge weights minus `edge_adjustment`, minus the members'
-        `node_adjustment`, minus the smallest `school_adjustment` among the members.
-        """
-        weight = self.weight - edge_adjustment
-        n = len(self.teachers)
-        for i in range(n - 2):
-            row = weight[i, i + 1 :]
-            if not np.isfinite(row).any():
-                continue
-            block = weight[i + 1 :, i + 1 :]
-            values = row[:, None] + row[None, :] + block
-            values = values - node_adjustment[i] - node_adjustment[i + 1 :][:, None]
-            values = values - node_adjustment[i + 1 :][None, :]
-            school = np.minimum(school_adjustment[i], school_adjustment[i + 1 :])
-            values = values - np.minimum(school[:, None], school[None, :])
-            upper = np.triu(np.ones(values.shape, dtype=bool), k=1)
-            hits = np.argwhere(upper & (values >= threshold))
-            for j, k in hits:
-                yield i, int(i + 1 + j), int(i + 1 + k), float(values[j, k])
 
 
 def triad_spaces(candidates: Candidates) -> list[TriadSpace]:

@@ -74,8 +74,10 @@ def triad_hits(
     threshold: float,
     pool: int | None,
 ) -> list[tuple[int, int, int, float]]:
-    """`TriadSpace.enumerate`'s triads (i < j < k and their adjusted value, the same arithmetic)
-    best value first, ties in enumeration order; with `pool`, only the first `pool` of them.
+    """The triads (i < j < k) whose adjusted value reaches `threshold`, with that value: the
+    three edge weights less `edge_adjustment`, less the members' `node_adjustment`, less the
+    smallest `school_adjustment` among them. Best value first, ties in (i, j, k) order; with
+    `pool`, only the first `pool` of them.
 
     A triad's value is the sum of its edges' e_ab = w_ab - (node_a + node_b) / 2 less its school
     adjustment, so one that reaches the threshold has an edge worth a third of the threshold plus
