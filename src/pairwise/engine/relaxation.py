@@ -26,6 +26,7 @@ from ortools.sat.python import cp_model
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column, base_value, triad_spaces
 from pairwise.engine.lp_bound import LinearBound, linear_bound, prune
+from pairwise.engine.lp_completion import complete_linear, wants_completion
 from pairwise.engine.matching import greedy_partnerships, partnerships_value, quick_partnerships
 from pairwise.engine.model.partnership_rules import (
     PartnershipVariables,
@@ -176,6 +177,12 @@ class _Incumbent:
         return self.value is not None and self.value >= bound
 
 
+FIRST_SEARCH_LIMIT = 20.0
+"""CP-SAT's deterministic time for the deepening's first search on a roster the LP's completion
+may serve (`lp_completion.wants_completion`): a search that settles the relaxation (a 1,000-teacher
+district's takes a few units) runs as ever; one that does not (minutes, at 3,000 teachers with
+cross-school pairs) gives way to the completion, and the deepening goes on from its solution."""
+
 GREEDY_MATCHING_PAIRS = 20_000
 """Up to this many admissible pairs the fallback is a maximum-weight matching (NetworkX, cubic
 in the teachers); past it, the best-first choice read from the pair tables (near-linear): at
@@ -192,6 +199,25 @@ def _offer_greedy(candidates: Candidates, incumbent: _Incumbent) -> bool:
     else:
         greedy = greedy_partnerships(candidates)
     return greedy is not None and incumbent.offer(greedy, partnerships_value(candidates, greedy))
+
+
+def _offer_completion(
+    candidates: Candidates,
+    linear: LinearBound,
+    settings: SearchSettings,
+    time_limit: float,
+    incumbent: _Incumbent,
+) -> None:
+    """Offer the LP's whole columns, completed by a search over the teachers they leave free
+    (`lp_completion`), to the incumbent."""
+
+    def model_of(columns: list[Column]) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
+        model, variables = column_model(candidates, columns, linear.integer_bound)
+        return model, variables.chosen
+
+    completed = complete_linear(candidates, linear, settings, time_limit, model_of)
+    if completed is not None:
+        incumbent.offer(completed, partnerships_value(candidates, completed))
 
 
 def _starting_incumbent(
@@ -235,6 +261,9 @@ class _Deepening:
         self.slack = 0
         self.kept: list[Column] = []
         self.infeasible = False
+        self.completion: Callable[[], None] | None = None
+        """The LP's completion (`lp_completion`), offered once should the first search be cut
+        short; while it is pending the search stops after `FIRST_SEARCH_LIMIT`."""
 
     def run(self) -> None:
         """Deepen until the incumbent reaches the bound, the time is out or the locks cannot hold."""
@@ -248,8 +277,23 @@ class _Deepening:
             ):
                 # a floor for the deepening when the LP is far from tight
                 continue
-            if not self._round():
+            if not self._round() and not self._complete():
                 return
+
+    def _complete(self) -> bool:
+        """After a search that settled nothing: the LP's completion, once, as the incumbent;
+        whether to search on from it."""
+        if (
+            self.completion is None
+            or self.infeasible
+            or self.best.reaches(self.bound)
+            or self.settings.stop.is_set()
+            or self.remaining() <= 0.05
+        ):
+            return False
+        complete, self.completion = self.completion, None
+        complete()
+        return True
 
     def _threshold(self) -> int:
         if self.best.value is None:
@@ -267,7 +311,12 @@ class _Deepening:
         if self.best.columns is not None:
             _hint(variables, self.best.columns, model)
         outcome = run_search(
-            model, self.settings, max(0.01, self.remaining()), self.report, linearization=FULL_LP
+            model,
+            self.settings,
+            max(0.01, self.remaining()),
+            self.report,
+            linearization=FULL_LP,
+            deterministic_limit=FIRST_SEARCH_LIMIT if self.completion is not None else None,
         )
         if outcome.has_solution:
             found = _read(variables, outcome.solver)
@@ -335,7 +384,9 @@ def solve_peer_relaxation(
     otherwise no solution reaches B - s, the bound drops to B - s - 1, and the slack grows. Its
     best solution so far (or a maximum-weight matching) is a floor that ends the deepening. A small
     slack leaves a tiny model when the LP is nearly tight, which it is on every timetable we have
-    seen.
+    seen. On a large roster whose LP is fractional, a first search that settles nothing within
+    `FIRST_SEARCH_LIMIT` gives way to the LP's completion (`lp_completion`): its solution is the
+    incumbent, and the deepening goes on from it.
     """
     started = time.monotonic()
 
@@ -347,6 +398,10 @@ def solve_peer_relaxation(
         return PeerRelaxationResult("infeasible", None, None, None, linear)
     incumbent = _starting_incumbent(candidates, linear, hint)
     deepening = _Deepening(candidates, linear, settings, report, remaining, incumbent)
+    if wants_completion(candidates, linear):
+        deepening.completion = lambda: _offer_completion(
+            candidates, linear, settings, max(0.01, remaining()), incumbent
+        )
     deepening.run()
     if deepening.infeasible:
         return PeerRelaxationResult("infeasible", None, None, None, linear)
