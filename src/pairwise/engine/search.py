@@ -128,6 +128,9 @@ def run_search(
     `linearization` sets CP-SAT's `linearization_level` (2: the full LP, which matching-like
     models need to close their gap quickly). `light_presolve` runs one presolve pass without
     probing (wide models with many at-most-one rows spend seconds probing for little).
+    `target` is a bound on the objective the caller has proven: the search stops at the first
+    solution worth it and reports it optimal (a target that is not a proven bound would make that
+    a false claim).
     """
     solver = new_solver(max(0.01, time_limit), seed=settings.seed, workers=workers)
     parameters = solver.parameters
