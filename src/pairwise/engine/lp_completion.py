@@ -39,7 +39,8 @@ COMPLETION_COLUMNS = 60_000
 """At most this many pair columns among the free teachers, best reduced costs first."""
 DETERMINISTIC_LIMIT = 60.0
 """CP-SAT's deterministic time for the completion (about its wall seconds on this machine): the
-same roster and seed end the same way whatever the load."""
+same roster and seed end the same way whatever the load, unless the solve's time limit comes
+first."""
 
 ModelOf = Callable[[list[Column]], tuple[cp_model.CpModel, list[cp_model.IntVar]]]
 """The relaxation's model over the given columns, with each column's boolean."""

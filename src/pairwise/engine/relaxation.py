@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column, base_value, triad_spaces
 from pairwise.engine.lp_bound import LinearBound, linear_bound, prune
-from pairwise.engine.lp_completion import complete_linear, wants_completion
+from pairwise.engine.lp_completion import ModelOf, complete_linear, wants_completion
 from pairwise.engine.matching import greedy_partnerships, partnerships_value, quick_partnerships
 from pairwise.engine.model.partnership_rules import (
     PartnershipVariables,
@@ -83,6 +83,18 @@ def column_model(
         model.add(objective >= lower_bound)
     model.maximize(objective)
     return model, variables
+
+
+def column_model_of(candidates: Candidates, upper_bound: int) -> ModelOf:
+    """`column_model` with its objective at most `upper_bound`, as a function of the columns that
+    returns the model and each column's boolean (what the split by period and the LP's completion
+    search over)."""
+
+    def model_of(columns: list[Column]) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
+        model, variables = column_model(candidates, columns, upper_bound)
+        return model, variables.chosen
+
+    return model_of
 
 
 def _hint(variables: PartnershipVariables, chosen: list[Column], model: cp_model.CpModel) -> None:
@@ -178,10 +190,11 @@ class _Incumbent:
 
 
 FIRST_SEARCH_LIMIT = 20.0
-"""CP-SAT's deterministic time for the deepening's first search on a roster the LP's completion
-may serve (`lp_completion.wants_completion`): a search that settles the relaxation (a 1,000-teacher
-district's takes a few units) runs as ever; one that does not (minutes, at 3,000 teachers with
-cross-school pairs) gives way to the completion, and the deepening goes on from its solution."""
+"""CP-SAT's deterministic time for each of the deepening's searches on a roster the LP's
+completion may serve (`lp_completion.wants_completion`), until the completion has run: a search
+that settles its round (a 1,000-teacher district's first takes a few units) runs as ever; the
+first that does not (minutes, at 3,000 teachers with cross-school pairs) gives way to the
+completion, and the deepening goes on from its solution without the limit."""
 
 GREEDY_MATCHING_PAIRS = 20_000
 """Up to this many admissible pairs the fallback is a maximum-weight matching (NetworkX, cubic
@@ -210,11 +223,7 @@ def _offer_completion(
 ) -> None:
     """Offer the LP's whole columns, completed by a search over the teachers they leave free
     (`lp_completion`), to the incumbent."""
-
-    def model_of(columns: list[Column]) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
-        model, variables = column_model(candidates, columns, linear.integer_bound)
-        return model, variables.chosen
-
+    model_of = column_model_of(candidates, linear.integer_bound)
     completed = complete_linear(candidates, linear, settings, time_limit, model_of)
     if completed is not None:
         incumbent.offer(completed, partnerships_value(candidates, completed))
@@ -332,11 +341,7 @@ class _Deepening:
         """Under `rotation: cycle`, a solution worth the bound found by choosing partnerships
         first and their periods second (`rotation_split`); whether one was found (then it is
         proven optimal, and the search is not needed)."""
-
-        def model_of(columns: list[Column]) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
-            model, variables = column_model(self.candidates, columns, self.bound)
-            return model, variables.chosen
-
+        model_of = column_model_of(self.candidates, self.bound)
         found = split_by_period(
             self.candidates,
             self.kept,
@@ -384,7 +389,7 @@ def solve_peer_relaxation(
     otherwise no solution reaches B - s, the bound drops to B - s - 1, and the slack grows. Its
     best solution so far (or a maximum-weight matching) is a floor that ends the deepening. A small
     slack leaves a tiny model when the LP is nearly tight, which it is on every timetable we have
-    seen. On a large roster whose LP is fractional, a first search that settles nothing within
+    seen. On a large roster whose LP is fractional, the first search that settles nothing within
     `FIRST_SEARCH_LIMIT` gives way to the LP's completion (`lp_completion`): its solution is the
     incumbent, and the deepening goes on from it.
     """
