@@ -175,19 +175,25 @@ class _Stage:
     def covered_most(self) -> int:
         """Debriefs no placement can exceed with no more covered visits than the plan has
         (`conversation_bound`): only worth its time when the moves fall short of `static_most`."""
-        covered_now = 0
         visits = []
         for arc in self.arcs:
-            first, second = sorted(arc[:2])
-            uncovered = self.uncovered(arc)
-            covered_now += not uncovered >> self.solution.visits[arc] & 1
             after, common = self.windows.after[arc[2]], self.common_free(arc)
             classes = frozenset(
-                SlotClass(not uncovered >> slot & 1, after[slot] & common & ~(1 << slot))
+                SlotClass(self.covered(arc, slot), after[slot] & common & ~(1 << slot))
                 for slot in slot_indices(self.visit_slots(arc))
             )
-            visits.append(VisitChoices((first, second, arc[2]), classes))
-        return debrief_bound(visits, covered_now)
+            visits.append(VisitChoices(self.group(arc), classes))
+        return debrief_bound(visits, self.covered_now())
+
+    def covered_now(self) -> int:
+        """The plan's covered peer visits: the stage never places more."""
+        return sum(self.covered(arc, self.solution.visits[arc]) for arc in self.arcs)
+
+    @staticmethod
+    def group(arc: Arc) -> tuple[str, str, str]:
+        """The partnership's two teachers (sorted) and the cycle of a visit: its visits' group."""
+        first, second = sorted(arc[:2])
+        return first, second, arc[2]
 
     def uncovered(self, arc: Arc) -> int:
         """The slots where the visit needs no cover (bit i for slot i), as the conversation
@@ -308,7 +314,7 @@ def _moved_for_debriefs(stage: _Stage, greedy: ConversationPlacement) -> Convers
         if options is None:
             continue
         current = placement.visits[arc]
-        covered = not options.uncovered >> current & 1
+        covered = stage.covered(arc, current)
         school = candidates.school[visitor]
         # both members' slots without this visit
         busy = (taken.get((visitor, cycle), 0) | taken.get((host, cycle), 0)) & ~(1 << current)
@@ -355,8 +361,7 @@ def _pairs_moved(stage: _Stage, placement: ConversationPlacement) -> Conversatio
     paired = {arc for pair in stage.pairs for arc in pair}
     groups: dict[tuple[str, str, str], list[Arc]] = {}
     for arc in stage.arcs:
-        first, second = sorted(arc[:2])
-        groups.setdefault((first, second, arc[2]), []).append(arc)
+        groups.setdefault(stage.group(arc), []).append(arc)
     for (a, b, cycle), arcs in groups.items():
         lacking = [arc for arc in arcs if arc not in moved.debriefs]
         if len(arcs) < 2 or not lacking or paired.intersection(arcs):
@@ -410,7 +415,7 @@ def _pair_choice(
     for arc in arcs:
         current = visits[arc]
         uncovered = stage.uncovered(arc)
-        covered = not uncovered >> current & 1
+        covered = stage.covered(arc, current)
         room = candidates.roster.cover_limit
         by_window: dict[int, int] = {}
         kind = ~uncovered if covered else uncovered
@@ -443,10 +448,9 @@ def _covers_taken(stage: _Stage, visits: dict[Arc, int]) -> dict[SlotKey, int]:
     counts them."""
     candidates = stage.candidates
     used = _sabbatical_covers(stage)
-    for (visitor, host, cycle), slot in visits.items():
-        options = candidates.arc_options(visitor, host, cycle)
-        if options is not None and not options.uncovered >> slot & 1:
-            key = (cycle, slot, candidates.school[visitor])
+    for arc, slot in visits.items():
+        if stage.covered(arc, slot):
+            key = (arc[2], slot, candidates.school[arc[0]])
             used[key] = used.get(key, 0) + 1
     return used
 
@@ -575,17 +579,12 @@ class _ConversationModel:
         """No more covered peer visits than the plan had (the objective stays), and rule 7."""
         stage = self.stage
         candidates = stage.candidates
-        choices: dict[Arc, list[SlotChoice]] = {}
-        covered_now = 0
-        for arc, options in self.visit_vars.items():
-            arc_options = candidates.arc_options(*arc)
-            uncovered = arc_options.uncovered if arc_options is not None else 0
-            covered_now += not uncovered >> stage.solution.visits[arc] & 1
-            choices[arc] = [
-                SlotChoice(var, slot, not uncovered >> slot & 1) for slot, var in options.items()
-            ]
+        choices = {
+            arc: [SlotChoice(var, slot, stage.covered(arc, slot)) for slot, var in options.items()]
+            for arc, options in self.visit_vars.items()
+        }
         covered = [choice.var for group in choices.values() for choice in group if choice.covered]
-        self.model.add(sum(covered) <= covered_now)
+        self.model.add(sum(covered) <= stage.covered_now())
         held = _sabbatical_covers(stage)
         cover_per_slot(self.model, candidates.school, covers_on_hand(candidates, held), choices)
         release_limits_on_slots(self.model, candidates, choices)
