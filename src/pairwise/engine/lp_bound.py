@@ -173,7 +173,7 @@ class _Program:
         appended, so this is the same dict, in the same order, as grouping them all again)."""
         base = self.grouped.rows
         for j in range(self.grouped.count, len(self.columns)):
-            for row, coefficient in _column_terms(self.candidates, self.columns[j]):
+            for row, coefficient in column_terms(self.candidates, self.columns[j]):
                 base.setdefault(row, []).append((j, coefficient))
         self.grouped.count = len(self.columns)
         grouped = dict(base)
@@ -268,7 +268,7 @@ class _Program:
         return True, duals
 
 
-def _column_terms(candidates: Candidates, column: Column) -> list[tuple[RowKey, float]]:
+def column_terms(candidates: Candidates, column: Column) -> list[tuple[RowKey, float]]:
     """The rows a column enters (odd-set cuts aside) and its coefficient in each."""
     terms: list[tuple[RowKey, float]] = [
         (("degree", (column.period, teacher)), 1.0) for teacher in column.members

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from pairwise.engine.candidates import Candidates, Edge
-from pairwise.engine.lp_bound import LinearBound
-from pairwise.engine.lp_terms import TOLERANCE, parity_limit, parity_terms
+from pairwise.engine.candidates import Candidates
+from pairwise.engine.lp_bound import LinearBound, RowKey, column_terms
+from pairwise.engine.lp_terms import TOLERANCE, parity_limit
 from pairwise.engine.model.partnership_rules import PartnershipVariables
 
 
@@ -44,34 +44,26 @@ def add_tight_rows(
     gap = bound.value - threshold + TOLERANCE
     duals = bound.duals
     tight = 0
-    by_teacher: dict[tuple[str, str], list[cp_model.IntVar]] = {}
-    by_owner: dict[tuple[str, str], list[cp_model.IntVar]] = {}
-    by_edge: dict[Edge, list[cp_model.IntVar]] = {}
-    parity: dict[tuple[str, str], list[tuple[cp_model.IntVar, int]]] = {}
+    rows: dict[RowKey, list[tuple[cp_model.IntVar, int]]] = {}
     for column, chosen in zip(variables.columns, variables.chosen, strict=True):
-        for teacher in column.members:
-            by_teacher.setdefault((column.period, teacher), []).append(chosen)
-        if column.is_triad:
-            by_owner.setdefault((column.period, column.owner), []).append(chosen)
-        for edge in column.edges(candidates):
-            by_edge.setdefault(edge, []).append(chosen)
-        for key, coefficient in parity_terms(candidates, column):
-            parity.setdefault(key, []).append((chosen, coefficient))
-    for rows, members in (
-        (duals.degree, by_teacher),
-        (duals.triad, by_owner),
-        (duals.edge, by_edge),
+        for key, coefficient in column_terms(candidates, column):
+            rows.setdefault(key, []).append((chosen, round(coefficient)))
+    for kind, row_duals in (
+        ("degree", duals.degree),
+        ("triad", duals.triad),
+        ("edge", duals.edge),
     ):
-        for key, dual in rows.items():
+        for key, dual in row_duals.items():
             if dual > gap:
                 # every listed row reads Σ x <= 1 (a lock's row, with a dual of either sign, is an
                 # equality already)
-                model.add_exactly_one(members.get(key, []))  # none at all: no solution
+                members = [chosen for chosen, _ in rows.get((kind, key), [])]
+                model.add_exactly_one(members)  # none at all: no solution
                 tight += 1
     for (period, school), dual in duals.parity.items():
         limit = parity_limit(candidates, period, school)
         if dual > gap and limit is not None:
-            _equal(model, parity.get((period, school), []), limit)
+            _equal(model, rows.get(("parity", (period, school)), []), limit)
             tight += 1
     for blossom, dual in duals.blossom.items():
         if dual > gap:

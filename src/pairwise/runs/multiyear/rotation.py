@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import networkx as nx
@@ -103,14 +103,7 @@ def _hint_holds(model: cp_model.CpModel, seed: int) -> bool:
 
 def _fewest_possible(context: RotationContext, usage: Sequence[tuple[str, str]]) -> int:
     """Components of the network with every pair the rotation could use: no rotation has fewer."""
-    roster = context.roster
-    graph = nx.Graph()
-    graph.add_nodes_from(teacher.id for teacher in roster.teachers)
-    graph.add_edges_from(
-        (entry.a, entry.b) for entry in roster.history if entry.a in graph and entry.b in graph
-    )
-    graph.add_edges_from(usage)
-    return int(nx.number_connected_components(graph))
+    return _components_with(context.roster, usage)
 
 
 def _repeat_free(
@@ -141,6 +134,10 @@ class _Settings(NamedTuple):
     time_limit: float
     seed: int
     workers: int
+
+    def fewest_seconds(self) -> float:
+        """The time of one search for the fewest unpaired (or the most years that hold)."""
+        return max(1.0, FEWEST_SHARE * self.time_limit)
 
 
 def plan_rotation(
@@ -188,7 +185,7 @@ def _fewest_per_year(
     once per set of history pairs it blocks; `RotationError` when the first year's locks cannot
     hold."""
     roster = context.roster
-    slice_seconds = max(1.0, FEWEST_SHARE * settings.time_limit)
+    slice_seconds = settings.fewest_seconds()
     fewest: list[int] = []
     cache: dict[tuple[bool, frozenset[frozenset[str]]], int | None] = {}
     for k, year in enumerate(year_list):
@@ -247,7 +244,7 @@ def _best_rotation(
             year_list,
             fewest,
             keep_locks,
-            max(1.0, FEWEST_SHARE * settings.time_limit),
+            settings.fewest_seconds(),
             settings.seed,
             settings.workers,
         )
@@ -307,15 +304,24 @@ def _fewest_components(
 
 def _components(roster: Roster, groups: list[list[list[Group]]]) -> int:
     """Connected components of the roster's teachers over history and the rotation's pairs."""
+    pairs = [
+        pair
+        for year in groups
+        for period in year
+        for group in period
+        for pair in itertools.combinations(group, 2)
+    ]
+    return _components_with(roster, pairs)
+
+
+def _components_with(roster: Roster, pairs: Iterable[tuple[str, str]]) -> int:
+    """Connected components of the roster's teachers over history and the given pairs."""
     graph = nx.Graph()
     graph.add_nodes_from(teacher.id for teacher in roster.teachers)
     graph.add_edges_from(
         (entry.a, entry.b) for entry in roster.history if entry.a in graph and entry.b in graph
     )
-    for year in groups:
-        for period in year:
-            for group in period:
-                graph.add_edges_from(itertools.combinations(group, 2))
+    graph.add_edges_from(pairs)
     return int(nx.number_connected_components(graph))
 
 

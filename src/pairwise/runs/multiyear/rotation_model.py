@@ -127,12 +127,8 @@ class RotationModel:
         for edge in self.context.pair_edges[period_id]:
             if not allowed(*edge):
                 continue
-            variable = self.model.new_bool_var(f"{year} {period_id} {edge}")
-            self.pairs[key][edge] = variable
-            self.usage.setdefault(edge, []).append(variable)
             score = pair_score[edge] - cover * self.context.pair_covers[period_id, edge]
-            self.scores[key][edge] = score
-            self.value.append(score * variable)
+            self.pairs[key][edge] = self._new_group(key, year, edge, score)
 
     def _add_triads(
         self,
@@ -157,12 +153,19 @@ class RotationModel:
             scored = sorted(scored, key=lambda option: -option[1])[:MAX_TRIADS_PER_PERIOD]
         self.triads[key] = {}
         for triad, score in scored:
-            variable = self.model.new_bool_var(f"{year} {period_id} {triad}")
-            self.triads[key][triad] = variable
-            self.scores[key][triad] = score
-            self.value.append(score * variable)
-            for a, b in itertools.combinations(triad, 2):
-                self.usage.setdefault((a, b), []).append(variable)
+            self.triads[key][triad] = self._new_group(key, year, triad, score)
+
+    def _new_group(
+        self, key: tuple[int, str], year: int, members: tuple[str, ...], score: int
+    ) -> cp_model.IntVar:
+        """A pair's or triad's boolean in the year's period: its score counted in the value, and
+        the boolean in the usage of each of its pairs."""
+        variable = self.model.new_bool_var(f"{year} {key[1]} {members}")
+        self.scores[key][members] = score
+        self.value.append(score * variable)
+        for a, b in itertools.combinations(members, 2):
+            self.usage.setdefault((a, b), []).append(variable)
+        return variable
 
     def _partners_enough(self, usage: dict[tuple[str, str], list[cp_model.IntVar]]) -> None:
         """Redundant, for the proof: a teacher partnered in more periods than it has possible
