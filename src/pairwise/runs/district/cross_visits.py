@@ -171,39 +171,59 @@ def _cross_options(
     budgets = used.budget_left
     keep = max(1, sum(max(0, left) for left in budgets.values()))
     coachees_of = CrossCoachees(roster, used.school_of)
+    # each coachee's free hosting slots, computed once for all coaches
+    coachee_free: dict[str, int] = {}
     candidates: list[CrossVisitOption] = []
     options: Counter[str] = Counter()
     for coach in roster.teachers:
         left = budgets.get(coach.id, 0)
         if left <= 0:
             continue
-        coach_free = availability.available[coach.id] & ~used.busy_mask.get(coach.id, 0)
-        coach_teaching = availability.teaching[coach.id]
         school = used.school_of[coach.id]
-        with_cover = (
-            coach_teaching & _cover_mask(school, used.covers_left, len(availability.slots))
-            if include_covered
-            else 0
+        slots = _CoachSlots(
+            free=availability.available[coach.id] & ~used.busy_mask.get(coach.id, 0),
+            teaching=availability.teaching[coach.id],
+            with_cover=(
+                _cover_mask(school, used.covers_left, len(availability.slots))
+                if include_covered
+                else 0
+            ),
+            cycle_masks=availability.cycle_masks,
         )
-        per_slot: Counter[int] = Counter()
-        choices: dict[tuple[int, int], list[tuple[list[int], bool]]] = {}
+        per_slot = [0] * len(availability.slots)
+        full = 0  # the slots already kept for `keep` coachees: later options there add nothing
+        count = 0
+        choices: dict[tuple[int, int], _SlotChoices] = {}
         for coachee in coachees_of(coach):
             room = used.room_left[coachee.id]
             if room <= 0:
                 continue
-            both = coach_free & availability.host[coachee.id] & ~used.busy_mask.get(coachee.id, 0)
+            free = coachee_free.get(coachee.id)
+            if free is None:
+                free = availability.host[coachee.id] & ~used.busy_mask.get(coachee.id, 0)
+                coachee_free[coachee.id] = free
+            both = slots.free & free
             wanted = left + room
-            if (both, wanted) not in choices:
+            found = choices.get((both, wanted))
+            if found is None:
                 # coachees free at the same slots get the same slots (many share a timetable)
-                choices[both, wanted] = _slot_choices(
-                    both, wanted, availability.cycle_masks, coach_teaching, with_cover
-                )
-            for slots, covered in choices[both, wanted]:
-                options[coach.id] += len(slots)
-                for slot in slots:
+                found = choices[both, wanted] = slots.choices(both, wanted)
+            count += found.total
+            if not found.reach & ~full:
+                continue  # as if counted slot by slot: every one of them is past `keep`
+            for mask, covered in found.parts:
+                # the slots past `keep` are left out: counting them on would add nothing
+                live = mask & ~full
+                while live:
+                    low = live & -live
+                    live ^= low
+                    slot = low.bit_length() - 1
                     per_slot[slot] += 1
-                    if per_slot[slot] <= keep:
-                        candidates.append(CrossVisitOption(coach.id, coachee.id, slot, covered))
+                    candidates.append(CrossVisitOption(coach.id, coachee.id, slot, covered))
+                    if per_slot[slot] == keep:
+                        full |= low
+        if count:
+            options[coach.id] = count
     return candidates, options
 
 
@@ -216,31 +236,60 @@ def _cover_mask(school: str, covers_left: Callable[[str, int], int], slots: int)
     return mask
 
 
-def _slot_choices(
-    both: int, wanted: int, cycle_masks: Sequence[int], teaching: int, with_cover: int
-) -> list[tuple[list[int], bool]]:
+class _SlotChoices(NamedTuple):
     """Per cycle (so a coach's visits can spread over the cycles, a tie-break), the first `wanted`
-    slots free to both without cover, then as many as are missing with cover."""
-    choices: list[tuple[list[int], bool]] = []
-    for cycle_mask in cycle_masks:
-        uncovered = _lowest_bits(both & cycle_mask & ~teaching, wanted)
-        choices.append((uncovered, False))
-        if len(uncovered) < wanted:
-            covered = _lowest_bits(both & cycle_mask & with_cover, wanted - len(uncovered))
-            choices.append((covered, True))
-        else:
-            choices.append(([], True))
-    return choices
+    slots free to both without cover, then as many as are missing with cover: `parts` holds them
+    as masks, in that order, each with whether it needs cover; `total` is how many in all and
+    `reach` all of them in one mask."""
+
+    parts: list[tuple[int, bool]]
+    total: int
+    reach: int
 
 
-def _lowest_bits(mask: int, count: int) -> list[int]:
-    """The positions of the lowest `count` set bits of `mask`, ascending."""
-    positions: list[int] = []
-    while mask and len(positions) < count:
-        low = mask & -mask
-        positions.append(low.bit_length() - 1)
-        mask ^= low
-    return positions
+class _CoachSlots:
+    """One coach's slots per cycle: free and not teaching (a visit without cover), and teaching
+    where its school still has a cover (a visit with cover)."""
+
+    def __init__(
+        self, *, free: int, teaching: int, with_cover: int, cycle_masks: Sequence[int]
+    ) -> None:
+        self.free = free
+        self.per_cycle = [
+            (free & cycle_mask & ~teaching, free & cycle_mask & teaching & with_cover)
+            for cycle_mask in cycle_masks
+        ]
+
+    def choices(self, both: int, wanted: int) -> _SlotChoices:
+        """The coach's slot choices with a coachee free at `both` who may take `wanted` visits
+        with it (the coach's budget left plus the coachee's room)."""
+        parts: list[tuple[int, bool]] = []
+        count = 0
+        reach = 0
+        for uncovered, covered in self.per_cycle:
+            plain, taken = _lowest_bits(both & uncovered, wanted)
+            if plain:
+                parts.append((plain, False))
+            if taken < wanted:
+                extra, more = _lowest_bits(both & covered, wanted - taken)
+                if extra:
+                    parts.append((extra, True))
+                taken += more
+                reach |= extra
+            count += taken
+            reach |= plain
+        return _SlotChoices(parts, count, reach)
+
+
+def _lowest_bits(mask: int, count: int) -> tuple[int, int]:
+    """The lowest `count` set bits of `mask` (all when it has fewer), and how many they are."""
+    bits = mask.bit_count()
+    if bits <= count:
+        return mask, bits
+    rest = mask
+    for _ in range(count):
+        rest &= rest - 1  # the lowest set bit cleared
+    return mask ^ rest, count
 
 
 @dataclass
@@ -283,6 +332,7 @@ def _greedy_cross_visits(
     for index, (coach, _, _, _) in enumerate(candidates):
         by_coach.setdefault(coach, []).append(index)
     state = _GreedyState(
+        candidates=candidates,
         limits=limits,
         budget=dict(limits.budget_left),
         room=dict(limits.room_left),
@@ -290,7 +340,7 @@ def _greedy_cross_visits(
     )
     chosen: list[int] = []
     for coach in sorted(by_coach, key=lambda name: options[name]):
-        chosen += state.place(coach, [(index, candidates[index]) for index in by_coach[coach]])
+        chosen += state.place(coach, by_coach[coach])
     return [candidates[index] for index in sorted(chosen)]
 
 
@@ -298,6 +348,7 @@ def _greedy_cross_visits(
 class _GreedyState:
     """What the greedy has used so far: budgets, coachees' room, covers, busy people and slots."""
 
+    candidates: list[CrossVisitOption]
     limits: _CrossLimits
     budget: dict[str, int]
     room: dict[str, int]
@@ -312,42 +363,46 @@ class _GreedyState:
         key = (self.limits.school_of[coach], slot)
         return not covered or self.covers.get(key, self.limits.covers_left(*key)) > 0
 
-    def place(self, coach: str, options: list[tuple[int, CrossVisitOption]]) -> list[int]:
+    def place(self, coach: str, options: list[int]) -> list[int]:
         """The coach's visits, one at a time: the least key (covered, visits to that coachee,
         visits in that cycle, slot), the earliest option among equals.
 
         Per slot the options are in coachee order and a passed-over option never comes back (the
         room, busy slots and covers only shrink), so each slot keeps a pointer to its first
         option for a coachee not yet visited; the few visited coachees are looked at apart.
+        `options` are the coach's candidates' indices, ascending.
         """
-        by_slot: dict[int, list[tuple[int, CrossVisitOption]]] = {}
-        for item in options:
-            by_slot.setdefault(item[1].slot, []).append(item)
+        candidates = self.candidates
+        by_slot: dict[int, list[int]] = {}
+        by_coachee: dict[str, list[int]] = {}
+        for index in options:
+            _, coachee, slot, _ = candidates[index]
+            by_slot.setdefault(slot, []).append(index)
+            by_coachee.setdefault(coachee, []).append(index)
         slots = sorted(by_slot)
         pointer = dict.fromkeys(slots, 0)
         visited: dict[str, int] = {}
-        by_coachee: dict[str, list[tuple[int, CrossVisitOption]]] = {}
-        for item in options:
-            by_coachee.setdefault(item[1].coachee, []).append(item)
         chosen: list[int] = []
         while self.budget[coach] > 0:
             best: tuple[tuple[bool, int, int, int, int], CrossVisitOption] | None = None
             for slot in slots:
                 row = by_slot[slot]
-                covered = row[0][1].covered
+                covered = candidates[row[0]].covered
                 if not self.open(coach, slot, covered):
                     continue
                 at = pointer[slot]
-                while at < len(row) and not self._fresh(row[at][1], visited):
+                while at < len(row) and not self._fresh(candidates[row[at]], visited):
                     at += 1
                 pointer[slot] = at
                 if at < len(row):
-                    index, option = row[at]
+                    index = row[at]
+                    option = candidates[index]
                     key = (covered, 0, self.per_cycle[coach, self._cycle(slot)], slot, index)
                     if best is None or key < best[0]:
                         best = (key, option)
             for coachee, count in visited.items():
-                for index, option in by_coachee[coachee]:
+                for index in by_coachee[coachee]:
+                    option = candidates[index]
                     if self.room[coachee] <= 0 or (coachee, option.slot) in self.taken:
                         continue
                     if not self.open(coach, option.slot, option.covered):
