@@ -14,7 +14,7 @@ offered to the deepening as an incumbent. When it reaches the LP's bound it is t
 threshold than the best-first partnerships' do.
 
 Nothing here is a proof and nothing is cut from the bound. At 3,000 teachers the LP leaves 343 of
-2,873 participants free; their 55,845 pair columns and the fixed ones are settled in about 20 s,
+2,873 participants free; their 55,845 pair columns and the fixed ones are settled in 20-30 s,
 at the LP's bound (benchmarks/README.md, Districts with cross-school pairs).
 """
 
