@@ -33,6 +33,9 @@ def _overview(console: Console, roster: Roster, plan: Plan) -> None:
     table.add_row("bound", _stated(plan.bound))
     table.add_row("gap", "not stated" if plan.gap is None else f"{plan.gap:.2%}")
     table.add_row("seconds", "not stated" if plan.seconds is None else f"{plan.seconds:.1f}")
+    proof = _proof(plan)
+    if proof is not None:
+        table.add_row("proof", proof)
     sizes = Counter(len(p.members) for p in plan.partnerships)
     text = (
         f"{len(plan.partnerships)} ({counted(sizes.get(2, 0), 'pair')}, "
@@ -56,6 +59,19 @@ def _overview(console: Console, roster: Roster, plan: Plan) -> None:
             ),
         )
     console.print(table)
+
+
+def _proof(plan: Plan) -> str | None:
+    """What the bound says of the plan, in words: proven, or how far it may be from the best."""
+    if plan.status == "optimal":
+        return "proven optimal: no plan of this roster is worth more"
+    if plan.status == "feasible" and plan.bound is not None and plan.gap is not None:
+        return (
+            f"not proven in the time limit: no plan is worth more than {plan.bound}, "
+            f"{plan.gap:.2%} above this one; a longer --time-limit may prove it or find a "
+            "better one"
+        )
+    return None
 
 
 def _stated(value: int | None) -> str:
