@@ -451,11 +451,10 @@ def _choose_cross_visits(
     or its distinct slots, spent without cover); else CP-SAT improves on it.
     """
     greedy = _greedy_cross_visits(candidates, limits, options)
-    slots_per_coach: dict[str, set[int]] = {}
-    for coach, _, slot, _ in candidates:
-        slots_per_coach.setdefault(coach, set()).add(slot)
+    # each coach's distinct slots: one set of (coach, slot) for all, counted per coach
+    slots_per_coach = Counter(coach for coach, _ in {(c, slot) for c, _, slot, _ in candidates})
     ceiling = limits.gain_uncovered * sum(
-        min(limits.budget_left[coach], len(slots)) for coach, slots in slots_per_coach.items()
+        min(limits.budget_left[coach], slots) for coach, slots in slots_per_coach.items()
     )
     if sum(limits.gain(covered) for _, _, _, covered in greedy) >= ceiling:
         return greedy
