@@ -7,6 +7,7 @@ from pairwise.roster.facts import (
     avoid_pairs,
     can_be_released,
     kept_apart,
+    kept_apart_from,
     latest_ratings,
     pair_key,
     release_limits,
@@ -45,6 +46,24 @@ def test_kept_apart_names_avoid_before_evaluator() -> None:
     no_avoid = roster.model_copy(update={"relations": []})
     assert kept_apart(no_avoid, avoid_pairs(no_avoid), "b", "a") == "evaluator"
     assert kept_apart(roster, avoid, "a", "c") is None
+
+
+def test_kept_apart_from_holds_exactly_the_pairs_kept_apart() -> None:
+    roster = make_roster(
+        [{"id": "a", "evaluator": "b"}, {"id": "b"}, {"id": "c"}, {"id": "d", "evaluator": "c"}],
+        relations=[
+            {"a": "a", "b": "c", "kind": "avoid"},
+            {"a": "c", "b": "b", "kind": "request"},
+        ],
+    )
+    avoid = avoid_pairs(roster)
+    apart = kept_apart_from(roster, avoid)
+    ids = [teacher.id for teacher in roster.teachers]
+    pairs = {(a, b) for a in ids for b in ids if a != b}
+    assert {(a, b) for a, b in pairs if b in apart.get(a, set())} == {
+        (a, b) for a, b in pairs if kept_apart(roster, avoid, a, b) is not None
+    }
+    assert apart["a"] == {"b", "c"} and apart["c"] == {"a", "d"}
 
 
 def test_release_limits_teachers_first_then_schools_and_none_is_no_limit() -> None:

@@ -120,9 +120,7 @@ def slot_by_slot(
                         options[coach.id] += 1
                         per_slot[slot] += 1
                         if per_slot[slot] <= keep:
-                            candidates.append(
-                                CrossVisitOption(coach.id, coachee.id, slot, with_cover)
-                            )
+                            candidates.append((coach.id, coachee.id, slot, with_cover))
     return candidates, options
 
 

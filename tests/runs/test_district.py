@@ -125,6 +125,19 @@ def test_cross_coachees_are_other_schools_teachers_working_on_a_topic() -> None:
     assert [teacher.id for teacher in coachees_of(coach)] == ["b1", "b2"]
 
 
+def test_cross_coachees_leave_out_those_kept_apart_from_the_coach() -> None:
+    data = two_school_roster().model_dump(mode="json")
+    data["relations"] = [{"a": "b1", "b": "c1", "kind": "avoid"}]
+    roster = roster_from_data(data)
+    coachees_of = CrossCoachees(roster, teacher_schools(roster))
+    assert [teacher.id for teacher in coachees_of(roster.teacher_by_id["c1"])] == ["b2"]
+    data["relations"] = []
+    data["teachers"][3]["evaluator"] = "c1"  # c1 evaluates b2
+    roster = roster_from_data(data)
+    coachees_of = CrossCoachees(roster, teacher_schools(roster))
+    assert [teacher.id for teacher in coachees_of(roster.teacher_by_id["c1"])] == ["b1"]
+
+
 def test_cross_visits_fill_the_coachs_free_slots() -> None:
     # without cover the coach is free only at mon-2 and mon-3: two visits, though the budget is 3
     roster = two_school_roster(budget=3, cover=0)

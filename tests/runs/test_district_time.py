@@ -3,6 +3,7 @@ gets only the time left before the schools' deadline, so the run ends near its l
 
 from __future__ import annotations
 
+import gc
 import time
 from typing import Any
 
@@ -15,6 +16,7 @@ from pairwise.runs.district import solve as district_solve
 from pairwise.runs.district.solve import (
     FLOOR_SHARE,
     MINIMUM_TASK_SECONDS,
+    collector_paused,
     solve_district,
     task_time_limits,
 )
@@ -130,3 +132,24 @@ def test_a_slow_split_moves_the_schools_deadline_not_their_shares(
     assert result.plan is not None
     assert_plan_valid(roster, result.plan)
     assert result.stats["split_seconds"] > 0 and result.stats["merge_seconds"] > 0
+
+
+def test_the_collector_pause_restores_the_state_it_found_even_on_an_error() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("merge failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()
+    # nested (or concurrent) pauses: only the outer one, which found it on, turns it back on
+    with collector_paused():
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()

@@ -62,6 +62,21 @@ def kept_apart(
     return None
 
 
+def kept_apart_from(roster: Roster, avoid: frozenset[PairKey]) -> dict[str, set[str]]:
+    """Per teacher, everyone `kept_apart` from it (rule 2: an avoid relation, or one evaluates
+    the other), for callers that scan many teachers per person; teachers kept apart from no one
+    are left out. `avoid` is `avoid_pairs(roster)`."""
+    apart: dict[str, set[str]] = {}
+    for a, b in avoid:
+        apart.setdefault(a, set()).add(b)
+        apart.setdefault(b, set()).add(a)
+    for teacher in roster.teachers:
+        if teacher.evaluator is not None:
+            apart.setdefault(teacher.id, set()).add(teacher.evaluator)
+            apart.setdefault(teacher.evaluator, set()).add(teacher.id)
+    return apart
+
+
 # rule 7: max_release, release_budget (which covered peer visits count, and against which limit)
 
 

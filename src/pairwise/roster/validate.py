@@ -179,8 +179,13 @@ def _cycles(roster: Roster) -> list[Problem]:
 
 def _teams(roster: Roster) -> list[Problem]:
     problems = []
+    # each team's members' schools, in one pass over the teachers (not one per team)
+    member_schools: dict[str, set[str]] = {}
+    for teacher in roster.teachers:
+        if teacher.team is not None and teacher.school is not None:
+            member_schools.setdefault(teacher.team, set()).add(teacher.school)
     for i, team in enumerate(roster.teams):
-        schools = {t.school for t in roster.teachers if t.team == team.id and t.school is not None}
+        schools = set(member_schools.get(team.id, ()))
         if team.school is not None:
             schools.add(team.school)
         if len(schools) > 1:

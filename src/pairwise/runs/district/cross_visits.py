@@ -193,7 +193,7 @@ def _cross_options(
         per_slot = [0] * len(availability.slots)
         full = 0  # the slots already kept for `keep` coachees: later options there add nothing
         count = 0
-        choices: dict[tuple[int, int], _SlotChoices] = {}
+        choices: dict[tuple[int, int], SlotChoices] = {}
         for coachee in coachees_of(coach):
             room = used.room_left[coachee.id]
             if room <= 0:
@@ -208,18 +208,19 @@ def _cross_options(
             if found is None:
                 # coachees free at the same slots get the same slots (many share a timetable)
                 found = choices[both, wanted] = slots.choices(both, wanted)
-            count += found.total
-            if not found.reach & ~full:
+            total, reach, parts = found
+            count += total
+            if not reach & ~full:
                 continue  # as if counted slot by slot: every one of them is past `keep`
-            for mask, covered in found.parts:
+            for at in range(0, len(parts), 2):
                 # the slots past `keep` are left out: counting them on would add nothing
-                live = mask & ~full
+                live, covered = parts[at] & ~full, bool(parts[at + 1])
                 while live:
                     low = live & -live
                     live ^= low
                     slot = low.bit_length() - 1
                     per_slot[slot] += 1
-                    candidates.append(CrossVisitOption(coach.id, coachee.id, slot, covered))
+                    candidates.append((coach.id, coachee.id, slot, covered))
                     if per_slot[slot] == keep:
                         full |= low
         if count:
@@ -236,15 +237,12 @@ def _cover_mask(school: str, covers_left: Callable[[str, int], int], slots: int)
     return mask
 
 
-class _SlotChoices(NamedTuple):
-    """Per cycle (so a coach's visits can spread over the cycles, a tie-break), the first `wanted`
-    slots free to both without cover, then as many as are missing with cover: `parts` holds them
-    as masks, in that order, each with whether it needs cover; `total` is how many in all and
-    `reach` all of them in one mask."""
-
-    parts: list[tuple[int, bool]]
-    total: int
-    reach: int
+SlotChoices = tuple[int, int, tuple[int, ...]]
+"""A coach's slots with one coachee: how many, all of them in one mask, and the parts in order
+(per cycle, so a coach's visits can spread over the cycles, a tie-break: the first `wanted` slots
+free to both without cover, then as many as are missing with cover) as a flat tuple: a part's
+mask, then 1 when it needs cover, 0 when not. Plain tuples of numbers: the collector stops
+tracking them (see `CrossVisitOption`)."""
 
 
 class _CoachSlots:
@@ -260,25 +258,25 @@ class _CoachSlots:
             for cycle_mask in cycle_masks
         ]
 
-    def choices(self, both: int, wanted: int) -> _SlotChoices:
+    def choices(self, both: int, wanted: int) -> SlotChoices:
         """The coach's slot choices with a coachee free at `both` who may take `wanted` visits
         with it (the coach's budget left plus the coachee's room)."""
-        parts: list[tuple[int, bool]] = []
+        parts: list[int] = []
         count = 0
         reach = 0
         for uncovered, covered in self.per_cycle:
             plain, taken = _lowest_bits(both & uncovered, wanted)
             if plain:
-                parts.append((plain, False))
+                parts += (plain, 0)
             if taken < wanted:
                 extra, more = _lowest_bits(both & covered, wanted - taken)
                 if extra:
-                    parts.append((extra, True))
+                    parts += (extra, 1)
                 taken += more
                 reach |= extra
             count += taken
             reach |= plain
-        return _SlotChoices(parts, count, reach)
+        return count, reach, tuple(parts)
 
 
 def _lowest_bits(mask: int, count: int) -> tuple[int, int]:
@@ -311,13 +309,12 @@ class _CrossLimits:
         return self.gain_covered if covered else self.gain_uncovered
 
 
-class CrossVisitOption(NamedTuple):
-    """A possible cross-school visit: coach, coachee, the slot's position, whether it needs cover."""
+CrossVisitOption = tuple[str, str, int, bool]
+"""A possible cross-school visit: (coach, coachee, the slot's position, whether it needs cover).
 
-    coach: str
-    coachee: str
-    slot: int
-    covered: bool
+A plain tuple, not a NamedTuple: CPython's collector stops tracking a plain tuple of strings and
+numbers, not a subclass's; a 20,000-teacher district has half a million candidates, and tracked
+they cost about a second of full collections over the roster's objects."""
 
 
 def _greedy_cross_visits(
@@ -387,7 +384,7 @@ class _GreedyState:
             best: tuple[tuple[bool, int, int, int, int], CrossVisitOption] | None = None
             for slot in slots:
                 row = by_slot[slot]
-                covered = candidates[row[0]].covered
+                _, _, _, covered = candidates[row[0]]
                 if not self.open(coach, slot, covered):
                     continue
                 at = pointer[slot]
@@ -403,28 +400,27 @@ class _GreedyState:
             for coachee, count in visited.items():
                 for index in by_coachee[coachee]:
                     option = candidates[index]
-                    if self.room[coachee] <= 0 or (coachee, option.slot) in self.taken:
+                    _, _, slot, covered = option
+                    if self.room[coachee] <= 0 or (coachee, slot) in self.taken:
                         continue
-                    if not self.open(coach, option.slot, option.covered):
+                    if not self.open(coach, slot, covered):
                         continue
-                    cycle = self._cycle(option.slot)
-                    key = (option.covered, count, self.per_cycle[coach, cycle], option.slot, index)
+                    key = (covered, count, self.per_cycle[coach, self._cycle(slot)], slot, index)
                     if best is None or key < best[0]:
                         best = (key, option)
             if best is None:
                 break
             chosen.append(best[0][4])
             self._take(best[1])
-            visited[best[1].coachee] = visited.get(best[1].coachee, 0) + 1
+            _, coachee, _, _ = best[1]
+            visited[coachee] = visited.get(coachee, 0) + 1
         return chosen
 
     def _fresh(self, option: CrossVisitOption, visited: dict[str, int]) -> bool:
         """An option to a coachee the coach has not visited, with room and free at the slot."""
-        coachee = option.coachee
+        _, coachee, slot, _ = option
         return (
-            coachee not in visited
-            and self.room[coachee] > 0
-            and (coachee, option.slot) not in self.taken
+            coachee not in visited and self.room[coachee] > 0 and (coachee, slot) not in self.taken
         )
 
     def _cycle(self, slot: int) -> int:
@@ -455,20 +451,19 @@ def _choose_cross_visits(
     or its distinct slots, spent without cover); else CP-SAT improves on it.
     """
     greedy = _greedy_cross_visits(candidates, limits, options)
-    slots_per_coach: dict[str, set[int]] = {}
-    for coach, _, slot, _ in candidates:
-        slots_per_coach.setdefault(coach, set()).add(slot)
+    # each coach's distinct slots: one set of (coach, slot) for all, counted per coach
+    slots_per_coach = Counter(coach for coach, _ in {(c, slot) for c, _, slot, _ in candidates})
     ceiling = limits.gain_uncovered * sum(
-        min(limits.budget_left[coach], len(slots)) for coach, slots in slots_per_coach.items()
+        min(limits.budget_left[coach], slots) for coach, slots in slots_per_coach.items()
     )
     if sum(limits.gain(covered) for _, _, _, covered in greedy) >= ceiling:
         return greedy
     model = cp_model.CpModel()
     chosen = [model.new_bool_var(f"{c} visits {e} in slot {s}") for c, e, s, _ in candidates]
     visits: dict[CoachingArc, list[SlotChoice]] = {}
-    for option, var in zip(candidates, chosen, strict=True):
-        arc = (option.coach, option.coachee, limits.cycle_id[option.slot])
-        visits.setdefault(arc, []).append(SlotChoice(var, option.slot, option.covered))
+    for (coach, coachee, slot, covered), var in zip(candidates, chosen, strict=True):
+        arc = (coach, coachee, limits.cycle_id[slot])
+        visits.setdefault(arc, []).append(SlotChoice(var, slot, covered))
     sabbatical_budget(model, limits.budget_left.__getitem__, visits)
     sabbatical_per_coachee(model, limits.room_left.__getitem__, visits)
     no_double_booking(model, visits)
@@ -479,7 +474,10 @@ def _choose_cross_visits(
         visits,
     )
     model.maximize(
-        sum(limits.gain(candidates[i].covered) * chosen[i] for i in range(len(candidates)))
+        sum(
+            limits.gain(covered) * var
+            for (_, _, _, covered), var in zip(candidates, chosen, strict=True)
+        )
     )
     picked = set(greedy)
     for index, candidate in enumerate(candidates):

@@ -47,8 +47,7 @@ def merge_district(
     merged = _Merged()
     for part in parts:
         # one school's plan parsed at a time: its parts join the district's, the rest is freed
-        plan = outcomes[part.school].plan()
-        assert plan is not None
+        plan = _school_plan(outcomes[part.school])
         merged.add(part, plan, weights.sabbatical, weights.cover)
     partnerships, visits = merged.renumbered()
     placement_started = time.perf_counter()
@@ -90,6 +89,13 @@ def merge_district(
     return plan, stats
 
 
+def _school_plan(outcome: TaskOutcome) -> Plan:
+    """A school's plan, from the JSON its task wrote (the engine's own output: pydantic reads it
+    straight, without the checks a hand-written file needs)."""
+    assert outcome.plan_json is not None
+    return Plan.model_validate_json(outcome.plan_json)
+
+
 @dataclass
 class _Merged:
     """The schools' plans folded together, school by school, before the cross-school visits."""
@@ -122,7 +128,9 @@ class _Merged:
         self.talks.add(plan)
 
     def renumbered(self) -> tuple[list[Partnership], list[Visit]]:
-        """Every school's partnerships numbered P01… in school order, their visits following."""
+        """Every school's partnerships numbered P01… in school order, their visits following.
+
+        The schools' plans were parsed for this merge alone: their records are renamed in place."""
         width = max(2, len(str(sum(len(partnerships) for partnerships, _ in self.schools))))
         number = 0
         partnerships: list[Partnership] = []
@@ -131,12 +139,11 @@ class _Merged:
             renamed: dict[str, str] = {}
             for partnership in own:
                 number += 1
-                renamed[partnership.id] = f"P{number:0{width}d}"
-                partnerships.append(partnership.model_copy(update={"id": renamed[partnership.id]}))
-            visits += [
-                visit.model_copy(update={"partnership": renamed[visit.partnership]})
-                for visit in own_visits
-            ]
+                renamed[partnership.id] = partnership.id = f"P{number:0{width}d}"
+                partnerships.append(partnership)
+            for visit in own_visits:
+                visit.partnership = renamed[visit.partnership]
+            visits += own_visits
         return partnerships, visits
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pairwise.roster.facts import avoid_pairs, kept_apart
+from pairwise.roster.facts import avoid_pairs, kept_apart_from
 from pairwise.roster.models import (
     Plan,
     Roster,
@@ -70,6 +70,8 @@ class Availability:
         period_mask: dict[str, int] = {}
         for i, period in enumerate(self.periods):
             period_mask[period] = period_mask.get(period, 0) | (1 << i)
+        self.period_mask = period_mask
+        """Per period, its slots in all cycles."""
         everything = (1 << len(self.slots)) - 1
         for teacher in roster.teachers:
             teaching = 0
@@ -98,7 +100,8 @@ class CrossCoachees:
 
     def __init__(self, roster: Roster, school_of: dict[str, str]) -> None:
         self.roster = roster
-        self.avoids = avoid_pairs(roster)
+        self.apart = kept_apart_from(roster, avoid_pairs(roster))
+        self.school_at = [school_of[teacher.id] for teacher in roster.teachers]
         self.school_of = school_of
         self.by_priority: dict[str, list[int]] = {}
         for position, teacher in enumerate(roster.teachers):
@@ -109,19 +112,18 @@ class CrossCoachees:
         if coach.sabbatical is None:
             return []
         school = self.school_of[coach.id]
+        topics = set(coach.sabbatical.topics)
         positions = sorted(
-            position
-            for topic in set(coach.sabbatical.topics)
-            for position in self.by_priority.get(topic, ())
+            position for topic in topics for position in self.by_priority.get(topic, ())
         )
+        school_at = self.school_at
+        # the coach's own school holds the coach: one test leaves out both
+        kept = [position for position in positions if school_at[position] != school]
         teachers = self.roster.teachers
-        return [
-            teachers[position]
-            for position in positions
-            if teachers[position].id != coach.id
-            and self.school_of[teachers[position].id] != school
-            and kept_apart(self.roster, self.avoids, coach.id, teachers[position].id) is None
-        ]
+        apart = self.apart.get(coach.id)
+        if apart:
+            return [teachers[p] for p in kept if teachers[p].id not in apart]
+        return [teachers[position] for position in kept]
 
 
 def split_district(roster: Roster) -> list[SchoolPart]:
@@ -213,22 +215,22 @@ def _add_stand_ins(
         coachees = coachees_of(coach)
         if not coachees:
             continue
+        host = availability.host
         hostable = 0
         for coachee in coachees:
-            hostable |= availability.host[coachee.id]
+            hostable |= host[coachee.id]
         if not hostable:
             continue
         priorities = {coachee.priority for coachee in coachees}
         topic = next(topic for topic in coach.sabbatical.topics if topic in priorities)
+        # the periods some eligible coachee hosts in, and their other slots (none hosts there)
         teaches = sorted(
-            {availability.periods[i] for i in range(len(availability.slots)) if hostable >> i & 1}
+            period for period, mask in availability.period_mask.items() if hostable & mask
         )
-        taught = set(teaches)
-        unavailable = [
-            slot
-            for i, slot in enumerate(availability.slots)
-            if availability.periods[i] in taught and not hostable >> i & 1
-        ]
+        taught = 0
+        for period in teaches:
+            taught |= availability.period_mask[period]
+        unavailable = [availability.slots[i] for i in _positions(taught & ~hostable)]
         copies = math.ceil(coach.sabbatical.budget / cap)
         for copy in range(1, copies + 1):
             identifier = f"{coach.id}{STAND_IN_MARK}{copy}"
@@ -251,6 +253,16 @@ def _add_stand_ins(
             for other in coaches:
                 if other.id != coach.id:
                     part.data["relations"].append({"a": identifier, "b": other.id, "kind": "avoid"})
+
+
+def _positions(mask: int) -> list[int]:
+    """The positions of the set bits of `mask`, ascending."""
+    positions = []
+    while mask:
+        low = mask & -mask
+        positions.append(low.bit_length() - 1)
+        mask ^= low
+    return positions
 
 
 def split_hint(roster: Roster, hint: Plan, parts: Sequence[SchoolPart]) -> dict[str, str | None]:
