@@ -29,7 +29,7 @@ from pairwise.engine.candidates import Candidates
 from pairwise.engine.columns import Column
 from pairwise.engine.lp_bound import LinearBound
 from pairwise.engine.pair_pricing import pair_arrays, pair_reduced_costs
-from pairwise.engine.search import SearchProgressCallback, SearchSettings, run_search
+from pairwise.engine.search import FULL_LP, SearchProgressCallback, SearchSettings, run_search
 
 COMPLETION_PAIRS = 20_000
 """The completion runs on rosters with more admissible pairs than this (some 250 teachers and
@@ -73,7 +73,7 @@ def complete_linear(
         settings,
         time_limit,
         report,
-        linearization=2,
+        linearization=FULL_LP,
         deterministic_limit=DETERMINISTIC_LIMIT,
     )
     if not outcome.has_solution:

@@ -36,6 +36,7 @@ from pairwise.engine.model.partnership_rules import (
 from pairwise.engine.model.tight_rows import add_tight_rows
 from pairwise.engine.rotation_split import split_by_period
 from pairwise.engine.search import (
+    FULL_LP,
     SearchProgressCallback,
     SearchSettings,
     SearchStatus,
@@ -43,10 +44,6 @@ from pairwise.engine.search import (
     run_search,
 )
 from pairwise.roster.models import Sabbatical
-
-FULL_LP = 2
-"""CP-SAT's linearization level for partnership models: the whole LP, with which a matching
-with a release knapsack closes in milliseconds instead of not at all."""
 
 
 @dataclass

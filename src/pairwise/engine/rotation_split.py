@@ -37,15 +37,13 @@ from pairwise.engine.candidates import Candidates, Edge
 from pairwise.engine.columns import Column, base_value
 from pairwise.engine.lp_bound import LinearBound
 from pairwise.engine.lp_terms import TOLERANCE, parity_limit, parity_terms
-from pairwise.engine.search import SearchSettings, run_search
+from pairwise.engine.search import FULL_LP, SearchSettings, run_search
 from pairwise.roster.facts import release_limits
 
 ATTEMPTS = 3
 """Choices of partnerships tried (each cut off when it cannot be split into periods)."""
 DETERMINISTIC_LIMIT = 0.5
 """CP-SAT's deterministic time per step: the split is a shortcut, never the long search."""
-FULL_LP = 2
-"""CP-SAT's linearization level for step 1 (a matching with side rows: the whole LP closes it)."""
 
 Content = tuple[tuple[str, ...], str | None]
 """A partnership whatever its period: its members, and its owner school when a triad."""

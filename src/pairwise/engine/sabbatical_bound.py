@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pairwise.engine.candidates import Candidates
 from pairwise.engine.lp_bound import LinearBound, prune
-from pairwise.engine.relaxation import FULL_LP, column_model
-from pairwise.engine.search import SearchSettings, run_search
+from pairwise.engine.relaxation import column_model
+from pairwise.engine.search import FULL_LP, SearchSettings, run_search
 
 
 def coach_reservations(

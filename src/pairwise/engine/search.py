@@ -26,6 +26,11 @@ _STATUS: dict[Any, SearchStatus] = {
     cp_model.UNKNOWN: "unknown",
 }
 
+FULL_LP = 2
+"""CP-SAT's `linearization_level` for matching- and assignment-like models (partnerships with
+release knapsacks, the split by period, the re-plan's rows): the whole LP, with which they close
+in milliseconds where the default level may not close at all."""
+
 SearchProgressCallback = Callable[[int | None, int | None], None]
 """Called with (best objective, proven bound) of the model being searched, either may be None."""
 

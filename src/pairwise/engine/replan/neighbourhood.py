@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from pairwise.engine.replan.model import ReplanModel, hint_every_variable, set_domains
-from pairwise.engine.search import SearchSettings, run_search
+from pairwise.engine.search import FULL_LP, SearchSettings, run_search
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def hint_from_neighbourhood(
         settings,
         time_limit,
         workers=settings.workers,
-        linearization=2,
+        linearization=FULL_LP,
         light_presolve=True,
     )
     if not outcome.has_solution:

@@ -22,6 +22,7 @@ from pairwise.engine.replan.model import ReplanModel, hint_every_variable, set_d
 from pairwise.engine.replan.neighbourhood import hint_from_neighbourhood
 from pairwise.engine.replan.talks import place_replan_conversations
 from pairwise.engine.search import (
+    FULL_LP,
     SearchOutcome,
     SearchProgressCallback,
     SearchSettings,
@@ -31,8 +32,6 @@ from pairwise.result import Progress, ProgressCallback, Result, relative_gap
 from pairwise.roster.models import Plan, Replans, Roster
 from pairwise.roster.objective import Scoring
 
-FULL_LP = 2
-"""CP-SAT's full linear relaxation: the re-plan's assignment rows prove far sooner with it."""
 TRIAD_ROUNDS = 10
 """How many times triads the relaxation picked join the candidates before the re-plan settles."""
 NEIGHBOURHOOD_SHARE = 0.2
