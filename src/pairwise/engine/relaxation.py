@@ -256,6 +256,7 @@ class _Deepening:
         report: SearchProgressCallback | None,
         remaining: Callable[[], float],
         incumbent: _Incumbent,
+        completion: Callable[[], None] | None = None,
     ) -> None:
         self.candidates = candidates
         self.linear = linear
@@ -267,7 +268,7 @@ class _Deepening:
         self.slack = 0
         self.kept: list[Column] = []
         self.infeasible = False
-        self.completion: Callable[[], None] | None = None
+        self.completion = completion
         """The LP's completion (`lp_completion`), offered once should the first search be cut
         short; while it is pending the search stops after `FIRST_SEARCH_LIMIT`."""
 
@@ -399,11 +400,19 @@ def solve_peer_relaxation(
     if not linear.feasible:
         return PeerRelaxationResult("infeasible", None, None, None, linear)
     incumbent = _starting_incumbent(candidates, linear, hint)
-    deepening = _Deepening(candidates, linear, settings, report, remaining, incumbent)
-    if wants_completion(candidates, linear):
-        deepening.completion = lambda: _offer_completion(
-            candidates, linear, settings, max(0.01, remaining()), incumbent
-        )
+
+    def completion() -> None:
+        _offer_completion(candidates, linear, settings, max(0.01, remaining()), incumbent)
+
+    deepening = _Deepening(
+        candidates,
+        linear,
+        settings,
+        report,
+        remaining,
+        incumbent,
+        completion if wants_completion(candidates, linear) else None,
+    )
     deepening.run()
     if deepening.infeasible:
         return PeerRelaxationResult("infeasible", None, None, None, linear)
