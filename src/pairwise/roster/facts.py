@@ -49,7 +49,8 @@ def avoid_pairs(roster: Roster) -> frozenset[PairKey]:
     )
 
 
-# rule 2: avoid, evaluator (the one definition; rule 8 reads it for coach and coachee)
+# rule 2: avoid, evaluator (the definition; kept_apart_from indexes it per teacher; rule 8 reads it
+# for coach and coachee)
 def kept_apart(
     roster: Roster, avoid: frozenset[PairKey], a: str, b: str
 ) -> Literal["avoid", "evaluator"] | None:

@@ -175,19 +175,18 @@ def _cross_options(
     coachee_free: dict[str, int] = {}
     candidates: list[CrossVisitOption] = []
     options: Counter[str] = Counter()
+    cover_masks: dict[str, int] = {}  # per school: its coaches share it
     for coach in roster.teachers:
         left = budgets.get(coach.id, 0)
         if left <= 0:
             continue
         school = used.school_of[coach.id]
+        if include_covered and school not in cover_masks:
+            cover_masks[school] = _cover_mask(school, used.covers_left, len(availability.slots))
         slots = _CoachSlots(
             free=availability.available[coach.id] & ~used.busy_mask.get(coach.id, 0),
             teaching=availability.teaching[coach.id],
-            with_cover=(
-                _cover_mask(school, used.covers_left, len(availability.slots))
-                if include_covered
-                else 0
-            ),
+            with_cover=cover_masks.get(school, 0),
             cycle_masks=availability.cycle_masks,
         )
         per_slot = [0] * len(availability.slots)

@@ -139,7 +139,9 @@ class _Merged:
             renamed: dict[str, str] = {}
             for partnership in own:
                 number += 1
-                renamed[partnership.id] = partnership.id = f"P{number:0{width}d}"
+                new_id = f"P{number:0{width}d}"
+                renamed[partnership.id] = new_id
+                partnership.id = new_id
                 partnerships.append(partnership)
             for visit in own_visits:
                 visit.partnership = renamed[visit.partnership]

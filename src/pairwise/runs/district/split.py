@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pairwise.engine.candidates import slot_indices
 from pairwise.roster.facts import avoid_pairs, kept_apart_from
 from pairwise.roster.models import (
     Plan,
@@ -120,10 +121,8 @@ class CrossCoachees:
         # the coach's own school holds the coach: one test leaves out both
         kept = [position for position in positions if school_at[position] != school]
         teachers = self.roster.teachers
-        apart = self.apart.get(coach.id)
-        if apart:
-            return [teachers[p] for p in kept if teachers[p].id not in apart]
-        return [teachers[position] for position in kept]
+        apart: set[str] | frozenset[str] = self.apart.get(coach.id, frozenset())
+        return [teachers[p] for p in kept if teachers[p].id not in apart]
 
 
 def split_district(roster: Roster) -> list[SchoolPart]:
@@ -230,7 +229,7 @@ def _add_stand_ins(
         taught = 0
         for period in teaches:
             taught |= availability.period_mask[period]
-        unavailable = [availability.slots[i] for i in _positions(taught & ~hostable)]
+        unavailable = [availability.slots[i] for i in slot_indices(taught & ~hostable)]
         copies = math.ceil(coach.sabbatical.budget / cap)
         for copy in range(1, copies + 1):
             identifier = f"{coach.id}{STAND_IN_MARK}{copy}"
@@ -253,16 +252,6 @@ def _add_stand_ins(
             for other in coaches:
                 if other.id != coach.id:
                     part.data["relations"].append({"a": identifier, "b": other.id, "kind": "avoid"})
-
-
-def _positions(mask: int) -> list[int]:
-    """The positions of the set bits of `mask`, ascending."""
-    positions = []
-    while mask:
-        low = mask & -mask
-        positions.append(low.bit_length() - 1)
-        mask ^= low
-    return positions
 
 
 def split_hint(roster: Roster, hint: Plan, parts: Sequence[SchoolPart]) -> dict[str, str | None]:
